@@ -1,0 +1,117 @@
+"""The `planner` command line (interfaces.md): thin wrappers over the services."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import click
+
+from planner.errors import PlannerError
+
+_LANG = os.environ.get("PLANNER_LANG", "zh")
+
+
+def _db_option(func):
+    return click.option(
+        "--db", "db_url", metavar="URL", envvar="PLANNER_DATABASE_URL",
+        help="Database: postgresql://… or a SpatiaLite file (default instance/planner.sqlite).",
+    )(func)
+
+
+def _actor() -> str:
+    return os.environ.get("PLANNER_USER") or getpass.getuser()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """planner: siting and coverage of postal convenience stations (邮政便民服务站)."""
+
+
+@cli.command("init")
+@_db_option
+def init_command(db_url):
+    """Create or upgrade the database schema (idempotent)."""
+    from planner.db import make_engine
+    from planner.schema import upgrade_schema
+
+    engine = make_engine(db_url)
+    revision = upgrade_schema(engine)
+    click.echo(f"schema at revision {revision}: {engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions"]))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
+@click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
+@click.option("--user", "actor", default=None, help="Name written to the history (default: $PLANNER_USER or login).")
+@_db_option
+def import_command(kind, file, crs, replace, actor, db_url):
+    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile) in one transaction."""
+    from planner.db import make_engine
+    from planner.importing import prepare_import
+    from planner.registry import load_records
+    from planner.schema import upgrade_schema
+
+    batch = prepare_import(file, kind, crs=crs)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    summary = load_records(engine, batch, actor=actor or _actor(), replace=replace)
+    for note in batch.notes:
+        click.echo(f"{file}: {note}")
+    click.echo(summary.line())
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@_db_option
+def serve_command(host, port, db_url):
+    """Run the web application."""
+    from planner.web import create_app
+
+    app = create_app({"DATABASE_URL": db_url} if db_url else None)
+    app.run(host=host, port=port)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--build-only", is_flag=True, help="Build the sample database and exit without serving.")
+@_db_option
+def demo_command(host, port, build_only, db_url):
+    """Build the sample district (Shunyi, Beijing) into the database if missing, then serve it."""
+    from planner.db import make_engine
+    from planner.sample import build_demo_database
+
+    engine = make_engine(db_url)
+    for line in build_demo_database(engine, actor=_actor()):
+        click.echo(line)
+    if build_only:
+        return
+    from planner.web import create_app
+
+    click.echo(f"planner demo: http://{host}:{port}/")
+    app = create_app({"DATABASE_URL": str(engine.url)})
+    app.run(host=host, port=port)
+
+
+def main(argv=None):
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="planner", standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except PlannerError as exc:
+        click.echo(f"planner: {exc.message(_LANG)}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Database URLs and engines for PostGIS and the embedded SpatiaLite file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from planner.errors import UsageError
+
+__all__ = ["DEFAULT_SQLITE_PATH", "is_sqlite", "make_engine", "resolve_url"]
+
+DEFAULT_SQLITE_PATH = Path("instance") / "planner.sqlite"
+ENV_URL = "PLANNER_DATABASE_URL"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: the argument, else $PLANNER_DATABASE_URL, else the embedded file.
+
+    A bare file path means a SpatiaLite file; `postgresql://` uses psycopg 3.
+    """
+    url = url or os.environ.get(ENV_URL) or ""
+    if not url:
+        url = str(Path.cwd() / DEFAULT_SQLITE_PATH)
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not url.startswith(("sqlite", "postgresql")):
+        msg = f"unsupported database URL {url!r}: use postgresql://… or a SpatiaLite file path"
+        raise UsageError(msg, f"不支持的数据库地址 {url!r}：请使用 postgresql://… 或 SpatiaLite 文件路径")
+    return url
+
+
+def is_sqlite(engine_or_url) -> bool:
+    url = getattr(engine_or_url, "url", engine_or_url)
+    return make_url(str(url)).get_backend_name() == "sqlite"
+
+
+def _preload_native_geo_libraries() -> None:
+    """Import the wheels that bundle their own GEOS, PROJ, SQLite and GDAL first.
+
+    SQLite opens mod_spatialite with RTLD_GLOBAL, which puts Debian's GEOS,
+    PROJ and SQLite in the process's global symbol scope. A wheel whose
+    native library is loaded after that binds its symbols to those system
+    copies instead of its own and crashes (seen: pyogrio reading a
+    GeoPackage segfaults). Loaded first, each binds to its own copies.
+    """
+    import importlib
+
+    for name in ("shapely", "pyproj", "pyogrio", "rtree.index", "rasterio"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+def _load_spatialite(dbapi_conn, _record):
+    from geoalchemy2.admin.dialects.sqlite import load_spatialite
+
+    os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+    dbapi_conn.enable_load_extension(True)
+    try:
+        load_spatialite(dbapi_conn, init_mode="WGS84")
+    except Exception as exc:  # the driver raises plain OperationalError
+        msg = (
+            "cannot load SpatiaLite (mod_spatialite): install Debian's "
+            f"libsqlite3-mod-spatialite ({exc})"
+        )
+        raise RuntimeError(msg) from exc
+    dbapi_conn.enable_load_extension(False)
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for PostGIS or SpatiaLite, with SpatiaLite loaded on every connection."""
+    url = resolve_url(url)
+    if is_sqlite(url):
+        # The stock sqlite3 module of this Python cannot load extensions.
+        import pysqlite3.dbapi2 as sqlite_module
+
+        _preload_native_geo_libraries()
+
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, module=sqlite_module)
+        event.listen(engine, "connect", _load_spatialite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)

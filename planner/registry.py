@@ -1,0 +1,328 @@
+"""The registry: the one place that turns database rows into GeoDataFrames and back.
+
+Loads validated records in one transaction (upsert by code, soft deletion,
+an event per change), reads tables as GeoDataFrames, answers single-site
+nearest-neighbour queries on the spatial index of either backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
+
+from planner.errors import InputError, RowProblem, UsageError
+from planner.importing import ImportBatch
+from planner.models import Base, Event, utcnow
+
+__all__ = [
+    "ImportSummary",
+    "SITE_TABLES",
+    "count_rows",
+    "history",
+    "load_records",
+    "nearest_in_db",
+    "read_table",
+]
+
+SITE_TABLES = ("outlets", "stations", "candidates")
+_GEOMETRY_TABLES = SITE_TABLES + ("areas",)
+_SKIP = {"_row", "geom", "code"}
+_FLOAT_TOLERANCE = 1e-9
+_POSITION_TOLERANCE_DEG = 1e-9  # about 0.1 mm
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    table_name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    restored: int = 0
+    deleted: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.kind}: {self.created} created, {self.updated} updated, "
+            f"{self.restored} restored, {self.unchanged} unchanged, {self.deleted} deleted"
+        )
+
+
+def _ewkt(geom) -> str | None:
+    return None if geom is None else f"SRID=4326;{shapely.to_wkt(geom, rounding_precision=-1)}"
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
+        return math.isclose(old, float(new), rel_tol=0, abs_tol=_FLOAT_TOLERANCE)
+    if isinstance(old, dt.datetime) and isinstance(new, dt.date):
+        return old.date() == new
+    return old == new
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, shapely.Geometry):
+        return shapely.to_wkt(value, rounding_precision=7)
+    return value
+
+
+def load_records(engine: Engine, batch: ImportBatch, *, actor: str, replace: bool = False) -> ImportSummary:
+    """Write a validated batch in one transaction; any problem rolls everything back."""
+    summary = ImportSummary(batch.kind, batch.table_name)
+    with engine.begin() as conn:
+        if batch.table_name == "transactions":
+            _load_transactions(conn, batch, summary, replace)
+        else:
+            _load_rows(conn, batch, summary, actor=actor, replace=replace)
+        conn.execute(insert(Event.__table__), [{
+            "at": utcnow(), "actor": actor, "table_name": batch.table_name, "code": "*",
+            "action": "import", "source": batch.source,
+            "changes": {k: v for k, v in vars(summary).items() if isinstance(v, int)},
+        }])
+    return summary
+
+
+def _existing(conn: Connection, table) -> dict[str, dict]:
+    columns = [c for c in table.c if c.name != "geom"]
+    stmt = select(*columns, text("ST_AsBinary(geom) AS wkb")).select_from(table)
+    rows = {}
+    for row in conn.execute(stmt).mappings():
+        row = dict(row)
+        wkb = row.pop("wkb")
+        row["geom"] = shapely.from_wkb(bytes(wkb)) if wkb is not None else None
+        rows[row["code"]] = row
+    return rows
+
+
+def _diff(old: dict, record: dict, fields) -> dict:
+    changes = {}
+    for name in fields:
+        new = record.get(name)
+        if name == "geom":
+            if new is None:
+                continue
+            if old["geom"] is None or not shapely.equals_exact(old["geom"], new, _POSITION_TOLERANCE_DEG):
+                changes["geom"] = [_plain(old["geom"]), _plain(new)]
+        elif not _same(old.get(name), new):
+            changes[name] = [_plain(old.get(name)), _plain(new)]
+    return changes
+
+
+def _load_rows(conn, batch: ImportBatch, summary: ImportSummary, *, actor, replace):
+    table = Base.metadata.tables[batch.table_name]
+    fields = sorted({k for r in batch.records for k in r} - {"_row", "code"})
+    existing = _existing(conn, table)
+    now = utcnow()
+    inserts, updates, events, problems = [], [], [], []
+    for record in batch.records:
+        old = existing.get(record["code"])
+        if old is None:
+            if record.get("geom") is None:
+                problems.append(RowProblem(batch.source, record["_row"], None,
+                                           f"{record['code']!r} is not in the registry and has no geometry",
+                                           f"“{record['code']}”不在登记库中且没有几何图形"))
+                continue
+            row = {k: v for k, v in record.items() if k not in ("_row",)}
+            row.update(geom=_ewkt(record["geom"]), created_at=now, updated_at=now)
+            inserts.append(row)
+            events.append(_event(actor, batch, record["code"], "create",
+                                 {k: [None, _plain(v)] for k, v in record.items() if k != "_row"}))
+            summary.created += 1
+            continue
+        changes = _diff(old, record, fields)
+        action = "restore" if old["deleted_at"] is not None else "update"
+        if not changes and action == "update":
+            summary.unchanged += 1
+            continue
+        values = {k: record.get(k) for k in fields if k != "geom"}
+        values["geom"] = _ewkt(record["geom"]) if record.get("geom") is not None else _ewkt(old["geom"])
+        values.update(_id=old["id"], updated_at=now, deleted_at=None)
+        updates.append(values)
+        events.append(_event(actor, batch, record["code"], action, changes))
+        summary.restored += action == "restore"
+        summary.updated += action == "update"
+    if problems:
+        raise InputError(problems)
+    if replace:
+        in_file = {r["code"] for r in batch.records}
+        gone = [old for code, old in existing.items() if code not in in_file and old["deleted_at"] is None]
+        if gone:
+            conn.execute(update(table).where(table.c.id == bindparam("_id")),
+                         [{"_id": old["id"], "deleted_at": now} for old in gone])
+            events.extend(_event(actor, batch, old["code"], "delete", None) for old in gone)
+            summary.deleted = len(gone)
+    if inserts:
+        conn.execute(insert(table), inserts)
+    if updates:
+        conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+    if events:
+        conn.execute(insert(Event.__table__), events)
+
+
+def _event(actor, batch, code, action, changes):
+    return {"at": utcnow(), "actor": actor, "table_name": batch.table_name, "code": code,
+            "action": action, "changes": changes, "source": batch.source}
+
+
+def _load_transactions(conn, batch, summary, replace):
+    table = Base.metadata.tables["transactions"]
+    stations = set(conn.execute(text("SELECT code FROM stations")).scalars())
+    unknown = [r for r in batch.records if r["station_code"] not in stations]
+    if unknown:
+        raise InputError([RowProblem(batch.source, r["_row"], "station_id",
+                                     f"station {r['station_code']!r} is not in the registry",
+                                     f"网点“{r['station_code']}”不在登记库中") for r in unknown])
+    existing = {(r.station_code, r.month): r for r in conn.execute(select(table))}
+    now = utcnow()
+    inserts, updates = [], []
+    for r in batch.records:
+        old = existing.get((r["station_code"], r["month"]))
+        if old is None:
+            inserts.append({"station_code": r["station_code"], "month": r["month"], "count": r["count"],
+                            "created_at": now, "updated_at": now})
+            summary.created += 1
+        elif old.count != r["count"] or old.deleted_at is not None:
+            updates.append({"_id": old.id, "count": r["count"], "updated_at": now, "deleted_at": None})
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    if replace:
+        keys = {(r["station_code"], r["month"]) for r in batch.records}
+        gone = [{"_id": o.id, "deleted_at": now} for k, o in existing.items()
+                if k not in keys and o.deleted_at is None]
+        if gone:
+            conn.execute(update(table).where(table.c.id == bindparam("_id")), gone)
+        summary.deleted = len(gone)
+    if inserts:
+        conn.execute(insert(table), inserts)
+    if updates:
+        conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+
+
+def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
+    """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions."""
+    if table_name not in Base.metadata.tables:
+        msg = f"unknown registry table {table_name!r}"
+        raise UsageError(msg)
+    table = Base.metadata.tables[table_name]
+    columns = [c for c in table.c if c.name != "geom"]
+    has_geom = table_name in _GEOMETRY_TABLES
+    extra = [text("ST_AsBinary(geom) AS wkb")] if has_geom else []
+    stmt = select(*columns, *extra).select_from(table).order_by(table.c.id)
+    if not include_deleted:
+        stmt = stmt.where(table.c.deleted_at.is_(None))
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all(),
+                             columns=[c.name for c in columns] + (["wkb"] if has_geom else []))
+    if not has_geom:
+        return frame
+    geometry = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")]) if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {name: conn.execute(text(f"SELECT count(*) FROM {name} WHERE deleted_at IS NULL")).scalar()
+                for name in ("outlets", "stations", "candidates", "areas", "transactions")}
+
+
+def history(engine: Engine, table_name: str, code: str) -> list[dict]:
+    stmt = (select(Event.__table__).where(Event.table_name == table_name, Event.code == code)
+            .order_by(Event.at, Event.id))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+# -- single-site nearest neighbours -------------------------------------------------------------
+
+_SEARCH_START_M = 2_000.0
+_SEARCH_LIMIT_M = 25_000_000.0
+
+
+def _frame(lon: float, lat: float, radius_m: float):
+    """A lon/lat box that contains the circle of `radius_m` around the point."""
+    dlat = radius_m / 110_000.0 + 1e-6
+    top = min(89.9, abs(lat) + dlat)
+    dlon = min(360.0, radius_m / (111_000.0 * math.cos(math.radians(top))) + 1e-6)
+    return (max(-180.0, lon - dlon), max(-90.0, lat - dlat), min(180.0, lon + dlon), min(90.0, lat + dlat))
+
+
+def _filters(table_name: str, kinds, exclude_code) -> tuple[str, dict]:
+    sql, params = ["deleted_at IS NULL"], {}
+    if kinds and table_name == "outlets":
+        names = [f":kind{i}" for i in range(len(kinds))]
+        sql.append(f"kind IN ({', '.join(names)})")
+        params.update({f"kind{i}": k for i, k in enumerate(kinds)})
+    if table_name == "stations":
+        sql.append("status != 'closed'")
+    if exclude_code is not None:
+        sql.append("code != :exclude")
+        params["exclude"] = exclude_code
+    return " AND ".join(sql), params
+
+
+def _within_frame(conn, table_name, where, params, lon, lat, radius_m, k):
+    x0, y0, x1, y1 = _frame(lon, lat, radius_m)
+    args = dict(params, lon=lon, lat=lat, x0=x0, y0=y0, x1=x1, y1=y1, k=k)
+    if conn.dialect.name == "sqlite":
+        sql = f"""SELECT code, ST_Distance(geom, MakePoint(:lon, :lat, 4326), 1) AS d FROM {table_name}
+                  WHERE {where} AND ROWID IN (SELECT ROWID FROM SpatialIndex
+                        WHERE f_table_name = '{table_name}' AND f_geometry_column = 'geom'
+                        AND search_frame = BuildMbr(:x0, :y0, :x1, :y1, 4326))
+                  ORDER BY d LIMIT :k"""
+    else:
+        sql = f"""SELECT code, ST_Distance(geom::geography,
+                         ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, true) AS d
+                  FROM {table_name}
+                  WHERE {where} AND geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)
+                  ORDER BY d LIMIT :k"""
+    return [(r.code, float(r.d)) for r in conn.execute(text(sql), args)]
+
+
+def _knn_radius(conn, table_name, where, params, lon, lat, k) -> float | None:
+    """PostGIS: exact distance of the k-th site by index order (<->), an upper bound."""
+    sql = f"""SELECT max(ST_Distance(geom::geography,
+                     ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, true)) FROM (
+                SELECT geom FROM {table_name} WHERE {where}
+                ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k) AS near"""
+    value = conn.execute(text(sql), dict(params, lon=lon, lat=lat, k=k)).scalar()
+    return None if value is None else float(value)
+
+
+def nearest_in_db(conn_or_engine, table_name: str, lon: float, lat: float, k: int = 1, *,
+                  kinds=None, exclude_code: str | None = None) -> list[tuple[str, float]]:
+    """The k nearest active sites of one table to one point: [(code, geodesic metres)], closest first.
+
+    Uses the spatial index of the backend: PostGIS finds an upper bound by
+    KNN (`<->`), SpatiaLite by growing search frames; the answer is then the
+    exact ellipsoidal distance of every site within that bound.
+    """
+    if table_name not in SITE_TABLES:
+        raise UsageError(f"unknown site table {table_name!r}")
+    if isinstance(conn_or_engine, Engine):
+        with conn_or_engine.connect() as conn:
+            return nearest_in_db(conn, table_name, lon, lat, k, kinds=kinds, exclude_code=exclude_code)
+    conn = conn_or_engine
+    where, params = _filters(table_name, kinds, exclude_code)
+    if conn.dialect.name == "postgresql":
+        bound = _knn_radius(conn, table_name, where, params, lon, lat, k)
+        if bound is None:
+            return []
+        return _within_frame(conn, table_name, where, params, lon, lat, bound * (1 + 1e-9) + 1e-3, k)
+    radius = _SEARCH_START_M
+    while radius < _SEARCH_LIMIT_M:
+        found = _within_frame(conn, table_name, where, params, lon, lat, radius, k)
+        inside = [f for f in found if f[1] <= radius]
+        if len(inside) >= k:
+            return inside[:k]
+        radius *= 4.0
+    return _within_frame(conn, table_name, where, params, lon, lat, _SEARCH_LIMIT_M * 2, k)

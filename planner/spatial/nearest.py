@@ -1,0 +1,131 @@
+"""Nearest post outlets / stations for many points, in geodesic metres.
+
+A 3-D KD-tree over Earth-centred coordinates finds the neighbours (no map
+projection, no zone boundaries); distances are then converted to metres on
+the WGS84 ellipsoid and agree with `pyproj.Geod` to well under 0.1 m.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from planner.spatial.geodesic import chord_to_geodesic, to_ecef
+
+__all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_sites"]
+
+
+def check_lonlat(lon, lat, *, what: str = "points", allow_nan: bool = False):
+    """Return lon/lat as float arrays, refusing values that are not degrees."""
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    if lon.shape != lat.shape:
+        msg = f"{what}: {lon.shape[0]} longitudes but {lat.shape[0]} latitudes"
+        raise ValueError(msg)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    if not allow_nan and not finite.all():
+        msg = f"{what}: {int((~finite).sum())} coordinates are missing or not finite"
+        raise ValueError(msg)
+    bad = finite & ((np.abs(lon) > 180.0) | (np.abs(lat) > 90.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"{what}: ({lon[i]}, {lat[i]}) is not longitude/latitude in degrees; "
+            "projected coordinates must be converted to WGS84 first"
+        )
+        raise ValueError(msg)
+    return lon, lat
+
+
+@dataclass(frozen=True)
+class NearestResult:
+    """Positions (into the site arrays, -1 where none) and metres (inf where none)."""
+
+    index: np.ndarray  # (n, k) int
+    distance_m: np.ndarray  # (n, k) float
+
+
+class SiteIndex:
+    """Sites indexed once for many nearest-neighbour queries."""
+
+    def __init__(self, lon, lat):
+        self.lon, self.lat = check_lonlat(lon, lat, what="sites")
+        self._tree = None
+        if self.lon.size:
+            self._tree = cKDTree(
+                to_ecef(self.lon, self.lat), balanced_tree=False, compact_nodes=False
+            )
+
+    def __len__(self) -> int:
+        return int(self.lon.size)
+
+    def query(self, lon, lat, k: int = 1, *, workers: int = -1) -> NearestResult:
+        """The k nearest sites of each point, closest first."""
+        if k < 1:
+            msg = f"k must be at least 1, got {k}"
+            raise ValueError(msg)
+        lon, lat = check_lonlat(lon, lat, what="query points", allow_nan=True)
+        n = lon.size
+        index = np.full((n, k), -1, dtype=np.int64)
+        dist = np.full((n, k), np.inf)
+        valid = np.isfinite(lon) & np.isfinite(lat)
+        dist[~valid] = np.nan
+        if self._tree is None or not valid.any():
+            return NearestResult(index, dist)
+        qlon, qlat = lon[valid], lat[valid]
+        chord, found = self._tree.query(to_ecef(qlon, qlat), k=k, workers=workers)
+        chord = chord.reshape(-1, k)
+        found = found.reshape(-1, k)
+        present = found < len(self)
+        safe = np.where(present, found, 0)
+        metres = chord_to_geodesic(
+            chord,
+            np.repeat(qlon[:, None], k, axis=1),
+            np.repeat(qlat[:, None], k, axis=1),
+            self.lon[safe],
+            self.lat[safe],
+        )
+        metres = np.where(present, metres, np.inf)
+        found = np.where(present, found, -1)
+        if k > 1:
+            # Past 50 km the exact geodesic may reorder near-ties of the chord.
+            order = np.argsort(metres, axis=1, kind="stable")
+            metres = np.take_along_axis(metres, order, axis=1)
+            found = np.take_along_axis(found, order, axis=1)
+        index[valid] = found
+        dist[valid] = metres
+        return NearestResult(index, dist)
+
+
+def _lonlat_of(frame, what: str):
+    if frame.crs is None:
+        msg = f"{what} have no CRS: set one (e.g. EPSG:4326) before measuring"
+        raise ValueError(msg)
+    if not frame.crs.is_geographic or frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geom = frame.geometry
+    if not (geom.geom_type == "Point").all():
+        msg = f"{what} must be points"
+        raise ValueError(msg)
+    return geom.x.to_numpy(), geom.y.to_numpy()
+
+
+def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) -> pd.DataFrame:
+    """For each point of a GeoDataFrame, the k nearest sites and their metres.
+
+    Returns a DataFrame indexed like `points` with columns `id_1`, `m_1`, …
+    `id_k`, `m_k`; ids come from `id_column` (else the sites' index).
+    """
+    lon, lat = _lonlat_of(points, "points")
+    site_lon, site_lat = _lonlat_of(sites, "sites")
+    ids = sites[id_column].to_numpy() if id_column else sites.index.to_numpy()
+    result = SiteIndex(site_lon, site_lat).query(lon, lat, k=k)
+    columns = {}
+    for j in range(k):
+        pos = result.index[:, j]
+        columns[f"id_{j + 1}"] = pd.Series(ids[np.where(pos >= 0, pos, 0)]).where(pos >= 0)
+        columns[f"m_{j + 1}"] = result.distance_m[:, j]
+    return pd.DataFrame({key: np.asarray(val) for key, val in columns.items()}, index=points.index)
