@@ -51,7 +51,7 @@ def parse_number(value) -> float:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = _text(value).replace(",", "").replace(" ", "")
+        text = _text(value).replace(",", "")
         try:
             number = float(text)
         except ValueError:
@@ -65,7 +65,7 @@ _DMS = re.compile(
     r"""^\s*(?P<hemi1>[NSEW北南东西])?\s*
     (?P<deg>\d+(?:\.\d+)?)\s*(?:°|度|d|\s)\s*
     (?:(?P<min>\d+(?:\.\d+)?)\s*(?:'|′|’|分|m|\s)\s*)?
-    (?:(?P<sec>\d+(?:\.\d+)?)\s*(?:"|″|”|''|秒|s)?\s*)?
+    (?:(?P<sec>\d+(?:\.\d+)?)\s*(?:"|″|′′|”|''|秒|s)?\s*)?
     (?P<hemi2>[NSEW北南东西]|北纬|南纬|东经|西经)?\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )

@@ -100,7 +100,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
         _fields(table, columns, records, issues, kind)
         _attrs(table, columns, records)
     if issues.problems:
-        raise InputError(issues.problems)
+        raise InputError(sorted(issues.problems, key=lambda p: p.row or 0))
     notes = list(table.notes)
     return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes)
 

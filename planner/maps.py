@@ -1,0 +1,154 @@
+"""Folium maps for the web pages: the only module that imports folium.
+
+Maps load Leaflet from the application's own static files, never from a CDN,
+and draw their data layers without depending on any tile server. For an
+Amap (GCJ-02) base map, data are shifted to GCJ-02 for display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from planner.spatial.crs import wgs84_to_display
+
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "overview_map"]
+
+BASEMAPS = {
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "© OpenStreetMap contributors",
+        "crs": "wgs84",
+    },
+    "tianditu": {
+        "tiles": "https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "attr": "© 天地图",
+        "crs": "wgs84",
+    },
+    "amap": {
+        "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attr": "© 高德地图",
+        "crs": "gcj02",
+        "subdomains": "1234",
+    },
+    "none": None,
+}
+
+LAYER_STYLES = {
+    "areas": {"color": "#6b7280", "fill": "#c7d2fe"},
+    "outlets": {"color": "#b91c1c", "fill": "#ef4444", "radius": 7},
+    "stations": {"color": "#1d4ed8", "fill": "#3b82f6", "radius": 5},
+    "candidates": {"color": "#b45309", "fill": "#f59e0b", "radius": 5},
+}
+_STATUS_FILL = {
+    "listed_for_exit": "#a855f7", "closed": "#9ca3af", "rejected": "#6b7280",
+    "approved": "#16a34a", "agency": "#fb7185",
+}
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """Rendered pieces a Jinja template places: <head> links, the map <div>, the script."""
+
+    header: str
+    html: str
+    script: str
+    map_name: str
+
+
+def _for_display(frame: gpd.GeoDataFrame, basemap_crs: str) -> gpd.GeoDataFrame:
+    if basemap_crs == "wgs84" or frame.empty:
+        return frame
+
+    def shift(coords):
+        lon, lat = wgs84_to_display(coords[:, 0], coords[:, 1], basemap_crs)
+        return np.column_stack([lon, lat])
+
+    shifted = frame.copy()
+    shifted.geometry = shapely.transform(frame.geometry.values, shift)
+    return shifted
+
+
+def _json_ready(frame: gpd.GeoDataFrame, fields) -> gpd.GeoDataFrame:
+    keep = [f for f in fields if f in frame.columns]
+    out = frame[keep + [frame.geometry.name]].copy()
+    for column in keep:
+        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
+    return out
+
+
+def _point_layer(folium, name, label, frame, fields, aliases, style):
+    import folium.features
+
+    frame = frame.copy()
+    key = "status" if "status" in frame.columns else "kind"
+    frame["_fill"] = [_STATUS_FILL.get(v, style["fill"]) for v in frame.get(key, [])] if len(frame) else []
+    data = _json_ready(frame, fields + ["_fill"])
+    layer = folium.FeatureGroup(name=label, show=True)
+    folium.GeoJson(
+        data,
+        name=name,
+        marker=folium.CircleMarker(radius=style["radius"], weight=1, fill=True, fill_opacity=0.9),
+        style_function=lambda f, s=style: {
+            "color": s["color"], "fillColor": f["properties"]["_fill"], "weight": 1, "fillOpacity": 0.9,
+        },
+        popup=folium.features.GeoJsonPopup(fields=fields, aliases=aliases, labels=True),
+        tooltip=folium.features.GeoJsonTooltip(fields=fields[:2], aliases=aliases[:2]),
+    ).add_to(layer)
+    return layer
+
+
+def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = "osm",
+                 tianditu_key: str = "") -> MapParts:
+    """The district overview: areas, outlets, stations and candidates as toggleable layers."""
+    import folium
+
+    base = BASEMAPS.get(basemap) or None
+    basemap_crs = base["crs"] if base else "wgs84"
+    bounds = None
+    for frame in layers.values():
+        if frame is not None and len(frame):
+            b = frame.total_bounds
+            bounds = b if bounds is None else np.r_[np.minimum(bounds[:2], b[:2]), np.maximum(bounds[2:], b[2:])]
+    if bounds is not None:
+        lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
+        bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
+    fmap = folium.Map(location=[40.13, 116.65] if bounds is None else None, zoom_start=11, tiles=None,
+                      prefer_canvas=True, control_scale=True)
+    fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
+    fmap.default_css = [("leaflet_css", f"{assets_url}/leaflet.css")]
+    if base:
+        folium.TileLayer(
+            tiles=base["tiles"].replace("{key}", tianditu_key), attr=base["attr"], name=labels["basemap"],
+            subdomains=base.get("subdomains", "abc"), max_zoom=18,
+        ).add_to(fmap)
+    areas = layers.get("areas")
+    if areas is not None and len(areas):
+        style = LAYER_STYLES["areas"]
+        data = _json_ready(_for_display(areas, basemap_crs), ["name", "level", "population", "code"])
+        folium.GeoJson(
+            data, name=labels["areas"],
+            style_function=lambda f, s=style: {"color": s["color"], "weight": 1, "fillColor": s["fill"],
+                                               "fillOpacity": 0.15},
+            tooltip=folium.features.GeoJsonTooltip(fields=["name", "population"],
+                                                   aliases=[labels["name"], labels["population"]]),
+        ).add_to(fmap)
+    for name in ("outlets", "stations", "candidates"):
+        frame = layers.get(name)
+        if frame is None:
+            continue
+        fields = ["name", "code", "kind" if name == "outlets" else "status", "address"]
+        aliases = [labels["name"], labels["code"], labels["kind" if name == "outlets" else "status"],
+                   labels["address"]]
+        _point_layer(folium, name, labels[name], _for_display(frame, basemap_crs), fields, aliases,
+                     LAYER_STYLES[name]).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    if bounds is not None:
+        fmap.fit_bounds(bounds)
+    root = fmap.get_root()
+    root.render()
+    return MapParts(root.header.render(), root.html.render(), root.script.render(), fmap.get_name())

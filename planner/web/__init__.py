@@ -1,0 +1,56 @@
+"""Flask application factory (flaskr pattern): nothing runs at import time."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, jsonify, request
+
+from planner.errors import PlannerError
+
+__all__ = ["create_app", "get_engine"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then `test_config`."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("PLANNER_DATABASE_URL"),
+        BASEMAP=os.environ.get("PLANNER_BASEMAP", "osm"),
+        TIANDITU_KEY=os.environ.get("PLANNER_TIANDITU_KEY", ""),
+        JSON_AS_ASCII=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+
+    from planner.web import api, overview
+
+    app.register_blueprint(overview.bp)
+    app.register_blueprint(api.bp)
+
+    @app.errorhandler(PlannerError)
+    def _planner_error(exc: PlannerError):
+        from planner.web.i18n import current_lang
+
+        body = {"error": type(exc).__name__, "message": exc.message(current_lang())}
+        if request.path.startswith("/api/"):
+            return jsonify(body), exc.http_status
+        return body["message"], exc.http_status
+
+    return app
+
+
+def get_engine():
+    """The app's engine, created on first use and shared by its requests."""
+    from flask import current_app
+
+    from planner.db import make_engine
+
+    engine = current_app.extensions.get("planner.engine")
+    if engine is None:
+        engine = make_engine(current_app.config["DATABASE_URL"])
+        current_app.extensions["planner.engine"] = engine
+    return engine

@@ -1,0 +1,86 @@
+"""JSON API: registry layers as GeoJSON, single-site nearest query, OpenAPI document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, jsonify, request
+
+from planner.errors import UsageError
+from planner.features import layer_features
+from planner.openapi import openapi_document
+from planner.registry import SITE_TABLES, nearest_in_db
+from planner.web import get_engine
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+_LAYERS = SITE_TABLES + ("areas",)
+_MAX_LIMIT = 50_000
+
+
+def _bad(en: str, zh: str) -> UsageError:
+    return UsageError(en, zh)
+
+
+def _number(name: str, *, low: float, high: float) -> float:
+    raw = request.args.get(name)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise _bad(f"query parameter {name!r} must be a number, got {raw!r}",
+                   f"参数 {name} 必须是数字，实际为 {raw!r}") from None
+    if not low <= value <= high:
+        raise _bad(f"{name}={value} is outside [{low}, {high}]", f"{name}={value} 超出范围 [{low}, {high}]")
+    return value
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    layer: str
+    bbox: tuple[float, float, float, float] | None
+    limit: int
+    offset: int
+
+    @classmethod
+    def from_request(cls, layer: str) -> "LayerQuery":
+        if layer not in _LAYERS:
+            raise _bad(f"unknown layer {layer!r}: use " + ", ".join(_LAYERS), f"未知图层 {layer!r}")
+        bbox = None
+        if request.args.get("bbox"):
+            try:
+                bbox = tuple(float(v) for v in request.args["bbox"].split(","))
+            except ValueError:
+                bbox = ()
+            if len(bbox) != 4:
+                raise _bad("bbox must be west,south,east,north in degrees", "bbox 应为 西,南,东,北（度）")
+        limit = int(_number("limit", low=1, high=_MAX_LIMIT)) if "limit" in request.args else _MAX_LIMIT
+        offset = int(_number("offset", low=0, high=1e12)) if "offset" in request.args else 0
+        return cls(layer, bbox, limit, offset)
+
+
+@bp.get("/layers/<layer>")
+def layer(layer: str):
+    """Active features of one registry layer as a GeoJSON FeatureCollection."""
+    query = LayerQuery.from_request(layer)
+    return jsonify(layer_features(get_engine(), query.layer, bbox=query.bbox,
+                                  limit=query.limit, offset=query.offset))
+
+
+@bp.get("/nearest")
+def nearest():
+    """The k nearest active sites of a layer to a WGS84 point, in geodesic metres."""
+    layer = request.args.get("layer", "outlets")
+    if layer not in SITE_TABLES:
+        raise _bad(f"unknown layer {layer!r}: use " + ", ".join(SITE_TABLES), f"未知图层 {layer!r}")
+    lon = _number("lon", low=-180, high=180)
+    lat = _number("lat", low=-90, high=90)
+    k = int(_number("k", low=1, high=100)) if "k" in request.args else 1
+    found = nearest_in_db(get_engine(), layer, lon, lat, k)
+    return jsonify({"layer": layer, "lon": lon, "lat": lat,
+                    "nearest": [{"code": code, "distance_m": round(d, 3)} for code, d in found]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
