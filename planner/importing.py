@@ -25,7 +25,7 @@ from planner.columns import (
 from planner.errors import InputError, RowProblem, UsageError
 from planner.models import CANDIDATE_STATUSES, STATION_STATUSES
 from planner.positions import read_positions
-from planner.spatial.crs import CoordSystem, geometries_to_wgs84, parse_crs
+from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs
 from planner.tabular import Table, read_table
 
 __all__ = ["ImportBatch", "TABLE_OF_KIND", "prepare_import", "code_text"]
@@ -87,7 +87,10 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     if kind not in KIND_FIELDS:
         msg = f"unknown kind {kind!r}: use one of " + ", ".join(KIND_FIELDS)
         raise UsageError(msg, f"未知数据类型 {kind!r}：可用 " + "、".join(KIND_FIELDS))
-    default_crs = parse_crs(crs)
+    try:
+        default_crs = parse_crs(crs)
+    except UnknownCRSError as exc:
+        raise UsageError(f"--crs: {exc}", f"--crs：未知坐标系“{exc.name}”，请使用 wgs84、gcj02、bd09 或 EPSG:n") from None
     table = read_table(path, KIND_FIELDS[kind])
     columns = match_headers(table.headers, KIND_FIELDS[kind])
     issues = _Collector(table)

@@ -89,6 +89,8 @@ def _point_layer(folium, name, label, frame, fields, aliases, style):
     frame["_fill"] = [_STATUS_FILL.get(v, style["fill"]) for v in frame.get(key, [])] if len(frame) else []
     data = _json_ready(frame, fields + ["_fill"])
     layer = folium.FeatureGroup(name=label, show=True)
+    if frame.empty:
+        return layer  # listed in the layer control, nothing to draw
     folium.GeoJson(
         data,
         name=name,
@@ -148,7 +150,7 @@ def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = 
                      LAYER_STYLES[name]).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if bounds is not None:
-        fmap.fit_bounds(bounds)
+        fmap.fit_bounds(bounds, padding=(24, 24))
     root = fmap.get_root()
     root.render()
     return MapParts(root.header.render(), root.html.render(), root.script.render(), fmap.get_name())
