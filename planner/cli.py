@@ -64,6 +64,36 @@ def import_command(kind, file, crs, replace, actor, db_url):
     click.echo(summary.line())
 
 
+@cli.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", default=None, help="Result file (.csv, .xlsx, .geojson, .gpkg); "
+              "default FILE.checked.<same extension>.")
+@click.option("--profile", default="yiwu", show_default=True,
+              help="Rule profile: yiwu, mianyang, heilongjiang, shunyi, or a .toml file.")
+@click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of reasons and Excel header labels.")
+@_db_option
+def check_command(file, out, profile, crs, lang, db_url):
+    """Check an applicant list against the registry; every row comes back with a verdict."""
+    from planner.check_output import default_output_path, write_checked
+    from planner.checking import check_file
+    from planner.db import make_engine
+    from planner.profiles import load_profile
+    from planner.schema import upgrade_schema
+
+    rules = load_profile(profile)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    result = check_file(file, engine, rules, crs=crs, lang=lang)
+    written = write_checked(result, out or default_output_path(file), lang=lang)
+    for note in result.notes:
+        click.echo(f"{file}: {note}", err=True)
+    counts = result.counts()
+    click.echo(f"{written}: {len(result.added)} rows, {counts['pass']} pass, {counts['fail']} fail, "
+               f"{counts['error']} error (profile {rules.name})")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

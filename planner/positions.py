@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from planner.cells import CellError, is_blank, parse_degrees
 from planner.errors import RowProblem
@@ -45,7 +46,11 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
     lat_header = table.headers[columns["lat"]]
     for target, pos, header in ((lon_raw, columns["lon"], lon_header),
                                 (lat_raw, columns["lat"], lat_header)):
-        for i, value in enumerate(table.column(pos)):
+        cells = table.column(pos)
+        # Fast path: plain numbers. Only the other cells go through the text parser.
+        target[:] = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        for i in np.flatnonzero(~np.isfinite(target)):
+            value = cells.iat[i]
             if is_blank(value):
                 result.problems[i].append(_problem(table, i, header, "coordinate is empty", "坐标为空"))
                 continue
@@ -53,44 +58,73 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
                 target[i] = parse_degrees(value)
             except CellError as exc:
                 result.problems[i].append(_problem(table, i, header, exc.en, exc.zh))
-    systems = [default_crs] * n
+    system_of_row = np.zeros(n, dtype=np.int64)  # index into `systems`
+    systems = [default_crs]
     if "crs" in columns:
         crs_header = table.headers[columns["crs"]]
-        for i, value in enumerate(table.column(columns["crs"])):
+        cells = table.column(columns["crs"])
+        for value in pd.unique(cells):
             if is_blank(value):
                 continue
+            rows = np.flatnonzero((cells == value).to_numpy())
             try:
-                systems[i] = parse_crs(str(value))
-                result.crs_labels[i] = systems[i].label
+                system = parse_crs(str(value))
             except UnknownCRSError as exc:
-                result.problems[i].append(_problem(
-                    table, i, crs_header, str(exc),
-                    f"未知坐标系“{exc.name}”：请使用 wgs84、gcj02、bd09 或 EPSG:n"))
-    _check_ranges(table, lon_raw, lat_raw, systems, result, lon_header, lat_header)
-    by_system = defaultdict(list)
-    for i, system in enumerate(systems):
-        if not result.problems.get(i):
-            by_system[system].append(i)
-    for system, rows in by_system.items():
-        rows = np.asarray(rows)
-        lon, lat = points_to_wgs84(lon_raw[rows], lat_raw[rows], system)
-        result.lon[rows] = lon
-        result.lat[rows] = lat
+                for i in rows:
+                    result.problems[i].append(_problem(
+                        table, i, crs_header, str(exc),
+                        f"未知坐标系“{exc.name}”：请使用 wgs84、gcj02、bd09 或 EPSG:n"))
+                continue
+            systems.append(system)
+            system_of_row[rows] = len(systems) - 1
+            for i in rows:
+                result.crs_labels[i] = system.label
+    geographic = np.array([s.kind != "epsg" for s in systems])[system_of_row]
+    _check_ranges(table, lon_raw, lat_raw, geographic, result, lon_header, lat_header)
+    bad = np.zeros(n, bool)
+    bad[[i for i, p in result.problems.items() if p]] = True
+    for k, system in enumerate(systems):
+        rows = np.flatnonzero((system_of_row == k) & ~bad)
+        if rows.size:
+            result.lon[rows], result.lat[rows] = points_to_wgs84(lon_raw[rows], lat_raw[rows], system)
     return result
 
 
-def _check_ranges(table, lon, lat, systems, result, lon_header, lat_header):
-    for i in np.flatnonzero(np.isfinite(lon) & np.isfinite(lat)):
-        if systems[i].kind == "epsg":
-            continue  # projected coordinates: pyproj decides
-        x, y = lon[i], lat[i]
-        if abs(y) > 90 and abs(x) <= 90:
-            result.problems[i].append(_problem(
-                table, i, f"{lon_header}/{lat_header}",
-                f"longitude {x} and latitude {y} look swapped",
-                f"经度 {x} 与纬度 {y} 似乎填反了"))
-        elif abs(x) > 180 or abs(y) > 90:
-            result.problems[i].append(_problem(
-                table, i, f"{lon_header}/{lat_header}",
-                f"({x}, {y}) is not a longitude/latitude in degrees",
-                f"（{x}，{y}）不是以度为单位的经纬度"))
+def _check_ranges(table, lon, lat, geographic, result, lon_header, lat_header):
+    with np.errstate(invalid="ignore"):
+        swapped = geographic & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
+        outside = geographic & ~swapped & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
+    where = f"{lon_header}/{lat_header}"
+    for i in np.flatnonzero(swapped):
+        result.problems[i].append(_problem(table, i, where, f"longitude {lon[i]} and latitude {lat[i]} look swapped",
+                                           f"经度 {lon[i]} 与纬度 {lat[i]} 似乎填反了"))
+    for i in np.flatnonzero(outside):
+        result.problems[i].append(_problem(table, i, where, f"({lon[i]}, {lat[i]}) is not a longitude/latitude in degrees",
+                                           f"（{lon[i]}，{lat[i]}）不是以度为单位的经纬度"))
+
+
+def layer_positions(table: Table, default_crs: CoordSystem) -> Positions:
+    """Positions of a GIS point layer: the file's own CRS, else `default_crs` (e.g. GCJ-02 GeoJSON)."""
+    import shapely
+
+    n = len(table)
+    result = Positions(np.full(n, np.nan), np.full(n, np.nan), [default_crs.label] * n)
+    geoms = np.asarray(table.geometry.values, dtype=object)
+    file_crs = table.file_crs
+    if file_crs is not None and file_crs.to_epsg() not in (4326, 4490):
+        geoms = np.asarray(table.geometry.to_crs(4326).values, dtype=object)
+        result.crs_labels = [f"EPSG:{file_crs.to_epsg()}"] * n
+        system = None
+    else:
+        system = default_crs
+    is_point = np.array([g is not None and not g.is_empty and g.geom_type == "Point" for g in geoms], bool)
+    for i in np.flatnonzero(~is_point):
+        kind = "empty" if geoms[i] is None or geoms[i].is_empty else geoms[i].geom_type
+        result.problems[i].append(_problem(table, i, "geometry", f"{kind} geometry where a point is expected",
+                                           f"几何为 {kind}，应为点"))
+    if is_point.any():
+        xy = shapely.get_coordinates(geoms[is_point])
+        lon, lat = (xy[:, 0], xy[:, 1]) if system is None else points_to_wgs84(xy[:, 0], xy[:, 1], system)
+        result.lon[is_point] = lon
+        result.lat[is_point] = lat
+    return result

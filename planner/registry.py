@@ -121,6 +121,9 @@ def _load_rows(conn, batch: ImportBatch, summary: ImportSummary, *, actor, repla
     table = Base.metadata.tables[batch.table_name]
     fields = sorted({k for r in batch.records for k in r} - {"_row", "code"})
     existing = _existing(conn, table)
+    defaults = {c.name: c.default.arg for c in table.c
+                if c.default is not None and not callable(c.default.arg) and c.name in fields}
+    required = [c.name for c in table.c if not c.nullable and c.name in fields and c.name != "geom"]
     now = utcnow()
     inserts, updates, events, problems = [], [], [], []
     for record in batch.records:
@@ -131,8 +134,11 @@ def _load_rows(conn, batch: ImportBatch, summary: ImportSummary, *, actor, repla
                                            f"{record['code']!r} is not in the registry and has no geometry",
                                            f"“{record['code']}”不在登记库中且没有几何图形"))
                 continue
-            row = {k: v for k, v in record.items() if k not in ("_row",)}
-            row.update(geom=_ewkt(record["geom"]), created_at=now, updated_at=now)
+            row = {k: record.get(k) for k in fields}
+            for name, default in defaults.items():
+                if row.get(name) is None:
+                    row[name] = default
+            row.update(code=record["code"], geom=_ewkt(record["geom"]), created_at=now, updated_at=now)
             inserts.append(row)
             events.append(_event(actor, batch, record["code"], "create",
                                  {k: [None, _plain(v)] for k, v in record.items() if k != "_row"}))
@@ -144,6 +150,9 @@ def _load_rows(conn, batch: ImportBatch, summary: ImportSummary, *, actor, repla
             summary.unchanged += 1
             continue
         values = {k: record.get(k) for k in fields if k != "geom"}
+        for name in required:  # a blank cell never empties a required column
+            if values.get(name) is None:
+                values[name] = old[name]
         values["geom"] = _ewkt(record["geom"]) if record.get("geom") is not None else _ewkt(old["geom"])
         values.update(_id=old["id"], updated_at=now, deleted_at=None)
         updates.append(values)

@@ -1,0 +1,145 @@
+"""An applicant list as the batch check needs it: ids, WGS84 positions, survey facts, row problems.
+
+Nothing is dropped: a row whose cells cannot be used keeps its place and
+carries the reasons, which make its verdict `error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.cells import CellError, is_blank, parse_bool, parse_number
+from planner.columns import KIND_FIELDS, match_headers, normalise_header
+from planner.errors import UsageError
+from planner.importing import code_text
+from planner.positions import Positions, layer_positions, read_positions
+from planner.reasons import reason
+from planner.region import in_china
+from planner.spatial.crs import UnknownCRSError, parse_crs
+from planner.tabular import Table, read_table
+
+__all__ = ["Applicants", "ID_CARD_HEADERS", "read_applicants"]
+
+FIELDS = KIND_FIELDS["candidates"]
+ID_CARD_HEADERS = {"身份证号", "身份证", "身份证号码", "id_card", "证件号", "证件号码", "id card"}
+NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
+BOOL_FACTS = ("signage", "line")
+
+
+@dataclass
+class Applicants:
+    table: Table
+    ids: np.ndarray  # object: the row's id, or "#<row>" where it has none
+    lon: np.ndarray  # WGS84; NaN where the position is unusable
+    lat: np.ndarray
+    errors: list[list[str]]  # per row, reasons that make the verdict 'error'
+    facts: dict[str, np.ndarray]  # survey facts: float (NaN = not given) or object bool/None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def usable(self) -> np.ndarray:
+        return np.array([not e for e in self.errors], bool)
+
+
+def _usage(path, en, zh) -> UsageError:
+    return UsageError(f"{path}: {en}", f"{path}：{zh}")
+
+
+def read_applicants(path, *, crs: str | None = None, lang: str = "zh") -> Applicants:
+    """Read an applicant list; rows with unusable cells are kept with their reasons."""
+    try:
+        default_crs = parse_crs(crs)
+    except UnknownCRSError as exc:
+        raise UsageError(f"--crs: {exc}", f"--crs：未知坐标系“{exc.name}”，请使用 wgs84、gcj02、bd09 或 EPSG:n") from None
+    table = read_table(path, FIELDS)
+    columns = match_headers(table.headers, FIELDS)
+    if table.geometry is not None:
+        positions = layer_positions(table, default_crs)
+    elif "lon" in columns and "lat" in columns:
+        positions = read_positions(table, columns, default_crs)
+    else:
+        raise _usage(path, "no coordinate columns: expected 经度/纬度 or lon/lat (headers: "
+                     + ", ".join(table.headers) + ")",
+                     "找不到坐标列：应有“经度/纬度”或 lon/lat（表头：" + "、".join(table.headers) + "）")
+    n = len(table)
+    errors = [[_cell_text(p, lang) for p in positions.problems.get(i, [])] for i in range(n)]
+    ids = _ids(table, columns, errors, lang)
+    facts = _facts(table, columns, errors, lang)
+    lon, lat = positions.lon.copy(), positions.lat.copy()
+    _check_china(lon, lat, positions, errors, lang)
+    return Applicants(table, ids, lon, lat, errors, facts)
+
+
+def _cell_text(problem, lang: str) -> str:
+    message = problem.zh if lang == "zh" else problem.en
+    return f"{problem.column}: {message}" if problem.column else message
+
+
+def _ids(table: Table, columns, errors, lang) -> np.ndarray:
+    n = len(table)
+    fallback = np.array([f"#{r}" for r in table.row_numbers], dtype=object)
+    if "code" not in columns:
+        return fallback
+    codes = np.array([code_text(v) for v in table.column(columns["code"])], dtype=object)
+    ids = np.where(pd.isna(codes), fallback, codes)
+    counts = pd.Series(ids).value_counts()
+    for dup in counts.index[counts.to_numpy() > 1]:
+        rows = np.flatnonzero(ids == dup)
+        listed = ", ".join(str(table.row_numbers[i]) for i in rows)
+        for i in rows:
+            errors[i].append(reason("duplicate_id", lang, id=dup, rows=listed))
+    return ids if n else fallback
+
+
+def _facts(table: Table, columns, errors, lang) -> dict[str, np.ndarray]:
+    n = len(table)
+    facts = {}
+    for name in NUMBER_FACTS:
+        values = np.full(n, np.nan)
+        if name in columns:
+            cells = table.column(columns[name])
+            values[:] = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            for i in np.flatnonzero(np.isnan(values)):
+                if is_blank(cells.iat[i]):
+                    continue
+                try:
+                    values[i] = parse_number(cells.iat[i])
+                except CellError as exc:
+                    errors[i].append(f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
+        facts[name] = values
+    for name in BOOL_FACTS:
+        values = np.full(n, None, dtype=object)
+        if name in columns:
+            cells = table.column(columns[name])
+            for i, cell in enumerate(cells):
+                if is_blank(cell):
+                    continue
+                try:
+                    values[i] = parse_bool(cell)
+                except CellError as exc:
+                    errors[i].append(f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
+        facts[name] = values
+    return facts
+
+
+def _check_china(lon, lat, positions: Positions, errors, lang):
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    inside = in_china(lon, lat)
+    outside = np.flatnonzero(ok & ~inside)
+    if outside.size:
+        swapped = in_china(lat[outside], lon[outside])
+        for i, flip in zip(outside, swapped):
+            key = "swapped" if flip else "outside_china"
+            errors[i].append(reason(key, lang, lon=lon[i], lat=lat[i]))
+    bad = np.array([bool(e) for e in errors], bool)
+    lon[bad & ~ok] = np.nan
+    lat[bad & ~ok] = np.nan
+
+
+def id_card_columns(headers) -> list[int]:
+    return [i for i, h in enumerate(headers) if normalise_header(h) in ID_CARD_HEADERS]

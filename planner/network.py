@@ -1,0 +1,73 @@
+"""The network as a profile sees it: counted outlets, existing stations, areas, population grid.
+
+Read once from the registry for a check, a coverage run or a ranking.
+"Existing stations" are stations that are not closed plus applicants already
+approved in the registry (they count as existing for new applicants).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from planner.profiles import Profile
+from planner.registry import read_table
+from planner.spatial.grid import PopulationGrid, build_population_grid
+from planner.spatial.nearest import SiteIndex
+
+__all__ = ["Network", "load_network"]
+
+DEFAULT_CELL_M = 100.0
+
+
+@dataclass
+class Network:
+    outlets: gpd.GeoDataFrame  # code, name, kind, geometry
+    stations: gpd.GeoDataFrame  # code, name, status, source ('station' | 'approved'), geometry
+    areas: gpd.GeoDataFrame  # areas of the profile's levels
+    cell_m: float = DEFAULT_CELL_M
+    _grid: PopulationGrid | None = field(default=None, repr=False)
+
+    @cached_property
+    def outlet_index(self) -> SiteIndex:
+        return SiteIndex(self.outlets.geometry.x.to_numpy(), self.outlets.geometry.y.to_numpy())
+
+    @cached_property
+    def station_index(self) -> SiteIndex:
+        return SiteIndex(self.stations.geometry.x.to_numpy(), self.stations.geometry.y.to_numpy())
+
+    @property
+    def grid(self) -> PopulationGrid | None:
+        """Area population on cells (None when the registry has no areas)."""
+        if self._grid is None and len(self.areas):
+            self._grid = build_population_grid(self.areas.geometry.values, self.areas["population"].to_numpy(),
+                                               cell_m=self.cell_m, margin_m=2_000.0)
+        return self._grid
+
+    def site_positions(self):
+        """lon, lat of every outlet and existing station together."""
+        frames = [f for f in (self.outlets, self.stations) if len(f)]
+        if not frames:
+            return np.empty(0), np.empty(0)
+        return (np.concatenate([f.geometry.x.to_numpy() for f in frames]),
+                np.concatenate([f.geometry.y.to_numpy() for f in frames]))
+
+
+def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M) -> Network:
+    outlets = read_table(engine, "outlets")
+    outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
+    stations = read_table(engine, "stations")
+    stations = stations[stations["status"] != "closed"].assign(source="station")
+    approved = read_table(engine, "candidates")
+    approved = approved[approved["status"] == "approved"].assign(source="approved")
+    keep = ["code", "name", "status", "source", "geometry"]
+    existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),
+                                geometry="geometry", crs=4326)
+    areas = read_table(engine, "areas")
+    areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
+    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m)

@@ -1,0 +1,46 @@
+"""Human-readable reasons for verdicts, in Chinese and English."""
+
+from __future__ import annotations
+
+__all__ = ["reason"]
+
+_TEMPLATES = {
+    "outlet_too_close": ("{m:.1f} m from post outlet {id}, below the required {min:g} m",
+                         "距邮政网点 {id} {m:.1f} 米，不足 {min:g} 米"),
+    "station_too_close": ("{m:.1f} m from existing station {id}, below the required {min:g} m",
+                          "距已有便民服务站 {id} {m:.1f} 米，不足 {min:g} 米"),
+    "conflict_lost": ("{m:.1f} m from applicant {id} in the same list, below the spacing {min:g} m; "
+                      "{id} wins with more uncovered people ({win:,.0f} vs {own:,.0f})",
+                      "与本批申请户 {id} 相距 {m:.1f} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
+                      "（{win:,.0f} 对 {own:,.0f}），优先通过"),
+    "conflict_lost_order": ("{m:.1f} m from applicant {id} in the same list, below the spacing {min:g} m; "
+                            "{id} comes first", "与本批申请户 {id} 相距 {m:.1f} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
+    "area_taken": ("{area} already has station {id}", "{area}已有便民服务站 {id}"),
+    "area_taken_batch": ("{area} gets applicant {id} from this list", "{area}已由本批申请户 {id} 占用"),
+    "area_missing": ("not inside any village or community", "不在任何村或社区范围内"),
+    "survey_below": ("{field} {value:g} is below the required {min:g}", "{field_zh} {value:g}，低于要求的 {min:g}"),
+    "survey_missing": ("{field} is not given", "未填写{field_zh}"),
+    "survey_no": ("{field} is not available", "不具备{field_zh}"),
+    "outside_china": ("position ({lon:.6f}, {lat:.6f}) is outside China", "位置（{lon:.6f}，{lat:.6f}）不在中国境内"),
+    "swapped": ("longitude and latitude look swapped ({lon}, {lat})", "经度与纬度似乎填反了（{lon}，{lat}）"),
+    "outside_region": ("outside the registry's district: no village or community within {km:g} km",
+                       "超出登记库所辖区域：{km:g} 公里内没有任何村或社区"),
+    "far_from_network": ("more than {km:g} km from every post outlet and station in the registry",
+                         "距登记库中所有邮政网点和便民服务站均超过 {km:g} 公里"),
+    "duplicate_id": ("id {id} appears in rows {rows}", "编号 {id} 在第 {rows} 行重复出现"),
+}
+
+SURVEY_FIELDS_ZH = {
+    "floor area (m²)": "营业面积（平方米）",
+    "display area (m²)": "展示面积（平方米）",
+    "months in business": "经营月数",
+    "outdoor signage place": "户外标识位",
+    "communication line": "通信线路",
+}
+
+
+def reason(key: str, lang: str, **values) -> str:
+    en, zh = _TEMPLATES[key]
+    if "field" in values:
+        values.setdefault("field_zh", SURVEY_FIELDS_ZH.get(values["field"], values["field"]))
+    return (zh if lang == "zh" else en).format(**values)

@@ -1,0 +1,103 @@
+"""Applicants in one batch that are too close to each other, and which of them wins.
+
+New stations approved together are "existing" for each other: of two
+applicants closer than the spacing only one may pass. The winner is decided
+by priority (e.g. marginal service population); the greedy rule "accept in
+priority order unless an accepted neighbour is too close" is computed in
+vectorised rounds that give exactly the sequential answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.spatial.geodesic import chord_to_geodesic, to_ecef
+
+__all__ = ["close_pairs", "greedy_by_priority", "limit_per_group"]
+
+
+def close_pairs(lon, lat, distance_m: float):
+    """Pairs (i < j) of valid points closer than `distance_m` geodesic metres, with their metres."""
+    from scipy.spatial import cKDTree
+
+    lon = np.asarray(lon, float)
+    lat = np.asarray(lat, float)
+    valid = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    if distance_m <= 0 or valid.size < 2:
+        return empty
+    xyz = to_ecef(lon[valid], lat[valid])
+    # The chord is never longer than the geodesic: searching by chord finds every pair.
+    pairs = cKDTree(xyz).query_pairs(distance_m, output_type="ndarray")
+    if pairs.size == 0:
+        return empty
+    a, b = valid[pairs[:, 0]], valid[pairs[:, 1]]
+    chord = np.linalg.norm(xyz[pairs[:, 0]] - xyz[pairs[:, 1]], axis=1)
+    metres = chord_to_geodesic(chord, lon[a], lat[a], lon[b], lat[b])
+    keep = metres < distance_m
+    i, j = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    order = np.lexsort((j, i))
+    return i[order], j[order], metres[keep][order]
+
+
+def greedy_by_priority(n: int, i, j, eligible, order):
+    """Accept eligible items in `order` (best first) unless an accepted neighbour conflicts.
+
+    `i`, `j` are conflict pairs. Returns (accepted bool array, blocker array:
+    the accepted neighbour that blocked each refused eligible item, else -1).
+    """
+    order = np.asarray(order, dtype=np.int64)
+    rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    eligible = np.asarray(eligible, bool)
+    src = np.r_[i, j].astype(np.int64)
+    dst = np.r_[j, i].astype(np.int64)
+    use = eligible[src] & eligible[dst]
+    src, dst = src[use], dst[use]
+    state = np.where(eligible, 0, -1)  # 0 undecided, 1 accepted, 2 blocked, -1 not taking part
+    blocker = np.full(n, -1, dtype=np.int64)
+    while (state == 0).any():
+        live = (state[src] == 0) & (state[dst] == 0)
+        dominated = np.zeros(n, bool)
+        better = live & (rank[dst] < rank[src])
+        dominated[src[better]] = True
+        newly = (state == 0) & ~dominated
+        state[newly] = 1
+        hit = newly[src] & (state[dst] == 0)
+        if hit.any():
+            best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(best, dst[hit], rank[src[hit]])
+            victims = np.flatnonzero(best < np.iinfo(np.int64).max)
+            blocker[victims] = order[best[victims]]  # order[rank] is the item of that rank
+            state[victims] = 2
+    return state == 1, blocker
+
+
+def limit_per_group(group, eligible, order, capacity):
+    """Accept at most capacity[g] eligible items of each group g, in `order` (best first).
+
+    Items with group < 0 are unlimited. Returns (accepted, first accepted
+    item of the same group for refused items, else -1).
+    """
+    group = np.asarray(group, np.int64)
+    n = group.size
+    eligible = np.asarray(eligible, bool)
+    order = np.asarray(order, np.int64)
+    ranked = order[eligible[order]]
+    accepted = np.zeros(n, bool)
+    first_in_group = np.full(n, -1, dtype=np.int64)
+    free = ranked[group[ranked] < 0]
+    accepted[free] = True
+    grouped = ranked[group[ranked] >= 0]
+    if grouped.size:
+        g = group[grouped]
+        sort = np.argsort(g, kind="stable")  # keeps priority order within a group
+        g_sorted, items = g[sort], grouped[sort]
+        starts = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
+        position = np.arange(items.size) - np.repeat(starts, np.diff(np.r_[starts, items.size]))
+        cap = np.asarray(capacity, np.int64)[g_sorted]
+        accepted[items[position < cap]] = True
+        leader = items[np.repeat(starts, np.diff(np.r_[starts, items.size]))]
+        refused = position >= cap
+        first_in_group[items[refused]] = np.where(cap[refused] > 0, leader[refused], -1)
+    return accepted, first_in_group

@@ -1,0 +1,207 @@
+"""Population on a regular grid of square cells, and sums over service discs.
+
+The grid lives in a Gauss-Krüger plane chosen for the data (crs.metric_crs_for).
+A cell is within a distance of a point when its centre is; disc radii are
+multiplied by the projection's local scale factor at the point, so the
+planar test matches the geodesic one to millimetres. Disc sums and
+coverage use row prefix sums and per-row spans, never a per-cell loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from pyproj import CRS, Transformer
+
+__all__ = ["PopulationGrid", "build_population_grid", "spread_population"]
+
+_MEAN_RADIUS_SQ = 6_371_000.0**2
+
+
+@dataclass
+class PopulationGrid:
+    """People per cell; row 0 is the northern edge (like a raster)."""
+
+    crs: CRS
+    west: float
+    north: float
+    cell_m: float
+    population: np.ndarray  # (rows, cols) float64
+    area_index: np.ndarray  # (rows, cols) int32, -1 where no area
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.population.shape
+
+    @cached_property
+    def _to_metric(self) -> Transformer:
+        return Transformer.from_crs(4326, self.crs, always_xy=True)
+
+    @cached_property
+    def _from_metric(self) -> Transformer:
+        return Transformer.from_crs(self.crs, 4326, always_xy=True)
+
+    @cached_property
+    def _tm_params(self) -> tuple[float, float] | None:
+        """(scale at the central meridian, false easting) of a Transverse Mercator plane."""
+        operation = self.crs.coordinate_operation
+        if operation is None or "transverse mercator" not in operation.method_name.lower():
+            return None
+        values = {p.name.lower(): p.value for p in operation.params}
+        return (float(values.get("scale factor at natural origin", 1.0)),
+                float(values.get("false easting", 0.0)))
+
+    def project(self, lon, lat):
+        """WGS84 → grid plane metres."""
+        return self._to_metric.transform(np.asarray(lon, float), np.asarray(lat, float))
+
+    def unproject(self, x, y):
+        return self._from_metric.transform(np.asarray(x, float), np.asarray(y, float))
+
+    def scale_factor(self, x, y) -> np.ndarray:
+        """Point scale of the projection: planar metres per ellipsoidal metre."""
+        x = np.asarray(x, float)
+        if self._tm_params is not None:
+            k0, false_easting = self._tm_params
+            u = (x - false_easting) / k0
+            return k0 * (1.0 + u * u / (2.0 * _MEAN_RADIUS_SQ))
+        from pyproj import Proj
+
+        lon, lat = self.unproject(x, y)
+        return np.asarray(Proj(self.crs).get_factors(lon, lat).meridional_scale)
+
+    def cell_centres(self):
+        """x (cols,), y (rows,) of cell centres in the grid plane."""
+        rows, cols = self.shape
+        return (self.west + (np.arange(cols) + 0.5) * self.cell_m,
+                self.north - (np.arange(rows) + 0.5) * self.cell_m)
+
+    def locate(self, x, y):
+        """(row, col) of the cells holding plane points; -1 outside the grid."""
+        rows, cols = self.shape
+        col = np.floor((np.asarray(x, float) - self.west) / self.cell_m)
+        row = np.floor((self.north - np.asarray(y, float)) / self.cell_m)
+        inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
+        return np.where(inside, row, -1).astype(np.int64), np.where(inside, col, -1).astype(np.int64)
+
+    def _spans(self, x, y, radius_m):
+        """Per (point, grid row) the column span of cell centres within the disc.
+
+        Returns point index, row, first and last column (inclusive) of the
+        non-empty spans. Radii are ellipsoidal metres.
+        """
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        r = np.broadcast_to(np.asarray(radius_m, float), x.shape) * self.scale_factor(x, y)
+        rows, cols = self.shape
+        s = self.cell_m
+        # Row j has centre y_j = north - (j + 0.5) s.
+        first = np.ceil((self.north - y - r) / s - 0.5)
+        last = np.floor((self.north - y + r) / s - 0.5)
+        count = int(np.nanmax(last - first, initial=-1)) + 1
+        if count <= 0:
+            empty = np.empty(0, np.int64)
+            return empty, empty, empty, empty
+        point = np.repeat(np.arange(x.size), count)
+        row = (np.repeat(first, count) + np.tile(np.arange(count), x.size))
+        ok = (row <= np.repeat(last, count)) & (row >= 0) & (row < rows)
+        point, row = point[ok], row[ok].astype(np.int64)
+        dy = (self.north - (row + 0.5) * s) - y[point]
+        half = np.sqrt(np.maximum(r[point] ** 2 - dy * dy, 0.0))
+        lo = np.ceil((x[point] - half - self.west) / s - 0.5)
+        hi = np.floor((x[point] + half - self.west) / s - 0.5)
+        lo = np.clip(lo, 0, cols).astype(np.int64)
+        hi = np.clip(hi, -1, cols - 1).astype(np.int64)
+        keep = hi >= lo
+        return point[keep], row[keep], lo[keep], hi[keep]
+
+    def disc_sums(self, values: np.ndarray, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
+        """Sum of `values` (grid-shaped) over cells whose centre is within radius of each point."""
+        prefix = np.zeros((values.shape[0], values.shape[1] + 1))
+        np.cumsum(values, axis=1, out=prefix[:, 1:])
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
+        out = np.zeros(x.size)
+        for start in range(0, x.size, chunk):
+            part = slice(start, start + chunk)
+            point, row, lo, hi = self._spans(x[part], y[part], radius[part])
+            sums = prefix[row, hi + 1] - prefix[row, lo]
+            out[part] = np.bincount(point, weights=sums, minlength=x[part].size)
+        return out
+
+    def coverage_count(self, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
+        """How many of the points have each cell centre within their radius (grid-shaped)."""
+        rows, cols = self.shape
+        diff = np.zeros((rows, cols + 1), dtype=np.int32)
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
+        for start in range(0, x.size, chunk):
+            part = slice(start, start + chunk)
+            _, row, lo, hi = self._spans(x[part], y[part], radius[part])
+            np.add.at(diff, (row, lo), 1)
+            np.add.at(diff, (row, hi + 1), -1)
+        return np.cumsum(diff, axis=1)[:, :cols]
+
+
+def _grid_frame(bounds, cell_m: float):
+    west = np.floor(bounds[0] / cell_m) * cell_m
+    south = np.floor(bounds[1] / cell_m) * cell_m
+    east = np.ceil(bounds[2] / cell_m) * cell_m
+    north = np.ceil(bounds[3] / cell_m) * cell_m
+    cols = max(1, int(round((east - west) / cell_m)))
+    rows = max(1, int(round((north - south) / cell_m)))
+    return west, north, rows, cols
+
+
+def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs: CRS | None = None,
+                          margin_m: float = 0.0) -> PopulationGrid:
+    """Spread each area's population over the cells whose centre lies in it (area share).
+
+    `geometries` are WGS84 polygons (a GeoSeries or array); `population` one
+    number per area (NaN counts as 0). An area too small to hold a cell
+    centre puts its people in the cell under its representative point, so
+    totals are kept exactly.
+    """
+    import geopandas as gpd
+    import rasterio.features
+    from affine import Affine
+
+    from planner.spatial.crs import metric_crs_for
+
+    series = gpd.GeoSeries(np.asarray(geometries, dtype=object), crs=4326)
+    if crs is None:
+        centres = series.representative_point()
+        crs = metric_crs_for(centres.x.to_numpy(), centres.y.to_numpy())
+    projected = series.to_crs(crs)
+    b = projected.total_bounds
+    west, north, rows, cols = _grid_frame((b[0] - margin_m, b[1] - margin_m, b[2] + margin_m, b[3] + margin_m),
+                                          cell_m)
+    transform = Affine(cell_m, 0.0, west, 0.0, -cell_m, north)
+    shapes = ((geom, i) for i, geom in enumerate(projected.values) if geom is not None and not geom.is_empty)
+    area_index = rasterio.features.rasterize(shapes, out_shape=(rows, cols), transform=transform,
+                                             fill=-1, dtype="int32")
+    grid = PopulationGrid(CRS(crs), west, north, cell_m, np.zeros((rows, cols)), area_index)
+    spread_population(grid, projected, np.asarray(population, dtype=float))
+    return grid
+
+
+def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -> None:
+    """Fill grid.population from per-area totals by equal shares of each area's cells."""
+    population = np.nan_to_num(np.asarray(population, float), nan=0.0)
+    flat_index = grid.area_index.ravel()
+    inside = flat_index >= 0
+    counts = np.bincount(flat_index[inside], minlength=population.size)
+    per_cell = np.divide(population, counts, out=np.zeros_like(population), where=counts > 0)
+    values = np.zeros(flat_index.size)
+    values[inside] = per_cell[flat_index[inside]]
+    orphans = np.flatnonzero((counts == 0) & (population > 0))
+    if orphans.size:
+        points = projected.iloc[orphans].representative_point()
+        row, col = grid.locate(points.x.to_numpy(), points.y.to_numpy())
+        ok = row >= 0
+        np.add.at(values, row[ok] * grid.shape[1] + col[ok], population[orphans[ok]])
+    grid.population = values.reshape(grid.shape)

@@ -1,0 +1,155 @@
+"""The batch check: each rule, each profile, every row explained, on both backends."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.check_output import write_checked
+from planner.checking import check_file
+from planner.profiles import load_profile
+from planner.spatial.geodesic import GEOD
+from tests.check_support import SITES, load_small_registry, offset, row, write_list
+
+
+@pytest.fixture
+def registry(engine):
+    return load_small_registry(engine)
+
+
+def _check(registry, tmp_path, rows, profile="yiwu", name="list.csv", **kw):
+    path = write_list(tmp_path / name, rows)
+    result = check_file(path, registry, load_profile(profile), **kw)
+    return result.added.assign(id=result.applicants.ids).set_index("id")
+
+
+def test_distance_rules_of_yiwu(registry, tmp_path):
+    rows = [
+        row("near-branch", offset("O1", 300, 0)),
+        row("at-500", offset("O1", 500, 270)),
+        row("just-under", offset("O1", 499.9, 180)),
+        row("near-agency", offset("O2", 300, 0)),  # agencies do not count in yiwu
+        row("near-station", offset("S1", 300, 0)),
+        row("near-closed", offset("S2", 300, 180)),  # closed stations do not count
+        row("near-approved", offset("R1", 300, 0)),  # approved applicants count as existing
+    ]
+    out = _check(registry, tmp_path, rows)
+    assert out.loc["near-branch", "verdict"] == "fail"
+    assert "O1" in out.loc["near-branch", "reasons"] and "不足 500 米" in out.loc["near-branch", "reasons"]
+    assert out.loc["at-500", "verdict"] == "pass" and out.loc["at-500", "nearest_outlet_m"] == 500.0
+    assert out.loc["just-under", "verdict"] == "fail"
+    assert out.loc["near-agency", "nearest_outlet_id"] == "O1"
+    assert out.loc["near-station", "verdict"] == "fail" and "S1" in out.loc["near-station", "reasons"]
+    assert out.loc["near-closed", "nearest_station_id"] != "S2"
+    assert out.loc["near-approved", "verdict"] == "fail" and out.loc["near-approved", "nearest_station_id"] == "R1"
+
+
+def test_reported_metres_agree_with_pyproj_geod(registry, tmp_path):
+    rng = np.random.default_rng(3)
+    points = [(116.60 + 0.04 * rng.random(), 40.10 + 0.02 * rng.random()) for _ in range(40)]
+    out = _check(registry, tmp_path, [row(f"P{i}", p) for i, p in enumerate(points)])
+    for i, (lon, lat) in enumerate(points):
+        got = out.loc[f"P{i}"]
+        for kind in ("outlet", "station"):
+            site = SITES[got[f"nearest_{kind}_id"]]
+            assert abs(got[f"nearest_{kind}_m"] - GEOD.inv(lon, lat, *site)[2]) <= 0.1 / 2 + 0.005
+
+
+def test_conflicts_in_the_same_list_go_to_the_larger_marginal_population(registry, tmp_path):
+    # Two applicants 300 m apart in the community, far enough from every site.
+    a = (116.628, 40.1035)
+    b = offset(a, 300, 0)
+    out = _check(registry, tmp_path, [row("A", a), row("B", b), row("C", offset("O1", 900, 90))])
+    assert out.loc["A", "conflicts_with"] == "B" and out.loc["B", "conflicts_with"] == "A"
+    assert out.loc["C", "conflicts_with"] == ""
+    winner, loser = ("A", "B") if out.loc["A", "marginal_population"] >= out.loc["B", "marginal_population"] \
+        else ("B", "A")
+    assert out.loc[winner, "verdict"] == "pass" and out.loc[loser, "verdict"] == "fail"
+    assert winner in out.loc[loser, "reasons"] and "300.0" in out.loc[loser, "reasons"]
+    assert out.loc[winner, "rank"] >= 1 and pd.isna(out.loc[loser, "rank"])
+
+
+def test_input_order_profile_lets_the_first_row_win(registry, tmp_path):
+    custom = tmp_path / "order.toml"
+    custom.write_text('name = "order"\nmin_spacing_m = 500\nconflict_winner = "input_order"\n', encoding="utf-8")
+    a = (116.628, 40.1035)
+    b = offset(a, 300, 0)
+    out = _check(registry, tmp_path, [row("B", b), row("A", a)], profile=str(custom))
+    assert out.loc["B", "verdict"] == "pass" and out.loc["A", "verdict"] == "fail"
+
+
+def test_service_and_marginal_population(registry, tmp_path):
+    centre = (116.630, 40.110)  # middle of the community: 8,000 people on about 3.8 km²
+    out = _check(registry, tmp_path, [row("mid", centre)])
+    area_m2 = GEOD.geometry_area_perimeter(__import__("shapely").box(116.62, 40.10, 116.64, 40.12))[0]
+    expected = 8000 * np.pi * 500**2 / abs(area_m2)
+    assert abs(out.loc["mid", "service_population"] - expected) / expected < 0.05
+    # O2 (agency) does not count as an outlet in yiwu, so nothing covers the centre but S-free cells:
+    assert out.loc["mid", "marginal_population"] <= out.loc["mid", "service_population"]
+
+
+def test_marginal_excludes_people_already_served(registry, tmp_path):
+    near = offset("S1", 600, 90)  # overlaps S1's 500 m circle
+    out = _check(registry, tmp_path, [row("near", near)])
+    assert 0 < out.loc["near", "marginal_population"] < out.loc["near", "service_population"]
+
+
+def test_survey_conditions_of_mianyang(registry, tmp_path):
+    custom = tmp_path / "survey.toml"
+    custom.write_text('name = "survey"\n[survey]\nmin_area_m2 = 10\nmin_display_m2 = 1\nrequire_signage = true\n'
+                      'require_line = true\nmin_months_in_business = 6\n', encoding="utf-8")
+    base = (116.628, 40.1035)
+    rows = [row("ok", base, area=10, display=1, months=6),
+            row("small", offset(base, 900, 0), area=9.9),
+            row("no-sign", offset(base, 900, 180), signage="无"),
+            row("missing", offset(base, 900, 270), line="", months="")]
+    out = _check(registry, tmp_path, rows, profile=str(custom))
+    assert out.loc["ok", "verdict"] == "pass"
+    assert "营业面积" in out.loc["small", "reasons"] and out.loc["small", "verdict"] == "fail"
+    assert "不具备户外标识位" in out.loc["no-sign", "reasons"]
+    assert "未填写通信线路" in out.loc["missing", "reasons"] and "未填写经营月数" in out.loc["missing", "reasons"]
+
+
+def test_mianyang_two_kilometres(registry, tmp_path):
+    out = _check(registry, tmp_path, [row("x", (116.628, 40.1035))], profile="mianyang", lang="en")
+    assert out.loc["x", "verdict"] == "fail" and "below the required 2000 m" in out.loc["x", "reasons"]
+
+
+def test_shunyi_one_station_per_community(registry, tmp_path):
+    rows = [row("in-A1", (116.605, 40.118)),  # the village already has S1
+            row("A2-first", (116.622, 40.119)), row("A2-second", (116.638, 40.101))]
+    out = _check(registry, tmp_path, rows, profile="shunyi")
+    assert out.loc["in-A1", "verdict"] == "fail" and "S1" in out.loc["in-A1", "reasons"]
+    assert sorted(out.loc[["A2-first", "A2-second"], "verdict"]) == ["fail", "pass"]
+    loser = "A2-first" if out.loc["A2-first", "verdict"] == "fail" else "A2-second"
+    assert "本批申请户" in out.loc[loser, "reasons"]
+
+
+def test_heilongjiang_walking_without_a_road_network_is_an_error(registry, tmp_path):
+    from planner.errors import UsageError
+
+    with pytest.raises(UsageError, match="walking"):
+        _check(registry, tmp_path, [row("x", (116.628, 40.1035))], profile="heilongjiang", lang="en")
+
+
+def test_custom_profile_counting_agencies(registry, tmp_path):
+    custom = tmp_path / "agencies.toml"
+    custom.write_text('name = "agencies"\noutlet_kinds = ["branch", "agency"]\nmin_outlet_distance_m = 500\n',
+                      encoding="utf-8")
+    out = _check(registry, tmp_path, [row("near-agency", offset("O2", 300, 0))], profile=str(custom))
+    assert out.loc["near-agency", "verdict"] == "fail" and out.loc["near-agency", "nearest_outlet_id"] == "O2"
+
+
+def test_round_trip_keeps_every_row_and_column(registry, tmp_path):
+    rows = [row("P1", (116.628, 40.1035)), row("P2", ("abc", 40.11)), row("P3", offset("O1", 100, 0))]
+    for suffix in (".csv", ".xlsx"):
+        path = write_list(tmp_path / f"in{suffix}", rows)
+        result = check_file(path, registry, load_profile("yiwu"))
+        out_path = write_checked(result, tmp_path / f"out{suffix}")
+        back = pd.read_csv(out_path, dtype=str) if suffix == ".csv" else pd.read_excel(out_path, dtype=str)
+        assert len(back) == 3 and back.iloc[:, 0].tolist() == ["P1", "P2", "P3"]
+        assert back.columns[:11].tolist() == ["序号", "店名", "经度", "纬度", "营业面积", "展示面积", "经营月数",
+                                             "户外标识位", "通信线路", "联系电话", "身份证号"]
+        assert back["联系电话"].tolist() == ["13800000000"] * 3
+        assert back["身份证号"].tolist() == ["110113********1234"] * 3
+        verdict = "verdict" if suffix == ".csv" else "结论"
+        assert back[verdict].tolist() == ["pass", "error", "fail"]
