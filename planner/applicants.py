@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.cells import CellError, is_blank, parse_bool, parse_number
+from planner.cells import CellError, is_blank, parse_bool, parse_distinct, parse_number
 from planner.columns import KIND_FIELDS, match_headers, normalise_header
 from planner.errors import UsageError
 from planner.importing import code_text
@@ -21,12 +21,35 @@ from planner.region import in_china
 from planner.spatial.crs import UnknownCRSError, parse_crs
 from planner.tabular import Table, read_table
 
-__all__ = ["Applicants", "ID_CARD_HEADERS", "read_applicants"]
+__all__ = ["Applicants", "ID_CARD_HEADERS", "RowNotes", "id_card_columns", "read_applicants"]
 
 FIELDS = KIND_FIELDS["candidates"]
 ID_CARD_HEADERS = {"身份证号", "身份证", "身份证号码", "id_card", "证件号", "证件号码", "id card"}
 NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
 BOOL_FACTS = ("signage", "line")
+
+
+class RowNotes(dict):
+    """Reasons attached to rows (row position → list), stored only for rows that have any."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, row):
+        notes = self[row] = []
+        return notes
+
+    def mask(self) -> np.ndarray:
+        out = np.zeros(self.n, bool)
+        out[[row for row, notes in self.items() if notes]] = True
+        return out
+
+    def joined(self, sep: str = "; ") -> np.ndarray:
+        out = np.full(self.n, "", dtype=object)
+        for row, notes in self.items():
+            out[row] = sep.join(notes)
+        return out
 
 
 @dataclass
@@ -35,7 +58,7 @@ class Applicants:
     ids: np.ndarray  # object: the row's id, or "#<row>" where it has none
     lon: np.ndarray  # WGS84; NaN where the position is unusable
     lat: np.ndarray
-    errors: list[list[str]]  # per row, reasons that make the verdict 'error'
+    errors: RowNotes  # reasons that make a row's verdict 'error'
     facts: dict[str, np.ndarray]  # survey facts: float (NaN = not given) or object bool/None
 
     def __len__(self) -> int:
@@ -43,15 +66,20 @@ class Applicants:
 
     @property
     def usable(self) -> np.ndarray:
-        return np.array([not e for e in self.errors], bool)
+        return ~self.errors.mask()
 
 
 def _usage(path, en, zh) -> UsageError:
     return UsageError(f"{path}: {en}", f"{path}：{zh}")
 
 
-def read_applicants(path, *, crs: str | None = None, lang: str = "zh") -> Applicants:
-    """Read an applicant list; rows with unusable cells are kept with their reasons."""
+def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
+                    facts=NUMBER_FACTS + BOOL_FACTS) -> Applicants:
+    """Read an applicant list; rows with unusable cells are kept with their reasons.
+
+    Only the survey `facts` named are parsed (a profile without survey rules
+    needs none, and a typo in a column it never reads is not an error).
+    """
     try:
         default_crs = parse_crs(crs)
     except UnknownCRSError as exc:
@@ -67,9 +95,11 @@ def read_applicants(path, *, crs: str | None = None, lang: str = "zh") -> Applic
                      + ", ".join(table.headers) + ")",
                      "找不到坐标列：应有“经度/纬度”或 lon/lat（表头：" + "、".join(table.headers) + "）")
     n = len(table)
-    errors = [[_cell_text(p, lang) for p in positions.problems.get(i, [])] for i in range(n)]
+    errors = RowNotes(n)
+    for i, problems in positions.problems.items():
+        errors[i].extend(_cell_text(p, lang) for p in problems)
     ids = _ids(table, columns, errors, lang)
-    facts = _facts(table, columns, errors, lang)
+    facts = _facts(table, columns, errors, lang, facts)
     lon, lat = positions.lon.copy(), positions.lat.copy()
     _check_china(lon, lat, positions, errors, lang)
     return Applicants(table, ids, lon, lat, errors, facts)
@@ -82,24 +112,32 @@ def _cell_text(problem, lang: str) -> str:
 
 def _ids(table: Table, columns, errors, lang) -> np.ndarray:
     n = len(table)
-    fallback = np.array([f"#{r}" for r in table.row_numbers], dtype=object)
     if "code" not in columns:
-        return fallback
-    codes = np.array([code_text(v) for v in table.column(columns["code"])], dtype=object)
-    ids = np.where(pd.isna(codes), fallback, codes)
-    counts = pd.Series(ids).value_counts()
-    for dup in counts.index[counts.to_numpy() > 1]:
+        return np.array([f"#{r}" for r in table.row_numbers], dtype=object)
+    cells = table.column(columns["code"])
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # text from a CSV: one vectorised pass
+        ids = cells.str.strip().to_numpy(dtype=object, copy=True)
+        ids[ids == ""] = None
+    else:
+        ids = np.array([code_text(v) for v in cells], dtype=object)
+    missing = np.flatnonzero(pd.isna(ids))
+    ids[missing] = [f"#{table.row_numbers[i]}" for i in missing]
+    repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
+    for dup in pd.unique(ids[repeated]):
         rows = np.flatnonzero(ids == dup)
         listed = ", ".join(str(table.row_numbers[i]) for i in rows)
         for i in rows:
             errors[i].append(reason("duplicate_id", lang, id=dup, rows=listed))
-    return ids if n else fallback
+    return ids
 
 
-def _facts(table: Table, columns, errors, lang) -> dict[str, np.ndarray]:
+def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]:
     n = len(table)
     facts = {}
     for name in NUMBER_FACTS:
+        if name not in wanted:
+            facts[name] = np.full(n, np.nan)
+            continue
         values = np.full(n, np.nan)
         if name in columns:
             cells = table.column(columns[name])
@@ -114,15 +152,11 @@ def _facts(table: Table, columns, errors, lang) -> dict[str, np.ndarray]:
         facts[name] = values
     for name in BOOL_FACTS:
         values = np.full(n, None, dtype=object)
-        if name in columns:
-            cells = table.column(columns[name])
-            for i, cell in enumerate(cells):
-                if is_blank(cell):
-                    continue
-                try:
-                    values[i] = parse_bool(cell)
-                except CellError as exc:
-                    errors[i].append(f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
+        if name in columns and name in wanted:
+            header = table.headers[columns[name]]
+            values, failures = parse_distinct(table.column(columns[name]), parse_bool)
+            for i, exc in failures.items():
+                errors[i].append(f"{header}: {exc.zh if lang == 'zh' else exc.en}")
         facts[name] = values
     return facts
 
@@ -136,7 +170,7 @@ def _check_china(lon, lat, positions: Positions, errors, lang):
         for i, flip in zip(outside, swapped):
             key = "swapped" if flip else "outside_china"
             errors[i].append(reason(key, lang, lon=lon[i], lat=lat[i]))
-    bad = np.array([bool(e) for e in errors], bool)
+    bad = errors.mask()
     lon[bad & ~ok] = np.nan
     lat[bad & ~ok] = np.nan
 

@@ -15,6 +15,7 @@ import unicodedata
 
 __all__ = [
     "CellError",
+    "parse_distinct",
     "is_blank",
     "parse_bool",
     "parse_date",
@@ -145,3 +146,31 @@ def parse_date(value) -> dt.date:
         except ValueError:
             pass
     raise CellError(f"{value!r} is not a date (YYYY-MM-DD)", f"“{value}”不是日期（YYYY-MM-DD）")
+
+
+def parse_distinct(cells, parse, errors=(CellError,)):
+    """Apply `parse` once per distinct non-blank cell of a column.
+
+    Returns (values, failures): values is an object array (None where blank
+    or unparseable), failures maps row position → the exception raised.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
+    parsed = np.full(len(distinct) + 1, None, dtype=object)  # last slot: NA cells
+    failed = {}
+    for k, cell in enumerate(distinct):
+        if is_blank(cell):
+            continue
+        try:
+            parsed[k] = parse(cell)
+        except errors as exc:
+            failed[k] = exc
+    values = parsed[np.where(codes < 0, len(distinct), codes)]
+    failures = {}
+    if failed:
+        for k, exc in failed.items():
+            for i in np.flatnonzero(codes == k):
+                failures[int(i)] = exc
+    return values, failures

@@ -74,12 +74,27 @@ def write_checked(result: CheckResult, out_path, *, lang: str = "zh") -> Path:
     frame = pd.concat([_input_frame(result), result.added.reset_index(drop=True)], axis=1)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.to_csv(out_path, index=False, encoding="utf-8-sig")
+        _write_csv(frame, out_path)
     elif suffix == ".xlsx":
         _write_xlsx(frame, out_path, lang, len(result.applicants.table.headers))
     else:
         _write_gis(result, frame, out_path)
     return out_path
+
+
+def _write_csv(frame: pd.DataFrame, out_path: Path):
+    """UTF-8 with a BOM so Excel shows Chinese; Arrow's writer when the columns allow it."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        frame.to_csv(out_path, index=False, encoding="utf-8-sig")  # mixed cell types: the slower writer
+        return
+    with open(out_path, "wb") as handle:
+        handle.write("\ufeff".encode())
+        pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def _write_gis(result: CheckResult, frame: pd.DataFrame, out_path: Path):

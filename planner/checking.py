@@ -15,11 +15,11 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
-from planner.applicants import Applicants, read_applicants
+from planner.applicants import Applicants, RowNotes, read_applicants
 from planner.errors import UsageError
 from planner.network import Network, load_network
 from planner.profiles import Profile
-from planner.reasons import reason
+from planner.reasons import reason, template
 from planner.region import near_areas
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
@@ -48,11 +48,16 @@ class CheckResult:
 def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None, lang: str = "zh") -> CheckResult:
     """Read an applicant list and check it against the registry in `engine`."""
     _require_metric(profile, lang)
-    applicants = read_applicants(path, crs=crs, lang=lang)
+    applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
     network = load_network(engine, profile)
     result = check_applicants(applicants, network, profile, lang=lang)
     result.notes.extend(applicants.table.notes)
     return result
+
+
+def _facts_used(profile: Profile) -> tuple[str, ...]:
+    """Survey facts the profile's rules read: only those are parsed (and can be input errors)."""
+    return tuple(fact for key, fact, _ in _SURVEY + _SURVEY_FLAGS if getattr(profile.survey, key))
 
 
 def _require_metric(profile: Profile, lang: str) -> None:
@@ -69,25 +74,26 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     lon, lat = applicants.lon, applicants.lat
     errors = applicants.errors
     _check_region(applicants, network, lang)
-    fails: list[list[str]] = [[] for _ in range(n)]
+    fails = RowNotes(n)
     outlet_id, outlet_m = _nearest(network.outlets, network.outlet_index, lon, lat, None)
     station_id, station_m = _nearest(network.stations, network.station_index, lon, lat, applicants.ids)
     _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
     _survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat)
-    usable = np.array([not e for e in errors], bool)
-    eligible = usable & np.array([not f for f in fails], bool)
+    usable = ~errors.mask()
+    eligible = usable & ~fails.mask()
     order = _priority(profile, service, marginal)
     pair_i, pair_j, pair_m = close_pairs(lon, lat, profile.min_spacing_m)
     _resolve_conflicts(applicants.ids, pair_i, pair_j, pair_m, eligible, order, profile, service, marginal,
                        fails, lang)
-    eligible &= np.array([not f for f in fails], bool)
+    eligible &= ~fails.mask()
     if profile.max_stations_per_area > 0:
         _area_limit(network, profile, lon, lat, eligible, order, applicants.ids, fails, lang)
-    verdict = np.where(~usable, "error", np.where([bool(f) for f in fails], "fail", "pass"))
+    verdict = np.where(~usable, "error", np.where(fails.mask(), "fail", "pass"))
+    reasons = np.where(verdict == "error", errors.joined(), np.where(verdict == "fail", fails.joined(), ""))
     added = pd.DataFrame({
         "verdict": verdict,
-        "reasons": ["; ".join(errors[i] or fails[i]) if verdict[i] != "pass" else "" for i in range(n)],
+        "reasons": reasons,
         "nearest_outlet_id": outlet_id, "nearest_outlet_m": _round(outlet_m),
         "nearest_station_id": station_id, "nearest_station_m": _round(station_m),
         "conflicts_with": _conflict_lists(n, applicants.ids, pair_i, pair_j),
@@ -111,7 +117,7 @@ def _whole(values) -> pd.Series:
 
 def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
     lon, lat, errors = applicants.lon, applicants.lat, applicants.errors
-    todo = np.flatnonzero(np.isfinite(lon) & np.array([not e for e in errors], bool))
+    todo = np.flatnonzero(np.isfinite(lon) & ~errors.mask())
     if todo.size == 0:
         return
     if network.grid is not None:
@@ -160,8 +166,9 @@ def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, 
         reported = np.round(metres, 2)  # the verdict agrees with the metres the user reads
         with np.errstate(invalid="ignore"):
             too_close = np.flatnonzero(reported < minimum)  # 以上 includes the threshold itself
-        for i in too_close:
-            fails[i].append(reason(key, lang, m=reported[i], id=ids[i], min=minimum))
+        text = template(key, lang).format
+        for i, m, site in zip(too_close.tolist(), reported[too_close].tolist(), ids[too_close].tolist()):
+            fails[i].append(text(m=m, id=site, min=minimum))
 
 
 _SURVEY = (
@@ -199,15 +206,11 @@ def _populations(network: Network, profile: Profile, lon, lat):
     if grid is None:
         return np.full(n, np.nan), np.full(n, np.nan)
     radius = profile.service_distance_m
-    site_lon, site_lat = network.site_positions()
-    covered = grid.coverage_count(*grid.project(site_lon, site_lat), radius) > 0 if site_lon.size else \
-        np.zeros(grid.shape, bool)
-    uncovered = np.where(covered, 0.0, grid.population)
+    uncovered = network.uncovered_population(radius)
     ok = np.isfinite(lon) & np.isfinite(lat)
     service, marginal = np.full(n, np.nan), np.full(n, np.nan)
     x, y = grid.project(lon[ok], lat[ok])
-    service[ok] = grid.disc_sums(grid.population, x, y, radius)
-    marginal[ok] = grid.disc_sums(uncovered, x, y, radius)
+    service[ok], marginal[ok] = grid.disc_sums([grid.population, uncovered], x, y, radius)
     return service, marginal
 
 
@@ -229,13 +232,18 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
     lost = np.flatnonzero(eligible & ~accepted)
     if lost.size == 0:
         return
-    distance = {(a, b): m for a, b, m in zip(pair_i.tolist(), pair_j.tolist(), pair_m.tolist())}
+    winner = blocker[lost]
+    # Pairs are sorted by (i, j): find each (loser, winner) pair's metres by binary search.
+    n = np.int64(ids.size)
+    keys = pair_i.astype(np.int64) * n + pair_j
+    metres = pair_m[np.searchsorted(keys, np.minimum(lost, winner) * n + np.maximum(lost, winner))]
+    people = np.nan_to_num(marginal)
     key = "conflict_lost_order" if profile.conflict_winner == "input_order" else "conflict_lost"
-    for i in lost:
-        w = blocker[i]
-        m = distance[(min(i, w), max(i, w))]
-        fails[i].append(reason(key, lang, m=m, id=ids[w], min=profile.min_spacing_m,
-                               win=np.nan_to_num(marginal[w]), own=np.nan_to_num(marginal[i])))
+    text = template(key, lang).format
+    spacing = profile.min_spacing_m
+    for i, w, m, name, win, own in zip(lost.tolist(), winner.tolist(), metres.tolist(), ids[winner].tolist(),
+                                       people[winner].tolist(), people[lost].tolist()):
+        fails[i].append(text(m=m, id=name, min=spacing, win=win, own=own))
 
 
 def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
@@ -273,12 +281,24 @@ def _area_of(areas, lon, lat) -> np.ndarray:
     return out
 
 
-def _conflict_lists(n, ids, pair_i, pair_j) -> list[str]:
-    lists = [[] for _ in range(n)]
-    for a, b in zip(pair_i.tolist(), pair_j.tolist()):
-        lists[a].append(str(ids[b]))
-        lists[b].append(str(ids[a]))
-    return [", ".join(x) for x in lists]
+def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:
+    """For each row, the ids of the rows too close to it, in input order, joined by ', '."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pair_i.size == 0:
+        return np.full(n, "", dtype=object)
+    # Pairs come sorted by (i, j); with the reversed half first, a stable sort by source
+    # leaves each row's neighbours in input order.
+    src = np.r_[pair_j, pair_i]
+    dst = np.r_[pair_i, pair_j]
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=offsets[1:])
+    names = pa.array(ids.astype(str)).take(pa.array(dst))
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), names)
+    return pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False).astype(object)
 
 
 def _ranks(verdict, order) -> np.ndarray:

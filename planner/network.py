@@ -32,6 +32,7 @@ class Network:
     areas: gpd.GeoDataFrame  # areas of the profile's levels
     cell_m: float = DEFAULT_CELL_M
     _grid: PopulationGrid | None = field(default=None, repr=False)
+    _uncovered: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def outlet_index(self) -> SiteIndex:
@@ -49,6 +50,24 @@ class Network:
                                                cell_m=self.cell_m, margin_m=2_000.0)
         return self._grid
 
+    def uncovered_population(self, radius_m: float) -> np.ndarray:
+        """Grid population with the cells within `radius_m` of any outlet or station set to 0."""
+        cached = self._uncovered.get(radius_m)
+        if cached is None:
+            grid = self.grid
+            site_lon, site_lat = self.site_positions()
+            covered = (grid.coverage_count(*grid.project(site_lon, site_lat), radius_m) > 0) if site_lon.size \
+                else np.zeros(grid.shape, bool)
+            cached = self._uncovered[radius_m] = np.where(covered, 0.0, grid.population)
+        return cached
+
+    def prepare(self, profile: Profile) -> "Network":
+        """Build the indexes, grid and coverage a check with `profile` needs, now."""
+        _ = self.outlet_index, self.station_index
+        if self.grid is not None:
+            self.uncovered_population(profile.service_distance_m)
+        return self
+
     def site_positions(self):
         """lon, lat of every outlet and existing station together."""
         frames = [f for f in (self.outlets, self.stations) if len(f)]
@@ -59,15 +78,16 @@ class Network:
 
 
 def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M) -> Network:
-    outlets = read_table(engine, "outlets")
+    site_columns = ("code", "name", "kind", "status")
+    outlets = read_table(engine, "outlets", columns=site_columns)
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
-    stations = read_table(engine, "stations")
+    stations = read_table(engine, "stations", columns=site_columns)
     stations = stations[stations["status"] != "closed"].assign(source="station")
-    approved = read_table(engine, "candidates")
+    approved = read_table(engine, "candidates", columns=site_columns)
     approved = approved[approved["status"] == "approved"].assign(source="approved")
     keep = ["code", "name", "status", "source", "geometry"]
     existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),
                                 geometry="geometry", crs=4326)
-    areas = read_table(engine, "areas")
+    areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "parent_code"))
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
     return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m)

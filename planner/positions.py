@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planner.cells import CellError, is_blank, parse_degrees
+from planner.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.errors import RowProblem
 from planner.spatial.crs import CoordSystem, UnknownCRSError, parse_crs, points_to_wgs84
 from planner.tabular import Table
@@ -62,19 +62,12 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
     systems = [default_crs]
     if "crs" in columns:
         crs_header = table.headers[columns["crs"]]
-        cells = table.column(columns["crs"])
-        for value in pd.unique(cells):
-            if is_blank(value):
-                continue
-            rows = np.flatnonzero((cells == value).to_numpy())
-            try:
-                system = parse_crs(str(value))
-            except UnknownCRSError as exc:
-                for i in rows:
-                    result.problems[i].append(_problem(
-                        table, i, crs_header, str(exc),
-                        f"未知坐标系“{exc.name}”：请使用 wgs84、gcj02、bd09 或 EPSG:n"))
-                continue
+        parsed, failures = parse_distinct(table.column(columns["crs"]), parse_crs, errors=(UnknownCRSError,))
+        for i, exc in failures.items():
+            result.problems[i].append(_problem(
+                table, i, crs_header, str(exc), f"未知坐标系“{exc.name}”：请使用 wgs84、gcj02、bd09 或 EPSG:n"))
+        for system in {p for p in parsed if p is not None}:
+            rows = np.flatnonzero(parsed == system)
             systems.append(system)
             system_of_row[rows] = len(systems) - 1
             for i in rows:

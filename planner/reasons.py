@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["reason"]
+__all__ = ["reason", "template"]
 
 _TEMPLATES = {
     "outlet_too_close": ("{m:.1f} m from post outlet {id}, below the required {min:g} m",
@@ -44,3 +44,9 @@ def reason(key: str, lang: str, **values) -> str:
     if "field" in values:
         values.setdefault("field_zh", SURVEY_FIELDS_ZH.get(values["field"], values["field"]))
     return (zh if lang == "zh" else en).format(**values)
+
+
+def template(key: str, lang: str) -> str:
+    """The format string of a reason, for formatting many rows in a loop."""
+    en, zh = _TEMPLATES[key]
+    return zh if lang == "zh" else en

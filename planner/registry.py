@@ -217,21 +217,36 @@ def _load_transactions(conn, batch, summary, replace):
         conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
 
 
-def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
-    """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions."""
+def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False,
+               columns=None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions.
+
+    `columns` limits the attribute columns read (the geometry always comes).
+    """
     if table_name not in Base.metadata.tables:
         msg = f"unknown registry table {table_name!r}"
         raise UsageError(msg)
     table = Base.metadata.tables[table_name]
-    columns = [c for c in table.c if c.name != "geom"]
+    columns = [c for c in table.c if c.name != "geom" and (columns is None or c.name in columns)]
     has_geom = table_name in _GEOMETRY_TABLES
     extra = [text("ST_AsBinary(geom) AS wkb")] if has_geom else []
     stmt = select(*columns, *extra).select_from(table).order_by(table.c.id)
     if not include_deleted:
         stmt = stmt.where(table.c.deleted_at.is_(None))
+    return _read_frame(engine, stmt, columns, has_geom)
+
+
+def _read_frame(engine, stmt, columns, has_geom):
+    names = [c.name for c in columns] + (["wkb"] if has_geom else [])
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all(),
-                             columns=[c.name for c in columns] + (["wkb"] if has_geom else []))
+        rows = [tuple(r) for r in conn.execute(stmt)]
+    values = list(zip(*rows)) if rows else [()] * len(names)
+    # Text stays in plain object columns: converting them to Arrow strings costs more than it saves here.
+    data = {}
+    for name, column, cells in zip(names, columns + [None], values):
+        numeric = column is not None and column.type.python_type in (int, float) and name != "id"
+        data[name] = pd.to_numeric(pd.Series(cells, dtype=object)) if numeric else pd.Series(cells, dtype=object)
+    frame = pd.DataFrame(data, columns=names)
     if not has_geom:
         return frame
     geometry = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")]) if len(frame) else []
@@ -257,7 +272,7 @@ _SEARCH_START_M = 2_000.0
 _SEARCH_LIMIT_M = 25_000_000.0
 
 
-def _frame(lon: float, lat: float, radius_m: float):
+def _search_box(lon: float, lat: float, radius_m: float):
     """A lon/lat box that contains the circle of `radius_m` around the point."""
     dlat = radius_m / 110_000.0 + 1e-6
     top = min(89.9, abs(lat) + dlat)
@@ -280,7 +295,7 @@ def _filters(table_name: str, kinds, exclude_code) -> tuple[str, dict]:
 
 
 def _within_frame(conn, table_name, where, params, lon, lat, radius_m, k):
-    x0, y0, x1, y1 = _frame(lon, lat, radius_m)
+    x0, y0, x1, y1 = _search_box(lon, lat, radius_m)
     args = dict(params, lon=lon, lat=lat, x0=x0, y0=y0, x1=x1, y1=y1, k=k)
     if conn.dialect.name == "sqlite":
         sql = f"""SELECT code, ST_Distance(geom, MakePoint(:lon, :lat, 4326), 1) AS d FROM {table_name}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,31 +125,34 @@ def _read_csv(path: Path, fields) -> Table:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])), delimiter=delimiter))
+    first_lines = text[:200_000].splitlines()[:_HEADER_SCAN_ROWS]
+    head = list(csv.reader(io.StringIO("\n".join(first_lines)), delimiter=delimiter))
     head = [[c if c.strip() else None for c in row] for row in head]
     header_index = _find_header(head, fields, path)
     try:
-        table = _read_csv_body(path, text, delimiter, header_index, head[header_index])
+        has_blank_lines = re.search(r"\n[ \t,;]*\r?\n", text) is not None
+        return _read_csv_body(path, raw, encoding, delimiter, header_index, head[header_index], has_blank_lines)
     except (pd.errors.ParserError, ValueError):
-        table = None  # ragged lines: the slower reader keeps every cell
-    if table is not None:
-        return table
+        pass  # ragged lines: the slower reader keeps every cell
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     rows = [[c if c.strip() else None for c in row] for row in rows]
     return _table_from_rows(path, rows, fields, first_line=1)
 
 
-def _read_csv_body(path, text, delimiter, header_index, header) -> Table:
+def _read_csv_body(path, raw: bytes, encoding, delimiter, header_index, header, has_blank_lines) -> Table:
     """The rows under the header, read by pandas' C parser; line numbers as an editor shows them."""
     width = len(header)
-    frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_index + 1, dtype=str,
-                        keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                        names=[str(i) for i in range(width)], on_bad_lines="error")
+    frame = pd.read_csv(io.BytesIO(raw), encoding=encoding, sep=delimiter, header=None,
+                        skiprows=header_index + 1, dtype=object, keep_default_na=False, na_filter=False,
+                        skip_blank_lines=False, engine="c", names=[str(i) for i in range(width)],
+                        on_bad_lines="error")
     numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
-    blank = (frame.apply(lambda col: col.str.strip() == "")).all(axis=1).to_numpy() if width else np.ones(0, bool)
-    frame = frame.loc[~blank].reset_index(drop=True).astype(object)
+    if has_blank_lines:  # blank lines are not rows
+        blank = frame.eq("").all(axis=1).to_numpy()
+        frame = frame.loc[~blank].reset_index(drop=True)
+        numbers = numbers[~blank]
     headers = [("" if h is None else str(h).strip()) for h in header]
-    return Table(str(path), headers, frame, numbers[~blank])
+    return Table(str(path), headers, frame, numbers)
 
 
 def _cell(value):

@@ -57,18 +57,18 @@ def greedy_by_priority(n: int, i, j, eligible, order):
     state = np.where(eligible, 0, -1)  # 0 undecided, 1 accepted, 2 blocked, -1 not taking part
     blocker = np.full(n, -1, dtype=np.int64)
     while (state == 0).any():
+        # Only edges between undecided items matter; dropping the rest keeps later rounds cheap.
         live = (state[src] == 0) & (state[dst] == 0)
+        src, dst = src[live], dst[live]
         dominated = np.zeros(n, bool)
-        better = live & (rank[dst] < rank[src])
-        dominated[src[better]] = True
+        dominated[src[rank[dst] < rank[src]]] = True
         newly = (state == 0) & ~dominated
         state[newly] = 1
-        hit = newly[src] & (state[dst] == 0)
+        hit = newly[src]
         if hit.any():
-            best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-            np.minimum.at(best, dst[hit], rank[src[hit]])
-            victims = np.flatnonzero(best < np.iinfo(np.int64).max)
-            blocker[victims] = order[best[victims]]  # order[rank] is the item of that rank
+            # Each blocked item names its best-ranked newly accepted neighbour.
+            victims, first = np.unique(dst[hit][np.argsort(rank[src[hit]], kind="stable")], return_index=True)
+            blocker[victims] = src[hit][np.argsort(rank[src[hit]], kind="stable")][first]
             state[victims] = 2
     return state == 1, blocker
 

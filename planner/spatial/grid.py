@@ -117,20 +117,31 @@ class PopulationGrid:
         keep = hi >= lo
         return point[keep], row[keep], lo[keep], hi[keep]
 
-    def disc_sums(self, values: np.ndarray, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
-        """Sum of `values` (grid-shaped) over cells whose centre is within radius of each point."""
-        prefix = np.zeros((values.shape[0], values.shape[1] + 1))
-        np.cumsum(values, axis=1, out=prefix[:, 1:])
-        x = np.asarray(x, float)
-        y = np.asarray(y, float)
-        radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
-        out = np.zeros(x.size)
+    def disc_sums(self, values, x, y, radius_m, *, chunk: int = 100_000):
+        """Sum of grid-shaped `values` over cells whose centre is within radius of each point.
+
+        `values` may be one array or a list of arrays (then a list of sums comes back,
+        sharing the disc geometry).
+        """
+        many = isinstance(values, (list, tuple))
+        prefixes = []
+        for array in (values if many else [values]):
+            prefix = np.zeros((array.shape[0], array.shape[1] + 1))
+            np.cumsum(array, axis=1, out=prefix[:, 1:])
+            prefixes.append(prefix)
+        # Visiting points from north to south keeps the prefix rows they read in cache.
+        by_row = np.argsort(np.asarray(y, float), kind="stable")[::-1]
+        x = np.asarray(x, float)[by_row]
+        y = np.asarray(y, float)[by_row]
+        radius = np.broadcast_to(np.asarray(radius_m, float), by_row.shape)[by_row]
+        outs = [np.zeros(x.size) for _ in prefixes]
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
             point, row, lo, hi = self._spans(x[part], y[part], radius[part])
-            sums = prefix[row, hi + 1] - prefix[row, lo]
-            out[part] = np.bincount(point, weights=sums, minlength=x[part].size)
-        return out
+            for prefix, out in zip(prefixes, outs):
+                sums = prefix[row, hi + 1] - prefix[row, lo]
+                out[by_row[part]] = np.bincount(point, weights=sums, minlength=x[part].size)
+        return outs if many else outs[0]
 
     def coverage_count(self, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
         """How many of the points have each cell centre within their radius (grid-shaped)."""
@@ -142,9 +153,11 @@ class PopulationGrid:
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
             _, row, lo, hi = self._spans(x[part], y[part], radius[part])
-            np.add.at(diff, (row, lo), 1)
-            np.add.at(diff, (row, hi + 1), -1)
-        return np.cumsum(diff, axis=1)[:, :cols]
+            width = cols + 1
+            flat = diff.reshape(-1)
+            flat += np.bincount(row * width + lo, minlength=flat.size).astype(np.int32)
+            flat -= np.bincount(row * width + hi + 1, minlength=flat.size).astype(np.int32)
+        return np.cumsum(diff, axis=1, dtype=np.int32)[:, :cols]
 
 
 def _grid_frame(bounds, cell_m: float):
@@ -167,10 +180,9 @@ def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs:
     totals are kept exactly.
     """
     import geopandas as gpd
-    import rasterio.features
-    from affine import Affine
 
     from planner.spatial.crs import metric_crs_for
+    from planner.spatial.rasterize import label_cells
 
     series = gpd.GeoSeries(np.asarray(geometries, dtype=object), crs=4326)
     if crs is None:
@@ -180,10 +192,7 @@ def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs:
     b = projected.total_bounds
     west, north, rows, cols = _grid_frame((b[0] - margin_m, b[1] - margin_m, b[2] + margin_m, b[3] + margin_m),
                                           cell_m)
-    transform = Affine(cell_m, 0.0, west, 0.0, -cell_m, north)
-    shapes = ((geom, i) for i, geom in enumerate(projected.values) if geom is not None and not geom.is_empty)
-    area_index = rasterio.features.rasterize(shapes, out_shape=(rows, cols), transform=transform,
-                                             fill=-1, dtype="int32")
+    area_index = label_cells(projected.values, west=west, north=north, cell=cell_m, shape=(rows, cols))
     grid = PopulationGrid(CRS(crs), west, north, cell_m, np.zeros((rows, cols)), area_index)
     spread_population(grid, projected, np.asarray(population, dtype=float))
     return grid
@@ -193,11 +202,11 @@ def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -
     """Fill grid.population from per-area totals by equal shares of each area's cells."""
     population = np.nan_to_num(np.asarray(population, float), nan=0.0)
     flat_index = grid.area_index.ravel()
-    inside = flat_index >= 0
-    counts = np.bincount(flat_index[inside], minlength=population.size)
-    per_cell = np.divide(population, counts, out=np.zeros_like(population), where=counts > 0)
-    values = np.zeros(flat_index.size)
-    values[inside] = per_cell[flat_index[inside]]
+    counts = np.bincount(flat_index + 1, minlength=population.size + 1)[1:]
+    # Slot 0 is "no area": cells outside every area get 0 people.
+    per_cell = np.zeros(population.size + 1)
+    np.divide(population, counts, out=per_cell[1:], where=counts > 0)
+    values = per_cell[flat_index + 1]
     orphans = np.flatnonzero((counts == 0) & (population > 0))
     if orphans.size:
         points = projected.iloc[orphans].representative_point()
