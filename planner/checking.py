@@ -45,11 +45,22 @@ class CheckResult:
         return {v: int(values.get(v, 0)) for v in ("pass", "fail", "error")}
 
 
-def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None, lang: str = "zh") -> CheckResult:
-    """Read an applicant list and check it against the registry in `engine`."""
+STAGES = ("read", "registry", "rules")
+
+
+def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None, lang: str = "zh",
+               progress=None) -> CheckResult:
+    """Read an applicant list and check it against the registry in `engine`.
+
+    `progress(stage, done, total)` is called as each of STAGES starts.
+    """
+    report = progress or (lambda stage, done, total: None)
     _require_metric(profile, lang)
+    report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
+    report("registry", 1, len(STAGES))
     network = load_network(engine, profile)
+    report("rules", 2, len(STAGES))
     result = check_applicants(applicants, network, profile, lang=lang)
     result.notes.extend(applicants.table.notes)
     return result

@@ -20,6 +20,17 @@ def _db_option(func):
     )(func)
 
 
+def _terminal_progress():
+    """Stage lines on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(stage, done, total):
+        click.echo(f"[{done + 1}/{total}] {stage}…", err=True)
+
+    return report
+
+
 def _actor() -> str:
     return os.environ.get("PLANNER_USER") or getpass.getuser()
 
@@ -85,7 +96,7 @@ def check_command(file, out, profile, crs, lang, db_url):
     rules = load_profile(profile)
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    result = check_file(file, engine, rules, crs=crs, lang=lang)
+    result = check_file(file, engine, rules, crs=crs, lang=lang, progress=_terminal_progress())
     written = write_checked(result, out or default_output_path(file), lang=lang)
     for note in result.notes:
         click.echo(f"{file}: {note}", err=True)

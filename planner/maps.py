@@ -15,7 +15,7 @@ import shapely
 
 from planner.spatial.crs import wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "overview_map"]
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "data_map", "overview_map", "shift_collection"]
 
 BASEMAPS = {
     "osm": {
@@ -104,21 +104,12 @@ def _point_layer(folium, name, label, frame, fields, aliases, style):
     return layer
 
 
-def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = "osm",
-                 tianditu_key: str = "") -> MapParts:
-    """The district overview: areas, outlets, stations and candidates as toggleable layers."""
+def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, bounds=None):
+    """A folium map with local Leaflet, the chosen tiles, fitted to WGS84 `bounds` (w, s, e, n)."""
     import folium
 
     base = BASEMAPS.get(basemap) or None
     basemap_crs = base["crs"] if base else "wgs84"
-    bounds = None
-    for frame in layers.values():
-        if frame is not None and len(frame):
-            b = frame.total_bounds
-            bounds = b if bounds is None else np.r_[np.minimum(bounds[:2], b[:2]), np.maximum(bounds[2:], b[2:])]
-    if bounds is not None:
-        lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
-        bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
     fmap = folium.Map(location=[40.13, 116.65] if bounds is None else None, zoom_start=11, tiles=None,
                       prefer_canvas=True, control_scale=True)
     fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
@@ -128,6 +119,34 @@ def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = 
             tiles=base["tiles"].replace("{key}", tianditu_key), attr=base["attr"], name=labels["basemap"],
             subdomains=base.get("subdomains", "abc"), max_zoom=18,
         ).add_to(fmap)
+    if bounds is not None:
+        lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
+        fmap.fit_bounds([[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]], padding=(24, 24))
+    return fmap, basemap_crs
+
+
+def _render(fmap) -> MapParts:
+    root = fmap.get_root()
+    root.render()
+    return MapParts(root.header.render(), root.html.render(), root.script.render(), fmap.get_name())
+
+
+def _union_bounds(frames):
+    bounds = None
+    for frame in frames:
+        if frame is not None and len(frame):
+            b = frame.total_bounds
+            bounds = b if bounds is None else np.r_[np.minimum(bounds[:2], b[:2]), np.maximum(bounds[2:], b[2:])]
+    return bounds
+
+
+def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = "osm",
+                 tianditu_key: str = "") -> MapParts:
+    """The district overview: areas, outlets, stations and candidates as toggleable layers."""
+    import folium
+
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=_union_bounds(layers.values()))
     areas = layers.get("areas")
     if areas is not None and len(areas):
         style = LAYER_STYLES["areas"]
@@ -149,8 +168,27 @@ def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = 
         _point_layer(folium, name, labels[name], _for_display(frame, basemap_crs), fields, aliases,
                      LAYER_STYLES[name]).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    if bounds is not None:
-        fmap.fit_bounds(bounds, padding=(24, 24))
-    root = fmap.get_root()
-    root.render()
-    return MapParts(root.header.render(), root.html.render(), root.script.render(), fmap.get_name())
+    return _render(fmap)
+
+
+def data_map(labels: dict, *, assets_url: str, basemap: str = "osm", tianditu_key: str = "",
+             bounds=None) -> tuple[MapParts, str]:
+    """An empty map whose data layers the page loads itself (large results); returns its display CRS."""
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=bounds)
+    return _render(fmap), basemap_crs
+
+
+def shift_collection(collection: dict, basemap_crs: str, position_keys=()) -> dict:
+    """Shift a point FeatureCollection (and [lon, lat] properties) for a GCJ-02 base map."""
+    if basemap_crs == "wgs84" or not collection["features"]:
+        return collection
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        x, y = wgs84_to_display(lon, lat, basemap_crs)
+        feature["geometry"]["coordinates"] = [float(x), float(y)]
+        for key in position_keys:
+            if feature["properties"].get(key):
+                x, y = wgs84_to_display(*feature["properties"][key], basemap_crs)
+                feature["properties"][key] = [float(x), float(y)]
+    return collection

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask, jsonify, request
 
@@ -11,24 +12,33 @@ from planner.errors import PlannerError
 __all__ = ["create_app", "get_engine"]
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: defaults, then instance/config.py, then `test_config`."""
-    app = Flask(__name__, instance_relative_config=True,
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then `test_config`.
+
+    The instance folder (uploads, checks, secret key, config.py) is ./instance,
+    beside the embedded database, unless `instance_path` says otherwise.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path or str(Path.cwd() / "instance"),
                 template_folder="../templates", static_folder="../static")
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("PLANNER_DATABASE_URL"),
         BASEMAP=os.environ.get("PLANNER_BASEMAP", "osm"),
         TIANDITU_KEY=os.environ.get("PLANNER_TIANDITU_KEY", ""),
         JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=512 * 1024 * 1024,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import api, overview
+    from planner.web import api, check, overview
+    from planner.web.security import csrf_token, ensure_secret_key
 
+    ensure_secret_key(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token
     app.register_blueprint(overview.bp)
+    app.register_blueprint(check.bp)
     app.register_blueprint(api.bp)
 
     @app.errorhandler(PlannerError)

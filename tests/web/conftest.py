@@ -25,8 +25,9 @@ def loaded(engine):
 
 
 @pytest.fixture
-def app(loaded):
-    app = create_app({"DATABASE_URL": loaded.url.render_as_string(hide_password=False), "TESTING": True})
+def app(loaded, tmp_path):
+    app = create_app({"DATABASE_URL": loaded.url.render_as_string(hide_password=False), "TESTING": True},
+                     instance_path=str(tmp_path / "instance"))
     app.extensions["planner.engine"] = loaded
     return app
 
