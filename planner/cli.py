@@ -105,6 +105,37 @@ def check_command(file, out, profile, crs, lang, db_url):
                f"{counts['error']} error (profile {rules.name})")
 
 
+@cli.command("coverage")
+@click.option("-o", "--output", "out", default="coverage.xlsx", show_default=True,
+              help="Report file: .xlsx (summary + per-area sheets), .csv, .gpkg (areas, cells, gaps) or .html.")
+@click.option("--profile", default="yiwu", show_default=True, help="Rule profile (service distance, thresholds).")
+@click.option("--level", "levels", multiple=True, type=click.Choice(["village", "community", "subdistrict", "township"]),
+              help="Area level(s) to report (default: the profile's, village and community).")
+@click.option("--cell", "cell_m", default=100.0, show_default=True, type=click.FloatRange(min=10, max=5000),
+              help="Grid cell size in metres.")
+@click.option("--assume-candidates", is_flag=True, help="What if: count open applicants as approved stations.")
+@click.option("--close-listed", is_flag=True, help="What if: stations listed for exit are closed.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_db_option
+def coverage_command(out, profile, levels, cell_m, assume_candidates, close_listed, lang, db_url):
+    """Coverage of every village and community: covered population, areas without service, gaps."""
+    from planner.coverage import CoverageOptions, compute_coverage
+    from planner.coverage_report import write_coverage
+    from planner.db import make_engine
+    from planner.profiles import load_profile
+    from planner.schema import upgrade_schema
+
+    options = CoverageOptions(load_profile(profile), tuple(levels) or None, cell_m, assume_candidates, close_listed)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    report = compute_coverage(engine, options)
+    written = write_coverage(report, out, lang=lang)
+    totals = report.totals
+    click.echo(f"{written}: {totals['areas']} areas, {totals['covered_share']:.1%} of "
+               f"{totals['population']:,.0f} people covered, {totals['areas_without_service']} areas without "
+               f"service, {totals['gaps']} gaps")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

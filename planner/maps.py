@@ -15,7 +15,8 @@ import shapely
 
 from planner.spatial.crs import wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "data_map", "overview_map", "shift_collection"]
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "coverage_map", "data_map", "overview_map", "share_colour",
+           "shift_collection"]
 
 BASEMAPS = {
     "osm": {
@@ -192,3 +193,61 @@ def shift_collection(collection: dict, basemap_crs: str, position_keys=()) -> di
                 x, y = wgs84_to_display(*feature["properties"][key], basemap_crs)
                 feature["properties"][key] = [float(x), float(y)]
     return collection
+
+
+SHARE_COLOURS = ((0.0, "#b91c1c"), (0.2, "#ef4444"), (0.4, "#f97316"), (0.6, "#facc15"), (0.8, "#84cc16"),
+                 (0.95, "#15803d"))
+_CIRCLES_LIMIT = 3_000
+
+
+def share_colour(share: float) -> str:
+    colour = SHARE_COLOURS[0][1]
+    for threshold, value in SHARE_COLOURS:
+        if share >= threshold:
+            colour = value
+    return colour
+
+
+def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_m: float, labels: dict, *,
+                 assets_url: str, basemap: str = "osm", tianditu_key: str = "") -> MapParts:
+    """Areas coloured by covered share, gaps to recruit in, sites with their service circles."""
+    import folium
+
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=_union_bounds([areas]))
+    shown = _json_ready(_for_display(areas, basemap_crs),
+                        ["name", "code", "population", "covered_share", "status"])
+    shares = areas["covered_share"].to_numpy(dtype=float)
+    shown["_fill"] = [share_colour(s) for s in shares]
+    shown["covered_share"] = [f"{s:.0%}" for s in shares]
+    folium.GeoJson(
+        shown, name=labels["areas"],
+        style_function=lambda f: {"color": "#374151", "weight": 0.6, "fillColor": f["properties"]["_fill"],
+                                  "fillOpacity": 0.55},
+        tooltip=folium.features.GeoJsonTooltip(fields=["name", "population", "covered_share"],
+                                               aliases=[labels["name"], labels["population"], labels["covered_share"]]),
+    ).add_to(fmap)
+    circles = folium.FeatureGroup(name=labels["service_circles"], show=len(sites) <= _CIRCLES_LIMIT)
+    site_layer = folium.FeatureGroup(name=labels["sites"])
+    display = _for_display(sites, basemap_crs)
+    for i, (geom, role, code) in enumerate(zip(display.geometry, display["role"], display["code"])):
+        colour = LAYER_STYLES["outlets" if role == "outlet" else "stations"]["fill"]
+        if i < _CIRCLES_LIMIT:
+            folium.Circle([geom.y, geom.x], radius=radius_m, color=colour, weight=1, fill=False,
+                          opacity=0.5).add_to(circles)
+        folium.CircleMarker([geom.y, geom.x], radius=3, color=colour, fill=True, fill_opacity=1, weight=1,
+                            tooltip=str(code)).add_to(site_layer)
+    circles.add_to(fmap)
+    site_layer.add_to(fmap)
+    gap_layer = folium.FeatureGroup(name=labels["gaps"])
+    top = gaps.head(30)
+    if len(top):
+        glon, glat = wgs84_to_display(top["lon"].to_numpy(float), top["lat"].to_numpy(float), basemap_crs)
+        biggest = max(float(top["population"].max()), 1.0)
+        for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
+            folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
+                                color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8, weight=2,
+                                tooltip=f"#{gap}: {float(people):,.0f}").add_to(gap_layer)
+    gap_layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    return _render(fmap)

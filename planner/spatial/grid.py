@@ -9,7 +9,7 @@ coverage use row prefix sums and per-row spans, never a per-cell loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -30,6 +30,29 @@ class PopulationGrid:
     cell_m: float
     population: np.ndarray  # (rows, cols) float64
     area_index: np.ndarray  # (rows, cols) int32, -1 where no area
+    # Areas too small to hold a cell centre: their people sit in the cell under their
+    # representative point (flat cell index), which may be labelled with another area.
+    orphan_area: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    orphan_cell: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    orphan_population: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    def area_sums(self, values: np.ndarray, n_areas: int) -> np.ndarray:
+        """Per area, the sum of a grid-shaped quantity of people (orphan areas included).
+
+        `values` must be `population` or population masked by something (covered, …):
+        an orphan area gets its own people's share of the value in its host cell.
+        """
+        flat_area = self.area_index.ravel()
+        flat = values.ravel()
+        sums = np.bincount(flat_area + 1, weights=flat, minlength=n_areas + 1)[1:]
+        if self.orphan_area.size:
+            pop = self.population.ravel()[self.orphan_cell]
+            share = np.divide(flat[self.orphan_cell], pop, out=np.zeros(pop.size), where=pop > 0)
+            moved = self.orphan_population * share
+            host = flat_area[self.orphan_cell]
+            np.subtract.at(sums, host[host >= 0], moved[host >= 0])
+            np.add.at(sums, self.orphan_area, moved)
+        return sums
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -212,5 +235,7 @@ def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -
         points = projected.iloc[orphans].representative_point()
         row, col = grid.locate(points.x.to_numpy(), points.y.to_numpy())
         ok = row >= 0
-        np.add.at(values, row[ok] * grid.shape[1] + col[ok], population[orphans[ok]])
+        cells = row[ok] * grid.shape[1] + col[ok]
+        np.add.at(values, cells, population[orphans[ok]])
+        grid.orphan_area, grid.orphan_cell, grid.orphan_population = orphans[ok], cells, population[orphans[ok]]
     grid.population = values.reshape(grid.shape)

@@ -22,6 +22,10 @@ TEXT = {
         "stage_write": "写出结果", "download": "下载结果文件", "pass": "通过", "fail": "不通过", "error": "数据有误",
         "rows": "行", "verdict": "结论", "reasons": "原因", "nearest_outlet": "最近邮政网点",
         "nearest_station": "最近便民服务站", "again": "检查另一份文件", "metres": "米",
+        "coverage": "覆盖分析", "covered_share": "覆盖率", "service_circles": "服务半径", "sites": "网点与服务站",
+        "gaps": "覆盖空白区", "report": "覆盖情况报告", "downloads": "下载报告", "totals": "汇总",
+        "legend_share": "覆盖率（图例）", "what_if": "假设分析", "assume_candidates": "申请户均按已批准计入",
+        "close_listed": "待退出服务站按已关闭计", "apply": "重新计算", "area_table": "各村/社区覆盖情况",
     },
     "en": {
         "app": "Postal convenience station planner", "overview": "Overview map", "basemap": "Base map",
@@ -39,7 +43,11 @@ TEXT = {
         "stage_write": "writing the result", "download": "Download the result", "pass": "pass", "fail": "fail",
         "error": "error", "rows": "rows", "verdict": "Verdict", "reasons": "Reasons",
         "nearest_outlet": "Nearest post outlet", "nearest_station": "Nearest station", "again": "Check another file",
-        "metres": "m",
+        "metres": "m", "coverage": "Coverage", "covered_share": "Covered share", "service_circles": "Service distance",
+        "sites": "Outlets and stations", "gaps": "Coverage gaps", "report": "Coverage report",
+        "downloads": "Download the report", "totals": "Totals", "legend_share": "Covered share (legend)",
+        "what_if": "What if", "assume_candidates": "count applicants as approved",
+        "close_listed": "stations listed for exit closed", "apply": "Recalculate", "area_table": "Coverage by area",
     },
 }
 
