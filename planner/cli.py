@@ -53,19 +53,26 @@ def init_command(db_url):
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions"]))
+@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions", "population"]))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
 @click.option("--user", "actor", default=None, help="Name written to the history (default: $PLANNER_USER or login).")
 @_db_option
 def import_command(kind, file, crs, replace, actor, db_url):
-    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile) in one transaction."""
+    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF) in one transaction."""
     from planner.db import make_engine
     from planner.importing import prepare_import
     from planner.registry import load_records
     from planner.schema import upgrade_schema
 
+    if kind == "population":
+        from planner.population_raster import import_raster
+
+        engine = make_engine(db_url)
+        upgrade_schema(engine)
+        click.echo(import_raster(engine, file, actor=actor or _actor()))
+        return
     batch = prepare_import(file, kind, crs=crs)
     engine = make_engine(db_url)
     upgrade_schema(engine)

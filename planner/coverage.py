@@ -18,6 +18,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from planner.errors import UsageError
+from planner.population_raster import active_raster
 from planner.profiles import Profile
 from planner.registry import read_table
 from planner.spatial.coverage import area_coverage, find_gaps, population_centres, served_cells, status_of
@@ -90,8 +91,11 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     if areas.empty:
         raise UsageError(f"the registry has no areas of level {', '.join(levels)}: import areas first",
                          f"登记库中没有级别为 {'、'.join(levels)} 的区域：请先导入区域")
-    grid = population_grid if population_grid is not None else build_population_grid(areas.geometry.values, areas["population"].to_numpy(),
-                                                     cell_m=options.cell_m, margin_m=profile.service_distance_m)
+    if population_grid is None:
+        population_grid = build_population_grid(
+            areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
+            margin_m=profile.service_distance_m, raster=active_raster(engine))
+    grid = population_grid
     sites = _sites(engine, options)
     served = served_cells(grid, sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy(),
                           profile.service_distance_m)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -139,6 +139,22 @@ class Event(Base):
     action: Mapped[str] = mapped_column(String(16))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     source: Mapped[str | None] = mapped_column(String(300))
+
+
+class PopulationRaster(Base):
+    """A population raster (people per pixel), stored compressed; the newest active one is used."""
+
+    __tablename__ = "population_rasters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    crs_wkt: Mapped[str] = mapped_column(Text)
+    transform: Mapped[list] = mapped_column(JSON)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 MODELS_BY_TABLE = {

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from planner.population_raster import active_raster
 from planner.profiles import Profile
 from planner.registry import read_table
 from planner.spatial.grid import PopulationGrid, build_population_grid
@@ -31,6 +32,7 @@ class Network:
     stations: gpd.GeoDataFrame  # code, name, status, source ('station' | 'approved'), geometry
     areas: gpd.GeoDataFrame  # areas of the profile's levels
     cell_m: float = DEFAULT_CELL_M
+    raster: object = None  # a population raster, when one is imported
     _grid: PopulationGrid | None = field(default=None, repr=False)
     _uncovered: dict = field(default_factory=dict, repr=False)
 
@@ -47,7 +49,7 @@ class Network:
         """Area population on cells (None when the registry has no areas)."""
         if self._grid is None and len(self.areas):
             self._grid = build_population_grid(self.areas.geometry.values, self.areas["population"].to_numpy(),
-                                               cell_m=self.cell_m, margin_m=2_000.0)
+                                               cell_m=self.cell_m, margin_m=2_000.0, raster=self.raster)
         return self._grid
 
     def uncovered_population(self, radius_m: float) -> np.ndarray:
@@ -90,4 +92,4 @@ def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CE
                                 geometry="geometry", crs=4326)
     areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "parent_code"))
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
-    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m)
+    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, active_raster(engine))

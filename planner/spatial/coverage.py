@@ -38,12 +38,18 @@ class AreaCoverage:
 
 
 def area_coverage(grid: PopulationGrid, served: np.ndarray, n_areas: int) -> AreaCoverage:
-    population = grid.population
-    return AreaCoverage(
-        grid.area_sums(population, n_areas),
-        grid.area_sums(np.where(served > 0, population, 0.0), n_areas),
-        grid.area_sums(np.where(served > 1, population, 0.0), n_areas),
-    )
+    """Per area: people, people covered, people within reach of two or more sites."""
+    if grid.orphan_area.size:  # areas smaller than a cell need the careful sums
+        population = grid.population
+        return AreaCoverage(grid.area_sums(population, n_areas),
+                            grid.area_sums(np.where(served > 0, population, 0.0), n_areas),
+                            grid.area_sums(np.where(served > 1, population, 0.0), n_areas))
+    # One pass: cells binned by (times served: 0, 1, 2+) × area.
+    times = np.minimum(served.ravel(), 2).astype(np.int64)
+    slot = times * (n_areas + 1) + grid.area_index.ravel() + 1
+    sums = np.bincount(slot, weights=grid.population.ravel(), minlength=3 * (n_areas + 1)).reshape(3, n_areas + 1)
+    sums = sums[:, 1:]
+    return AreaCoverage(sums.sum(axis=0), sums[1] + sums[2], sums[2])
 
 
 def status_of(share: np.ndarray, population: np.ndarray, *, partly_share: float, covered_share: float):
@@ -71,72 +77,40 @@ def population_centres(grid: PopulationGrid, n_areas: int):
 def find_gaps(grid: PopulationGrid, served: np.ndarray, *, min_population: float = 1.0):
     """Clusters of populated uncovered cells, largest population first.
 
-    Returns (labels, table): labels is grid-shaped (0 = not a gap, k = gap k by
-    rank); the table has gap, population, cells, lon, lat (population-weighted
-    centre) and area (index of the area holding most of its people, -1 none).
+    A gap is the part of one area inside one 8-connected uncovered region:
+    regions are split at area boundaries, so every gap names its village or
+    community. Returns (labels, table): labels is grid-shaped (0 = not a
+    gap, k = gap of rank k); the table has gap, population, cells, lon, lat
+    (population-weighted centre) and area (index, -1 outside every area).
     """
-    labels, count = _label_within_areas((served == 0) & (grid.population > 0), grid.area_index)
+    from scipy import ndimage
+
     columns = ["gap", "population", "cells", "lon", "lat", "area"]
+    mask = (served == 0) & (grid.population > 0)
+    region, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
     if count == 0:
         return np.zeros(grid.shape, np.int32), pd.DataFrame(columns=columns)
-    flat = labels.ravel()
-    pop = grid.population.ravel()
-    inside = flat > 0
-    people = np.bincount(flat[inside], weights=pop[inside], minlength=count + 1)[1:]
-    cells = np.bincount(flat[inside], minlength=count + 1)[1:]
+    # Boolean selection and np.nonzero walk the grid in order: much faster than fancy indexing.
+    row, col = np.nonzero(mask)
+    area_of_cell = grid.area_index[mask].astype(np.int64)
+    key = region[mask].astype(np.int64) * (area_of_cell.max() + 2) + (area_of_cell + 1)
+    label, keys = pd.factorize(key, sort=False)
+    count = keys.size
+    pop = grid.population[mask]
+    people = np.bincount(label, weights=pop, minlength=count)
+    cells = np.bincount(label, minlength=count)
     cx, cy = grid.cell_centres()
-    cols = grid.shape[1]
-    index = np.flatnonzero(inside)
-    x = cx[index % cols]
-    y = cy[index // cols]
-    mx = np.bincount(flat[index], weights=pop[index] * x, minlength=count + 1)[1:] / people
-    my = np.bincount(flat[index], weights=pop[index] * y, minlength=count + 1)[1:] / people
+    mx = np.bincount(label, weights=pop * cx[col], minlength=count) / people
+    my = np.bincount(label, weights=pop * cy[row], minlength=count) / people
     lon, lat = grid.unproject(mx, my)
-    area = _dominant_area(flat[index], grid.area_index.ravel()[index], pop[index], count)
+    area = np.asarray(keys) % (area_of_cell.max() + 2) - 1
     table = pd.DataFrame({"population": people, "cells": cells, "lon": lon, "lat": lat, "area": area})
     table = table[table["population"] >= min_population]
-    order = table.sort_values(["population", "cells"], ascending=False).index.to_numpy()
-    rank = np.zeros(count + 1, np.int32)
-    rank[order + 1] = np.arange(1, order.size + 1)
+    order = table.sort_values(["population", "cells"], ascending=False, kind="stable").index.to_numpy()
+    rank = np.zeros(count, np.int32)
+    rank[order] = np.arange(1, order.size + 1)
+    labels = np.zeros(grid.shape, np.int32)
+    labels[mask] = rank[label]
     table = table.loc[order].reset_index(drop=True)
     table.insert(0, "gap", np.arange(1, len(table) + 1))
-    return rank[labels], table[columns]
-
-
-def _label_within_areas(mask: np.ndarray, area_index: np.ndarray):
-    """8-connected components of `mask` that never cross an area boundary (labels 1..count)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    rows, cols = mask.shape
-    cell = np.flatnonzero(mask.ravel())
-    labels = np.zeros(rows * cols, np.int32)
-    if cell.size == 0:
-        return labels.reshape(mask.shape), 0
-    position = np.full(rows * cols, -1, np.int64)
-    position[cell] = np.arange(cell.size)
-    area = area_index.ravel()
-    r, c = cell // cols, cell % cols
-    src, dst = [], []
-    for dr, dc in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each neighbour pair once
-        rr, cc = r + dr, c + dc
-        ok = (rr < rows) & (cc >= 0) & (cc < cols)
-        other = np.where(ok, rr * cols + np.clip(cc, 0, cols - 1), 0)
-        ok &= (position[other] >= 0) & (area[other] == area[cell])
-        src.append(np.flatnonzero(ok))
-        dst.append(position[other[ok]])
-    src, dst = np.concatenate(src), np.concatenate(dst)
-    graph = coo_matrix((np.ones(src.size, np.int8), (src, dst)), shape=(cell.size, cell.size))
-    count, component = connected_components(graph, directed=False)
-    labels[cell] = component + 1
-    return labels.reshape(mask.shape), count
-
-
-def _dominant_area(label, area, pop, count) -> np.ndarray:
-    """For each gap label, the area with the most of its people (-1 when outside every area)."""
-    frame = pd.DataFrame({"label": label, "area": area, "pop": pop})
-    sums = frame.groupby(["label", "area"], sort=False)["pop"].sum().reset_index()
-    best = sums.sort_values("pop", ascending=False).drop_duplicates("label")
-    out = np.full(count, -1, dtype=np.int64)
-    out[best["label"].to_numpy() - 1] = best["area"].to_numpy()
-    return out
+    return labels, table[columns]

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 from pyproj import CRS, Transformer
 
-__all__ = ["PopulationGrid", "build_population_grid", "spread_population"]
+__all__ = ["PopulationGrid", "apply_raster", "build_population_grid", "spread_population"]
 
 _MEAN_RADIUS_SQ = 6_371_000.0**2
 
@@ -194,7 +194,7 @@ def _grid_frame(bounds, cell_m: float):
 
 
 def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs: CRS | None = None,
-                          margin_m: float = 0.0) -> PopulationGrid:
+                          margin_m: float = 0.0, raster=None) -> PopulationGrid:
     """Spread each area's population over the cells whose centre lies in it (area share).
 
     `geometries` are WGS84 polygons (a GeoSeries or array); `population` one
@@ -218,7 +218,43 @@ def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs:
     area_index = label_cells(projected.values, west=west, north=north, cell=cell_m, shape=(rows, cols))
     grid = PopulationGrid(CRS(crs), west, north, cell_m, np.zeros((rows, cols)), area_index)
     spread_population(grid, projected, np.asarray(population, dtype=float))
+    if raster is not None:
+        apply_raster(grid, raster, np.asarray(population, dtype=float))
     return grid
+
+
+def apply_raster(grid: PopulationGrid, raster, census: np.ndarray) -> None:
+    """Put a population raster's people on the grid, then scale each area to its census figure.
+
+    Each pixel's people go to the cell holding the pixel centre. An area with a
+    census figure but no people in the raster keeps the even spread; an area
+    without a census figure keeps the raster's count.
+    """
+    rows, cols = grid.shape
+    x, y, people = raster.pixel_centres()
+    to_grid = Transformer.from_crs(CRS.from_wkt(raster.crs_wkt), grid.crs, always_xy=True)
+    gx, gy = to_grid.transform(x, y)
+    row, col = grid.locate(gx, gy)
+    ok = row >= 0
+    values = np.bincount(row[ok] * cols + col[ok], weights=people[ok], minlength=rows * cols)
+    flat_area = grid.area_index.ravel()
+    raster_total = np.bincount(flat_area + 1, weights=values, minlength=census.size + 1)[1:]
+    has_census = np.isfinite(census) & (census > 0)
+    factor = np.ones(census.size + 1)
+    scale = has_census & (raster_total > 0)
+    factor[1:][scale] = census[scale] / raster_total[scale]
+    values = values * factor[flat_area + 1]
+    keep_even = np.zeros(census.size + 1, bool)
+    keep_even[1:] = has_census & (raster_total <= 0)
+    even = keep_even[flat_area + 1]
+    even_spread = grid.population.ravel()
+    if grid.orphan_cell.size:  # the even spread also holds the orphans' people: take them out here
+        even_spread = even_spread.copy()
+        np.subtract.at(even_spread, grid.orphan_cell, grid.orphan_population)
+    values[even] = even_spread[even]
+    if grid.orphan_cell.size:  # areas smaller than a cell keep their census people at their point
+        np.add.at(values, grid.orphan_cell, grid.orphan_population)
+    grid.population = values.reshape(grid.shape)
 
 
 def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -> None:

@@ -33,9 +33,10 @@ def label_cells(polygons, *, west: float, north: float, cell: float, shape, fill
     Where polygons overlap, the one with the higher index wins.
     """
     rows, cols = shape
-    out = np.full(rows * cols, fill, dtype=np.int32)
+    out = np.empty(rows * cols, dtype=np.int32)
     polygons = np.asarray(polygons, dtype=object)
     if polygons.size == 0:
+        out.fill(fill)
         return out.reshape(shape)
     x1, y1, x2, y2, owner = _edges(polygons)
     # Row r has its centre at north - (r + 0.5) cell; an edge crosses the rows whose
@@ -84,9 +85,12 @@ def _fill_runs(out, run_start, run_len, run_poly, fill):
         step = np.zeros(n + 1, dtype=np.int32)
         step[run_start] += (run_poly + 1).astype(np.int32)
         step[run_end] -= (run_poly + 1).astype(np.int32)
-        label = np.cumsum(step[:n], dtype=np.int32) - 1
-        out[:] = label if fill == -1 else np.where(label < 0, fill, label)
+        np.cumsum(step[:n], dtype=np.int32, out=out)
+        out -= 1
+        if fill != -1:
+            out[out < 0] = fill
         return out
+    out.fill(fill)
     order = np.argsort(run_poly, kind="stable")  # overlapping areas: the higher index is written last
     run_start, run_len, run_poly = run_start[order], run_len[order], run_poly[order]
     cells = np.repeat(run_start, run_len) + (np.arange(run_len.sum()) - np.repeat(np.cumsum(run_len) - run_len, run_len))

@@ -32,13 +32,14 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import api, check, overview
+    from planner.web import api, check, coverage, overview
     from planner.web.security import csrf_token, ensure_secret_key
 
     ensure_secret_key(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)
+    app.register_blueprint(coverage.bp)
     app.register_blueprint(api.bp)
 
     @app.errorhandler(PlannerError)

@@ -1,0 +1,77 @@
+"""Coverage map and reports for planners."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+from flask import Blueprint, after_this_request, current_app, render_template, request, send_file, url_for
+
+from planner.coverage import CoverageOptions, compute_coverage
+from planner.coverage_report import SUFFIXES, summary_rows, write_coverage
+from planner.errors import UsageError
+from planner.maps import SHARE_COLOURS, coverage_map
+from planner.profiles import BUILT_IN, load_profile
+from planner.web import get_engine
+from planner.web.i18n import current_lang, texts
+
+bp = Blueprint("coverage", __name__, url_prefix="/coverage")
+
+
+@dataclass(frozen=True)
+class CoverageQuery:
+    profile: str
+    assume_candidates: bool
+    close_listed: bool
+
+    @classmethod
+    def from_request(cls) -> "CoverageQuery":
+        profile = request.args.get("profile", "yiwu")
+        if profile not in BUILT_IN:
+            raise UsageError(f"unknown profile {profile!r}", f"未知规则配置“{profile}”")
+        return cls(profile, request.args.get("assume_candidates") == "1", request.args.get("close_listed") == "1")
+
+    def options(self) -> CoverageOptions:
+        return CoverageOptions(load_profile(self.profile), assume_candidates=self.assume_candidates,
+                               close_listed=self.close_listed)
+
+    def args(self) -> dict:
+        return {"profile": self.profile, "assume_candidates": int(self.assume_candidates),
+                "close_listed": int(self.close_listed)}
+
+
+@bp.get("/")
+def index():
+    """Areas coloured by covered share, gaps, sites and service circles, with the summary."""
+    lang = current_lang()
+    t = texts(lang)
+    query = CoverageQuery.from_request()
+    report = compute_coverage(get_engine(), query.options())
+    areas = gpd.GeoDataFrame(report.areas, geometry=report.area_geometry.values, crs=4326)
+    parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
+                         assets_url=url_for("static", filename="vendor/leaflet").rstrip("/"),
+                         basemap=current_app.config["BASEMAP"], tianditu_key=current_app.config["TIANDITU_KEY"])
+    without = report.areas[report.areas["status"] == "none"].sort_values("population", ascending=False).head(15)
+    return render_template("coverage.html", t=t, lang=lang, map=parts, summary=summary_rows(report, lang),
+                           query=query, profiles=[load_profile(p) for p in BUILT_IN], without=without,
+                           gaps=report.gaps.head(15), colours=SHARE_COLOURS, formats=SUFFIXES)
+
+
+@bp.get("/report<ext>")
+def report_file(ext: str):
+    """The coverage report as .xlsx, .csv, .gpkg or .html, for the same what-if settings."""
+    if ext not in SUFFIXES:
+        raise UsageError(f"unknown report format {ext!r}", f"未知报告格式“{ext}”")
+    lang = current_lang()
+    report = compute_coverage(get_engine(), CoverageQuery.from_request().options())
+    folder = Path(tempfile.mkdtemp(prefix="planner-coverage-"))
+    path = write_coverage(report, folder / f"coverage{ext}", lang=lang)
+
+    @after_this_request
+    def _cleanup(response):
+        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
+        return response
+
+    return send_file(path, as_attachment=True, download_name=f"coverage{ext}")

@@ -1,0 +1,45 @@
+"""The coverage page and its downloads, in the test client and in Chromium."""
+
+import io
+
+import pyogrio
+from openpyxl import load_workbook
+
+from tests.coverage_support import load_district
+from tests.web.conftest import ARTIFACTS
+
+
+def test_coverage_page_and_report_downloads(client, engine, tmp_path):
+    load_district(engine, tmp_path)
+    html = client.get("/coverage/").get_data(as_text=True)
+    assert 'id="coverage-summary"' in html and "/coverage/report.xlsx?" in html
+    book = load_workbook(io.BytesIO(client.get("/coverage/report.xlsx?profile=yiwu").data))
+    assert book.sheetnames[0] == "汇总"
+    gpkg = tmp_path / "dl.gpkg"
+    gpkg.write_bytes(client.get("/coverage/report.gpkg").data)
+    assert {name for name, _ in pyogrio.list_layers(gpkg)} >= {"areas", "cells", "gaps"}
+    assert client.get("/coverage/report.pdf").status_code == 400
+    assert client.get("/coverage/?profile=nowhere").status_code == 400
+
+
+def test_what_if_changes_the_numbers(client, engine, tmp_path):
+    load_district(engine, tmp_path)
+    base = client.get("/coverage/?lang=en").get_data(as_text=True)
+    closed = client.get("/coverage/?lang=en&close_listed=1").get_data(as_text=True)
+    assert "stations listed for exit closed" in closed and base != closed
+
+
+def test_coverage_map_in_a_browser(browser, live_url, engine, backend, tmp_path):
+    load_district(engine, tmp_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(live_url) else r.abort())
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_url + "/coverage/")
+    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    areas = page.evaluate("""() => { let n = 0; window.__planner.map.eachLayer(l => {
+        if (l.feature && l.feature.geometry.type.includes('Polygon')) n++; }); return n; }""")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"coverage-{backend}.png"))
+    page.close()
+    assert errors == [] and areas == 6 + 2  # the six of the district and the two of the app fixture
