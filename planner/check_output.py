@@ -16,7 +16,7 @@ import pandas as pd
 
 from planner.applicants import id_card_columns
 from planner.checking import ADDED_COLUMNS, CheckResult
-from planner.errors import UsageError
+from planner.outputs import excel_value, output_path
 
 __all__ = ["default_output_path", "mask_id_number", "write_checked"]
 
@@ -66,13 +66,8 @@ def _unique_headers(headers) -> list[str]:
 
 
 def write_checked(result: CheckResult, out_path, *, lang: str = "zh") -> Path:
-    out_path = Path(out_path)
-    suffix = out_path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UsageError(f"{out_path}: output must end in {', '.join(SUFFIXES)}",
-                         f"{out_path}：输出文件扩展名应为 {'、'.join(SUFFIXES)}")
+    out_path, suffix = output_path(out_path, SUFFIXES)
     frame = pd.concat([_input_frame(result), result.added.reset_index(drop=True)], axis=1)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         _write_csv(frame, out_path)
     elif suffix == ".xlsx":
@@ -140,19 +135,9 @@ def _write_xlsx(frame: pd.DataFrame, out_path: Path, lang: str, n_input: int):
     fills = {k: PatternFill("solid", fgColor=v) for k, v in _FILLS.items()}
     verdict_pos = n_input
     for row in frame.itertuples(index=False, name=None):
-        values = [_excel_value(v) for v in row]
+        values = [excel_value(v) for v in row]
         verdict = WriteOnlyCell(sheet, value=values[verdict_pos])
         verdict.fill = fills.get(values[verdict_pos], fills["error"])
         values[verdict_pos] = verdict
         sheet.append(values)
     book.save(out_path)
-
-
-def _excel_value(value):
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

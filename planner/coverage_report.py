@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from planner.coverage import CoverageReport
-from planner.errors import UsageError
+from planner.outputs import excel_value, output_path
 
 __all__ = ["AREA_LABELS", "SUFFIXES", "write_coverage"]
 
@@ -64,12 +64,7 @@ def _with_parent_names(report: CoverageReport) -> pd.DataFrame:
 
 
 def write_coverage(report: CoverageReport, out_path, *, lang: str = "zh") -> Path:
-    out_path = Path(out_path)
-    suffix = out_path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UsageError(f"{out_path}: output must end in {', '.join(SUFFIXES)}",
-                         f"{out_path}：输出文件扩展名应为 {'、'.join(SUFFIXES)}")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path, suffix = output_path(out_path, SUFFIXES)
     if suffix == ".csv":
         _with_parent_names(report).to_csv(out_path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
@@ -131,7 +126,7 @@ def _write_xlsx(report: CoverageReport, out_path: Path, lang: str):
         for cell in sheet[1]:
             cell.font = bold
         for row in frame.itertuples(index=False, name=None):
-            sheet.append([_excel(v) for v in row])
+            sheet.append([excel_value(v) for v in row])
         sheet.freeze_panes = "A2"
         for i, column in enumerate(frame.columns, start=1):
             width = max(len(_label(column, lang)) * (2 if lang == "zh" else 1) + 2, 10)
@@ -147,15 +142,7 @@ def _append_table(sheet, title, frame, lang, bold):
     sheet.cell(sheet.max_row, 1).font = bold
     sheet.append([_label(c, lang) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([_excel(v) for v in row])
-
-
-def _excel(value):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+        sheet.append([excel_value(v) for v in row])
 
 
 def _write_gpkg(report: CoverageReport, out_path: Path):

@@ -4,13 +4,12 @@ import pytest
 
 from planner.errors import InputError, UsageError
 from planner.importing import prepare_import
-from planner.registry import count_rows, load_records, read_table
+from planner.registry import count_rows, read_table
 from tests.conftest import DATA
-from tests.files import write_xlsx
+from tests.files import load_file, write_xlsx
 
 
-def _load(engine, path, kind="branches", **kw):
-    return load_records(engine, prepare_import(path, kind), actor="tester", **kw)
+_load = load_file
 
 
 def _problem_texts(exc_info):

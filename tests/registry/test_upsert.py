@@ -1,13 +1,11 @@
 """Re-importing updates by id and logs who changed what; --replace soft-deletes."""
 
-from planner.importing import prepare_import
-from planner.registry import history, load_records, read_table
+from planner.registry import history, read_table
 from tests.conftest import DATA
-from tests.files import write_xlsx
+from tests.files import load_file, write_xlsx
 
 
-def _load(engine, path, kind="branches", actor="tester", **kw):
-    return load_records(engine, prepare_import(path, kind), actor=actor, **kw)
+_load = load_file
 
 
 def test_reimport_unchanged_writes_no_change_events(engine):
