@@ -4,7 +4,8 @@
     .venv/bin/python bench/coverage.py --quick    # 100 km × 100 km, 2,500 villages, 4,000 sites
 
 Each side runs in its own process (peak memory is its own) from the same
-generated files, with a 500 m service distance:
+generated files, with a 500 m service distance; each is timed as the best of
+`--repeat` runs (default 2), like timeit:
 
 - ours: planner.spatial — population grid of 100 m cells (16 M cells), covered
   cells, per-area covered population, gap clusters;
@@ -107,8 +108,21 @@ def run_peer(folder: Path, epsg: int) -> dict:
     return {"seconds": seconds, "covered": float(per_area.sum())}
 
 
-def _child(part: str, folder: str, epsg: int):
-    result = (run_ours if part == "ours" else run_peer)(Path(folder), epsg)
+def _warm_up():
+    """Import what each side uses before its timer starts, so neither pays for module loading."""
+    import geopandas  # noqa: F401
+    import scipy.ndimage  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    import planner.spatial.coverage  # noqa: F401
+    import planner.spatial.rasterize  # noqa: F401
+
+
+def _child(part: str, folder: str, epsg: int, repeat: int):
+    """Best of `repeat` runs (as timeit does), for both sides alike."""
+    _warm_up()
+    runs = [(run_ours if part == "ours" else run_peer)(Path(folder), epsg) for _ in range(repeat)]
+    result = min(runs, key=lambda r: r["seconds"])
     print(json.dumps(result))
 
 
@@ -129,15 +143,16 @@ def main():
     parser.add_argument("--part", choices=["ours", "peer"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--epsg", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=2, help="runs per side; the best one counts (default 2)")
     args = parser.parse_args()
     if args.part:
-        _child(args.part, args.folder, args.epsg)
+        _child(args.part, args.folder, args.epsg, args.repeat)
         return
     km, n_areas, n_sites = (100.0, 2_500, 4_000) if args.quick else (400.0, 40_000, 60_000)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         epsg = generate(folder, km, n_areas, n_sites)
-        me = [sys.executable, __file__, "--folder", str(folder), "--epsg", str(epsg)]
+        me = [sys.executable, __file__, "--folder", str(folder), "--epsg", str(epsg), "--repeat", str(args.repeat)]
         _, ours_mb, out = _measure(me + ["--part", "ours"])
         ours = json.loads(out.strip().splitlines()[-1])
         _, peer_mb, out = _measure(me + ["--part", "peer"])

@@ -296,19 +296,17 @@ def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:
     """For each row, the ids of the rows too close to it, in input order, joined by ', '."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    from scipy.sparse import coo_matrix
 
     if pair_i.size == 0:
         return np.full(n, "", dtype=object)
-    # Pairs come sorted by (i, j); with the reversed half first, a stable sort by source
-    # leaves each row's neighbours in input order.
+    # Pairs come sorted by (i, j). With the reversed half first, grouping by source with a
+    # stable counting sort (what CSR conversion does) leaves each row's neighbours in input order.
     src = np.r_[pair_j, pair_i]
     dst = np.r_[pair_i, pair_j]
-    order = np.argsort(src, kind="stable")
-    src, dst = src[order], dst[order]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=offsets[1:])
-    names = pa.array(ids.astype(str)).take(pa.array(dst))
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), names)
+    graph = coo_matrix((np.ones(src.size, np.int8), (src, dst)), shape=(n, n)).tocsr()
+    names = pa.array(ids, type=pa.string(), from_pandas=True).take(pa.array(graph.indices))
+    lists = pa.LargeListArray.from_arrays(pa.array(graph.indptr.astype(np.int64)), names)
     return pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False).astype(object)
 
 

@@ -36,7 +36,8 @@ def close_pairs(lon, lat, distance_m: float):
     metres = chord_to_geodesic(chord, lon[a], lat[a], lon[b], lat[b])
     keep = metres < distance_m
     i, j = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-    order = np.lexsort((j, i))
+    # One int64 key sorts by (i, j); numpy's stable sort of integers is a radix sort.
+    order = np.argsort(i * np.int64(lon.size) + j, kind="stable")
     return i[order], j[order], metres[keep][order]
 
 

@@ -92,8 +92,12 @@ def find_gaps(grid: PopulationGrid, served: np.ndarray, *, min_population: float
         return np.zeros(grid.shape, np.int32), pd.DataFrame(columns=columns)
     # Boolean selection and np.nonzero walk the grid in order: much faster than fancy indexing.
     row, col = np.nonzero(mask)
-    area_of_cell = grid.area_index[mask].astype(np.int64)
-    key = region[mask].astype(np.int64) * (area_of_cell.max() + 2) + (area_of_cell + 1)
+    area_of_cell = grid.area_index[mask]
+    span = np.int64(int(area_of_cell.max()) + 2)
+    key = region[mask].astype(np.int64)
+    key *= span
+    key += area_of_cell
+    key += 1
     label, keys = pd.factorize(key, sort=False)
     count = keys.size
     pop = grid.population[mask]
@@ -103,7 +107,7 @@ def find_gaps(grid: PopulationGrid, served: np.ndarray, *, min_population: float
     mx = np.bincount(label, weights=pop * cx[col], minlength=count) / people
     my = np.bincount(label, weights=pop * cy[row], minlength=count) / people
     lon, lat = grid.unproject(mx, my)
-    area = np.asarray(keys) % (area_of_cell.max() + 2) - 1
+    area = np.asarray(keys) % span - 1
     table = pd.DataFrame({"population": people, "cells": cells, "lon": lon, "lat": lat, "area": area})
     table = table[table["population"] >= min_population]
     order = table.sort_values(["population", "cells"], ascending=False, kind="stable").index.to_numpy()
