@@ -29,27 +29,58 @@ NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
 BOOL_FACTS = ("signage", "line")
 
 
-class RowNotes(dict):
-    """Reasons attached to rows (row position → list), stored only for rows that have any."""
+class RowNotes:
+    """Reasons attached to rows, kept in the order they were added; most rows have none."""
 
     def __init__(self, n: int):
-        super().__init__()
         self.n = n
+        self._rows: list[int] = []
+        self._texts: list[str] = []
+        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def __missing__(self, row):
-        notes = self[row] = []
-        return notes
+    def add(self, row, text: str) -> None:
+        self._rows.append(int(row))
+        self._texts.append(text)
+
+    def add_many(self, rows, texts) -> None:
+        """Attach texts[k] to rows[k] for every k (the fast path for whole columns)."""
+        self._flush()
+        self._chunks.append((np.asarray(rows, dtype=np.int64), np.asarray(texts, dtype=object)))
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._chunks.append((np.asarray(self._rows, dtype=np.int64), np.asarray(self._texts, dtype=object)))
+            self._rows, self._texts = [], []
+
+    def _all(self):
+        self._flush()
+        if not self._chunks:
+            return np.empty(0, np.int64), np.empty(0, dtype=object)
+        return np.concatenate([c[0] for c in self._chunks]), np.concatenate([c[1] for c in self._chunks])
 
     def mask(self) -> np.ndarray:
         out = np.zeros(self.n, bool)
-        out[[row for row, notes in self.items() if notes]] = True
+        out[self._all()[0]] = True
         return out
 
+    def of(self, row: int) -> list[str]:
+        rows, texts = self._all()
+        return list(texts[rows == row])
+
     def joined(self, sep: str = "; ") -> np.ndarray:
-        out = np.full(self.n, "", dtype=object)
-        for row, notes in self.items():
-            out[row] = sep.join(notes)
-        return out
+        """One string per row: its reasons in the order added, joined by `sep` ('' for none)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        rows, texts = self._all()
+        if rows.size == 0:
+            return np.full(self.n, "", dtype=object)
+        order = np.argsort(rows, kind="stable")
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
+        values = pa.array(texts[order], type=pa.string())
+        lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+        return pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object)
 
 
 @dataclass
@@ -97,7 +128,8 @@ def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
     n = len(table)
     errors = RowNotes(n)
     for i, problems in positions.problems.items():
-        errors[i].extend(_cell_text(p, lang) for p in problems)
+        for problem in problems:
+            errors.add(i, _cell_text(problem, lang))
     ids = _ids(table, columns, errors, lang)
     facts = _facts(table, columns, errors, lang, facts)
     lon, lat = positions.lon.copy(), positions.lat.copy()
@@ -111,23 +143,30 @@ def _cell_text(problem, lang: str) -> str:
 
 
 def _ids(table: Table, columns, errors, lang) -> np.ndarray:
-    n = len(table)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if "code" not in columns:
         return np.array([f"#{r}" for r in table.row_numbers], dtype=object)
     cells = table.column(columns["code"])
-    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # text from a CSV: one vectorised pass
-        ids = cells.str.strip().to_numpy(dtype=object, copy=True)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # text from a CSV: trimmed in Arrow
+        text = pc.utf8_trim_whitespace(pa.array(cells.to_numpy(dtype=object), type=pa.string()))
+        ids = text.to_numpy(zero_copy_only=False).astype(object)
         ids[ids == ""] = None
     else:
         ids = np.array([code_text(v) for v in cells], dtype=object)
     missing = np.flatnonzero(pd.isna(ids))
     ids[missing] = [f"#{table.row_numbers[i]}" for i in missing]
-    repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
-    for dup in pd.unique(ids[repeated]):
-        rows = np.flatnonzero(ids == dup)
-        listed = ", ".join(str(table.row_numbers[i]) for i in rows)
-        for i in rows:
-            errors[i].append(reason("duplicate_id", lang, id=dup, rows=listed))
+    values = pa.array(ids, type=pa.string())
+    counts = pc.value_counts(values)
+    repeated_values = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if len(repeated_values):
+        repeated = pc.is_in(values, value_set=repeated_values).to_numpy(zero_copy_only=False)
+        for dup in pd.unique(ids[repeated]):
+            rows = np.flatnonzero(ids == dup)
+            listed = ", ".join(str(table.row_numbers[i]) for i in rows)
+            for i in rows:
+                errors.add(i, reason("duplicate_id", lang, id=dup, rows=listed))
     return ids
 
 
@@ -148,7 +187,7 @@ def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]
                 try:
                     values[i] = parse_number(cells.iat[i])
                 except CellError as exc:
-                    errors[i].append(f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
+                    errors.add(i, f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
         facts[name] = values
     for name in BOOL_FACTS:
         values = np.full(n, None, dtype=object)
@@ -156,7 +195,7 @@ def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]
             header = table.headers[columns[name]]
             values, failures = parse_distinct(table.column(columns[name]), parse_bool)
             for i, exc in failures.items():
-                errors[i].append(f"{header}: {exc.zh if lang == 'zh' else exc.en}")
+                errors.add(i, f"{header}: {exc.zh if lang == 'zh' else exc.en}")
         facts[name] = values
     return facts
 
@@ -169,7 +208,7 @@ def _check_china(lon, lat, positions: Positions, errors, lang):
         swapped = in_china(lat[outside], lon[outside])
         for i, flip in zip(outside, swapped):
             key = "swapped" if flip else "outside_china"
-            errors[i].append(reason(key, lang, lon=lon[i], lat=lat[i]))
+            errors.add(i, reason(key, lang, lon=lon[i], lat=lat[i]))
     bad = errors.mask()
     lon[bad & ~ok] = np.nan
     lat[bad & ~ok] = np.nan

@@ -19,7 +19,7 @@ from planner.applicants import Applicants, RowNotes, read_applicants
 from planner.errors import UsageError
 from planner.network import Network, load_network
 from planner.profiles import Profile
-from planner.reasons import reason, template
+from planner.reasons import positional, reason
 from planner.region import near_areas
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
@@ -134,7 +134,7 @@ def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
     if network.grid is not None:
         inside = near_areas(network.grid, lon[todo], lat[todo], _REGION_TOLERANCE_M)
         for i in todo[~inside]:
-            errors[i].append(reason("outside_region", lang, km=_REGION_TOLERANCE_M / 1000))
+            errors.add(i, reason("outside_region", lang, km=_REGION_TOLERANCE_M / 1000))
         return
     site_lon, site_lat = network.site_positions()
     if site_lon.size == 0:
@@ -143,7 +143,7 @@ def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
 
     far = SiteIndex(site_lon, site_lat).query(lon[todo], lat[todo]).distance_m[:, 0] > _NETWORK_REACH_KM * 1000
     for i in todo[far]:
-        errors[i].append(reason("far_from_network", lang, km=_NETWORK_REACH_KM))
+        errors.add(i, reason("far_from_network", lang, km=_NETWORK_REACH_KM))
 
 
 def _nearest(sites, index, lon, lat, own_ids):
@@ -177,9 +177,9 @@ def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, 
         reported = np.round(metres, 2)  # the verdict agrees with the metres the user reads
         with np.errstate(invalid="ignore"):
             too_close = np.flatnonzero(reported < minimum)  # 以上 includes the threshold itself
-        text = template(key, lang).format
-        for i, m, site in zip(too_close.tolist(), reported[too_close].tolist(), ids[too_close].tolist()):
-            fails[i].append(text(m=m, id=site, min=minimum))
+        text = positional(key, lang, ("m", "id", "min")).format
+        fails.add_many(too_close, [text(m, site, minimum) for m, site in
+                                   zip(reported[too_close].tolist(), ids[too_close].tolist())])
 
 
 _SURVEY = (
@@ -198,17 +198,17 @@ def _survey_rules(profile: Profile, facts, fails, lang):
             continue
         values = facts[fact]
         for i in np.flatnonzero(np.isnan(values)):
-            fails[i].append(reason("survey_missing", lang, field=label))
+            fails.add(i, reason("survey_missing", lang, field=label))
         for i in np.flatnonzero(values < minimum):
-            fails[i].append(reason("survey_below", lang, field=label, value=values[i], min=minimum))
+            fails.add(i, reason("survey_below", lang, field=label, value=values[i], min=minimum))
     for key, fact, label in _SURVEY_FLAGS:
         if not getattr(survey, key):
             continue
         for i, value in enumerate(facts[fact]):
             if value is None:
-                fails[i].append(reason("survey_missing", lang, field=label))
+                fails.add(i, reason("survey_missing", lang, field=label))
             elif not value:
-                fails[i].append(reason("survey_no", lang, field=label))
+                fails.add(i, reason("survey_no", lang, field=label))
 
 
 def _populations(network: Network, profile: Profile, lon, lat):
@@ -250,11 +250,10 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
     metres = pair_m[np.searchsorted(keys, np.minimum(lost, winner) * n + np.maximum(lost, winner))]
     people = np.nan_to_num(marginal)
     key = "conflict_lost_order" if profile.conflict_winner == "input_order" else "conflict_lost"
-    text = template(key, lang).format
+    text = positional(key, lang, ("m", "id", "min", "win", "own")).format
     spacing = profile.min_spacing_m
-    for i, w, m, name, win, own in zip(lost.tolist(), winner.tolist(), metres.tolist(), ids[winner].tolist(),
-                                       people[winner].tolist(), people[lost].tolist()):
-        fails[i].append(text(m=m, id=name, min=spacing, win=win, own=own))
+    fails.add_many(lost, [text(m, name, spacing, win, own) for m, name, win, own in
+                          zip(metres.tolist(), ids[winner].tolist(), people[winner].tolist(), people[lost].tolist())])
 
 
 def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
@@ -269,14 +268,14 @@ def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
         first_station.setdefault(int(g), network.stations["code"].iat[pos])
     names = areas["name"].fillna(areas["code"]).to_numpy(dtype=object)
     for i in np.flatnonzero(eligible & (group < 0)):
-        fails[i].append(reason("area_missing", lang))
+        fails.add(i, reason("area_missing", lang))
     accepted, leader = limit_per_group(group, eligible & (group >= 0), order, capacity)
     for i in np.flatnonzero(eligible & (group >= 0) & ~accepted):
         g = int(group[i])
         if leader[i] >= 0:
-            fails[i].append(reason("area_taken_batch", lang, area=names[g], id=ids[leader[i]]))
+            fails.add(i, reason("area_taken_batch", lang, area=names[g], id=ids[leader[i]]))
         else:
-            fails[i].append(reason("area_taken", lang, area=names[g], id=first_station.get(g, "?")))
+            fails.add(i, reason("area_taken", lang, area=names[g], id=first_station.get(g, "?")))
 
 
 def _area_of(areas, lon, lat) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["reason", "template"]
+__all__ = ["positional", "reason"]
 
 _TEMPLATES = {
     "outlet_too_close": ("{m:.1f} m from post outlet {id}, below the required {min:g} m",
@@ -46,7 +46,14 @@ def reason(key: str, lang: str, **values) -> str:
     return (zh if lang == "zh" else en).format(**values)
 
 
-def template(key: str, lang: str) -> str:
-    """The format string of a reason, for formatting many rows in a loop."""
-    en, zh = _TEMPLATES[key]
-    return zh if lang == "zh" else en
+def positional(key: str, lang: str, names) -> str:
+    """The reason's template with its named fields made positional (in `names` order).
+
+    str.format with positional arguments is several times faster than with
+    keywords, which matters when a million rows get a reason.
+    """
+    import re
+
+    text = _TEMPLATES[key][0 if lang != "zh" else 1]
+    return re.sub(r"\{(\w+)(:[^}]*)?\}", lambda m: "{" + str(names.index(m.group(1))) + (m.group(2) or "") + "}",
+                  text)
