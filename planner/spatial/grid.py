@@ -151,7 +151,8 @@ class PopulationGrid:
         for array in (values if many else [values]):
             prefix = np.zeros((array.shape[0], array.shape[1] + 1))
             np.cumsum(array, axis=1, out=prefix[:, 1:])
-            prefixes.append(prefix)
+            prefixes.append(prefix.ravel())
+        width = values[0].shape[1] + 1 if many else values.shape[1] + 1
         # Visiting points from north to south keeps the prefix rows they read in cache.
         by_row = np.argsort(np.asarray(y, float), kind="stable")[::-1]
         x = np.asarray(x, float)[by_row]
@@ -161,9 +162,10 @@ class PopulationGrid:
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
             point, row, lo, hi = self._spans(x[part], y[part], radius[part])
+            first = row * width + lo
+            after = row * width + hi + 1
             for prefix, out in zip(prefixes, outs):
-                sums = prefix[row, hi + 1] - prefix[row, lo]
-                out[by_row[part]] = np.bincount(point, weights=sums, minlength=x[part].size)
+                out[by_row[part]] = np.bincount(point, weights=prefix[after] - prefix[first], minlength=x[part].size)
         return outs if many else outs[0]
 
     def coverage_count(self, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
@@ -178,8 +180,8 @@ class PopulationGrid:
             _, row, lo, hi = self._spans(x[part], y[part], radius[part])
             width = cols + 1
             flat = diff.reshape(-1)
-            flat += np.bincount(row * width + lo, minlength=flat.size).astype(np.int32)
-            flat -= np.bincount(row * width + hi + 1, minlength=flat.size).astype(np.int32)
+            np.add.at(flat, row * width + lo, 1)
+            np.add.at(flat, row * width + hi + 1, -1)
         return np.cumsum(diff, axis=1, dtype=np.int32)[:, :cols]
 
 
