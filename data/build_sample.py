@@ -33,7 +33,7 @@ from openpyxl.styles import Alignment, Font
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
-from planner.spatial.chinacoords import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402
+from planner.spatial.chinacoords import wgs84_to_gcj02  # noqa: E402
 from planner.spatial.crs import geometries_to_wgs84, metric_crs_for, parse_crs  # noqa: E402
 
 OUT = ROOT / "shunyi"

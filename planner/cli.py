@@ -148,9 +148,12 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
 @click.option("--port", default=5000, show_default=True, type=int)
 @_db_option
 def serve_command(host, port, db_url):
-    """Run the web application."""
+    """Run the web application (creating or upgrading the schema first)."""
+    from planner.db import make_engine
+    from planner.schema import upgrade_schema
     from planner.web import create_app
 
+    upgrade_schema(make_engine(db_url))
     app = create_app({"DATABASE_URL": db_url} if db_url else None)
     app.run(host=host, port=port)
 

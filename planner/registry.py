@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update

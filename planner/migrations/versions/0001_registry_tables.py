@@ -6,7 +6,6 @@ Create Date: 2026-11-23 08:48:03.523517
 """
 
 from alembic import op
-import geoalchemy2
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
