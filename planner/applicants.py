@@ -15,10 +15,9 @@ from planner.cells import CellError, is_blank, parse_bool, parse_distinct, parse
 from planner.columns import KIND_FIELDS, match_headers, normalise_header
 from planner.errors import UsageError
 from planner.importing import code_text
-from planner.positions import Positions, layer_positions, read_positions
+from planner.positions import Positions, file_crs_option, layer_positions, read_positions
 from planner.reasons import reason
 from planner.region import in_china
-from planner.spatial.crs import UnknownCRSError, parse_crs
 from planner.tabular import Table, read_table
 
 __all__ = ["Applicants", "ID_CARD_HEADERS", "RowNotes", "id_card_columns", "read_applicants"]
@@ -111,10 +110,7 @@ def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
     Only the survey `facts` named are parsed (a profile without survey rules
     needs none, and a typo in a column it never reads is not an error).
     """
-    try:
-        default_crs = parse_crs(crs)
-    except UnknownCRSError as exc:
-        raise UsageError(f"--crs: {exc}", f"--crs：未知坐标系“{exc.name}”，请使用 wgs84、gcj02、bd09 或 EPSG:n") from None
+    default_crs = file_crs_option(crs)
     table = read_table(path, FIELDS)
     columns = match_headers(table.headers, FIELDS)
     if table.geometry is not None:

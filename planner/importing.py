@@ -24,8 +24,8 @@ from planner.columns import (
 )
 from planner.errors import InputError, RowProblem, UsageError
 from planner.models import CANDIDATE_STATUSES, STATION_STATUSES
-from planner.positions import read_positions
-from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs
+from planner.positions import file_crs_option, layer_geometries, read_positions
+from planner.spatial.crs import CoordSystem
 from planner.tabular import Table, read_table
 
 __all__ = ["ImportBatch", "TABLE_OF_KIND", "prepare_import", "code_text"]
@@ -87,10 +87,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     if kind not in KIND_FIELDS:
         msg = f"unknown kind {kind!r}: use one of " + ", ".join(KIND_FIELDS)
         raise UsageError(msg, f"未知数据类型 {kind!r}：可用 " + "、".join(KIND_FIELDS))
-    try:
-        default_crs = parse_crs(crs)
-    except UnknownCRSError as exc:
-        raise UsageError(f"--crs: {exc}", f"--crs：未知坐标系“{exc.name}”，请使用 wgs84、gcj02、bd09 或 EPSG:n") from None
+    default_crs = file_crs_option(crs)
     table = read_table(path, KIND_FIELDS[kind])
     columns = match_headers(table.headers, KIND_FIELDS[kind])
     issues = _Collector(table)
@@ -155,12 +152,7 @@ def _geometry(table, columns, records, issues, kind, default_crs: CoordSystem):
 
 
 def _geometry_from_layer(table, records, issues, kind, default_crs):
-    geoms = np.asarray(table.geometry.values, dtype=object)
-    file_crs = table.file_crs
-    if file_crs is not None and file_crs.to_epsg() not in (4326, 4490):
-        geoms = np.asarray(table.geometry.to_crs(4326).values, dtype=object)
-    else:
-        geoms = geometries_to_wgs84(geoms, default_crs)
+    geoms, _ = layer_geometries(table, default_crs)
     wanted = ("Polygon", "MultiPolygon") if kind == "areas" else ("Point",)
     for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:

@@ -14,10 +14,22 @@ import pandas as pd
 
 from planner.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.errors import RowProblem
-from planner.spatial.crs import CoordSystem, UnknownCRSError, parse_crs, points_to_wgs84
+from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs, points_to_wgs84
 from planner.tabular import Table
 
-__all__ = ["Positions", "read_positions"]
+__all__ = ["Positions", "file_crs_option", "layer_geometries", "layer_positions", "read_positions"]
+
+_CRS_HELP_ZH = "请使用 wgs84、gcj02、bd09 或 EPSG:n"
+
+
+def file_crs_option(crs: str | None) -> CoordSystem:
+    """The coordinate system a user gave for a whole file (--crs); unknown names are a usage error."""
+    from planner.errors import UsageError
+
+    try:
+        return parse_crs(crs)
+    except UnknownCRSError as exc:
+        raise UsageError(f"--crs: {exc}", f"--crs：未知坐标系“{exc.name}”，{_CRS_HELP_ZH}") from None
 
 
 @dataclass
@@ -65,7 +77,7 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
         parsed, failures = parse_distinct(table.column(columns["crs"]), parse_crs, errors=(UnknownCRSError,))
         for i, exc in failures.items():
             result.problems[i].append(_problem(
-                table, i, crs_header, str(exc), f"未知坐标系“{exc.name}”：请使用 wgs84、gcj02、bd09 或 EPSG:n"))
+                table, i, crs_header, str(exc), f"未知坐标系“{exc.name}”：{_CRS_HELP_ZH}"))
         for system in {p for p in parsed if p is not None}:
             rows = np.flatnonzero(parsed == system)
             systems.append(system)
@@ -96,20 +108,26 @@ def _check_ranges(table, lon, lat, geographic, result, lon_header, lat_header):
                                            f"（{lon[i]}，{lat[i]}）不是以度为单位的经纬度"))
 
 
+def layer_geometries(table: Table, default_crs: CoordSystem):
+    """A GIS layer's geometries in WGS84, and the label of the system they came from.
+
+    A file with its own CRS (other than WGS84/CGCS2000) is converted from it;
+    otherwise `default_crs` applies (GeoJSON is WGS84 by definition, but data
+    copied from Amap is GCJ-02 however it is labelled).
+    """
+    file_crs = table.file_crs
+    if file_crs is not None and file_crs.to_epsg() not in (4326, 4490):
+        return np.asarray(table.geometry.to_crs(4326).values, dtype=object), f"EPSG:{file_crs.to_epsg()}"
+    return geometries_to_wgs84(np.asarray(table.geometry.values, dtype=object), default_crs), default_crs.label
+
+
 def layer_positions(table: Table, default_crs: CoordSystem) -> Positions:
-    """Positions of a GIS point layer: the file's own CRS, else `default_crs` (e.g. GCJ-02 GeoJSON)."""
+    """Positions of a GIS point layer; anything but a point is a row problem."""
     import shapely
 
     n = len(table)
-    result = Positions(np.full(n, np.nan), np.full(n, np.nan), [default_crs.label] * n)
-    geoms = np.asarray(table.geometry.values, dtype=object)
-    file_crs = table.file_crs
-    if file_crs is not None and file_crs.to_epsg() not in (4326, 4490):
-        geoms = np.asarray(table.geometry.to_crs(4326).values, dtype=object)
-        result.crs_labels = [f"EPSG:{file_crs.to_epsg()}"] * n
-        system = None
-    else:
-        system = default_crs
+    geoms, label = layer_geometries(table, default_crs)
+    result = Positions(np.full(n, np.nan), np.full(n, np.nan), [label] * n)
     is_point = np.array([g is not None and not g.is_empty and g.geom_type == "Point" for g in geoms], bool)
     for i in np.flatnonzero(~is_point):
         kind = "empty" if geoms[i] is None or geoms[i].is_empty else geoms[i].geom_type
@@ -117,7 +135,6 @@ def layer_positions(table: Table, default_crs: CoordSystem) -> Positions:
                                            f"几何为 {kind}，应为点"))
     if is_point.any():
         xy = shapely.get_coordinates(geoms[is_point])
-        lon, lat = (xy[:, 0], xy[:, 1]) if system is None else points_to_wgs84(xy[:, 0], xy[:, 1], system)
-        result.lon[is_point] = lon
-        result.lat[is_point] = lat
+        result.lon[is_point] = xy[:, 0]
+        result.lat[is_point] = xy[:, 1]
     return result
