@@ -153,19 +153,18 @@ def _nearest(sites, index, lon, lat, own_ids):
     metres = np.full(n, np.nan)
     if len(sites) == 0:
         return ids, metres
-    k = 1 if own_ids is None else min(2, len(sites))
-    found = index.query(lon, lat, k=k)
     codes = sites["code"].to_numpy(dtype=object)
-    pick = np.zeros(n, dtype=np.int64)
-    if own_ids is not None and k == 2:
-        first = found.index[:, 0]
-        is_self = (first >= 0) & (codes[np.maximum(first, 0)] == own_ids)
-        pick[is_self] = 1
-    rows = np.arange(n)
-    chosen = found.index[rows, pick]
+    found = index.query(lon, lat, k=1)
+    chosen, distance = found.index[:, 0], found.distance_m[:, 0]
+    if own_ids is not None and len(sites) > 1:
+        # Rows whose nearest "station" is their own approved registry entry: take the second.
+        own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
+        if own.size:
+            second = index.query(lon[own], lat[own], k=2)
+            chosen[own], distance[own] = second.index[:, 1], second.distance_m[:, 1]
     ok = chosen >= 0
     ids[ok] = codes[chosen[ok]]
-    metres[ok] = found.distance_m[rows, pick][ok]
+    metres[ok] = distance[ok]
     return ids, metres
 
 

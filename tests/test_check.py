@@ -153,3 +153,9 @@ def test_round_trip_keeps_every_row_and_column(registry, tmp_path):
         assert back["身份证号"].tolist() == ["110113********1234"] * 3
         verdict = "verdict" if suffix == ".csv" else "结论"
         assert back[verdict].tolist() == ["pass", "error", "fail"]
+
+
+def test_an_approved_applicant_is_not_its_own_neighbour(registry, tmp_path):
+    out = _check(registry, tmp_path, [row("R1", SITES["R1"]), row("other", offset("R1", 100, 180))])
+    assert out.loc["R1", "nearest_station_id"] != "R1" and out.loc["R1", "nearest_station_m"] > 0
+    assert out.loc["other", "nearest_station_id"] == "R1"
