@@ -28,11 +28,13 @@ def close_pairs(lon, lat, distance_m: float):
         return empty
     xyz = to_ecef(lon[valid], lat[valid])
     # The chord is never longer than the geodesic: searching by chord finds every pair.
-    pairs = cKDTree(xyz).query_pairs(distance_m, output_type="ndarray")
+    tree = cKDTree(xyz, balanced_tree=False, compact_nodes=False)  # quicker to build, as quick to search
+    pairs = tree.query_pairs(distance_m, output_type="ndarray")
     if pairs.size == 0:
         return empty
     a, b = valid[pairs[:, 0]], valid[pairs[:, 1]]
-    chord = np.linalg.norm(xyz[pairs[:, 0]] - xyz[pairs[:, 1]], axis=1)
+    delta = xyz[pairs[:, 0]] - xyz[pairs[:, 1]]
+    chord = np.sqrt(np.einsum("ij,ij->i", delta, delta))
     metres = chord_to_geodesic(chord, lon[a], lat[a], lon[b], lat[b])
     keep = metres < distance_m
     i, j = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
