@@ -140,32 +140,47 @@ class PopulationGrid:
         keep = hi >= lo
         return point[keep], row[keep], lo[keep], hi[keep]
 
-    def disc_sums(self, values, x, y, radius_m, *, chunk: int = 100_000):
+    def disc_sums(self, values, x, y, radius_m, *, chunk: int = 250_000):
         """Sum of grid-shaped `values` over cells whose centre is within radius of each point.
 
         `values` may be one array or a list of arrays (then a list of sums comes back,
-        sharing the disc geometry).
+        sharing the disc geometry). Works row offset by row offset over all points at
+        once: per offset, one span per point read from row prefix sums.
         """
         many = isinstance(values, (list, tuple))
+        arrays = list(values) if many else [values]
+        rows, cols = self.shape
+        width = cols + 1
         prefixes = []
-        for array in (values if many else [values]):
-            prefix = np.zeros((array.shape[0], array.shape[1] + 1))
+        for array in arrays:
+            prefix = np.zeros((rows, width))
             np.cumsum(array, axis=1, out=prefix[:, 1:])
             prefixes.append(prefix.ravel())
-        width = values[0].shape[1] + 1 if many else values.shape[1] + 1
-        # Visiting points from north to south keeps the prefix rows they read in cache.
-        by_row = np.argsort(np.asarray(y, float), kind="stable")[::-1]
-        x = np.asarray(x, float)[by_row]
-        y = np.asarray(y, float)[by_row]
-        radius = np.broadcast_to(np.asarray(radius_m, float), by_row.shape)[by_row]
-        outs = [np.zeros(x.size) for _ in prefixes]
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
+        outs = [np.zeros(x.size) for _ in arrays]
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
-            point, row, lo, hi = self._spans(x[part], y[part], radius[part])
-            first = row * width + lo
-            after = row * width + hi + 1
-            for prefix, out in zip(prefixes, outs):
-                out[by_row[part]] = np.bincount(point, weights=prefix[after] - prefix[first], minlength=x[part].size)
+            # Positions and radii in cell units, relative to cell centres.
+            r = radius[part] * self.scale_factor(x[part], y[part]) / self.cell_m
+            px = (x[part] - self.west) / self.cell_m - 0.5
+            py = (self.north - y[part]) / self.cell_m - 0.5
+            first = np.ceil(py - r)
+            last = np.floor(py + r)
+            count = int(np.nanmax(last - first, initial=-1)) + 1
+            for k in range(max(count, 0)):
+                row = first + k
+                ok = (row <= last) & (row >= 0) & (row < rows)
+                half = np.sqrt(np.maximum(r * r - (row - py) ** 2, 0.0))
+                lo = np.clip(np.ceil(px - half), 0, cols)
+                hi = np.clip(np.floor(px + half), -1, cols - 1)
+                ok &= hi >= lo
+                base = np.where(ok, row, 0).astype(np.int64) * width
+                lo = base + np.where(ok, lo, 0).astype(np.int64)
+                hi = base + np.where(ok, hi + 1, 0).astype(np.int64)
+                for prefix, out in zip(prefixes, outs):
+                    out[part] += prefix[hi] - prefix[lo]
         return outs if many else outs[0]
 
     def coverage_count(self, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
