@@ -26,6 +26,10 @@ TEXT = {
         "gaps": "覆盖空白区", "report": "覆盖情况报告", "downloads": "下载报告", "totals": "汇总",
         "legend_share": "覆盖率（图例）", "what_if": "假设分析", "assume_candidates": "申请户均按已批准计入",
         "close_listed": "待退出服务站按已关闭计", "apply": "重新计算", "area_table": "各村/社区覆盖情况",
+        "review": "待办审核", "review_rule": "报送后 {days} 个工作日内完成实地勘察（按国家法定节假日及调休安排）",
+        "today": "今天", "overdue_count": "{n} 户已超期", "reported_on": "报送日期", "survey_due": "勘察截止",
+        "workdays_left": "剩余工作日", "status_submitted": "待勘察", "status_surveyed": "待决定",
+        "queue_empty": "没有待办的申请户", "calendar_estimate": "该年份尚无官方节假日安排，暂按周一至周五计算",
     },
     "en": {
         "app": "Postal convenience station planner", "overview": "Overview map", "basemap": "Base map",
@@ -48,6 +52,11 @@ TEXT = {
         "downloads": "Download the report", "totals": "Totals", "legend_share": "Covered share (legend)",
         "what_if": "What if", "assume_candidates": "count applicants as approved",
         "close_listed": "stations listed for exit closed", "apply": "Recalculate", "area_table": "Coverage by area",
+        "review": "Review queue", "review_rule": "site survey within {days} working days of the report (Chinese public holidays and make-up days)",
+        "today": "Today", "overdue_count": "{n} overdue", "reported_on": "Reported", "survey_due": "Survey due",
+        "workdays_left": "Working days left", "status_submitted": "awaiting survey",
+        "status_surveyed": "awaiting decision", "queue_empty": "Nothing waiting",
+        "calendar_estimate": "no official holiday arrangement for that year yet: Monday to Friday assumed",
     },
 }
 
