@@ -55,7 +55,7 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     `progress(stage, done, total)` is called as each of STAGES starts.
     """
     report = progress or (lambda stage, done, total: None)
-    _require_metric(profile, lang)
+    require_straight_metric(profile, lang)
     report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
     report("registry", 1, len(STAGES))
@@ -68,10 +68,10 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
 
 def _facts_used(profile: Profile) -> tuple[str, ...]:
     """Survey facts the profile's rules read: only those are parsed (and can be input errors)."""
-    return tuple(fact for key, fact, _ in _SURVEY + _SURVEY_FLAGS if getattr(profile.survey, key))
+    return tuple(fact for key, fact, _ in SURVEY_MINIMUMS + SURVEY_FLAGS if getattr(profile.survey, key))
 
 
-def _require_metric(profile: Profile, lang: str) -> None:
+def require_straight_metric(profile: Profile, lang: str) -> None:
     if profile.metric == "walking":
         raise UsageError(
             f"profile {profile.name!r} measures walking distance, but no road network is loaded "
@@ -181,17 +181,17 @@ def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, 
                                    zip(reported[too_close].tolist(), ids[too_close].tolist())])
 
 
-_SURVEY = (
+SURVEY_MINIMUMS = (
     ("min_area_m2", "area_m2", "floor area (m²)"),
     ("min_display_m2", "display_m2", "display area (m²)"),
     ("min_months_in_business", "months_in_business", "months in business"),
 )
-_SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
+SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
 
 
 def _survey_rules(profile: Profile, facts, fails, lang):
     survey = profile.survey
-    for key, fact, label in _SURVEY:
+    for key, fact, label in SURVEY_MINIMUMS:
         minimum = getattr(survey, key)
         if minimum <= 0:
             continue
@@ -200,7 +200,7 @@ def _survey_rules(profile: Profile, facts, fails, lang):
             fails.add(i, reason("survey_missing", lang, field=label))
         for i in np.flatnonzero(values < minimum):
             fails.add(i, reason("survey_below", lang, field=label, value=values[i], min=minimum))
-    for key, fact, label in _SURVEY_FLAGS:
+    for key, fact, label in SURVEY_FLAGS:
         if not getattr(survey, key):
             continue
         for i, value in enumerate(facts[fact]):

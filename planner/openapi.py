@@ -45,6 +45,16 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "Nearest sites", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Nearest"}}}}, "400": _ERROR},
             }},
+            "/api/check": {"post": {
+                "summary": "Check one position against the registry and a rule profile",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["lon", "lat"],
+                    "properties": {"lon": {"type": "number"}, "lat": {"type": "number"},
+                                   "profile": {"type": "string", "description": "yiwu (default), mianyang, shunyi"},
+                                   "code": {"type": "string", "description": "the site itself, left out"}}}}}},
+                "responses": {"200": {"description": "Verdict, reasons and nearest sites", "content": {
+                    "application/json": {"schema": {"type": "object"}}}}, "400": _ERROR},
+            }},
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error", "message"],

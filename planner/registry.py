@@ -279,12 +279,13 @@ def _search_box(lon: float, lat: float, radius_m: float):
     return (max(-180.0, lon - dlon), max(-90.0, lat - dlat), min(180.0, lon + dlon), min(90.0, lat + dlat))
 
 
-def _filters(table_name: str, kinds, exclude_code) -> tuple[str, dict]:
+def _filters(table_name: str, kinds, exclude_code, statuses=None) -> tuple[str, dict]:
     sql, params = ["deleted_at IS NULL"], {}
-    if kinds and table_name == "outlets":
-        names = [f":kind{i}" for i in range(len(kinds))]
-        sql.append(f"kind IN ({', '.join(names)})")
-        params.update({f"kind{i}": k for i, k in enumerate(kinds)})
+    for column, values in (("kind", kinds if table_name == "outlets" else None), ("status", statuses)):
+        if values:
+            names = [f":{column}{i}" for i in range(len(values))]
+            sql.append(f"{column} IN ({', '.join(names)})")
+            params.update({f"{column}{i}": v for i, v in enumerate(values)})
     if table_name == "stations":
         sql.append("status != 'closed'")
     if exclude_code is not None:
@@ -322,7 +323,7 @@ def _knn_radius(conn, table_name, where, params, lon, lat, k) -> float | None:
 
 
 def nearest_in_db(conn_or_engine, table_name: str, lon: float, lat: float, k: int = 1, *,
-                  kinds=None, exclude_code: str | None = None) -> list[tuple[str, float]]:
+                  kinds=None, statuses=None, exclude_code: str | None = None) -> list[tuple[str, float]]:
     """The k nearest active sites of one table to one point: [(code, geodesic metres)], closest first.
 
     Uses the spatial index of the backend: PostGIS finds an upper bound by
@@ -333,9 +334,10 @@ def nearest_in_db(conn_or_engine, table_name: str, lon: float, lat: float, k: in
         raise UsageError(f"unknown site table {table_name!r}")
     if isinstance(conn_or_engine, Engine):
         with conn_or_engine.connect() as conn:
-            return nearest_in_db(conn, table_name, lon, lat, k, kinds=kinds, exclude_code=exclude_code)
+            return nearest_in_db(conn, table_name, lon, lat, k, kinds=kinds, statuses=statuses,
+                                 exclude_code=exclude_code)
     conn = conn_or_engine
-    where, params = _filters(table_name, kinds, exclude_code)
+    where, params = _filters(table_name, kinds, exclude_code, statuses)
     if conn.dialect.name == "postgresql":
         bound = _knn_radius(conn, table_name, where, params, lon, lat, k)
         if bound is None:

@@ -8,9 +8,12 @@ from flask import Blueprint, jsonify, request
 
 from planner.errors import UsageError
 from planner.features import layer_features
+from planner.profiles import load_profile
 from planner.openapi import openapi_document
 from planner.registry import SITE_TABLES, nearest_in_db
+from planner.site_check import check_site
 from planner.web import get_engine
+from planner.web.i18n import current_lang
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -78,6 +81,27 @@ def nearest():
     found = nearest_in_db(get_engine(), layer, lon, lat, k)
     return jsonify({"layer": layer, "lon": lon, "lat": lat,
                     "nearest": [{"code": code, "distance_m": round(d, 3)} for code, d in found]})
+
+
+@bp.post("/check")
+def check():
+    """Check one WGS84 position against the registry and a rule profile."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _bad("send a JSON object with lon, lat and optionally profile and code",
+                   "请发送包含 lon、lat（可选 profile、code）的 JSON 对象")
+    values = {}
+    for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
+        value = body.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise _bad(f"{name} must be a number in [{low}, {high}], got {value!r}",
+                       f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
+        values[name] = float(value)
+    profile = load_profile(str(body.get("profile") or "yiwu"))
+    code = body.get("code")
+    verdict = check_site(get_engine(), profile, values["lon"], values["lat"],
+                         code=str(code) if code is not None else None, lang=current_lang())
+    return jsonify(verdict.as_dict())
 
 
 @bp.get("/openapi.json")

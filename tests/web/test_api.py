@@ -29,3 +29,21 @@ def test_bad_input_is_a_json_400(client):
 def test_openapi_document_lists_the_paths(client):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and {"/api/layers/{layer}", "/api/nearest"} <= set(doc["paths"])
+
+
+def test_single_site_check(client, engine):
+    from tests.check_support import load_small_registry, offset
+
+    load_small_registry(engine)
+    near = offset("O1", 300, 0)
+    data = client.post("/api/check", json={"lon": near[0], "lat": near[1], "profile": "yiwu"}).get_json()
+    assert data["verdict"] == "fail" and data["nearest_outlet"]["code"] == "O1"
+    assert abs(data["nearest_outlet"]["distance_m"] - 300) < 0.01 and "O1" in data["reasons"][0]
+    far = client.post("/api/check?lang=en", json={"lon": 116.628, "lat": 40.1035}).get_json()
+    assert far["verdict"] == "pass" and far["reasons"] == []
+    # An approved applicant checked at its own place is not its own neighbour.
+    own = client.post("/api/check", json={"lon": 116.645, "lat": 40.115, "code": "R1"}).get_json()
+    assert own["nearest_station"]["code"] != "R1"
+    for bad in ({"lon": "x", "lat": 40}, {"lat": 40}, [1, 2], {"lon": 116, "lat": 40, "profile": "nowhere"}):
+        response = client.post("/api/check", json=bad)
+        assert response.status_code == 400 and response.get_json()["message"]

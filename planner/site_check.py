@@ -1,0 +1,85 @@
+"""One position checked against the registry, for the web pages and the API.
+
+Distances come from the database's spatial index (registry.nearest_in_db);
+the rules are the profile's, as in the batch check: minimum distances to the
+counted post outlets and to existing stations (approved applicants included,
+never the site itself) and, when facts are given, the survey conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Engine
+
+from planner.checking import SURVEY_MINIMUMS, SURVEY_FLAGS, require_straight_metric
+from planner.profiles import Profile
+from planner.reasons import reason
+from planner.registry import nearest_in_db
+
+__all__ = ["SiteVerdict", "check_site"]
+
+
+@dataclass
+class SiteVerdict:
+    verdict: str
+    reasons: list[str]
+    nearest_outlet: tuple[str, float] | None
+    nearest_station: tuple[str, float] | None
+    lon: float
+    lat: float
+    profile: str
+    thresholds: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        def site(found):
+            return None if found is None else {"code": found[0], "distance_m": round(found[1], 2)}
+
+        return {"verdict": self.verdict, "reasons": self.reasons, "nearest_outlet": site(self.nearest_outlet),
+                "nearest_station": site(self.nearest_station), "lon": self.lon, "lat": self.lat,
+                "profile": self.profile, "thresholds": self.thresholds}
+
+
+def check_site(engine: Engine, profile: Profile, lon: float, lat: float, *, code: str | None = None,
+               facts: dict | None = None, lang: str = "zh") -> SiteVerdict:
+    require_straight_metric(profile, lang)
+    with engine.connect() as conn:
+        outlet = nearest_in_db(conn, "outlets", lon, lat, 1, kinds=profile.outlet_kinds)
+        station = nearest_in_db(conn, "stations", lon, lat, 1, exclude_code=code)
+        approved = nearest_in_db(conn, "candidates", lon, lat, 1, statuses=("approved",), exclude_code=code)
+    outlet = outlet[0] if outlet else None
+    existing = sorted(station + approved, key=lambda found: found[1])
+    station = existing[0] if existing else None
+    reasons = []
+    for minimum, found, key in ((profile.min_outlet_distance_m, outlet, "outlet_too_close"),
+                                (profile.min_station_distance_m, station, "station_too_close")):
+        if minimum > 0 and found is not None and round(found[1], 2) < minimum:
+            reasons.append(reason(key, lang, m=round(found[1], 2), id=found[0], min=minimum))
+    if facts is not None:
+        reasons += _survey_reasons(profile, facts, lang)
+    return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
+                       {"min_outlet_distance_m": profile.min_outlet_distance_m,
+                        "min_station_distance_m": profile.min_station_distance_m,
+                        "service_distance_m": profile.service_distance_m})
+
+
+def _survey_reasons(profile: Profile, facts: dict, lang: str) -> list[str]:
+    out = []
+    for key, fact, label in SURVEY_MINIMUMS:
+        minimum = getattr(profile.survey, key)
+        value = facts.get(fact)
+        if minimum <= 0:
+            continue
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out.append(reason("survey_missing", lang, field=label))
+        elif value < minimum:
+            out.append(reason("survey_below", lang, field=label, value=value, min=minimum))
+    for key, fact, label in SURVEY_FLAGS:
+        if getattr(profile.survey, key):
+            value = facts.get(fact)
+            if value is None:
+                out.append(reason("survey_missing", lang, field=label))
+            elif not value:
+                out.append(reason("survey_no", lang, field=label))
+    return out
