@@ -15,7 +15,7 @@ import shapely
 
 from planner.spatial.crs import wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "coverage_map", "data_map", "overview_map", "share_colour",
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "overview_map", "share_colour",
            "shift_collection"]
 
 BASEMAPS = {
@@ -250,4 +250,46 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
                                 tooltip=f"#{gap}: {float(people):,.0f}").add_to(gap_layer)
     gap_layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
+    return _render(fmap)
+
+
+def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, thresholds: dict, labels: dict, *,
+                  assets_url: str, basemap: str = "osm", tianditu_key: str = "") -> MapParts:
+    """A shop with its nearest outlet and station (lines labelled in metres), the rule circles, neighbours.
+
+    `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None.
+    """
+    import folium
+
+    lon0, lat0 = shop[1], shop[2]
+    pad = 0.012
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=(lon0 - pad, lat0 - pad * 0.8, lon0 + pad, lat0 + pad * 0.8))
+
+    def here(lon, lat):
+        x, y = wgs84_to_display(lon, lat, basemap_crs)
+        return [float(y), float(x)]
+
+    centre = here(lon0, lat0)
+    for radius, colour in ((thresholds.get("min_outlet_distance_m", 0), LAYER_STYLES["outlets"]["color"]),
+                           (thresholds.get("min_station_distance_m", 0), LAYER_STYLES["stations"]["color"])):
+        if radius:
+            folium.Circle(centre, radius=radius, color=colour, weight=1, dash_array="6 4", fill=False,
+                          tooltip=f"{radius:g} m").add_to(fmap)
+    others = folium.FeatureGroup(name=labels["candidates"])
+    for code, geom in zip(neighbours.get("code", []), neighbours.geometry if len(neighbours) else []):
+        folium.CircleMarker(here(geom.x, geom.y), radius=4, color="#6b7280", fill=True, fill_opacity=0.7,
+                            tooltip=str(code)).add_to(others)
+    others.add_to(fmap)
+    for site, layer in ((outlet, "outlets"), (station, "stations")):
+        if site is None:
+            continue
+        style = LAYER_STYLES[layer]
+        there = here(site[1], site[2])
+        folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
+                        tooltip=folium.Tooltip(f"{site[0]}: {site[3]:,.1f} m", permanent=True)).add_to(fmap)
+        folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
+                            fill_opacity=1, tooltip=str(site[0])).add_to(fmap)
+    folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
+                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=str(shop[0])).add_to(fmap)
     return _render(fmap)

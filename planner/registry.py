@@ -217,10 +217,11 @@ def _load_transactions(conn, batch, summary, replace):
 
 
 def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False,
-               columns=None) -> gpd.GeoDataFrame | pd.DataFrame:
+               columns=None, codes=None) -> gpd.GeoDataFrame | pd.DataFrame:
     """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions.
 
-    `columns` limits the attribute columns read (the geometry always comes).
+    `columns` limits the attribute columns read (the geometry always comes);
+    `codes` limits the rows to those codes.
     """
     if table_name not in Base.metadata.tables:
         msg = f"unknown registry table {table_name!r}"
@@ -232,6 +233,8 @@ def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False
     stmt = select(*columns, *extra).select_from(table).order_by(table.c.id)
     if not include_deleted:
         stmt = stmt.where(table.c.deleted_at.is_(None))
+    if codes is not None:
+        stmt = stmt.where(table.c.code.in_(list(codes)))
     return _read_frame(engine, stmt, columns, has_geom)
 
 

@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import api, check, coverage, overview, review
+    from planner.web import api, candidates, check, coverage, overview, review
     from planner.web.security import csrf_token, ensure_secret_key
 
     ensure_secret_key(app)
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(check.bp)
     app.register_blueprint(coverage.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(candidates.bp)
     app.register_blueprint(api.bp)
 
     @app.errorhandler(PlannerError)

@@ -30,6 +30,9 @@ TEXT = {
         "today": "今天", "overdue_count": "{n} 户已超期", "reported_on": "报送日期", "survey_due": "勘察截止",
         "workdays_left": "剩余工作日", "status_submitted": "待勘察", "status_surveyed": "待决定",
         "queue_empty": "没有待办的申请户", "calendar_estimate": "该年份尚无官方节假日安排，暂按周一至周五计算",
+        "survey": "勘察情况", "yes": "有", "no": "无", "history": "变更记录", "fact_area_m2": "营业面积（平方米）",
+        "fact_display_m2": "展示面积（平方米）", "fact_months_in_business": "经营月数", "fact_signage": "户外标识位",
+        "fact_line": "通信线路", "status_approved": "已批准", "status_rejected": "已拒绝", "status_opened": "已开业",
     },
     "en": {
         "app": "Postal convenience station planner", "overview": "Overview map", "basemap": "Base map",
@@ -57,6 +60,10 @@ TEXT = {
         "workdays_left": "Working days left", "status_submitted": "awaiting survey",
         "status_surveyed": "awaiting decision", "queue_empty": "Nothing waiting",
         "calendar_estimate": "no official holiday arrangement for that year yet: Monday to Friday assumed",
+        "survey": "Site survey", "yes": "yes", "no": "no", "history": "History", "fact_area_m2": "Floor area (m²)",
+        "fact_display_m2": "Display area (m²)", "fact_months_in_business": "Months in business",
+        "fact_signage": "Outdoor signage place", "fact_line": "Communication line", "status_approved": "approved",
+        "status_rejected": "rejected", "status_opened": "opened",
     },
 }
 
