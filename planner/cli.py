@@ -143,6 +143,32 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
                f"service, {totals['gaps']} gaps")
 
 
+@cli.command("rank")
+@click.option("-n", "count", type=click.IntRange(min=1), default=None,
+              help="Choose the best set of N that keeps the spacing rules (greedy maximal coverage).")
+@click.option("-o", "--output", "out", default=None, help="Write the ranking to .csv or .xlsx.")
+@click.option("--profile", default="yiwu", show_default=True, help="Rule profile.")
+@_db_option
+def rank_command(count, out, profile, db_url):
+    """Rank open applicants by the people they would add (marginal service population)."""
+    from planner.checking import require_straight_metric
+    from planner.db import make_engine
+    from planner.profiles import load_profile
+    from planner.ranking import rank_candidates, write_ranking
+    from planner.schema import upgrade_schema
+
+    rules = load_profile(profile)
+    require_straight_metric(rules, _LANG)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    table = rank_candidates(engine, rules, n=count)
+    if out:
+        click.echo(f"{write_ranking(table, out)}: {int(table['rank'].notna().sum())} ranked of {len(table)}")
+        return
+    for row in table[table["rank"].notna()].itertuples():
+        click.echo(f"{row.rank:>4}  {row.code}  {row.name or ''}  +{row.marginal_population:,.0f}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
