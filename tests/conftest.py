@@ -99,3 +99,14 @@ def engine(empty_engine):
 @pytest.fixture
 def backend(engine) -> str:
     return "spatialite" if engine.dialect.name == "sqlite" else "postgis"
+
+
+def prepared_database(url: str, load) -> str:
+    """Migrate the database at `url`, fill it with `load(engine)`, and hand the URL to a command."""
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+        load(engine)
+    finally:
+        engine.dispose()
+    return url

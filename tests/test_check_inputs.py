@@ -12,6 +12,7 @@ from planner.profiles import load_profile
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import HEADERS, load_small_registry, row, write_list
 from tests.files import write_xlsx
+from tests.conftest import prepared_database
 from tests.test_cli import PLANNER
 
 GOOD = (116.628, 40.1035)
@@ -108,13 +109,7 @@ def _cli(tmp_path, *args):
 
 
 def test_cli_check_writes_the_default_output(database_url, tmp_path):
-    from planner.db import make_engine
-    from planner.schema import upgrade_schema
-
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    load_small_registry(engine)
-    engine.dispose()
+    prepared_database(database_url, load_small_registry)
     path = write_list(tmp_path / "申请.xlsx", [row("p", GOOD), row("q", ("x", 1))])
     result = _cli(tmp_path, "check", str(path), "--db", database_url)
     assert result.returncode == 0, result.stderr

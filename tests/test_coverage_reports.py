@@ -12,6 +12,7 @@ from planner.coverage import CoverageOptions, compute_coverage
 from planner.coverage_report import write_coverage
 from planner.profiles import load_profile
 from tests.coverage_support import load_district
+from tests.conftest import prepared_database
 from tests.test_cli import PLANNER
 
 
@@ -71,13 +72,7 @@ def test_unknown_report_format(report, tmp_path):
 
 
 def test_cli_coverage(database_url, tmp_path):
-    from planner.db import make_engine
-    from planner.schema import upgrade_schema
-
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    load_district(engine, tmp_path)
-    engine.dispose()
+    prepared_database(database_url, lambda engine: load_district(engine, tmp_path))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PLANNER_LANG": "en"}
     result = subprocess.run([PLANNER, "coverage", "--db", database_url, "-o", str(tmp_path / "c.xlsx")],
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)

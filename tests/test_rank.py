@@ -8,6 +8,7 @@ from planner.profiles import load_profile
 from planner.ranking import rank_candidates
 from tests.coverage_support import load_district, to_lonlat
 from tests.files import load_file
+from tests.conftest import prepared_database
 from tests.test_cli import PLANNER
 
 
@@ -40,13 +41,7 @@ def test_best_set_keeps_the_spacing_and_counts_earlier_picks(district):
 
 
 def test_cli_rank(database_url, tmp_path):
-    from planner.db import make_engine
-    from planner.schema import upgrade_schema
-
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    load_district(engine, tmp_path)
-    engine.dispose()
+    prepared_database(database_url, lambda engine: load_district(engine, tmp_path))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PLANNER_LANG": "en"}
     result = subprocess.run([PLANNER, "rank", "-n", "2", "--db", database_url, "-o", str(tmp_path / "r.csv")],
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
