@@ -89,7 +89,7 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     outlet_id, outlet_m = _nearest(network.outlets, network.outlet_index, lon, lat, None)
     station_id, station_m = _nearest(network.stations, network.station_index, lon, lat, applicants.ids)
     _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
-    _survey_rules(profile, applicants.facts, fails, lang)
+    survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat)
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
@@ -189,7 +189,8 @@ SURVEY_MINIMUMS = (
 SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
 
 
-def _survey_rules(profile: Profile, facts, fails, lang):
+def survey_rules(profile: Profile, facts, fails, lang):
+    """Survey conditions the profile enables, for columns of facts (numbers: float, NaN = not given)."""
     survey = profile.survey
     for key, fact, label in SURVEY_MINIMUMS:
         minimum = getattr(survey, key)

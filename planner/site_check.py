@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine
 
-from planner.checking import SURVEY_MINIMUMS, SURVEY_FLAGS, require_straight_metric
+from planner.applicants import RowNotes
+from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
 from planner.profiles import Profile
 from planner.reasons import reason
 from planner.registry import nearest_in_db
@@ -65,21 +66,10 @@ def check_site(engine: Engine, profile: Profile, lon: float, lat: float, *, code
 
 
 def _survey_reasons(profile: Profile, facts: dict, lang: str) -> list[str]:
-    out = []
-    for key, fact, label in SURVEY_MINIMUMS:
-        minimum = getattr(profile.survey, key)
-        value = facts.get(fact)
-        if minimum <= 0:
-            continue
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            out.append(reason("survey_missing", lang, field=label))
-        elif value < minimum:
-            out.append(reason("survey_below", lang, field=label, value=value, min=minimum))
-    for key, fact, label in SURVEY_FLAGS:
-        if getattr(profile.survey, key):
-            value = facts.get(fact)
-            if value is None:
-                out.append(reason("survey_missing", lang, field=label))
-            elif not value:
-                out.append(reason("survey_no", lang, field=label))
-    return out
+    """The batch check's survey rules, applied to this one site's facts."""
+    columns = {fact: np.array([np.nan if facts.get(fact) is None else facts[fact]], dtype=float)
+               for _, fact, _ in SURVEY_MINIMUMS}
+    columns.update({fact: np.array([facts.get(fact)], dtype=object) for _, fact, _ in SURVEY_FLAGS})
+    notes = RowNotes(1)
+    survey_rules(profile, columns, notes, lang)
+    return notes.of(0)
