@@ -206,6 +206,15 @@ def demo_command(host, port, build_only, db_url):
     app.run(host=host, port=port)
 
 
+def _register_groups():
+    from planner.cli_users import user_group
+
+    cli.add_command(user_group)
+
+
+_register_groups()
+
+
 def main(argv=None):
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:

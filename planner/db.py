@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from planner.errors import UsageError
 
-__all__ = ["DEFAULT_SQLITE_PATH", "is_sqlite", "make_engine", "resolve_url"]
+__all__ = ["DEFAULT_SQLITE_PATH", "is_sqlite", "make_engine", "resolve_url", "writer"]
 
 DEFAULT_SQLITE_PATH = Path("instance") / "planner.sqlite"
 ENV_URL = "PLANNER_DATABASE_URL"
@@ -75,6 +75,24 @@ def _load_spatialite(dbapi_conn, _record):
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.close()
+    # SQLAlchemy, not the driver, starts transactions (see _begin).
+    dbapi_conn.isolation_level = None
+
+
+def _begin(conn) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a connection with execution option `sqlite_immediate`.
+
+    An immediate transaction takes SQLite's write lock at once, waiting up to
+    the busy timeout, so writers that must see each other's commits (decisions)
+    run one after the other instead of failing with "database is locked".
+    """
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine):
+    """A transaction (context manager) that serialises with every other writer() on SQLite."""
+    return engine.execution_options(sqlite_immediate=True).begin()
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -91,5 +109,6 @@ def make_engine(url: str | None = None) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, module=sqlite_module)
         event.listen(engine, "connect", _load_spatialite)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)

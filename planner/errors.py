@@ -52,6 +52,20 @@ class ConflictError(PlannerError):
     http_status = 409
 
 
+class SignInError(PlannerError):
+    """No valid session or token: sign in first."""
+
+    exit_code = 2
+    http_status = 401
+
+
+class ForbiddenError(PlannerError):
+    """Signed in, but the role does not allow this."""
+
+    exit_code = 2
+    http_status = 403
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One problem in an input file, located by file, row (as a spreadsheet counts) and column."""

@@ -23,6 +23,7 @@ STATION_STATUSES = ("open", "listed_for_exit", "closed")
 CANDIDATE_STATUSES = (
     "submitted",
     "surveyed",
+    "needs_info",
     "approved",
     "rejected",
     "opened",
@@ -155,6 +156,30 @@ class PopulationRaster(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+ROLES = ("staff", "planner", "admin")
+
+
+class User(Base):
+    """A person who signs in: staff review and decide, planners plan, admins manage users."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Lock(Base):
+    """Named rows a transaction updates first to serialise decisions (approvals, relocations)."""
+
+    __tablename__ = "locks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 MODELS_BY_TABLE = {

@@ -8,10 +8,11 @@ never the site itself) and, when facts are given, the survey conditions.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from planner.applicants import RowNotes
 from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
@@ -42,10 +43,11 @@ class SiteVerdict:
                 "profile": self.profile, "thresholds": self.thresholds}
 
 
-def check_site(engine: Engine, profile: Profile, lon: float, lat: float, *, code: str | None = None,
+def check_site(db: Engine | Connection, profile: Profile, lon: float, lat: float, *, code: str | None = None,
                facts: dict | None = None, lang: str = "zh") -> SiteVerdict:
+    """The verdict at (lon, lat); `db` may be a connection inside a decision's transaction."""
     require_straight_metric(profile, lang)
-    with engine.connect() as conn:
+    with (db.connect() if isinstance(db, Engine) else nullcontext(db)) as conn:
         outlet = nearest_in_db(conn, "outlets", lon, lat, 1, kinds=profile.outlet_kinds)
         station = nearest_in_db(conn, "stations", lon, lat, 1, exclude_code=code)
         approved = nearest_in_db(conn, "candidates", lon, lat, 1, statuses=("approved",), exclude_code=code)

@@ -32,11 +32,13 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import api, candidates, check, coverage, overview, review
+    from planner.web import api, auth, candidates, check, coverage, overview, preferences, review
     from planner.web.security import csrf_token, ensure_secret_key
 
     ensure_secret_key(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    preferences.init_app(app)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(coverage.bp)

@@ -22,7 +22,6 @@ def page(code: str):
     profile = load_profile(profile_name if profile_name in BUILT_IN else "yiwu")
     view = candidate_view(get_engine(), code, profile, lang=lang)
     parts = candidate_map((code, view.lon, view.lat), view.outlet, view.station, view.neighbours,
-                          view.verdict.thresholds, t, assets_url=url_for("static", filename="vendor/leaflet").rstrip("/"),
-                          basemap=current_app.config["BASEMAP"], tianditu_key=current_app.config["TIANDITU_KEY"])
+                          view.verdict.thresholds, t, **map_options())
     return render_template("candidate.html", t=t, lang=lang, view=view, map=parts, facts=FACTS,
                            profiles=BUILT_IN, profile=profile)

@@ -10,11 +10,11 @@ from flask import (Blueprint, current_app, jsonify, redirect, render_template, r
 
 from planner.check_jobs import load_job, start_job
 from planner.errors import UsageError
-from planner.maps import data_map, shift_collection
+from planner.maps import BASEMAPS, data_map, shift_collection
 from planner.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
-from planner.web.security import require_csrf
+from planner.web.preferences import current_basemap, map_options
 
 bp = Blueprint("check", __name__, url_prefix="/check")
 
@@ -23,10 +23,6 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 def _jobs_root() -> Path:
     return Path(current_app.instance_path) / "checks"
-
-
-def _assets() -> str:
-    return url_for("static", filename="vendor/leaflet").rstrip("/")
 
 
 @bp.get("/")
@@ -40,7 +36,6 @@ def form():
 @bp.post("/")
 def upload():
     """Start a check of the uploaded file and go to its page."""
-    require_csrf()
     lang = request.form.get("lang") or current_lang()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -58,8 +53,7 @@ def result(token: str):
     job = load_job(_jobs_root(), token)
     parts = None
     if job.state == "done":
-        parts, _ = data_map(texts(lang), assets_url=_assets(), basemap=current_app.config["BASEMAP"],
-                            tianditu_key=current_app.config["TIANDITU_KEY"])
+        parts, _ = data_map(texts(lang), **map_options())
     return render_template("check_result.html", t=texts(lang), lang=lang, job=job, map=parts)
 
 
@@ -79,7 +73,7 @@ def rows(token: str):
     if not path.exists():
         raise UsageError("the check has no result yet", "检查尚未完成")
     collection = json.loads(path.read_text(encoding="utf-8"))
-    basemap_crs = {"amap": "gcj02"}.get(current_app.config["BASEMAP"], "wgs84")
+    basemap_crs = BASEMAPS[current_basemap()]["crs"] if BASEMAPS[current_basemap()] else "wgs84"
     return jsonify(shift_collection(collection, basemap_crs, ("outlet_at", "station_at")))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-from flask import Blueprint, after_this_request, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, after_this_request, render_template, request, send_file
 
 from planner.coverage import CoverageOptions, compute_coverage
 from planner.coverage_report import SUFFIXES, summary_rows, write_coverage
@@ -15,7 +15,9 @@ from planner.errors import UsageError
 from planner.maps import SHARE_COLOURS, coverage_map
 from planner.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
+from planner.web.auth import role_required
 from planner.web.i18n import current_lang, texts
+from planner.web.preferences import map_options
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 
@@ -43,6 +45,7 @@ class CoverageQuery:
 
 
 @bp.get("/")
+@role_required("planner")
 def index():
     """Areas coloured by covered share, gaps, sites and service circles, with the summary."""
     lang = current_lang()
@@ -51,8 +54,7 @@ def index():
     report = compute_coverage(get_engine(), query.options())
     areas = gpd.GeoDataFrame(report.areas, geometry=report.area_geometry.values, crs=4326)
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
-                         assets_url=url_for("static", filename="vendor/leaflet").rstrip("/"),
-                         basemap=current_app.config["BASEMAP"], tianditu_key=current_app.config["TIANDITU_KEY"])
+                         **map_options())
     without = report.areas[report.areas["status"] == "none"].sort_values("population", ascending=False).head(15)
     return render_template("coverage.html", t=t, lang=lang, map=parts, summary=summary_rows(report, lang),
                            query=query, profiles=[load_profile(p) for p in BUILT_IN], without=without,
@@ -60,6 +62,7 @@ def index():
 
 
 @bp.get("/report<ext>")
+@role_required("planner")
 def report_file(ext: str):
     """The coverage report as .xlsx, .csv, .gpkg or .html, for the same what-if settings."""
     if ext not in SUFFIXES:

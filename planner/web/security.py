@@ -30,7 +30,7 @@ def csrf_token() -> str:
 
 
 def require_csrf() -> None:
-    """Refuse a form post whose token does not match the session's."""
-    sent = request.form.get("csrf_token", "")
+    """Refuse a change whose token (form field or X-CSRF-Token header) does not match the session's."""
+    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
         abort(400, description="CSRF token missing or wrong")

@@ -1,0 +1,40 @@
+"""Per-browser choices kept in cookies: interface language and base map."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+
+from planner.maps import BASEMAPS
+
+__all__ = ["current_basemap", "init_app", "map_options"]
+
+_YEAR = 365 * 24 * 3600
+
+
+def current_basemap() -> str:
+    """`?basemap=` beats the cookie, which beats the configured default."""
+    chosen = request.args.get("basemap") or request.cookies.get("basemap") or current_app.config["BASEMAP"]
+    return chosen if chosen in BASEMAPS else "osm"
+
+
+def map_options() -> dict:
+    """Keyword arguments every folium map of a page takes: local Leaflet, the chosen tiles."""
+    return {"assets_url": url_for("static", filename="vendor/leaflet").rstrip("/"),
+            "basemap": current_basemap(), "tianditu_key": current_app.config["TIANDITU_KEY"]}
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def remember(response):
+        for key in ("lang", "basemap"):
+            value = request.args.get(key)
+            if value:
+                response.set_cookie(key, value, max_age=_YEAR, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def choices():
+        from flask import g
+
+        return {"basemap": current_basemap() if request else "osm", "basemaps": [b for b in BASEMAPS],
+                "user": g.get("user")}
