@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
-from planner.candidate_view import FACTS
+from planner.site_view import FACTS
 from planner.db import writer
 from planner.errors import ConflictError, NotFoundError, UsageError
 from planner.models import Candidate, Event, Lock, Station, utcnow

@@ -254,10 +254,11 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
 
 
 def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, thresholds: dict, labels: dict, *,
-                  assets_url: str, basemap: str = "osm", tianditu_key: str = "") -> MapParts:
+                  assets_url: str, basemap: str = "osm", tianditu_key: str = "", origin=None) -> MapParts:
     """A shop with its nearest outlet and station (lines labelled in metres), the rule circles, neighbours.
 
-    `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None.
+    `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None; `origin` (lon, lat) is
+    where a station stands now when `shop` is the new place of a relocation.
     """
     import folium
 
@@ -290,6 +291,11 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
                         tooltip=folium.Tooltip(f"{site[0]}: {site[3]:,.1f} m", permanent=True)).add_to(fmap)
         folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
                             fill_opacity=1, tooltip=str(site[0])).add_to(fmap)
+    if origin is not None:
+        was = here(*origin)
+        folium.PolyLine([was, centre], color="#111827", weight=2, tooltip=labels["relocate"]).add_to(fmap)
+        folium.CircleMarker(was, radius=6, color="#111827", fill=True, fill_color="#9ca3af", fill_opacity=1,
+                            tooltip=f"{shop[0]} ({labels['relocate']})").add_to(fmap)
     folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
                         fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=str(shop[0])).add_to(fmap)
     return _render(fmap)

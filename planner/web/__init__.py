@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("PLANNER_DATABASE_URL"),
         BASEMAP=os.environ.get("PLANNER_BASEMAP", "osm"),
+        PROFILE=os.environ.get("PLANNER_PROFILE", "yiwu"),
         TIANDITU_KEY=os.environ.get("PLANNER_TIANDITU_KEY", ""),
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=512 * 1024 * 1024,
@@ -32,19 +33,24 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import api, auth, candidates, check, coverage, overview, preferences, review
+    from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
+    from planner.web import api_changes, stations
     from planner.web.security import csrf_token, ensure_secret_key
 
     ensure_secret_key(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     preferences.init_app(app)
+    formatting.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(coverage.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(candidates.bp)
+    app.register_blueprint(stations.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_changes.bp)
 
     @app.errorhandler(PlannerError)
     def _planner_error(exc: PlannerError):

@@ -1,27 +1,66 @@
-"""The candidate page: the shop on a map with its nearest outlet and station, the verdict, the history."""
+"""The candidate page: the shop on a map, the verdict, survey facts to edit, decisions, history."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.candidate_view import FACTS, candidate_view
+from planner.decisions import OPEN_STATUSES, decide, update_facts
+from planner.errors import ConflictError, UsageError
 from planner.maps import candidate_map
-from planner.profiles import BUILT_IN, load_profile
+from planner.profiles import BUILT_IN
+from planner.site_view import FACTS, SiteView, candidate_view
 from planner.web import get_engine
+from planner.web.auth import actor, role_required
 from planner.web.i18n import current_lang, texts
+from planner.web.preferences import current_profile, map_options
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
 
+def view_map(view: SiteView, code: str, t: dict):
+    """The page's map: the checked place, nearest outlet and station, circles, neighbours."""
+    return candidate_map((code, view.lon, view.lat), view.outlet, view.station, view.neighbours,
+                         view.verdict.thresholds, t, origin=view.origin, **map_options())
+
+
 @bp.get("/<code>")
 def page(code: str):
-    """One applicant: verdict against the chosen profile, survey facts, neighbours and history."""
+    """One applicant: verdict against the chosen profile, survey facts, decisions and history."""
     lang = current_lang()
     t = texts(lang)
-    profile_name = request.args.get("profile", "yiwu")
-    profile = load_profile(profile_name if profile_name in BUILT_IN else "yiwu")
+    profile = current_profile()
     view = candidate_view(get_engine(), code, profile, lang=lang)
-    parts = candidate_map((code, view.lon, view.lat), view.outlet, view.station, view.neighbours,
-                          view.verdict.thresholds, t, **map_options())
-    return render_template("candidate.html", t=t, lang=lang, view=view, map=parts, facts=FACTS,
-                           profiles=BUILT_IN, profile=profile)
+    return render_template("candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t), facts=FACTS,
+                           profiles=BUILT_IN, profile=profile, open=view.record["status"] in OPEN_STATUSES)
+
+
+def _back(code: str):
+    return redirect(url_for("candidates.page", code=code, profile=current_profile().name), code=303)
+
+
+@bp.post("/<code>/facts")
+@role_required("staff")
+def facts(code: str):
+    """Save the survey facts typed on the page."""
+    t = texts(current_lang())
+    try:
+        update_facts(get_engine(), code, {f: request.form.get(f, "") for f in FACTS}, actor=actor())
+        flash(t["facts_saved"], "done")
+    except UsageError as exc:
+        flash(exc.message(current_lang()), "problem")
+    return _back(code)
+
+
+@bp.post("/<code>/decision")
+@role_required("staff")
+def decision(code: str):
+    """Approve (re-checked at this moment), reject or ask for more information, with a note."""
+    lang = current_lang()
+    choice = request.form.get("decision", "")
+    try:
+        decide(get_engine(), code, choice, request.form.get("note"), actor=actor(), profile=current_profile(),
+               lang=lang)
+        flash(texts(lang)[f"decided_{choice}"], "done")
+    except (UsageError, ConflictError) as exc:
+        flash(exc.message(lang), "problem")
+    return _back(code)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
+from planner.web.i18n_workspace import WORKSPACE_TEXT
+
 LANGUAGES = ("zh", "en")
 
 TEXT = {
@@ -66,6 +68,10 @@ TEXT = {
         "status_rejected": "rejected", "status_opened": "opened",
     },
 }
+
+
+for _lang, _texts in WORKSPACE_TEXT.items():
+    TEXT[_lang].update(_texts)
 
 
 def current_lang() -> str:

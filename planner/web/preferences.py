@@ -6,7 +6,7 @@ from flask import Flask, current_app, request, url_for
 
 from planner.maps import BASEMAPS
 
-__all__ = ["current_basemap", "init_app", "map_options"]
+__all__ = ["current_basemap", "current_profile", "init_app", "map_options"]
 
 _YEAR = 365 * 24 * 3600
 
@@ -15,6 +15,14 @@ def current_basemap() -> str:
     """`?basemap=` beats the cookie, which beats the configured default."""
     chosen = request.args.get("basemap") or request.cookies.get("basemap") or current_app.config["BASEMAP"]
     return chosen if chosen in BASEMAPS else "osm"
+
+
+def current_profile():
+    """The built-in rule profile named by `profile` (query or form), else the configured one."""
+    from planner.profiles import BUILT_IN, load_profile
+
+    name = request.values.get("profile") or current_app.config.get("PROFILE", "yiwu")
+    return load_profile(name if name in BUILT_IN else "yiwu")
 
 
 def map_options() -> dict:

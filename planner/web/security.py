@@ -6,7 +6,9 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, request, session
+from flask import Flask, request, session
+
+from planner.errors import UsageError
 
 __all__ = ["csrf_token", "ensure_secret_key", "require_csrf"]
 
@@ -33,4 +35,5 @@ def require_csrf() -> None:
     """Refuse a change whose token (form field or X-CSRF-Token header) does not match the session's."""
     sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description="CSRF token missing or wrong")
+        raise UsageError("the form's security token (CSRF) is missing or out of date: reload the page and retry",
+                         "表单安全令牌（CSRF）缺失或已过期：请刷新页面后重试")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -10,17 +11,48 @@ from werkzeug.serving import make_server
 
 from planner.importing import prepare_import
 from planner.registry import load_records
+from planner.users import add_user
 from planner.web import create_app
 from tests.conftest import DATA
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery"
+USERS = {"alice": "staff", "paula": "planner", "ada": "admin"}
+
+
+def sign_in(client, name: str = "paula"):
+    """Sign the test client in through the real form (CSRF token from the page)."""
+    page = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/signin", data={"name": name, "password": PASSWORD, "csrf_token": token, "next": "/"})
+    assert response.status_code == 302, f"sign-in of {name} failed"
+    return client
+
+
+def csrf(client) -> str:
+    """The signed-in session's CSRF token, as the pages embed it."""
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/review/").get_data(as_text=True)).group(1)
+
+
+def signed_in_page(browser, live_url: str, name: str = "paula", **options):
+    """A new browser page whose tab has signed in as `name` through the sign-in form."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, **options)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(live_url) else r.abort())
+    page.goto(live_url + "/signin")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_url + "/")
+    return page
 
 
 @pytest.fixture
 def loaded(engine):
     load_records(engine, prepare_import(DATA / "areas.geojson", "areas"), actor="t")
     load_records(engine, prepare_import(DATA / "branches_zh.csv", "branches"), actor="t")
+    for name, role in USERS.items():
+        add_user(engine, name, role, PASSWORD)
     return engine
 
 
@@ -33,8 +65,14 @@ def app(loaded, tmp_path):
 
 
 @pytest.fixture
-def client(app):
+def anonymous(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client(app):
+    """A test client signed in as paula, a planner."""
+    return sign_in(app.test_client(), "paula")
 
 
 @pytest.fixture

@@ -1,4 +1,18 @@
 from planner.spatial.geodesic import GEOD
+from planner.users import issue_token
+
+
+class TokenClient:
+    """A test client that sends `Authorization: Bearer <token>` and no cookies."""
+
+    def __init__(self, client, token):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self.headers, **kw)
+
+    def post(self, url, **kw):
+        return self.client.post(url, headers=self.headers, **kw)
 
 
 def test_layer_geojson_with_bbox_and_paging(client):
@@ -31,9 +45,10 @@ def test_openapi_document_lists_the_paths(client):
     assert doc["openapi"].startswith("3.") and {"/api/layers/{layer}", "/api/nearest"} <= set(doc["paths"])
 
 
-def test_single_site_check(client, engine):
+def test_single_site_check(anonymous, engine):
     from tests.check_support import load_small_registry, offset
 
+    client = TokenClient(anonymous, issue_token(engine, "alice"))
     load_small_registry(engine)
     near = offset("O1", 300, 0)
     data = client.post("/api/check", json={"lon": near[0], "lat": near[1], "profile": "yiwu"}).get_json()

@@ -7,7 +7,7 @@ import time
 import pandas as pd
 
 from tests.check_support import load_small_registry, row, write_list
-from tests.web.conftest import ARTIFACTS
+from tests.web.conftest import ARTIFACTS, signed_in_page
 
 GOOD = (116.628, 40.1035)
 
@@ -65,11 +65,10 @@ def test_failed_checks_say_why(client, tmp_path):
 def test_upload_in_a_browser_and_see_the_map(browser, live_url, engine, backend, tmp_path):
     load_small_registry(engine)
     path = write_list(tmp_path / "list.xlsx", [row("p", GOOD), row("near", (116.6051, 40.1051)), row("x", ("?", 1))])
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(live_url) else r.abort())
+    page = signed_in_page(browser, live_url)
     page.goto(live_url + "/check/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_function("window.__mapReady === true", timeout=30000)
     assert page.evaluate("window.__planner.drawn") == 2
     counts = {v: page.inner_text(f"td[data-verdict={v}]") for v in ("pass", "fail", "error")}

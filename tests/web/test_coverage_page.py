@@ -6,7 +6,7 @@ import pyogrio
 from openpyxl import load_workbook
 
 from tests.coverage_support import load_district
-from tests.web.conftest import ARTIFACTS
+from tests.web.conftest import ARTIFACTS, signed_in_page
 
 
 def test_coverage_page_and_report_downloads(client, engine, tmp_path):
@@ -31,8 +31,7 @@ def test_what_if_changes_the_numbers(client, engine, tmp_path):
 
 def test_coverage_map_in_a_browser(browser, live_url, engine, backend, tmp_path):
     load_district(engine, tmp_path)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(live_url) else r.abort())
+    page = signed_in_page(browser, live_url)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_url + "/coverage/")

@@ -1,0 +1,83 @@
+"""The station page: where it stands, relocation (迁址) checked at the new place, transfer (转让)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from planner.decisions import relocate_station, transfer_station
+from planner.errors import ConflictError, UsageError
+from planner.profiles import BUILT_IN
+from planner.site_view import station_view
+from planner.web import get_engine
+from planner.web.auth import actor, role_required
+from planner.web.candidates import view_map
+from planner.web.i18n import current_lang, texts
+from planner.web.preferences import current_profile
+
+bp = Blueprint("stations", __name__, url_prefix="/stations")
+
+
+def _position(source) -> tuple[float, float] | None:
+    """A WGS84 (lon, lat) from `lon`/`lat` values, None when both are empty."""
+    raw = (source.get("lon", "").strip(), source.get("lat", "").strip())
+    if not any(raw):
+        return None
+    try:
+        lon, lat = float(raw[0]), float(raw[1])
+    except ValueError:
+        raise UsageError(f"longitude and latitude must be numbers, got {raw[0]!r}, {raw[1]!r}",
+                         f"经纬度必须是数字，实际为 {raw[0]!r}、{raw[1]!r}") from None
+    if not (73 <= lon <= 136 and 3 <= lat <= 54):
+        raise UsageError(f"{lon}, {lat} is not in China (WGS84 longitude, latitude)",
+                         f"{lon}, {lat} 不在中国境内（WGS84 经度、纬度）")
+    return lon, lat
+
+
+@bp.get("/<code>")
+def page(code: str):
+    """The station, or with ?lon=&lat= the check at a proposed new place (the station itself excluded)."""
+    lang = current_lang()
+    t = texts(lang)
+    profile = current_profile()
+    at = _position(request.args)
+    view = station_view(get_engine(), code, profile, at=at, lang=lang)
+    return render_template("station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
+                           profiles=BUILT_IN, profile=profile)
+
+
+def _back(code: str, at=None):
+    args = {"lon": at[0], "lat": at[1]} if at else {}
+    return redirect(url_for("stations.page", code=code, profile=current_profile().name, **args), code=303)
+
+
+@bp.post("/<code>/relocate")
+@role_required("staff")
+def relocate(code: str):
+    """Move the station if the new place passes the rules now."""
+    lang = current_lang()
+    at = None
+    try:
+        at = _position(request.form)
+        if at is None:
+            raise UsageError("enter the new longitude and latitude", "请输入新位置的经纬度")
+        relocate_station(get_engine(), code, *at, actor=actor(), profile=current_profile(),
+                         note=request.form.get("note"), lang=lang)
+        flash(texts(lang)["relocated"], "done")
+        at = None
+    except (UsageError, ConflictError) as exc:
+        flash(exc.message(lang), "problem")
+    return _back(code, at)
+
+
+@bp.post("/<code>/transfer")
+@role_required("staff")
+def transfer(code: str):
+    """Record the new operator; code and place stay."""
+    lang = current_lang()
+    try:
+        transfer_station(get_engine(), code, request.form.get("operator", ""), actor=actor(),
+                         note=request.form.get("note"))
+        flash(texts(lang)["transferred"], "done")
+    except (UsageError, ConflictError) as exc:
+        flash(exc.message(lang), "problem")
+    return _back(code)
