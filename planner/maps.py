@@ -15,7 +15,7 @@ import shapely
 
 from planner.spatial.crs import wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "overview_map", "share_colour",
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "share_colour", "STATUS_FILL",
            "shift_collection"]
 
 BASEMAPS = {
@@ -45,9 +45,9 @@ LAYER_STYLES = {
     "stations": {"color": "#1d4ed8", "fill": "#3b82f6", "radius": 5},
     "candidates": {"color": "#b45309", "fill": "#f59e0b", "radius": 5},
 }
-_STATUS_FILL = {
+STATUS_FILL = {  # fill of a point by its status (stations, applicants) or kind (outlets)
     "listed_for_exit": "#a855f7", "closed": "#9ca3af", "rejected": "#6b7280",
-    "approved": "#16a34a", "agency": "#fb7185",
+    "approved": "#0f766e", "opened": "#3b82f6", "needs_info": "#eab308", "agency": "#fb7185",
 }
 
 
@@ -80,29 +80,6 @@ def _json_ready(frame: gpd.GeoDataFrame, fields) -> gpd.GeoDataFrame:
     for column in keep:
         out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
     return out
-
-
-def _point_layer(folium, name, label, frame, fields, aliases, style):
-    import folium.features
-
-    frame = frame.copy()
-    key = "status" if "status" in frame.columns else "kind"
-    frame["_fill"] = [_STATUS_FILL.get(v, style["fill"]) for v in frame.get(key, [])] if len(frame) else []
-    data = _json_ready(frame, fields + ["_fill"])
-    layer = folium.FeatureGroup(name=label, show=True)
-    if frame.empty:
-        return layer  # listed in the layer control, nothing to draw
-    folium.GeoJson(
-        data,
-        name=name,
-        marker=folium.CircleMarker(radius=style["radius"], weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda f, s=style: {
-            "color": s["color"], "fillColor": f["properties"]["_fill"], "weight": 1, "fillOpacity": 0.9,
-        },
-        popup=folium.features.GeoJsonPopup(fields=fields, aliases=aliases, labels=True),
-        tooltip=folium.features.GeoJsonTooltip(fields=fields[:2], aliases=aliases[:2]),
-    ).add_to(layer)
-    return layer
 
 
 def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, bounds=None):
@@ -139,37 +116,6 @@ def _union_bounds(frames):
             b = frame.total_bounds
             bounds = b if bounds is None else np.r_[np.minimum(bounds[:2], b[:2]), np.maximum(bounds[2:], b[2:])]
     return bounds
-
-
-def overview_map(layers: dict, labels: dict, *, assets_url: str, basemap: str = "osm",
-                 tianditu_key: str = "") -> MapParts:
-    """The district overview: areas, outlets, stations and candidates as toggleable layers."""
-    import folium
-
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
-                                  bounds=_union_bounds(layers.values()))
-    areas = layers.get("areas")
-    if areas is not None and len(areas):
-        style = LAYER_STYLES["areas"]
-        data = _json_ready(_for_display(areas, basemap_crs), ["name", "level", "population", "code"])
-        folium.GeoJson(
-            data, name=labels["areas"],
-            style_function=lambda f, s=style: {"color": s["color"], "weight": 1, "fillColor": s["fill"],
-                                               "fillOpacity": 0.15},
-            tooltip=folium.features.GeoJsonTooltip(fields=["name", "population"],
-                                                   aliases=[labels["name"], labels["population"]]),
-        ).add_to(fmap)
-    for name in ("outlets", "stations", "candidates"):
-        frame = layers.get(name)
-        if frame is None:
-            continue
-        fields = ["name", "code", "kind" if name == "outlets" else "status", "address"]
-        aliases = [labels["name"], labels["code"], labels["kind" if name == "outlets" else "status"],
-                   labels["address"]]
-        _point_layer(folium, name, labels[name], _for_display(frame, basemap_crs), fields, aliases,
-                     LAYER_STYLES[name]).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    return _render(fmap)
 
 
 def data_map(labels: dict, *, assets_url: str, basemap: str = "osm", tianditu_key: str = "",

@@ -1,4 +1,9 @@
-"""The overview service: registry layers and counts for the district map."""
+"""The overview service: a base map fitted to the registry, counts, and what the page's script loads.
+
+The data layers are not inlined: the page fetches them from /api/layers as
+GeoJSON and draws them on one canvas, which keeps a province (tens of
+thousands of sites) responsive.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,26 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from planner.maps import MapParts, overview_map
-from planner.registry import count_rows, read_table
+from planner.maps import BASEMAPS, LAYER_STYLES, STATUS_FILL, MapParts, data_map
+from planner.registry import count_rows, extent
 
-__all__ = ["Overview", "build_overview"]
+__all__ = ["Overview", "VERDICT_FILL", "build_overview"]
 
-_LAYERS = ("areas", "outlets", "stations", "candidates")
+POINT_LAYERS = ("outlets", "stations", "candidates")
+VERDICT_FILL = {"pass": "#22c55e", "fail": "#dc2626"}
 
 
 @dataclass(frozen=True)
 class Overview:
     map: MapParts
     counts: dict[str, int]
+    display: str  # coordinates the layers are fetched in: wgs84, or gcj02 under an Amap base map
+    styles: dict
 
 
 def build_overview(engine: Engine, labels: dict, *, assets_url: str, basemap: str,
                    tianditu_key: str = "") -> Overview:
-    layers = {name: read_table(engine, name) for name in _LAYERS}
-    parts = overview_map(layers, labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key)
-    return Overview(parts, count_rows(engine))
+    parts, display = data_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                              bounds=extent(engine))
+    styles = {"layers": LAYER_STYLES, "status": STATUS_FILL, "verdict": VERDICT_FILL}
+    return Overview(parts, count_rows(engine), display if BASEMAPS.get(basemap) else "wgs84", styles)

@@ -24,6 +24,7 @@ __all__ = [
     "ImportSummary",
     "SITE_TABLES",
     "count_rows",
+    "extent",
     "history",
     "load_records",
     "nearest_in_db",
@@ -253,6 +254,18 @@ def _read_frame(engine, stmt, columns, has_geom):
         return frame
     geometry = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")]) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+
+
+def extent(engine: Engine) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of every active site and area (WGS84), None when empty."""
+    names = ("ST_XMin", "ST_YMin", "ST_XMax", "ST_YMax") if engine.dialect.name == "postgresql" \
+        else ("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")
+    parts = " UNION ALL ".join(
+        f"SELECT min({names[0]}(geom)) AS w, min({names[1]}(geom)) AS s, max({names[2]}(geom)) AS e, "
+        f"max({names[3]}(geom)) AS n FROM {name} WHERE deleted_at IS NULL" for name in _GEOMETRY_TABLES)
+    with engine.connect() as conn:
+        row = conn.execute(text(f"SELECT min(w), min(s), max(e), max(n) FROM ({parts}) AS boxes")).first()
+    return None if row is None or row[0] is None else tuple(float(v) for v in row)
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

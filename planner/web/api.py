@@ -8,12 +8,12 @@ from flask import Blueprint, jsonify, request
 
 from planner.errors import UsageError
 from planner.features import layer_features
-from planner.profiles import load_profile
 from planner.openapi import openapi_document
 from planner.registry import SITE_TABLES, nearest_in_db
 from planner.site_check import check_site
 from planner.web import get_engine
 from planner.web.i18n import current_lang
+from planner.web.preferences import builtin_profile
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -65,8 +65,12 @@ class LayerQuery:
 def layer(layer: str):
     """Active features of one registry layer as a GeoJSON FeatureCollection."""
     query = LayerQuery.from_request(layer)
-    return jsonify(layer_features(get_engine(), query.layer, bbox=query.bbox,
-                                  limit=query.limit, offset=query.offset))
+    display = request.args.get("display", "wgs84")
+    if display not in ("wgs84", "gcj02"):
+        raise _bad(f"display must be wgs84 or gcj02, got {display!r}", f"display 只能是 wgs84 或 gcj02，实际为 {display!r}")
+    profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
+    return jsonify(layer_features(get_engine(), query.layer, bbox=query.bbox, limit=query.limit,
+                                  offset=query.offset, profile=profile, display=display))
 
 
 @bp.get("/nearest")
@@ -97,7 +101,7 @@ def check():
             raise _bad(f"{name} must be a number in [{low}, {high}], got {value!r}",
                        f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
         values[name] = float(value)
-    profile = load_profile(str(body.get("profile") or "yiwu"))
+    profile = builtin_profile(body.get("profile"))
     code = body.get("code")
     verdict = check_site(get_engine(), profile, values["lon"], values["lat"],
                          code=str(code) if code is not None else None, lang=current_lang())

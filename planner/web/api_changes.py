@@ -10,12 +10,12 @@ from flask import Blueprint, jsonify, request
 
 from planner.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import UsageError
-from planner.profiles import load_profile
 from planner.registry import history
 from planner.site_view import FACTS
 from planner.web import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.i18n import current_lang
+from planner.web.preferences import builtin_profile
 
 bp = Blueprint("api_changes", __name__, url_prefix="/api")
 
@@ -31,7 +31,7 @@ def _body(*required: str) -> dict:
 
 
 def _profile(body: dict):
-    return load_profile(str(body.get("profile") or "yiwu"))
+    return builtin_profile(body.get("profile"))
 
 
 def _coordinate(body: dict, name: str, low: float, high: float) -> float:

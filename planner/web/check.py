@@ -14,7 +14,7 @@ from planner.maps import BASEMAPS, data_map, shift_collection
 from planner.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
-from planner.web.preferences import current_basemap, map_options
+from planner.web.preferences import builtin_profile, current_basemap, map_options
 
 bp = Blueprint("check", __name__, url_prefix="/check")
 
@@ -42,7 +42,7 @@ def upload():
         raise UsageError("choose a file to check", "请选择要检查的文件")
     crs = request.form.get("crs_other") or request.form.get("crs") or None
     job = start_job(_jobs_root(), get_engine(), upload.filename, upload.read(),
-                    profile=request.form.get("profile") or "yiwu", crs=crs, lang=lang)
+                    profile=builtin_profile(request.form.get("profile")).name, crs=crs, lang=lang)
     return redirect(url_for("check.result", token=job.token))
 
 

@@ -20,6 +20,7 @@ WORKSPACE_TEXT = {
         "action_update": "更新", "action_survey": "勘察", "action_approve": "批准", "action_reject": "拒绝",
         "action_needs_info": "需补充材料", "action_relocate": "迁址", "action_transfer": "转让",
         "action_delete": "删除", "action_restore": "恢复", "open_candidate": "查看申请户", "open_station": "查看服务站",
+        "kind_branch": "邮政支局", "kind_agency": "代办点",
     },
     "en": {
         "signin": "Sign in", "signout": "Sign out", "signin_failed": "Wrong user name or password", "user_name": "User name",
@@ -42,5 +43,6 @@ WORKSPACE_TEXT = {
         "action_approve": "approved", "action_reject": "rejected", "action_needs_info": "needs information",
         "action_relocate": "relocated", "action_transfer": "transferred", "action_delete": "deleted",
         "action_restore": "restored", "open_candidate": "Open the applicant", "open_station": "Open the station",
+        "kind_branch": "branch", "kind_agency": "agency",
     },
 }

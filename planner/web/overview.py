@@ -1,21 +1,38 @@
-"""The overview map of the registry."""
+"""The overview map of the registry: a fitted base map; the page's script loads the layers from the API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 
-from planner.overview import build_overview
+from planner.overview import POINT_LAYERS, build_overview
+from planner.profiles import BUILT_IN
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
-from planner.web.preferences import map_options
+from planner.web.preferences import current_profile, map_options
 
 bp = Blueprint("overview", __name__)
+
+_PAGE = 50_000
+_LABELS = ("areas", "outlets", "stations", "candidates", "code", "name", "kind", "status", "operator", "verdict",
+           "address", "nearest_outlet", "nearest_station", "metres", "population", "pass", "fail",
+           "open_candidate", "open_station", "kind_branch", "kind_agency")
 
 
 @bp.get("/")
 def index():
-    """District overview: areas, post outlets, stations and applicants on one map."""
+    """District overview: areas, post outlets, stations and applicants as toggleable layers."""
     lang = current_lang()
     labels = texts(lang)
+    profile = current_profile()
     overview = build_overview(get_engine(), labels, **map_options())
-    return render_template("overview.html", t=labels, lang=lang, overview=overview)
+    config = {
+        "layers": ["areas", *POINT_LAYERS], "display": overview.display, "profile": profile.name, "page": _PAGE,
+        "locale": "zh-CN" if lang == "zh" else "en", "styles": overview.styles,
+        "labels": {key: labels[key] for key in _LABELS}
+        | {k: v for k, v in labels.items() if k.startswith("status_")},
+        "urls": {"layers": url_for("api.layer", layer="__layer__"),
+                 "candidate": url_for("candidates.page", code="__code__"),
+                 "station": url_for("stations.page", code="__code__")},
+    }
+    return render_template("overview.html", t=labels, lang=lang, overview=overview, config=config,
+                           profiles=BUILT_IN, profile=profile)

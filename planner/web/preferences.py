@@ -6,7 +6,7 @@ from flask import Flask, current_app, request, url_for
 
 from planner.maps import BASEMAPS
 
-__all__ = ["current_basemap", "current_profile", "init_app", "map_options"]
+__all__ = ["builtin_profile", "current_basemap", "current_profile", "init_app", "map_options"]
 
 _YEAR = 365 * 24 * 3600
 
@@ -17,12 +17,21 @@ def current_basemap() -> str:
     return chosen if chosen in BASEMAPS else "osm"
 
 
-def current_profile():
-    """The built-in rule profile named by `profile` (query or form), else the configured one."""
+def builtin_profile(name: str | None):
+    """A built-in profile by name (the configured one when empty); the web never reads profile files."""
+    from planner.errors import UsageError
     from planner.profiles import BUILT_IN, load_profile
 
-    name = request.values.get("profile") or current_app.config.get("PROFILE", "yiwu")
-    return load_profile(name if name in BUILT_IN else "yiwu")
+    name = str(name or current_app.config.get("PROFILE", "yiwu"))
+    if name not in BUILT_IN:
+        raise UsageError(f"unknown profile {name!r}: use " + ", ".join(BUILT_IN),
+                         f"未知规则配置“{name}”：可用 " + "、".join(BUILT_IN))
+    return load_profile(name)
+
+
+def current_profile():
+    """The built-in rule profile named by `profile` (query or form), else the configured one."""
+    return builtin_profile(request.values.get("profile"))
 
 
 def map_options() -> dict:

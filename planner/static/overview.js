@@ -1,0 +1,90 @@
+/* The overview map: registry layers fetched from /api/layers as GeoJSON and drawn on one canvas.
+   Sets window.__planner.layers (name -> Leaflet layer) and, once everything is on screen,
+   window.__overviewDrawn (name -> features drawn). */
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("overview-config").textContent);
+  const map = window.__planner.map;
+  const renderer = L.canvas({padding: 0.3, tolerance: 3});
+  const control = L.control.layers(null, null, {collapsed: false}).addTo(map);
+  const t = cfg.labels;
+  const layers = (window.__planner.layers = {});
+  const escape = (s) => String(s == null ? "" : s).replace(/[&<>"']/g,
+    (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
+  const metres = (v) => v == null ? "" :
+    Number(v).toLocaleString(cfg.locale, {minimumFractionDigits: 1, maximumFractionDigits: 1}) + " " + t.metres;
+
+  function fill(layer, p) {
+    if (layer === "candidates" && p.verdict) return cfg.styles.verdict[p.verdict];
+    return cfg.styles.status[p.status || p.kind] || cfg.styles.layers[layer].fill;
+  }
+
+  function popup(layer, p) {
+    const rows = [[t.code, p.code], [t.kind, p.kind && (t["kind_" + p.kind] || p.kind)],
+      [t.status, p.status && (t["status_" + p.status] || p.status)], [t.operator, p.operator],
+      [t.verdict, p.verdict && t[p.verdict]], [t.address, p.address],
+      [t.nearest_outlet, p.nearest_outlet && p.nearest_outlet + " · " + metres(p.nearest_outlet_m)],
+      [t.nearest_station, p.nearest_station && p.nearest_station + " · " + metres(p.nearest_station_m)]];
+    const link = layer === "candidates" ? cfg.urls.candidate : layer === "stations" ? cfg.urls.station : null;
+    return "<b>" + escape(p.name) + "</b><table class='popup'>" +
+      rows.filter((r) => r[1]).map((r) => "<tr><th>" + escape(r[0]) + "</th><td>" + escape(r[1]) + "</td></tr>").join("") +
+      "</table>" + (link ? "<a href='" + link.replace("__code__", encodeURIComponent(p.code)) + "'>" +
+      escape(layer === "candidates" ? t.open_candidate : t.open_station) + "</a>" : "");
+  }
+
+  async function fetchLayer(name) {
+    const features = [];
+    for (let offset = 0; ; offset += cfg.page) {
+      const url = cfg.urls.layers.replace("__layer__", name) + "?limit=" + cfg.page + "&offset=" + offset +
+        "&display=" + cfg.display + (name === "areas" ? "" : "&profile=" + cfg.profile);
+      const response = await fetch(url, {credentials: "same-origin"});
+      if (!response.ok) throw new Error(name + ": HTTP " + response.status);
+      const page = await response.json();
+      features.push(...page.features);
+      if (page.numberReturned < cfg.page) return features;
+    }
+  }
+
+  function pointLayer(name, features) {
+    const style = cfg.styles.layers[name];
+    const markers = features.map((f) => {
+      const c = f.geometry.coordinates;
+      const marker = L.circleMarker([c[1], c[0]], {renderer, radius: style.radius, color: style.color, weight: 1,
+        fillColor: fill(name, f.properties), fillOpacity: 0.9});
+      marker.feature = f;
+      return marker;
+    });
+    const group = L.featureGroup(markers);
+    group.on("click", (e) => L.popup().setLatLng(e.latlng).setContent(popup(name, e.layer.feature.properties)).openOn(map));
+    return group;
+  }
+
+  function areaLayer(features) {
+    const style = cfg.styles.layers.areas;
+    return L.geoJSON({type: "FeatureCollection", features}, {
+      renderer, style: {color: style.color, weight: 1, fillColor: style.fill, fillOpacity: 0.15},
+    }).bindTooltip((l) => escape(l.feature.properties.name) + " · " + t.population + " " +
+      Number(l.feature.properties.population || 0).toLocaleString(cfg.locale));
+  }
+
+  async function draw() {
+    const loaded = await Promise.all(cfg.layers.map(fetchLayer));
+    const counts = {};
+    cfg.layers.forEach((name, i) => {
+      const layer = name === "areas" ? areaLayer(loaded[i]) : pointLayer(name, loaded[i]);
+      layer.addTo(map);
+      control.addOverlay(layer, escape(t[name]) + " (" + loaded[i].length.toLocaleString(cfg.locale) + ")");
+      layers[name] = layer;
+      counts[name] = loaded[i].length;
+    });
+    // The canvas redraws on the next animation frame; count as drawn after it.
+    requestAnimationFrame(() => requestAnimationFrame(() => { window.__overviewDrawn = counts; }));
+  }
+
+  draw().catch((error) => {
+    const box = document.getElementById("overview-error");
+    box.textContent = String(error);
+    box.hidden = false;
+    window.__overviewDrawn = {error: String(error)};
+  });
+})();
