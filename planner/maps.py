@@ -234,7 +234,7 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
         style = LAYER_STYLES[layer]
         there = here(site[1], site[2])
         folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
-                        tooltip=folium.Tooltip(f"{site[0]}: {site[3]:,.1f} m", permanent=True)).add_to(fmap)
+                        tooltip=folium.Tooltip(f"{site[0]}: {site[3]:,.1f} {labels['metres']}", permanent=True)).add_to(fmap)
         folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
                             fill_opacity=1, tooltip=str(site[0])).add_to(fmap)
     if origin is not None:

@@ -63,4 +63,4 @@ def test_candidate_map_in_a_browser(browser, live_url, engine, backend, tmp_path
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"candidate-{backend}.png"))
     page.close()
-    assert any(text.startswith("O1: 300.0 m") for text in labels)
+    assert any(text.startswith("O1: 300.0 米") for text in labels)
