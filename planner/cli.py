@@ -172,16 +172,23 @@ def rank_command(count, out, profile, db_url):
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Worker processes (default: 2 per CPU, 2 to 8).")
 @_db_option
-def serve_command(host, port, db_url):
+def serve_command(host, port, workers, db_url):
     """Run the web application (creating or upgrading the schema first)."""
     from planner.db import make_engine
     from planner.schema import upgrade_schema
+    from planner.users import has_users
     from planner.web import create_app
+    from planner.web.server import serve
 
-    upgrade_schema(make_engine(db_url))
-    app = create_app({"DATABASE_URL": db_url} if db_url else None)
-    app.run(host=host, port=port)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    if not has_users(engine):
+        click.echo("no accounts yet: create one with `planner user add NAME --role admin`", err=True)
+    engine.dispose()
+    serve(create_app({"DATABASE_URL": db_url} if db_url else None), host=host, port=port, workers=workers)
 
 
 @cli.command("demo")
@@ -193,6 +200,7 @@ def demo_command(host, port, build_only, db_url):
     """Build the sample district (Shunyi, Beijing) into the database if missing, then serve it."""
     from planner.db import make_engine
     from planner.sample import build_demo_database
+    from planner.users import demo_account
 
     engine = make_engine(db_url)
     for line in build_demo_database(engine, actor=_actor()):
@@ -200,10 +208,13 @@ def demo_command(host, port, build_only, db_url):
     if build_only:
         return
     from planner.web import create_app
+    from planner.web.server import serve
 
-    click.echo(f"planner demo: http://{host}:{port}/")
-    app = create_app({"DATABASE_URL": str(engine.url)})
-    app.run(host=host, port=port)
+    name, password = demo_account(engine)
+    engine.dispose()
+    click.echo(f"planner demo: http://{host}:{port}/  (sign in as {name} / {password})")
+    serve(create_app({"DATABASE_URL": engine.url.render_as_string(hide_password=False)}), host=host, port=port,
+          workers=2)
 
 
 def _register_groups():

@@ -41,11 +41,11 @@ def _has_data(engine: Engine) -> bool:
 
 
 def build_demo_database(engine: Engine, *, actor: str):
-    """Create the schema and load the sample files unless the database has data; yields progress lines."""
+    """Create or upgrade the schema and load the sample files unless the database has data; yields progress lines."""
+    upgrade_schema(engine)
     if _has_data(engine):
         yield "sample database already built"
         return
-    upgrade_schema(engine)
     folder = sample_dir()
     for kind, name, crs in SAMPLE_FILES:
         batch = prepare_import(folder / name, kind, crs=crs)

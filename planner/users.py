@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
 from planner.models import ROLES, User
 
-__all__ = ["ROLES", "Account", "account", "add_user", "authenticate", "issue_token", "list_users", "require_role",
+__all__ = ["ROLES", "Account", "account", "add_user", "authenticate", "demo_account", "has_users", "issue_token", "list_users", "require_role",
            "set_password", "user_by_token"]
 
 _MIN_PASSWORD = 8
@@ -104,6 +104,23 @@ def account(engine: Engine, name: str) -> Account | None:
     with engine.connect() as conn:
         row = conn.execute(select(User.name, User.role).where(User.name == name, User.disabled_at.is_(None))).first()
     return None if row is None else Account(row.name, row.role)
+
+
+def demo_account(engine: Engine, name: str = "demo") -> tuple[str, str]:
+    """An admin account for the demo with a fresh random password each time (printed, never stored plain)."""
+    password = secrets.token_urlsafe(9)
+    with engine.begin() as conn:
+        found = conn.execute(update(User).where(User.name == name)
+                             .values(password_hash=generate_password_hash(password), role="admin",
+                                     disabled_at=None)).rowcount
+        if not found:
+            conn.execute(insert(User).values(name=name, role="admin", password_hash=generate_password_hash(password)))
+    return name, password
+
+
+def has_users(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(User.id).limit(1)).first() is not None
 
 
 def list_users(engine: Engine) -> list[Account]:
