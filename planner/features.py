@@ -1,15 +1,16 @@
-"""Registry layers as GeoJSON feature collections for the API and the overview map.
+"""Registry layers as GeoJSON text for the API and the overview map.
 
-Point layers are written straight from coordinate arrays (a province's 60,000
-sites in well under a second); areas go through geopandas. With a profile,
-every point also carries its nearest counted post outlet and nearest
-existing station (never itself) in geodesic metres, and open applicants the
-distance verdict of that profile.
+Point layers are read with one plain query and written straight to JSON
+text (a province's 60,000 sites in a fraction of a second); areas go through
+geopandas. With a profile, every point also carries its nearest counted post
+outlet and nearest existing station (never itself) in geodesic metres, and
+open applicants the distance verdict of that profile.
 """
 
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 
 import numpy as np
 import shapely
@@ -19,38 +20,103 @@ from planner.profiles import Profile
 from planner.registry import read_table
 from planner.spatial.crs import wgs84_to_display
 
-__all__ = ["layer_features"]
+__all__ = ["POINT_FIELDS", "layer_geojson", "nearest_context"]
 
 _DROP = ("attrs", "deleted_at", "created_at", "updated_at", "id", "candidate_id")
-_POINT_FIELDS = {
+POINT_FIELDS = {
     "outlets": ("code", "name", "kind", "address"),
     "stations": ("code", "name", "status", "operator", "address"),
     "candidates": ("code", "name", "status", "reported_on", "address"),
 }
+_CONTEXT = ("nearest_outlet", "nearest_outlet_m", "nearest_station", "nearest_station_m", "verdict")
 _OPEN = ("submitted", "surveyed", "needs_info")
 
 
-def layer_features(engine: Engine, layer: str, *, bbox=None, limit: int, offset: int = 0,
-                   profile: Profile | None = None, display: str = "wgs84") -> dict:
-    """A FeatureCollection of one layer's active rows, optionally within a WGS84 bbox.
+def layer_geojson(engine: Engine, layer: str, *, bbox=None, limit: int, offset: int = 0,
+                  profile: Profile | None = None, display: str = "wgs84", fields=None, code=None) -> str:
+    """A FeatureCollection (JSON text) of one layer's active rows, optionally within a WGS84 bbox.
 
-    `display="gcj02"` shifts coordinates for an Amap base map (display only).
+    `display="gcj02"` shifts coordinates for an Amap base map (display only);
+    `fields` limits the properties (the code always comes; the nearest-site
+    context only when asked for or when no fields are given); `code` picks one row.
     """
-    frame = read_table(engine, layer, columns=_POINT_FIELDS.get(layer))
+    if layer not in POINT_FIELDS:
+        return _area_geojson(engine, layer, bbox, limit, offset, display)
+    wanted = [f for f in POINT_FIELDS[layer] if f == "code" or not fields or f in fields]
+    read = wanted + (["status"] if "status" in POINT_FIELDS[layer] and "status" not in wanted else [])
+    values, lon, lat = _read_points(engine, layer, read, code)
+    if bbox is not None:
+        keep = np.flatnonzero((lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3]))
+    else:
+        keep = np.arange(lon.size)
+    total = int(keep.size)
+    keep = keep[offset:offset + limit]
+    columns = {name: [values[name][i] for i in keep] for name in wanted}
+    if profile is not None and keep.size:
+        context = nearest_context(engine, layer, np.array([values["code"][i] for i in keep], dtype=object),
+                                  lon[keep], lat[keep], profile,
+                                  [values["status"][i] for i in keep] if "status" in values else None)
+        columns.update({k: v for k, v in context.items() if not fields or k in fields or
+                        (k.startswith("nearest_") and f"nearest_{k.split('_')[1]}" in fields)})
+    x, y = wgs84_to_display(lon[keep], lat[keep], display)
+    return _points_text(x, y, columns, total)
+
+
+def _read_points(engine, layer, names, code):
+    """Columns `names` and lon/lat of the active rows, through the driver's own cursor (no ORM rows)."""
+    postgres = engine.dialect.name == "postgresql"
+    where = "deleted_at IS NULL" + ("" if code is None else (" AND code = %(code)s" if postgres else " AND code = :code"))
+    sql = f"SELECT {', '.join(names)}, ST_X(geom), ST_Y(geom) FROM {layer} WHERE {where} ORDER BY id"
+    with engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, {} if code is None else {"code": code})
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    transposed = list(zip(*rows)) if rows else [()] * (len(names) + 2)
+    values = {name: list(column) for name, column in zip(names, transposed)}
+    return values, np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
+
+
+def _encode(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "null" if value != value else repr(value)
+    if hasattr(value, "isoformat"):
+        return '"' + value.isoformat() + '"'
+    return encode_basestring(str(value))
+
+
+def _points_text(x, y, columns: dict, total: int) -> str:
+    keys = [encode_basestring(name) + ":" for name in columns]
+    encoded = [[key + _encode(v) for v in values] for key, values in zip(keys, columns.values())]
+    properties = (",".join(parts) for parts in zip(*encoded)) if encoded else ("" for _ in range(len(x)))
+    features = ",".join(
+        f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{a:.7f},{b:.7f}]}},"properties":{{{p}}}}}'
+        for a, b, p in zip(x, y, properties))
+    return (f'{{"type":"FeatureCollection","features":[{features}],'
+            f'"numberMatched":{total},"numberReturned":{len(x)}}}')
+
+
+def _area_geojson(engine, layer, bbox, limit, offset, display) -> str:
+    frame = read_table(engine, layer)
     if bbox is not None and len(frame):
         frame = frame.iloc[frame.sindex.query(shapely.box(*bbox), predicate="intersects")].sort_index()
     total = len(frame)
     page = frame.iloc[offset:offset + limit]
-    if layer in _POINT_FIELDS:
-        collection = _point_collection(engine, layer, page, profile, display)
-    else:
-        page = page.drop(columns=[c for c in _DROP if c in page.columns])
-        if display != "wgs84" and len(page):
-            page = page.set_geometry(shapely.transform(page.geometry.values, _shifter(display)))
-        collection = json.loads(page.to_json(na="null", drop_id=True, default=str, ensure_ascii=False))
+    page = page.drop(columns=[c for c in _DROP if c in page.columns])
+    if display != "wgs84" and len(page):
+        page = page.set_geometry(shapely.transform(page.geometry.values, _shifter(display)))
+    collection = json.loads(page.to_json(na="null", drop_id=True, default=str, ensure_ascii=False))
     collection["numberMatched"] = total
     collection["numberReturned"] = len(page)
-    return collection
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
 
 def _shifter(display):
@@ -61,40 +127,20 @@ def _shifter(display):
     return shift
 
 
-def _plain(value):
-    if value is None or value != value:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _point_collection(engine, layer, page, profile, display) -> dict:
-    lon, lat = page.geometry.x.to_numpy(), page.geometry.y.to_numpy()
-    columns = {name: [_plain(v) for v in page[name]] for name in _POINT_FIELDS[layer] if name in page.columns}
-    if profile is not None and len(page):
-        columns.update(nearest_context(engine, layer, page["code"].to_numpy(), lon, lat, profile))
-    x, y = wgs84_to_display(lon, lat, display)
-    names = list(columns)
-    rows = zip(*[columns[n] for n in names]) if names else [()] * len(page)
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(a), 7), round(float(b), 7)]},
-                 "properties": dict(zip(names, values))} for a, b, values in zip(x, y, rows)]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def nearest_context(engine, layer, codes, lon, lat, profile: Profile) -> dict:
+def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=None) -> dict:
     """Per point: nearest counted outlet and existing station (never itself), metres, and a verdict."""
-    from planner.network import load_network
+    from planner.network import cached_network
 
-    network = load_network(engine, profile)
+    network = cached_network(engine, profile)
     out = {}
     for key, sites, index in (("outlet", network.outlets, network.outlet_index),
                               ("station", network.stations, network.station_index)):
         names, metres = _nearest_other(index, sites["code"].to_numpy(), codes, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
     if layer == "candidates":
-        statuses = read_table(engine, "candidates", columns=("code", "status")).set_index("code")["status"]
         verdicts = []
-        for code, outlet_m, station_m in zip(codes, out["nearest_outlet_m"], out["nearest_station_m"]):
-            if statuses.get(code) not in _OPEN:
+        for status, outlet_m, station_m in zip(statuses, out["nearest_outlet_m"], out["nearest_station_m"]):
+            if status not in _OPEN:
                 verdicts.append(None)
                 continue
             too_close = ((outlet_m is not None and outlet_m < profile.min_outlet_distance_m)
@@ -110,7 +156,7 @@ def _nearest_other(index, site_codes, codes, lon, lat):
     k = min(2, len(index))
     found = index.query(lon, lat, k=k)
     first_is_self = site_codes[found.index[:, 0]] == codes
-    pick = np.where(first_is_self & (k > 1), 1 if k > 1 else 0, 0)
+    pick = np.where(first_is_self & (k > 1), 1, 0)
     rows = np.arange(len(codes))
     chosen = found.index[rows, pick]
     metres = found.distance_m[rows, pick]

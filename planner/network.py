@@ -7,13 +7,14 @@ approved in the registry (they count as existing for new applicants).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from planner.population_raster import active_raster
 from planner.profiles import Profile
@@ -79,7 +80,9 @@ class Network:
                 np.concatenate([f.geometry.y.to_numpy() for f in frames]))
 
 
-def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M) -> Network:
+def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
+                 with_areas: bool = True) -> Network:
+    """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas."""
     site_columns = ("code", "name", "kind", "status")
     outlets = read_table(engine, "outlets", columns=site_columns)
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
@@ -90,6 +93,36 @@ def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CE
     keep = ["code", "name", "status", "source", "geometry"]
     existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),
                                 geometry="geometry", crs=4326)
-    areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "parent_code"))
+    areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "parent_code"),
+                       codes=None if with_areas else [])
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
-    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, active_raster(engine))
+    raster = active_raster(engine) if with_areas else None
+    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster)
+
+
+_CACHE: dict = {}
+_CACHE_SIZE = 4
+_CACHE_LOCK = threading.Lock()
+
+
+def registry_version(engine: Engine) -> tuple:
+    """A stamp that changes whenever the registry does: every import and decision writes an event."""
+    with engine.connect() as conn:
+        return tuple(conn.execute(text("SELECT max(id), count(*) FROM events")).first())
+
+
+def cached_network(engine: Engine, profile: Profile) -> Network:
+    """Outlets and existing stations with their indexes (no areas), kept per process while the
+    registry is unchanged: the web app's repeated nearest-site questions."""
+    key = (engine.url.render_as_string(hide_password=True), profile.name, tuple(profile.outlet_kinds),
+           tuple(profile.area_levels), registry_version(engine))
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+    if found is None:
+        found = load_network(engine, profile, with_areas=False)
+        _ = found.outlet_index, found.station_index
+        with _CACHE_LOCK:
+            _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+    return found

@@ -12,6 +12,19 @@ def _param(name, schema, description, *, required=False, where="query"):
     return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
 
 
+_PROFILES = ["yiwu", "mianyang", "heilongjiang", "shunyi"]
+_CODE = _param("code", {"type": "string"}, "the applicant's or station's id", required=True, where="path")
+
+
+def _json_body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _answers(what: str) -> dict:
+    return {"200": {"description": what, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR}
+
+
 def openapi_document() -> dict:
     layer_names = ["outlets", "stations", "candidates", "areas"]
     return {
@@ -27,6 +40,11 @@ def openapi_document() -> dict:
                     _param("bbox", {"type": "string"}, "west,south,east,north in WGS84 degrees"),
                     _param("limit", {"type": "integer", "minimum": 1, "maximum": 50000}, "page size"),
                     _param("offset", {"type": "integer", "minimum": 0}, "rows to skip"),
+                    _param("profile", {"type": "string", "enum": _PROFILES},
+                           "add each point's nearest counted outlet and existing station (metres) and, for "
+                           "open applicants, the distance verdict"),
+                    _param("display", {"type": "string", "enum": ["wgs84", "gcj02"]},
+                           "gcj02 shifts coordinates for an Amap base map (display only)"),
                 ],
                 "responses": {"200": {"description": "FeatureCollection",
                                       "content": {"application/geo+json": {"schema": {"type": "object"}}}},
@@ -55,8 +73,56 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "Verdict, reasons and nearest sites", "content": {
                     "application/json": {"schema": {"type": "object"}}}}, "400": _ERROR},
             }},
+            "/api/candidates/{code}/facts": {"post": {
+                "summary": "Save survey facts of an applicant (staff); a submitted applicant becomes surveyed",
+                "parameters": [_CODE],
+                "requestBody": _json_body({"type": "object", "additionalProperties": False, "properties": {
+                    "area_m2": {"type": ["number", "null"], "minimum": 0},
+                    "display_m2": {"type": ["number", "null"], "minimum": 0},
+                    "months_in_business": {"type": ["number", "null"], "minimum": 0},
+                    "signage": {"type": ["boolean", "null"]}, "line": {"type": ["boolean", "null"]}}}),
+                "responses": _answers("The changes made, field: [old, new]"),
+            }},
+            "/api/candidates/{code}/decision": {"post": {
+                "summary": "Approve, reject or ask for more information, with a note (staff). An approval is "
+                           "re-checked against the registry at that moment: 409 when it no longer passes",
+                "parameters": [_CODE],
+                "requestBody": _json_body({"type": "object", "required": ["decision", "note"], "properties": {
+                    "decision": {"type": "string", "enum": ["approve", "reject", "needs_info"]},
+                    "note": {"type": "string", "minLength": 1, "maxLength": 2000},
+                    "profile": {"type": "string", "enum": _PROFILES}}}),
+                "responses": _answers("New status and, for an approval, the verdict"),
+            }},
+            "/api/{table}/{code}/history": {"get": {
+                "summary": "Every recorded change of an applicant or station: who, when, what",
+                "parameters": [_param("table", {"type": "string", "enum": ["candidates", "stations"]}, "kind",
+                                      required=True, where="path"), _CODE],
+                "responses": _answers("Events, oldest first"),
+            }},
+            "/api/stations/{code}/relocation": {"post": {
+                "summary": "Move a station (迁址) if the rules pass at the new place, the station itself excluded",
+                "parameters": [_CODE],
+                "requestBody": _json_body({"type": "object", "required": ["lon", "lat"], "properties": {
+                    "lon": {"type": "number"}, "lat": {"type": "number"}, "note": {"type": "string"},
+                    "profile": {"type": "string", "enum": _PROFILES}}}),
+                "responses": _answers("The verdict at the new place"),
+            }},
+            "/api/stations/{code}/transfer": {"post": {
+                "summary": "Record a new operator (转让): same code, same place",
+                "parameters": [_CODE],
+                "requestBody": _json_body({"type": "object", "required": ["operator"], "properties": {
+                    "operator": {"type": "string"}, "note": {"type": "string"}}}),
+                "responses": _answers("The changes made"),
+            }},
         },
-        "components": {"schemas": {
+        "security": [{"bearer": []}, {"session": []}],
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "A per-user token from `planner user token NAME` or the users page"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The signed-in browser session; changes also need the X-CSRF-Token header "
+                                       "(the page's csrf-token meta tag)"},
+        }, "schemas": {
             "Error": {"type": "object", "required": ["error", "message"],
                       "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
             "Nearest": {"type": "object", "properties": {

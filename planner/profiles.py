@@ -7,6 +7,8 @@ errors that name the file and the key.
 
 from __future__ import annotations
 
+import functools
+
 import dataclasses
 import tomllib
 from dataclasses import dataclass, field
@@ -130,10 +132,19 @@ def _validate(profile: Profile, where: str) -> Profile:
 def load_profile(name_or_path: str | None) -> Profile:
     """A built-in profile by name (default 'yiwu') or a custom profile from a .toml file."""
     name_or_path = name_or_path or "yiwu"
-    path = Path(name_or_path)
     if name_or_path in BUILT_IN:
-        path = PROFILE_DIR / f"{name_or_path}.toml"
-    elif path.suffix.lower() != ".toml":
+        return _built_in(name_or_path)
+    return _load_file(Path(name_or_path), name_or_path)
+
+
+@functools.lru_cache(maxsize=None)
+def _built_in(name: str) -> Profile:
+    """Built-in profiles are read once per process (they ship with the package; profiles are frozen)."""
+    return _load_file(PROFILE_DIR / f"{name}.toml", name)
+
+
+def _load_file(path: Path, name_or_path: str) -> Profile:
+    if name_or_path not in BUILT_IN and path.suffix.lower() != ".toml":
         raise UsageError(
             f"unknown profile {name_or_path!r}: use one of {', '.join(BUILT_IN)} or a .toml file",
             f"未知规则配置“{name_or_path}”：可用 {'、'.join(BUILT_IN)} 或 .toml 文件",

@@ -27,7 +27,6 @@ __all__ = [
     "extent",
     "history",
     "load_records",
-    "nearest_in_db",
     "read_table",
 ]
 
@@ -88,7 +87,17 @@ def load_records(engine: Engine, batch: ImportBatch, *, actor: str, replace: boo
             "action": "import", "source": batch.source,
             "changes": {k: v for k, v in vars(summary).items() if isinstance(v, int)},
         }])
+    _analyze(engine, batch.table_name)
     return summary
+
+
+def _analyze(engine: Engine, table_name: str) -> None:
+    """Refresh the planner statistics after a bulk load, so filtered nearest-site queries use the index."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text(f"ANALYZE {table_name}"))
+        conn.commit()
 
 
 def _existing(conn: Connection, table) -> dict[str, dict]:
@@ -242,7 +251,7 @@ def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False
 def _read_frame(engine, stmt, columns, has_geom):
     names = [c.name for c in columns] + (["wkb"] if has_geom else [])
     with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(stmt)]
+        rows = conn.execute(stmt).fetchall()
     values = list(zip(*rows)) if rows else [()] * len(names)
     # Text stays in plain object columns: converting them to Arrow strings costs more than it saves here.
     data = {}
@@ -279,91 +288,3 @@ def history(engine: Engine, table_name: str, code: str) -> list[dict]:
             .order_by(Event.at, Event.id))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-# -- single-site nearest neighbours -------------------------------------------------------------
-
-_SEARCH_START_M = 2_000.0
-_SEARCH_LIMIT_M = 25_000_000.0
-
-
-def _search_box(lon: float, lat: float, radius_m: float):
-    """A lon/lat box that contains the circle of `radius_m` around the point."""
-    dlat = radius_m / 110_000.0 + 1e-6
-    top = min(89.9, abs(lat) + dlat)
-    dlon = min(360.0, radius_m / (111_000.0 * math.cos(math.radians(top))) + 1e-6)
-    return (max(-180.0, lon - dlon), max(-90.0, lat - dlat), min(180.0, lon + dlon), min(90.0, lat + dlat))
-
-
-def _filters(table_name: str, kinds, exclude_code, statuses=None) -> tuple[str, dict]:
-    sql, params = ["deleted_at IS NULL"], {}
-    for column, values in (("kind", kinds if table_name == "outlets" else None), ("status", statuses)):
-        if values:
-            names = [f":{column}{i}" for i in range(len(values))]
-            sql.append(f"{column} IN ({', '.join(names)})")
-            params.update({f"{column}{i}": v for i, v in enumerate(values)})
-    if table_name == "stations":
-        sql.append("status != 'closed'")
-    if exclude_code is not None:
-        sql.append("code != :exclude")
-        params["exclude"] = exclude_code
-    return " AND ".join(sql), params
-
-
-def _within_frame(conn, table_name, where, params, lon, lat, radius_m, k):
-    x0, y0, x1, y1 = _search_box(lon, lat, radius_m)
-    args = dict(params, lon=lon, lat=lat, x0=x0, y0=y0, x1=x1, y1=y1, k=k)
-    if conn.dialect.name == "sqlite":
-        sql = f"""SELECT code, ST_Distance(geom, MakePoint(:lon, :lat, 4326), 1) AS d FROM {table_name}
-                  WHERE {where} AND ROWID IN (SELECT ROWID FROM SpatialIndex
-                        WHERE f_table_name = '{table_name}' AND f_geometry_column = 'geom'
-                        AND search_frame = BuildMbr(:x0, :y0, :x1, :y1, 4326))
-                  ORDER BY d LIMIT :k"""
-    else:
-        sql = f"""SELECT code, ST_Distance(geom::geography,
-                         ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, true) AS d
-                  FROM {table_name}
-                  WHERE {where} AND geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)
-                  ORDER BY d LIMIT :k"""
-    return [(r.code, float(r.d)) for r in conn.execute(text(sql), args)]
-
-
-def _knn_radius(conn, table_name, where, params, lon, lat, k) -> float | None:
-    """PostGIS: exact distance of the k-th site by index order (<->), an upper bound."""
-    sql = f"""SELECT max(ST_Distance(geom::geography,
-                     ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, true)) FROM (
-                SELECT geom FROM {table_name} WHERE {where}
-                ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k) AS near"""
-    value = conn.execute(text(sql), dict(params, lon=lon, lat=lat, k=k)).scalar()
-    return None if value is None else float(value)
-
-
-def nearest_in_db(conn_or_engine, table_name: str, lon: float, lat: float, k: int = 1, *,
-                  kinds=None, statuses=None, exclude_code: str | None = None) -> list[tuple[str, float]]:
-    """The k nearest active sites of one table to one point: [(code, geodesic metres)], closest first.
-
-    Uses the spatial index of the backend: PostGIS finds an upper bound by
-    KNN (`<->`), SpatiaLite by growing search frames; the answer is then the
-    exact ellipsoidal distance of every site within that bound.
-    """
-    if table_name not in SITE_TABLES:
-        raise UsageError(f"unknown site table {table_name!r}")
-    if isinstance(conn_or_engine, Engine):
-        with conn_or_engine.connect() as conn:
-            return nearest_in_db(conn, table_name, lon, lat, k, kinds=kinds, statuses=statuses,
-                                 exclude_code=exclude_code)
-    conn = conn_or_engine
-    where, params = _filters(table_name, kinds, exclude_code, statuses)
-    if conn.dialect.name == "postgresql":
-        bound = _knn_radius(conn, table_name, where, params, lon, lat, k)
-        if bound is None:
-            return []
-        return _within_frame(conn, table_name, where, params, lon, lat, bound * (1 + 1e-9) + 1e-3, k)
-    radius = _SEARCH_START_M
-    while radius < _SEARCH_LIMIT_M:
-        found = _within_frame(conn, table_name, where, params, lon, lat, radius, k)
-        inside = [f for f in found if f[1] <= radius]
-        if len(inside) >= k:
-            return inside[:k]
-        radius *= 4.0
-    return _within_frame(conn, table_name, where, params, lon, lat, _SEARCH_LIMIT_M * 2, k)

@@ -1,6 +1,6 @@
 """One position checked against the registry, for the web pages and the API.
 
-Distances come from the database's spatial index (registry.nearest_in_db);
+Distances come from the database's spatial index (nearest_db.nearest_each, one round trip on PostGIS);
 the rules are the profile's, as in the batch check: minimum distances to the
 counted post outlets and to existing stations (approved applicants included,
 never the site itself) and, when facts are given, the survey conditions.
@@ -18,7 +18,7 @@ from planner.applicants import RowNotes
 from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
 from planner.profiles import Profile
 from planner.reasons import reason
-from planner.registry import nearest_in_db
+from planner.nearest_db import Nearest, nearest_each
 
 __all__ = ["SiteVerdict", "check_site"]
 
@@ -47,10 +47,10 @@ def check_site(db: Engine | Connection, profile: Profile, lon: float, lat: float
                facts: dict | None = None, lang: str = "zh") -> SiteVerdict:
     """The verdict at (lon, lat); `db` may be a connection inside a decision's transaction."""
     require_straight_metric(profile, lang)
+    questions = [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
+                 Nearest("candidates", statuses=("approved",), exclude_code=code)]
     with (db.connect() if isinstance(db, Engine) else nullcontext(db)) as conn:
-        outlet = nearest_in_db(conn, "outlets", lon, lat, 1, kinds=profile.outlet_kinds)
-        station = nearest_in_db(conn, "stations", lon, lat, 1, exclude_code=code)
-        approved = nearest_in_db(conn, "candidates", lon, lat, 1, statuses=("approved",), exclude_code=code)
+        outlet, station, approved = nearest_each(conn, lon, lat, questions)
     outlet = outlet[0] if outlet else None
     existing = sorted(station + approved, key=lambda found: found[1])
     station = existing[0] if existing else None

@@ -11,7 +11,8 @@ from planner.db import writer
 from planner.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import ConflictError, NotFoundError, UsageError
 from planner.profiles import load_profile
-from planner.registry import history, nearest_in_db, read_table
+from planner.nearest_db import nearest_in_db
+from planner.registry import history, read_table
 from planner.spatial.geodesic import geodesic_distance
 from tests.check_support import SITES, offset
 from tests.decision_support import A, load_pair

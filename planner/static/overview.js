@@ -19,7 +19,7 @@
     return cfg.styles.status[p.status || p.kind] || cfg.styles.layers[layer].fill;
   }
 
-  function popup(layer, p) {
+  function popupHtml(layer, p) {
     const rows = [[t.code, p.code], [t.kind, p.kind && (t["kind_" + p.kind] || p.kind)],
       [t.status, p.status && (t["status_" + p.status] || p.status)], [t.operator, p.operator],
       [t.verdict, p.verdict && t[p.verdict]], [t.address, p.address],
@@ -32,32 +32,47 @@
       escape(layer === "candidates" ? t.open_candidate : t.open_station) + "</a>" : "");
   }
 
+  function layerUrl(name, extra) {
+    return cfg.urls.layers.replace("__layer__", name) + "?display=" + cfg.display + extra;
+  }
+
   async function fetchLayer(name) {
     const features = [];
     for (let offset = 0; ; offset += cfg.page) {
-      const url = cfg.urls.layers.replace("__layer__", name) + "?limit=" + cfg.page + "&offset=" + offset +
-        "&display=" + cfg.display + (name === "areas" ? "" : "&profile=" + cfg.profile);
-      const response = await fetch(url, {credentials: "same-origin"});
+      // The first page was requested by the page's <head> (window.__layerRequests) while Leaflet loaded.
+      const early = offset === 0 && window.__layerRequests && window.__layerRequests[name];
+      const response = await (early || fetch(cfg.urls.first[name].replace("offset=0", "offset=" + offset),
+        {credentials: "same-origin"}));
       if (!response.ok) throw new Error(name + ": HTTP " + response.status);
       const page = await response.json();
       features.push(...page.features);
+      performance.mark("fetched " + name);
       if (page.numberReturned < cfg.page) return features;
     }
   }
 
   function pointLayer(name, features) {
-    const style = cfg.styles.layers[name];
-    const markers = features.map((f) => {
-      const c = f.geometry.coordinates;
-      const marker = L.circleMarker([c[1], c[0]], {renderer, radius: style.radius, color: style.color, weight: 1,
-        fillColor: fill(name, f.properties), fillOpacity: 0.9});
-      marker.feature = f;
-      return marker;
-    });
-    const group = L.featureGroup(markers);
-    group.on("click", (e) => L.popup().setLatLng(e.latlng).setContent(popup(name, e.layer.feature.properties)).openOn(map));
-    return group;
+    return new L.PointCanvas(features, cfg.styles.layers[name], (p) => fill(name, p));
   }
+
+  async function openPopup(name, feature) {
+    const at = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+    const popup = L.popup().setLatLng(at).setContent(escape(feature.properties.code) + " …").openOn(map);
+    const response = await fetch(layerUrl(name, "&profile=" + cfg.profile + "&code=" +
+      encodeURIComponent(feature.properties.code)), {credentials: "same-origin"});
+    const found = response.ok ? (await response.json()).features : [];
+    popup.setContent(popupHtml(name, found.length ? found[0].properties : feature.properties));
+  }
+
+  // One click handler for every point layer: the topmost layer with a point under the pointer wins.
+  map.on("click", (e) => {
+    for (const name of cfg.layers.slice().reverse()) {
+      const layer = layers[name];
+      if (name === "areas" || !layer || !map.hasLayer(layer)) continue;
+      const feature = layer.hit(e.containerPoint);
+      if (feature) { openPopup(name, feature); return; }
+    }
+  });
 
   function areaLayer(features) {
     const style = cfg.styles.layers.areas;
@@ -73,12 +88,16 @@
     cfg.layers.forEach((name, i) => {
       const layer = name === "areas" ? areaLayer(loaded[i]) : pointLayer(name, loaded[i]);
       layer.addTo(map);
+      performance.mark("added " + name);
       control.addOverlay(layer, escape(t[name]) + " (" + loaded[i].length.toLocaleString(cfg.locale) + ")");
       layers[name] = layer;
       counts[name] = loaded[i].length;
     });
     // The canvas redraws on the next animation frame; count as drawn after it.
-    requestAnimationFrame(() => requestAnimationFrame(() => { window.__overviewDrawn = counts; }));
+    requestAnimationFrame(() => { performance.mark("frame 1"); requestAnimationFrame(() => {
+      window.__overviewDrawnAt = performance.now();
+      window.__overviewDrawn = counts;
+    }); });
   }
 
   draw().catch((error) => {

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from planner.errors import UsageError
-from planner.features import layer_features
+from planner.features import layer_geojson
+from planner.network import registry_version
 from planner.openapi import openapi_document
-from planner.registry import SITE_TABLES, nearest_in_db
+from planner.nearest_db import nearest_in_db
+from planner.registry import SITE_TABLES
 from planner.site_check import check_site
 from planner.web import get_engine
 from planner.web.i18n import current_lang
@@ -18,6 +22,28 @@ from planner.web.preferences import builtin_profile
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _LAYERS = SITE_TABLES + ("areas",)
+
+
+class _RecentAnswers:
+    """The last few layer answers by ETag (which includes the registry version), per process."""
+
+    def __init__(self, size: int = 8, max_chars: int = 64_000_000):
+        self.size, self.max_chars, self._items, self._lock = size, max_chars, {}, threading.Lock()
+
+    def get(self, tag: str) -> str | None:
+        with self._lock:
+            return self._items.get(tag)
+
+    def put(self, tag: str, body: str) -> None:
+        if len(body) > self.max_chars:
+            return
+        with self._lock:
+            self._items[tag] = body
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+
+
+_ANSWERS = _RecentAnswers()
 _MAX_LIMIT = 50_000
 
 
@@ -43,6 +69,9 @@ class LayerQuery:
     bbox: tuple[float, float, float, float] | None
     limit: int
     offset: int
+    display: str
+    fields: tuple[str, ...] | None
+    code: str | None
 
     @classmethod
     def from_request(cls, layer: str) -> "LayerQuery":
@@ -58,19 +87,37 @@ class LayerQuery:
                 raise _bad("bbox must be west,south,east,north in degrees", "bbox 应为 西,南,东,北（度）")
         limit = int(_number("limit", low=1, high=_MAX_LIMIT)) if "limit" in request.args else _MAX_LIMIT
         offset = int(_number("offset", low=0, high=1e12)) if "offset" in request.args else 0
-        return cls(layer, bbox, limit, offset)
+        display = request.args.get("display", "wgs84")
+        if display not in ("wgs84", "gcj02"):
+            raise _bad(f"display must be wgs84 or gcj02, got {display!r}",
+                       f"display 只能是 wgs84 或 gcj02，实际为 {display!r}")
+        fields = tuple(f for f in request.args.get("fields", "").split(",") if f) or None
+        return cls(layer, bbox, limit, offset, display, fields, request.args.get("code") or None)
 
 
 @bp.get("/layers/<layer>")
 def layer(layer: str):
-    """Active features of one registry layer as a GeoJSON FeatureCollection."""
+    """Active features of one registry layer as a GeoJSON FeatureCollection.
+
+    The answer carries an ETag from the registry's version and the query: an
+    unchanged registry answers a revalidation with 304, and a repeated query
+    from this process's small cache of recent answers.
+    """
     query = LayerQuery.from_request(layer)
-    display = request.args.get("display", "wgs84")
-    if display not in ("wgs84", "gcj02"):
-        raise _bad(f"display must be wgs84 or gcj02, got {display!r}", f"display 只能是 wgs84 或 gcj02，实际为 {display!r}")
     profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
-    return jsonify(layer_features(get_engine(), query.layer, bbox=query.bbox, limit=query.limit,
-                                  offset=query.offset, profile=profile, display=display))
+    engine = get_engine()
+    tag = hashlib.sha256(repr((registry_version(engine), request.full_path)).encode()).hexdigest()[:32]
+    if tag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
+    body = _ANSWERS.get(tag)
+    if body is None:
+        body = layer_geojson(engine, query.layer, bbox=query.bbox, limit=query.limit, offset=query.offset,
+                             profile=profile, display=query.display, fields=query.fields, code=query.code)
+        _ANSWERS.put(tag, body)
+    response = Response(body, mimetype="application/geo+json")
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/nearest")

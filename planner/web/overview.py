@@ -18,6 +18,23 @@ _LABELS = ("areas", "outlets", "stations", "candidates", "code", "name", "kind",
            "open_candidate", "open_station", "kind_branch", "kind_agency")
 
 
+# What colouring needs; a popup fetches the rest for its one site.
+_FIELDS = {"areas": None, "outlets": "code,kind", "stations": "code,status", "candidates": "code,status,verdict"}
+
+
+def _first_pages(display: str, profile: str) -> dict:
+    """The URL of each layer's first page, which the page's <head> requests before any script loads."""
+    urls = {}
+    for name, fields in _FIELDS.items():
+        args = {"display": display, "limit": _PAGE, "offset": 0}
+        if fields:
+            args["fields"] = fields
+        if name == "candidates":
+            args["profile"] = profile
+        urls[name] = url_for("api.layer", layer=name, **args)
+    return urls
+
+
 @bp.get("/")
 def index():
     """District overview: areas, post outlets, stations and applicants as toggleable layers."""
@@ -30,7 +47,7 @@ def index():
         "locale": "zh-CN" if lang == "zh" else "en", "styles": overview.styles,
         "labels": {key: labels[key] for key in _LABELS}
         | {k: v for k, v in labels.items() if k.startswith("status_")},
-        "urls": {"layers": url_for("api.layer", layer="__layer__"),
+        "urls": {"layers": url_for("api.layer", layer="__layer__"), "first": _first_pages(overview.display, profile.name),
                  "candidate": url_for("candidates.page", code="__code__"),
                  "station": url_for("stations.page", code="__code__")},
     }

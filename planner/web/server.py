@@ -13,6 +13,20 @@ def default_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) * 2))
 
 
+def _warm_up(app) -> None:
+    """Index the registry's sites once before forking, so every worker starts with them (copy on write)."""
+    from planner.network import cached_network
+    from planner.profiles import load_profile
+    from planner.web import get_engine
+
+    with app.app_context():
+        engine = get_engine()
+        try:
+            cached_network(engine, load_profile(app.config.get("PROFILE", "yiwu")))
+        finally:
+            engine.dispose()  # no connection may cross the fork
+
+
 class _Server(BaseApplication):
     def __init__(self, app, options: dict):
         self.application, self.options = app, options
@@ -27,7 +41,16 @@ class _Server(BaseApplication):
 
 
 def serve(app, *, host: str, port: int, workers: int | None = None, threads: int = 4) -> None:
-    """Serve until interrupted. Each worker process opens its own database connections."""
+    """Serve until interrupted. Each worker process opens its own database connections.
+
+    The app is loaded once before the workers fork (preload), with the modules
+    requests need already imported, so no worker pays for imports on its first request.
+    """
+    import planner.features  # noqa: F401  - geopandas, numpy, scipy: imported once, shared by the workers
+    import planner.network  # noqa: F401
+    import planner.site_check  # noqa: F401
+
+    _warm_up(app)
     _Server(app, {"bind": f"{host}:{port}", "workers": workers or default_workers(), "threads": threads,
                   "worker_class": "gthread", "timeout": 300, "accesslog": "-", "errorlog": "-",
-                  "limit_request_line": 8190}).run()
+                  "limit_request_line": 8190, "preload_app": True}).run()

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from planner.importing import prepare_import
-from planner.registry import load_records, nearest_in_db, read_table
+from planner.nearest_db import nearest_in_db
+from planner.registry import load_records, read_table
 from planner.spatial.geodesic import GEOD
 from planner.spatial.nearest import SiteIndex
 

@@ -89,13 +89,13 @@ def test_overview_draws_toggles_and_explains_in_a_browser_without_internet(brows
     assert page.evaluate("window.__planner.map.hasLayer(window.__planner.layers.candidates)") is True
     # Click an applicant: the popup names its nearest outlet with the distance.
     point = page.evaluate("""() => { const m = window.__planner.map;
-        const l = window.__planner.layers.candidates.getLayers().find(l => l.feature.properties.code === 'R2');
-        m.setView(l.getLatLng(), 15, {animate: false});
-        const p = m.latLngToContainerPoint(l.getLatLng()); const r = m.getContainer().getBoundingClientRect();
+        const at = window.__planner.layers.candidates.latLngOf('R2');
+        m.setView(at, 15, {animate: false});
+        const p = m.latLngToContainerPoint(at); const r = m.getContainer().getBoundingClientRect();
         return {x: r.left + p.x, y: r.top + p.y}; }""")
     page.wait_for_timeout(300)
     page.mouse.click(point["x"], point["y"])
-    popup = page.locator(".leaflet-popup-content").inner_text(timeout=5000)
+    popup = page.locator(".leaflet-popup-content", has_text="最近邮政网点").inner_text(timeout=5000)
     assert "R2" in popup and "米" in popup and "最近邮政网点" in popup
     page.wait_for_timeout(400)  # let the popup finish fading in for the screenshot
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,9 +12,9 @@ from tests.web.conftest import ARTIFACTS
 def _click_feature(page, layer, code):
     """Centre the map on one drawn feature and click it like a user."""
     point = page.evaluate("""([layer, code]) => { const m = window.__planner.map;
-        const l = window.__planner.layers[layer].getLayers().find(l => l.feature.properties.code === code);
-        m.setView(l.getLatLng(), 16, {animate: false});
-        const p = m.latLngToContainerPoint(l.getLatLng()); const r = m.getContainer().getBoundingClientRect();
+        const at = window.__planner.layers[layer].latLngOf(code);
+        m.setView(at, 16, {animate: false});
+        const p = m.latLngToContainerPoint(at); const r = m.getContainer().getBoundingClientRect();
         return {x: r.left + p.x, y: r.top + p.y}; }""", [layer, code])
     page.wait_for_timeout(200)
     page.mouse.click(point["x"], point["y"])
