@@ -86,8 +86,10 @@ def _begin(conn) -> None:
     the busy timeout, so writers that must see each other's commits (decisions)
     run one after the other instead of failing with "database is locked".
     """
-    immediate = conn.get_execution_options().get("sqlite_immediate")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # each statement commits by itself: no transaction, no lock held between statements
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
 def writer(engine: Engine):

@@ -7,6 +7,7 @@ only their SHA-256 is kept, so neither can be read back from the database.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 import secrets
 from dataclasses import dataclass
 
@@ -93,15 +94,20 @@ def issue_token(engine: Engine, name: str) -> str:
     return token
 
 
-def user_by_token(engine: Engine, token: str) -> Account | None:
-    with engine.connect() as conn:
+def _reading(db):
+    return db.connect() if isinstance(db, Engine) else nullcontext(db)
+
+
+def user_by_token(db, token: str) -> Account | None:
+    """The active account holding `token`; `db` is an engine or an open connection."""
+    with _reading(db) as conn:
         row = conn.execute(select(User.name, User.role)
                            .where(User.token_hash == _token_hash(token), User.disabled_at.is_(None))).first()
     return None if row is None else Account(row.name, row.role)
 
 
-def account(engine: Engine, name: str) -> Account | None:
-    with engine.connect() as conn:
+def account(db, name: str) -> Account | None:
+    with _reading(db) as conn:
         row = conn.execute(select(User.name, User.role).where(User.name == name, User.disabled_at.is_(None))).first()
     return None if row is None else Account(row.name, row.role)
 

@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 
 from planner.errors import PlannerError
 
-__all__ = ["create_app", "get_engine"]
+__all__ = ["create_app", "get_engine", "read_connection"]
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -52,6 +52,14 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)
 
+    @app.teardown_appcontext
+    def _close_read_connection(_exc):
+        from flask import g
+
+        conn = g.pop("read_connection", None)
+        if conn is not None:
+            conn.close()
+
     @app.errorhandler(PlannerError)
     def _planner_error(exc: PlannerError):
         from planner.web.i18n import current_lang
@@ -75,3 +83,19 @@ def get_engine():
         engine = make_engine(current_app.config["DATABASE_URL"])
         current_app.extensions["planner.engine"] = engine
     return engine
+
+
+def read_connection():
+    """One connection for a request's reads (who is asking, nearest sites), opened on first use.
+
+    It runs in autocommit: a read costs one round trip with no BEGIN and ROLLBACK around it, and
+    on SQLite no read lock stays held while the same request writes. Changes never use it: they
+    take their own transaction.
+    """
+    from flask import g
+
+    conn = g.get("read_connection")
+    if conn is None:
+        conn = get_engine().connect().execution_options(isolation_level="AUTOCOMMIT")
+        g.read_connection = conn
+    return conn

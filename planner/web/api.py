@@ -15,7 +15,7 @@ from planner.openapi import openapi_document
 from planner.nearest_db import nearest_in_db
 from planner.registry import SITE_TABLES
 from planner.site_check import check_site
-from planner.web import get_engine
+from planner.web import get_engine, read_connection
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
 
@@ -150,7 +150,7 @@ def check():
         values[name] = float(value)
     profile = builtin_profile(body.get("profile"))
     code = body.get("code")
-    verdict = check_site(get_engine(), profile, values["lon"], values["lat"],
+    verdict = check_site(read_connection(), profile, values["lon"], values["lat"],
                          code=str(code) if code is not None else None, lang=current_lang())
     return jsonify(verdict.as_dict())
 

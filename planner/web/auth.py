@@ -16,7 +16,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 
 from planner.errors import SignInError
 from planner.users import Account, account, authenticate, require_role, user_by_token
-from planner.web import get_engine
+from planner.web import get_engine, read_connection
 from planner.web.i18n import current_lang, texts
 from planner.web.security import csrf_token, require_csrf
 
@@ -37,14 +37,14 @@ def identify():
     g.user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        g.user = user_by_token(get_engine(), header[7:].strip())
+        g.user = user_by_token(read_connection(), header[7:].strip())
         if g.user is None:
             raise SignInError("the API token is not valid", "API 令牌无效")
         g.via_token = True
         return None
     g.via_token = False
     if session.get("user"):
-        g.user = account(get_engine(), session["user"])
+        g.user = account(read_connection(), session["user"])
         if g.user is None:
             session.pop("user", None)
     if request.endpoint in _PUBLIC or request.endpoint is None:
