@@ -8,10 +8,11 @@ search frames on its R-tree. Both return exact geodesic metres.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, TextClause, text
 
 from planner.errors import UsageError
 
@@ -103,6 +104,19 @@ def _spatialite_nearest(conn, question: Nearest, lon, lat):
     return _spatialite_frame(conn, question, lon, lat, _SEARCH_LIMIT_M * 2)
 
 
+def _shape(question: Nearest) -> Nearest:
+    """What the SQL text depends on (tables, how many filter values, whether one code is left out)."""
+    return Nearest(question.table, 1, None if not question.kinds else ("",) * len(question.kinds),
+                   None if not question.statuses else ("",) * len(question.statuses),
+                   None if question.exclude_code is None else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _postgis_statement(shapes: tuple) -> TextClause:
+    """The one statement for these questions, parsed once (the values travel as parameters)."""
+    return text(" UNION ALL ".join(_postgis_part(q, i)[0] for i, q in enumerate(shapes)) + " ORDER BY q, d")
+
+
 def nearest_each(conn, lon: float, lat: float, questions) -> list[list[tuple[str, float]]]:
     """For each question, [(code, geodesic metres)] closest first; PostGIS answers all in one statement."""
     for question in questions:
@@ -110,13 +124,11 @@ def nearest_each(conn, lon: float, lat: float, questions) -> list[list[tuple[str
             raise UsageError(f"unknown site table {question.table!r}")
     if conn.dialect.name != "postgresql":
         return [_spatialite_nearest(conn, q, lon, lat) for q in questions]
-    parts, params = [], {"lon": lon, "lat": lat}
+    params = {"lon": lon, "lat": lat}
     for i, question in enumerate(questions):
-        sql, part_params = _postgis_part(question, i)
-        parts.append(sql)
-        params.update(part_params)
+        params.update(_postgis_part(question, i)[1])
     answers = [[] for _ in questions]
-    for row in conn.execute(text(" UNION ALL ".join(parts) + " ORDER BY q, d"), params):
+    for row in conn.execute(_postgis_statement(tuple(_shape(q) for q in questions)), params):
         answers[row.q].append((row.code, float(row.d)))
     return answers
 

@@ -105,10 +105,14 @@ _CACHE_SIZE = 4
 _CACHE_LOCK = threading.Lock()
 
 
-def registry_version(engine: Engine) -> tuple:
-    """A stamp that changes whenever the registry does: every import and decision writes an event."""
-    with engine.connect() as conn:
-        return tuple(conn.execute(text("SELECT max(id), count(*) FROM events")).first())
+def registry_version(db) -> tuple:
+    """A stamp that changes whenever the registry does: every import and decision writes an event.
+
+    `db` is an engine or an open connection."""
+    if isinstance(db, Engine):
+        with db.connect() as conn:
+            return registry_version(conn)
+    return tuple(db.execute(text("SELECT max(id), count(*) FROM events")).first())
 
 
 def cached_network(engine: Engine, profile: Profile) -> Network:

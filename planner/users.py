@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
@@ -39,6 +39,10 @@ def require_role(account: Account, role: str) -> None:
     if not account.may(role):
         raise ForbiddenError(f"{account.name} ({account.role}) may not do this: it needs the {role} role",
                              f"{account.name}（{account.role}）无权执行此操作：需要 {role} 角色")
+
+
+_BY_TOKEN = (select(User.name, User.role)
+             .where(User.token_hash == bindparam("token_hash"), User.disabled_at.is_(None)))
 
 
 def _token_hash(token: str) -> str:
@@ -101,8 +105,7 @@ def _reading(db):
 def user_by_token(db, token: str) -> Account | None:
     """The active account holding `token`; `db` is an engine or an open connection."""
     with _reading(db) as conn:
-        row = conn.execute(select(User.name, User.role)
-                           .where(User.token_hash == _token_hash(token), User.disabled_at.is_(None))).first()
+        row = conn.execute(_BY_TOKEN, {"token_hash": _token_hash(token)}).first()
     return None if row is None else Account(row.name, row.role)
 
 

@@ -103,21 +103,28 @@ def layer(layer: str):
     unchanged registry answers a revalidation with 304, and a repeated query
     from this process's small cache of recent answers.
     """
-    query = LayerQuery.from_request(layer)
-    profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
-    engine = get_engine()
-    tag = hashlib.sha256(repr((registry_version(engine), request.full_path)).encode()).hexdigest()[:32]
-    if tag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
-    body = _ANSWERS.get(tag)
+    tag, body = layer_answer(layer)
     if body is None:
-        body = layer_geojson(engine, query.layer, bbox=query.bbox, limit=query.limit, offset=query.offset,
-                             profile=profile, display=query.display, fields=query.fields, code=query.code)
-        _ANSWERS.put(tag, body)
+        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
     response = Response(body, mimetype="application/geo+json")
     response.set_etag(tag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def layer_answer(layer: str) -> tuple[str, str | None]:
+    """The ETag and GeoJSON text for the current request's layer query (None: the client has it)."""
+    query = LayerQuery.from_request(layer)
+    profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
+    tag = hashlib.sha256(repr((registry_version(read_connection()), request.full_path)).encode()).hexdigest()[:32]
+    if tag in request.if_none_match:
+        return tag, None
+    body = _ANSWERS.get(tag)
+    if body is None:
+        body = layer_geojson(get_engine(), query.layer, bbox=query.bbox, limit=query.limit, offset=query.offset,
+                             profile=profile, display=query.display, fields=query.fields, code=query.code)
+        _ANSWERS.put(tag, body)
+    return tag, body
 
 
 @bp.get("/nearest")

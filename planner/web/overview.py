@@ -53,3 +53,20 @@ def index():
     }
     return render_template("overview.html", t=labels, lang=lang, overview=overview, config=config,
                            profiles=BUILT_IN, profile=profile)
+
+
+def prerender(app) -> None:
+    """Compute the overview's layer answers for the default profile and base map in this process.
+
+    `planner serve` calls it before its workers fork, so every worker can answer the first
+    overview of an unchanged registry from memory; any change to the registry makes them stale.
+    """
+    from planner.maps import BASEMAPS
+    from planner.web.api import layer_answer
+
+    base = BASEMAPS.get(app.config["BASEMAP"])
+    with app.test_request_context("/"):
+        urls = _first_pages(base["crs"] if base else "wgs84", current_profile().name)
+    for name, url in urls.items():
+        with app.test_request_context(url):
+            layer_answer(name)

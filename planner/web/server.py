@@ -14,15 +14,19 @@ def default_workers() -> int:
 
 
 def _warm_up(app) -> None:
-    """Index the registry's sites once before forking, so every worker starts with them (copy on write)."""
+    """Index the registry's sites and answer the default overview once before forking, so every
+    worker starts with them (copy on write)."""
     from planner.network import cached_network
     from planner.profiles import load_profile
     from planner.web import get_engine
+
+    from planner.web.overview import prerender
 
     with app.app_context():
         engine = get_engine()
         try:
             cached_network(engine, load_profile(app.config.get("PROFILE", "yiwu")))
+            prerender(app)
         finally:
             engine.dispose()  # no connection may cross the fork
 

@@ -62,3 +62,22 @@ def test_kind_filter_and_exclusion(engine, outlets):
 
 def test_fewer_sites_than_asked(engine, outlets):
     assert nearest_in_db(engine, "stations", 116.65, 40.13, 3) == []
+
+
+def test_several_questions_in_one_round_trip_match_the_oracle(engine, outlets):
+    """nearest_each: filters, k and a left-out code per question, answered together, each exact."""
+    from planner.nearest_db import Nearest, nearest_each
+
+    branches = outlets[outlets["kind"] == "branch"]
+    agencies = outlets[outlets["kind"] == "agency"]
+    for lon, lat in ((116.65, 40.13), (115.6, 39.6), (117.4, 40.9)):
+        first = _oracle(branches, lon, lat, 1)[0][0]
+        questions = [Nearest("outlets", 3, kinds=("branch",)), Nearest("outlets", 2, kinds=("agency",)),
+                     Nearest("outlets", 1, kinds=("branch",), exclude_code=first), Nearest("stations", 1)]
+        with engine.connect() as conn:
+            answers = nearest_each(conn, lon, lat, questions)
+        expected = [_oracle(branches, lon, lat, 3), _oracle(agencies, lon, lat, 2),
+                    _oracle(branches[branches["code"] != first], lon, lat, 1), []]
+        for got, want in zip(answers, expected):
+            assert [c for c, _ in got] == [c for c, _ in want]
+            assert all(abs(a - b) < 1e-3 for (_, a), (_, b) in zip(got, want))
