@@ -13,14 +13,14 @@ from planner.workdays import add_workdays, workdays_between
 __all__ = ["SURVEY_WORKDAYS", "ReviewItem", "review_queue"]
 
 SURVEY_WORKDAYS = 3  # on-site survey within 3 working days after the shop is reported (seeds/001…)
-_WAITING = ("submitted", "surveyed")
+_WAITING = ("submitted", "surveyed", "needs_info")
 
 
 @dataclass(frozen=True)
 class ReviewItem:
     code: str
     name: str | None
-    status: str  # submitted: waiting for the survey; surveyed: waiting for a decision
+    status: str  # submitted: waiting for the survey; surveyed, needs_info: waiting for a decision
     reported_on: dt.date | None
     survey_due: dt.date | None
     workdays_left: int | None  # until the survey deadline; negative when overdue

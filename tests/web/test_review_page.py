@@ -23,7 +23,7 @@ def test_queue_order_deadlines_and_overdue(client, engine, tmp_path):
     assert dict((code, cls) for cls, code in rows)["C1"] == "overdue"  # due 10 Oct (make-up Saturday)
     assert "2026年10月10日" in html
     later = client.get("/review/?today=2026-11-23&lang=en").get_data(as_text=True)
-    assert "2026-11-25" in later and ">2 overdue<" not in later
+    assert "25 Nov 2026" in later and ">2 overdue<" not in later
     assert re.search(r'id="overdue-count"[^>]*>1 overdue<', later)
 
 
