@@ -229,6 +229,24 @@ def draw_times(base: str, peer_url: str, user: tuple[str, str], repeat: int, cha
     return ours, after_change, peer
 
 
+def measure_draw(folder: Path, files: dict, port: int, env: dict, user, repeat: int):
+    """Part (a): best draw times of ours (unchanged registry, after a change) and of the peer, printed."""
+    static = _Static(folder)
+    peer = peer_page(folder, files)
+    touch = folder / "touch.csv"
+    touch.write_text("机构号,网点名称,类型,经度,纬度\nO000000,O000000号,支局,103.5,30.5\n", encoding="utf-8")
+    ours, changed, peer = draw_times(
+        f"http://127.0.0.1:{port}", f"http://127.0.0.1:{static.server.server_port}/{peer.name}",
+        user, repeat, lambda: planner("import", "branches", str(touch), env=env))
+    ours_s, changed_s, peer_s = min(ours), min(changed), min(peer)
+    n_points = sum(1 for path in files.values() for _ in open(path, encoding="utf-8")) - len(files)
+    print(f"(a) {n_points:,} points drawn: ours {ours_s:.2f} s (registry unchanged since the server "
+          f"started; first load {ours[0]:.2f} s), {changed_s:.2f} s right after a change to the registry; "
+          f"folium MarkerCluster {peer_s:.2f} s (first load {peer[0]:.2f} s) → {peer_s / ours_s:.1f}×, "
+          f"{peer_s / changed_s:.1f}× after a change")
+    return ours_s, changed_s, peer_s
+
+
 # -- (b) load ----------------------------------------------------------------------------------
 
 def _points(n: int, seed: int):
@@ -334,18 +352,7 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
             wait_for(port)
             if args.only != "load":
-                static = _Static(folder)
-                peer = peer_page(folder, files)
-                touch = folder / "touch.csv"
-                touch.write_text("机构号,网点名称,类型,经度,纬度\nO000000,O000000号,支局,103.5,30.5\n", encoding="utf-8")
-                ours, changed, peer = draw_times(
-                    f"http://127.0.0.1:{port}", f"http://127.0.0.1:{static.server.server_port}/{peer.name}",
-                    ("bench", password), args.repeat, lambda: planner("import", "branches", str(touch), env=env))
-                ours_s, changed_s, peer_s = min(ours), min(changed), min(peer)
-                print(f"(a) {n_points:,} points drawn: ours {ours_s:.2f} s (registry unchanged since the server "
-                      f"started; first load {ours[0]:.2f} s), {changed_s:.2f} s right after a change to the registry; "
-                      f"folium MarkerCluster {peer_s:.2f} s (first load {peer[0]:.2f} s) → {peer_s / ours_s:.1f}×, "
-                      f"{peer_s / changed_s:.1f}× after a change")
+                ours_s, changed_s, peer_s = measure_draw(folder, files, port, env, ("bench", password), args.repeat)
             if args.only != "draw":
                 run_load("api", f"{port}:{token}", 4, 2.0)  # warm every worker up
                 api = run_load("api", f"{port}:{token}", args.clients, seconds)

@@ -73,47 +73,7 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "Verdict, reasons and nearest sites", "content": {
                     "application/json": {"schema": {"type": "object"}}}}, "400": _ERROR},
             }},
-            "/api/candidates/{code}/facts": {"post": {
-                "summary": "Save survey facts of an applicant (staff); a submitted applicant becomes surveyed",
-                "parameters": [_CODE],
-                "requestBody": _json_body({"type": "object", "additionalProperties": False, "properties": {
-                    "area_m2": {"type": ["number", "null"], "minimum": 0},
-                    "display_m2": {"type": ["number", "null"], "minimum": 0},
-                    "months_in_business": {"type": ["number", "null"], "minimum": 0},
-                    "signage": {"type": ["boolean", "null"]}, "line": {"type": ["boolean", "null"]}}}),
-                "responses": _answers("The changes made, field: [old, new]"),
-            }},
-            "/api/candidates/{code}/decision": {"post": {
-                "summary": "Approve, reject or ask for more information, with a note (staff). An approval is "
-                           "re-checked against the registry at that moment: 409 when it no longer passes",
-                "parameters": [_CODE],
-                "requestBody": _json_body({"type": "object", "required": ["decision", "note"], "properties": {
-                    "decision": {"type": "string", "enum": ["approve", "reject", "needs_info"]},
-                    "note": {"type": "string", "minLength": 1, "maxLength": 2000},
-                    "profile": {"type": "string", "enum": _PROFILES}}}),
-                "responses": _answers("New status and, for an approval, the verdict"),
-            }},
-            "/api/{table}/{code}/history": {"get": {
-                "summary": "Every recorded change of an applicant or station: who, when, what",
-                "parameters": [_param("table", {"type": "string", "enum": ["candidates", "stations"]}, "kind",
-                                      required=True, where="path"), _CODE],
-                "responses": _answers("Events, oldest first"),
-            }},
-            "/api/stations/{code}/relocation": {"post": {
-                "summary": "Move a station (迁址) if the rules pass at the new place, the station itself excluded",
-                "parameters": [_CODE],
-                "requestBody": _json_body({"type": "object", "required": ["lon", "lat"], "properties": {
-                    "lon": {"type": "number"}, "lat": {"type": "number"}, "note": {"type": "string"},
-                    "profile": {"type": "string", "enum": _PROFILES}}}),
-                "responses": _answers("The verdict at the new place"),
-            }},
-            "/api/stations/{code}/transfer": {"post": {
-                "summary": "Record a new operator (转让): same code, same place",
-                "parameters": [_CODE],
-                "requestBody": _json_body({"type": "object", "required": ["operator"], "properties": {
-                    "operator": {"type": "string"}, "note": {"type": "string"}}}),
-                "responses": _answers("The changes made"),
-            }},
+            **_change_paths(),
         },
         "security": [{"bearer": []}, {"session": []}],
         "components": {"securitySchemes": {
@@ -130,4 +90,51 @@ def openapi_document() -> dict:
                 "nearest": {"type": "array", "items": {"type": "object", "properties": {
                     "code": {"type": "string"}, "distance_m": {"type": "number"}}}}}},
         }},
+    }
+
+
+def _change_paths() -> dict:
+    """Survey facts, decisions, history, relocation and transfer."""
+    return {
+    "/api/candidates/{code}/facts": {"post": {
+        "summary": "Save survey facts of an applicant (staff); a submitted applicant becomes surveyed",
+        "parameters": [_CODE],
+        "requestBody": _json_body({"type": "object", "additionalProperties": False, "properties": {
+            "area_m2": {"type": ["number", "null"], "minimum": 0},
+            "display_m2": {"type": ["number", "null"], "minimum": 0},
+            "months_in_business": {"type": ["number", "null"], "minimum": 0},
+            "signage": {"type": ["boolean", "null"]}, "line": {"type": ["boolean", "null"]}}}),
+        "responses": _answers("The changes made, field: [old, new]"),
+    }},
+    "/api/candidates/{code}/decision": {"post": {
+        "summary": "Approve, reject or ask for more information, with a note (staff). An approval is "
+                   "re-checked against the registry at that moment: 409 when it no longer passes",
+        "parameters": [_CODE],
+        "requestBody": _json_body({"type": "object", "required": ["decision", "note"], "properties": {
+            "decision": {"type": "string", "enum": ["approve", "reject", "needs_info"]},
+            "note": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "profile": {"type": "string", "enum": _PROFILES}}}),
+        "responses": _answers("New status and, for an approval, the verdict"),
+    }},
+    "/api/{table}/{code}/history": {"get": {
+        "summary": "Every recorded change of an applicant or station: who, when, what",
+        "parameters": [_param("table", {"type": "string", "enum": ["candidates", "stations"]}, "kind",
+                              required=True, where="path"), _CODE],
+        "responses": _answers("Events, oldest first"),
+    }},
+    "/api/stations/{code}/relocation": {"post": {
+        "summary": "Move a station (迁址) if the rules pass at the new place, the station itself excluded",
+        "parameters": [_CODE],
+        "requestBody": _json_body({"type": "object", "required": ["lon", "lat"], "properties": {
+            "lon": {"type": "number"}, "lat": {"type": "number"}, "note": {"type": "string"},
+            "profile": {"type": "string", "enum": _PROFILES}}}),
+        "responses": _answers("The verdict at the new place"),
+    }},
+    "/api/stations/{code}/transfer": {"post": {
+        "summary": "Record a new operator (转让): same code, same place",
+        "parameters": [_CODE],
+        "requestBody": _json_body({"type": "object", "required": ["operator"], "properties": {
+            "operator": {"type": "string"}, "note": {"type": "string"}}}),
+        "responses": _answers("The changes made"),
+    }},
     }
