@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, UsageError
 
 _LANG = os.environ.get("PLANNER_LANG", "zh")
 
@@ -148,8 +148,10 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
               help="Choose the best set of N that keeps the spacing rules (greedy maximal coverage).")
 @click.option("-o", "--output", "out", default=None, help="Write the ranking to .csv or .xlsx.")
 @click.option("--profile", default="yiwu", show_default=True, help="Rule profile.")
+@click.option("--exact", is_flag=True, help="With -n: the proved best set (mixed-integer programme, HiGHS) "
+              "instead of the greedy one.")
 @_db_option
-def rank_command(count, out, profile, db_url):
+def rank_command(count, out, profile, exact, db_url):
     """Rank open applicants by the people they would add (marginal service population)."""
     from planner.checking import require_straight_metric
     from planner.db import make_engine
@@ -157,11 +159,13 @@ def rank_command(count, out, profile, db_url):
     from planner.ranking import rank_candidates, write_ranking
     from planner.schema import upgrade_schema
 
+    if exact and count is None:
+        raise UsageError("--exact needs -n N: the size of the set to choose", "--exact 需要配合 -n N 指定选择数量")
     rules = load_profile(profile)
     require_straight_metric(rules, _LANG)
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    table = rank_candidates(engine, rules, n=count)
+    table = rank_candidates(engine, rules, n=count, exact=exact)
     if out:
         click.echo(f"{write_ranking(table, out)}: {int(table['rank'].notna().sum())} ranked of {len(table)}")
         return

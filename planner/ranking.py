@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from planner.errors import UsageError
 from planner.network import load_network
 from planner.outputs import output_path
 from planner.profiles import Profile
 from planner.registry import read_table
 from planner.spatial.conflicts import close_pairs
+from planner.spatial.exact import exact_selection
 from planner.spatial.ranking import greedy_selection
 
 __all__ = ["rank_candidates", "write_ranking"]
@@ -20,13 +22,15 @@ __all__ = ["rank_candidates", "write_ranking"]
 _OPEN = ("submitted", "surveyed")
 
 
-def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None) -> pd.DataFrame:
+def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, exact: bool = False) -> pd.DataFrame:
     """Open applicants with service and marginal population, the distance rules, and the ranking.
 
     Without `n`: every applicant that keeps the distance rules, ranked by its
     marginal population on its own. With `n`: the best set of up to N that
     also keeps the spacing between themselves, chosen greedily (each pick
-    adds the most people not yet served, counting earlier picks as served).
+    adds the most people not yet served, counting earlier picks as served) or,
+    with `exact`, the proved optimum of that choice (HiGHS), listed in the
+    order each pick adds the most on top of the ones before.
     """
     candidates = read_table(engine, "candidates", columns=("code", "name", "status"))
     candidates = candidates[candidates["status"].isin(_OPEN)].reset_index(drop=True)
@@ -63,8 +67,16 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None) -
         rank[order] = np.arange(1, order.size + 1)
     else:
         pair_i, pair_j, _ = close_pairs(lon, lat, profile.min_spacing_m)
-        picks, gains = greedy_selection(grid, uncovered, x, y, radius, n, eligible=keeps_rules,
-                                        pair_i=pair_i, pair_j=pair_j)
+        if exact:
+            found = exact_selection(grid, uncovered, x, y, radius, n, eligible=keeps_rules,
+                                    pair_i=pair_i, pair_j=pair_j)
+            if found.status != "Optimal":
+                raise UsageError(f"the exact selection stopped without a proved optimum ({found.status})",
+                                 f"精确求解未得到最优解（{found.status}）")
+            picks, gains = found.picks, found.gains
+        else:
+            picks, gains = greedy_selection(grid, uncovered, x, y, radius, n, eligible=keeps_rules,
+                                            pair_i=pair_i, pair_j=pair_j)
         rank[picks] = np.arange(1, picks.size + 1)
         added = np.full(len(out), np.nan)
         added[picks] = np.round(gains)

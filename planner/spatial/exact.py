@@ -1,0 +1,149 @@
+"""The best set of N new sites, proved optimal: maximal coverage as a mixed-integer programme (HiGHS).
+
+    maximise   Σ_i w_i y_i              w_i: people in cell i not served today
+    subject to y_i ≤ Σ_{j covers i} x_j every cell some candidate reaches
+               Σ_j x_j ≤ N
+               x_a + x_b ≤ 1            every pair closer than the spacing rule
+               x_j ∈ {0, 1},  0 ≤ y_i ≤ 1
+
+Cells reached by exactly the same candidates are merged first (their weights
+add up), which shrinks the programme without changing its optimum.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.spatial.grid import PopulationGrid
+
+__all__ = ["ExactSelection", "exact_selection"]
+
+
+@dataclass(frozen=True)
+class ExactSelection:
+    picks: np.ndarray  # candidate positions, in greedy order of what each adds within the optimal set
+    gains: np.ndarray  # people each pick adds on top of the picks before it
+    covered: float  # people newly served by the whole set (the optimum)
+    status: str  # the solver's model status
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """HiGHS prints a banner on stdout from C++; keep it out of the command's output."""
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    with open(os.devnull, "wb") as sink:
+        os.dup2(sink.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _incidence(grid: PopulationGrid, weights: np.ndarray, x, y, radius_m: float, candidates: np.ndarray):
+    """Per candidate (column of the programme) the merged cell groups it reaches, and group weights."""
+    point, row, lo, hi = grid._spans(x[candidates], y[candidates], radius_m)
+    cols = grid.shape[1]
+    lengths = hi - lo + 1
+    cell = np.repeat(row * cols + lo, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    owner = np.repeat(point, lengths)
+    flat = weights.reshape(-1)
+    keep = flat[cell] > 0
+    cell, owner = cell[keep], owner[keep]
+    # Group cells by the exact set of candidates that reach them.
+    order = np.lexsort((owner, cell))
+    cell, owner = cell[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+    signatures = {}
+    group_of_cell = np.empty(starts.size, np.int64)
+    ends = np.r_[starts[1:], cell.size]
+    for k, (a, b) in enumerate(zip(starts, ends)):
+        group_of_cell[k] = signatures.setdefault(owner[a:b].tobytes(), len(signatures))
+    group_weight = np.bincount(group_of_cell, weights=flat[cell[starts]], minlength=len(signatures))
+    members = [np.frombuffer(key, dtype=owner.dtype) for key in signatures]
+    return members, group_weight
+
+
+def exact_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m: float, n: int, *,
+                    eligible, pair_i, pair_j, time_limit_s: float = 600.0) -> ExactSelection:
+    """The set of at most `n` eligible candidates that serves the most people not yet served."""
+    import highspy
+
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    candidates = np.flatnonzero(np.asarray(eligible, bool))
+    if candidates.size == 0 or n <= 0:
+        return ExactSelection(np.empty(0, np.int64), np.empty(0), 0.0, "empty")
+    position = np.full(x.size, -1)
+    position[candidates] = np.arange(candidates.size)
+    members, weights = _incidence(grid, uncovered, x, y, radius_m, candidates)
+    nx, ny = candidates.size, len(members)
+    pairs = [(position[a], position[b]) for a, b in zip(np.asarray(pair_i).tolist(), np.asarray(pair_j).tolist())
+             if position[a] >= 0 and position[b] >= 0]
+    # Rows: one per cell group (y_g - Σ x_j ≤ 0), the budget, one per close pair.
+    rows_of_x = [[] for _ in range(nx)]
+    for g, group in enumerate(members):
+        for j in group.tolist():
+            rows_of_x[j].append((g, -1.0))
+    budget = ny
+    for j in range(nx):
+        rows_of_x[j].append((budget, 1.0))
+    for k, (a, b) in enumerate(pairs):
+        rows_of_x[a].append((budget + 1 + k, 1.0))
+        rows_of_x[b].append((budget + 1 + k, 1.0))
+    starts, index, value = [0], [], []
+    for entries in rows_of_x:
+        index += [r for r, _ in entries]
+        value += [v for _, v in entries]
+        starts.append(len(index))
+    for g in range(ny):
+        index.append(g)
+        value.append(1.0)
+        starts.append(len(index))
+    n_rows = ny + 1 + len(pairs)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = nx + ny, n_rows
+    lp.col_cost_ = np.r_[np.zeros(nx), weights]
+    lp.col_lower_ = np.zeros(nx + ny)
+    lp.col_upper_ = np.ones(nx + ny)
+    lp.row_lower_ = np.full(n_rows, -highspy.kHighsInf)
+    lp.row_upper_ = np.r_[np.zeros(ny), [float(n)], np.ones(len(pairs))]
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.asarray(starts, np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * nx + [highspy.HighsVarType.kContinuous] * ny
+    with _quiet_stdout():
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("mip_rel_gap", 0.0)
+        solver.setOptionValue("time_limit", float(time_limit_s))
+        solver.passModel(lp)
+        solver.run()
+    status = solver.modelStatusToString(solver.getModelStatus())
+    chosen = np.flatnonzero(np.asarray(solver.getSolution().col_value[:nx]) > 0.5)
+    return _ordered(grid, uncovered, x, y, radius_m, candidates[chosen], status)
+
+
+def _ordered(grid, uncovered, x, y, radius_m, chosen, status) -> ExactSelection:
+    """The chosen set in the order a user reads it: each next pick adds the most on top of those before."""
+    remaining = uncovered.copy()
+    picks, gains = [], []
+    left = list(chosen.tolist())
+    while left:
+        sums = grid.disc_sums(remaining, x[left], y[left], radius_m)
+        best = int(np.argmax(sums))
+        j = left.pop(best)
+        picks.append(j)
+        gains.append(float(sums[best]))
+        remaining[grid.coverage_count(x[j:j + 1], y[j:j + 1], radius_m) > 0] = 0.0
+    return ExactSelection(np.asarray(picks, np.int64), np.asarray(gains), float(np.sum(gains)), status)

@@ -1,0 +1,82 @@
+"""The exact best set of N: proved optimal against brute force, and better than greedy where greedy errs."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from pyproj import CRS
+
+from planner.spatial.exact import exact_selection
+from planner.spatial.grid import PopulationGrid
+from planner.spatial.ranking import greedy_selection
+
+RADIUS = 300.0
+
+
+def _grid(weights: np.ndarray) -> PopulationGrid:
+    """A 100 m grid in a transverse Mercator whose scale factor is 1 on its central meridian."""
+    crs = CRS.from_proj4("+proj=tmerc +lon_0=116 +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
+    rows, cols = weights.shape
+    return PopulationGrid(crs, -cols * 50.0, rows * 50.0, 100.0, weights.astype(float),
+                          np.zeros(weights.shape, np.int32))
+
+
+def _served(grid, weights, x, y, chosen) -> float:
+    if not chosen:
+        return 0.0
+    picks = np.asarray(chosen)
+    return float(weights[grid.coverage_count(x[picks], y[picks], RADIUS) > 0].sum())
+
+
+def _brute_force(grid, weights, x, y, n, eligible, pairs) -> float:
+    best = 0.0
+    options = [j for j in range(x.size) if eligible[j]]
+    for size in range(1, n + 1):
+        for subset in itertools.combinations(options, size):
+            if any(a in subset and b in subset for a, b in pairs):
+                continue
+            best = max(best, _served(grid, weights, x, y, list(subset)))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_matches_brute_force_on_random_instances(seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(0, 50, (30, 30)).astype(float) * (rng.random((30, 30)) < 0.6)
+    grid = _grid(weights)
+    x = rng.uniform(-1200, 1200, 11)
+    y = rng.uniform(-1200, 1200, 11)
+    eligible = rng.random(11) < 0.85
+    pairs = [(a, b) for a, b in itertools.combinations(range(11), 2) if np.hypot(x[a] - x[b], y[a] - y[b]) < 350]
+    n = 3
+    found = exact_selection(grid, weights, x, y, RADIUS, n, eligible=eligible,
+                            pair_i=[a for a, _ in pairs], pair_j=[b for _, b in pairs])
+    assert found.status == "Optimal"
+    chosen = found.picks.tolist()
+    assert len(chosen) <= n and all(eligible[j] for j in chosen)
+    assert not any(a in chosen and b in chosen for a, b in pairs)
+    assert found.covered == pytest.approx(_served(grid, weights, x, y, chosen))
+    assert found.covered == pytest.approx(_brute_force(grid, weights, x, y, n, eligible, pairs))
+    assert np.all(np.diff(found.gains) <= 1e-9)  # listed best addition first
+
+
+def test_exact_beats_greedy_where_greedy_takes_the_middle():
+    """A middle site that reaches the richest cells of two side sites: greedy takes it first and loses."""
+    weights = np.zeros((9, 21))  # cell centres of row 4 at x = (col - 10) × 100 m, y = 0
+    weights[4, [7, 9, 11, 13]] = [35.0, 40.0, 40.0, 35.0]
+    weights[4, 10] = 30.0
+    grid = _grid(weights)
+    x = np.array([-200.0, 0.0, 200.0])  # A reaches cols 7–9 (75), M cols 9–11 (110), B cols 11–13 (75)
+    y = np.zeros(3)
+    common = dict(eligible=np.ones(3, bool), pair_i=[], pair_j=[])
+    greedy, _ = greedy_selection(grid, weights, x, y, 150.0, 2, **common)
+    exact = exact_selection(grid, weights, x, y, 150.0, 2, **common)
+    assert greedy.tolist()[0] == 1 and _served_r(grid, weights, x, y, greedy.tolist(), 150.0) == 145.0
+    assert sorted(exact.picks.tolist()) == [0, 2] and exact.covered == 150.0
+
+
+def _served_r(grid, weights, x, y, chosen, radius):
+    picks = np.asarray(chosen)
+    return float(weights[grid.coverage_count(x[picks], y[picks], radius) > 0].sum())
