@@ -17,7 +17,7 @@ import shapely
 from sqlalchemy import Engine
 
 from planner.profiles import Profile
-from planner.registry import read_table
+from planner.registry import read_point_columns, read_table
 from planner.spatial.crs import wgs84_to_display
 
 __all__ = ["POINT_FIELDS", "layer_geojson", "nearest_context"]
@@ -44,7 +44,7 @@ def layer_geojson(engine: Engine, layer: str, *, bbox=None, limit: int, offset: 
         return _area_geojson(engine, layer, bbox, limit, offset, display)
     wanted = [f for f in POINT_FIELDS[layer] if f == "code" or not fields or f in fields]
     read = wanted + (["status"] if "status" in POINT_FIELDS[layer] and "status" not in wanted else [])
-    values, lon, lat = _read_points(engine, layer, read, code)
+    values, lon, lat = read_point_columns(engine, layer, read, code=code)
     if bbox is not None:
         keep = np.flatnonzero((lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3]))
     else:
@@ -60,23 +60,6 @@ def layer_geojson(engine: Engine, layer: str, *, bbox=None, limit: int, offset: 
                         (k.startswith("nearest_") and f"nearest_{k.split('_')[1]}" in fields)})
     x, y = wgs84_to_display(lon[keep], lat[keep], display)
     return _points_text(x, y, columns, total)
-
-
-def _read_points(engine, layer, names, code):
-    """Columns `names` and lon/lat of the active rows, through the driver's own cursor (no ORM rows)."""
-    postgres = engine.dialect.name == "postgresql"
-    where = "deleted_at IS NULL" + ("" if code is None else (" AND code = %(code)s" if postgres else " AND code = :code"))
-    sql = f"SELECT {', '.join(names)}, ST_X(geom), ST_Y(geom) FROM {layer} WHERE {where} ORDER BY id"
-    with engine.connect() as conn:
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql, {} if code is None else {"code": code})
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-    transposed = list(zip(*rows)) if rows else [()] * (len(names) + 2)
-    values = {name: list(column) for name, column in zip(names, transposed)}
-    return values, np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
 
 
 def _encode(value) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 
 from planner.population_raster import active_raster
 from planner.profiles import Profile
-from planner.registry import read_table
+from planner.registry import read_points, read_table
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex
 
@@ -83,12 +83,11 @@ class Network:
 def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
                  with_areas: bool = True) -> Network:
     """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas."""
-    site_columns = ("code", "name", "kind", "status")
-    outlets = read_table(engine, "outlets", columns=site_columns)
+    outlets = read_points(engine, "outlets", ("code", "name", "kind"))
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
-    stations = read_table(engine, "stations", columns=site_columns)
+    stations = read_points(engine, "stations", ("code", "name", "status"))
     stations = stations[stations["status"] != "closed"].assign(source="station")
-    approved = read_table(engine, "candidates", columns=site_columns)
+    approved = read_points(engine, "candidates", ("code", "name", "status"))
     approved = approved[approved["status"] == "approved"].assign(source="approved")
     keep = ["code", "name", "status", "source", "geometry"]
     existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
@@ -27,6 +28,8 @@ __all__ = [
     "extent",
     "history",
     "load_records",
+    "read_point_columns",
+    "read_points",
     "read_table",
 ]
 
@@ -263,6 +266,36 @@ def _read_frame(engine, stmt, columns, has_geom):
         return frame
     geometry = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")]) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
+
+
+def read_point_columns(engine: Engine, table_name: str, names, *, code: str | None = None):
+    """Columns `names` and lon/lat of a site table's active rows, through the driver's own cursor.
+
+    The fast path for whole point layers (no ORM rows, no WKB): returns
+    ({name: list}, lon array, lat array) in row order.
+    """
+    if table_name not in SITE_TABLES:
+        raise UsageError(f"unknown site table {table_name!r}")
+    postgres = engine.dialect.name == "postgresql"
+    where = "deleted_at IS NULL" + ("" if code is None else (" AND code = %(code)s" if postgres else " AND code = :code"))
+    sql = f"SELECT {', '.join(names)}, ST_X(geom), ST_Y(geom) FROM {table_name} WHERE {where} ORDER BY id"
+    with engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, {} if code is None else {"code": code})
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    transposed = list(zip(*rows)) if rows else [()] * (len(names) + 2)
+    values = {name: list(column) for name, column in zip(names, transposed)}
+    return values, np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
+
+
+def read_points(engine: Engine, table_name: str, names) -> gpd.GeoDataFrame:
+    """A site table's active rows as a point GeoDataFrame (WGS84) with columns `names`, read fast."""
+    values, lon, lat = read_point_columns(engine, table_name, names)
+    frame = pd.DataFrame({name: pd.Series(values[name], dtype=object) for name in names}, columns=list(names))
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat, crs=4326), crs=4326)
 
 
 def extent(engine: Engine) -> tuple[float, float, float, float] | None:
