@@ -14,14 +14,20 @@ def default_workers() -> int:
 
 
 def _warm_up(app) -> None:
-    """Index the registry's sites and answer the default overview once before forking, so every
-    worker starts with them (copy on write)."""
+    """Compile the templates, index the registry's sites and answer the default overview once
+    before forking, so every worker starts with them (copy on write)."""
     from planner.network import cached_network
     from planner.profiles import load_profile
     from planner.web import get_engine
 
+    from planner.maps import data_map
+    from planner.web.i18n import texts
     from planner.web.overview import prerender
 
+    # Compile every page template and folium's own templates once, not once per worker.
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    data_map(texts("zh"), assets_url="/static/vendor/leaflet", basemap=app.config["BASEMAP"])
     with app.app_context():
         engine = get_engine()
         try:
