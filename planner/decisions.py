@@ -104,6 +104,9 @@ def update_facts(engine: Engine, code: str, raw: dict, *, actor: str) -> dict:
     with writer(engine) as conn:
         _take_lock(conn)
         old = _row(conn, Candidate, code, ("status",) + FACTS)
+        if old["status"] not in OPEN_STATUSES:
+            raise ConflictError(f"{code} is {old['status']}: survey facts of a decided application stay as decided",
+                                f"{code} 已是“{old['status']}”状态：已作出决定的申请不能再修改勘察情况")
         changes = {k: [old[k], v] for k, v in facts.items() if old[k] != v}
         if old["status"] == "submitted" and any(v is not None for v in facts.values()):
             changes["status"] = ["submitted", "surveyed"]

@@ -56,6 +56,8 @@ def test_decisions_need_a_note_and_an_open_application(engine, tmp_path):
     assert result.status == "rejected" and result.verdict is None
     with pytest.raises(ConflictError):
         decide(engine, "A", "approve", "改主意", actor="bob", profile=YIWU)
+    with pytest.raises(ConflictError):
+        update_facts(engine, "A", {"area_m2": "99"}, actor="bob")  # decided: the facts stay as decided
     actions = [(e["actor"], e["action"], e["changes"].get("note")) for e in history(engine, "candidates", "A")]
     assert actions[-2:] == [("alice", "needs_info", "营业执照照片不清楚"), ("bob", "reject", "店主放弃")]
 

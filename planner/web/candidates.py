@@ -46,7 +46,7 @@ def facts(code: str):
     try:
         update_facts(get_engine(), code, {f: request.form.get(f, "") for f in FACTS}, actor=actor())
         flash(t["facts_saved"], "done")
-    except UsageError as exc:
+    except (UsageError, ConflictError) as exc:
         flash(exc.message(current_lang()), "problem")
     return _back(code)
 
