@@ -58,6 +58,15 @@ def _row(conn, model, code, columns):
     return dict(row)
 
 
+def _open_application(conn, code: str) -> dict:
+    """The applicant's status, facts and position; ConflictError once it has been decided."""
+    row = _row(conn, Candidate, code, ("status",) + FACTS)
+    if row["status"] not in OPEN_STATUSES:
+        raise ConflictError(f"{code} is {row['status']} already: only open applications can change",
+                            f"{code} 已是“{row['status']}”状态：只有待处理的申请可以修改或决定")
+    return row
+
+
 def _note(note: str | None, *, required: bool) -> str:
     note = (note or "").strip()
     if required and not note:
@@ -103,10 +112,7 @@ def update_facts(engine: Engine, code: str, raw: dict, *, actor: str) -> dict:
     facts = parse_facts(raw)
     with writer(engine) as conn:
         _take_lock(conn)
-        old = _row(conn, Candidate, code, ("status",) + FACTS)
-        if old["status"] not in OPEN_STATUSES:
-            raise ConflictError(f"{code} is {old['status']}: survey facts of a decided application stay as decided",
-                                f"{code} 已是“{old['status']}”状态：已作出决定的申请不能再修改勘察情况")
+        old = _open_application(conn, code)
         changes = {k: [old[k], v] for k, v in facts.items() if old[k] != v}
         if old["status"] == "submitted" and any(v is not None for v in facts.values()):
             changes["status"] = ["submitted", "surveyed"]
@@ -132,10 +138,7 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
     status = DECISIONS[decision]
     with writer(engine) as conn:
         _take_lock(conn)
-        row = _row(conn, Candidate, code, ("status",) + FACTS)
-        if row["status"] not in OPEN_STATUSES:
-            raise ConflictError(f"{code} is {row['status']} already: only open applications can be decided",
-                                f"{code} 已是“{row['status']}”状态，只能对待处理的申请作出决定")
+        row = _open_application(conn, code)
         verdict = None
         if decision == "approve":
             verdict = check_site(conn, profile, row["lon"], row["lat"], code=code,
