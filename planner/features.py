@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 
 from planner.profiles import Profile
 from planner.registry import read_point_columns, read_table
-from planner.spatial.crs import wgs84_to_display
+from planner.spatial.crs import geometries_for_display, wgs84_to_display
+from planner.spatial.nearest import nearest_other
 
 __all__ = ["POINT_FIELDS", "layer_geojson", "nearest_context"]
 
@@ -28,7 +29,6 @@ POINT_FIELDS = {
     "stations": ("code", "name", "status", "operator", "address"),
     "candidates": ("code", "name", "status", "reported_on", "address"),
 }
-_CONTEXT = ("nearest_outlet", "nearest_outlet_m", "nearest_station", "nearest_station_m", "verdict")
 _OPEN = ("submitted", "surveyed", "needs_info")
 
 
@@ -94,20 +94,12 @@ def _area_geojson(engine, layer, bbox, limit, offset, display) -> str:
     total = len(frame)
     page = frame.iloc[offset:offset + limit]
     page = page.drop(columns=[c for c in _DROP if c in page.columns])
-    if display != "wgs84" and len(page):
-        page = page.set_geometry(shapely.transform(page.geometry.values, _shifter(display)))
+    if len(page):
+        page = page.set_geometry(geometries_for_display(page.geometry.values, display))
     collection = json.loads(page.to_json(na="null", drop_id=True, default=str, ensure_ascii=False))
     collection["numberMatched"] = total
     collection["numberReturned"] = len(page)
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-
-
-def _shifter(display):
-    def shift(coords):
-        x, y = wgs84_to_display(coords[:, 0], coords[:, 1], display)
-        return np.column_stack([x, y])
-
-    return shift
 
 
 def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=None) -> dict:
@@ -118,7 +110,7 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     out = {}
     for key, sites, index in (("outlet", network.outlets, network.outlet_index),
                               ("station", network.stations, network.station_index)):
-        names, metres = _nearest_other(index, sites["code"].to_numpy(), codes, lon, lat)
+        names, metres = nearest_other(index, sites["code"].to_numpy(), codes, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
     if layer == "candidates":
         verdicts = []
@@ -132,17 +124,3 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
         out["verdict"] = verdicts
     return out
 
-
-def _nearest_other(index, site_codes, codes, lon, lat):
-    if not len(index):
-        return [None] * len(codes), [None] * len(codes)
-    k = min(2, len(index))
-    found = index.query(lon, lat, k=k)
-    first_is_self = site_codes[found.index[:, 0]] == codes
-    pick = np.where(first_is_self & (k > 1), 1, 0)
-    rows = np.arange(len(codes))
-    chosen = found.index[rows, pick]
-    metres = found.distance_m[rows, pick]
-    usable = (chosen >= 0) & ~(first_is_self & (k == 1))
-    names = [str(site_codes[i]) if ok else None for i, ok in zip(chosen, usable)]
-    return names, [round(float(m), 2) if ok else None for m, ok in zip(metres, usable)]

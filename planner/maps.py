@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
-from planner.spatial.crs import wgs84_to_display
+from planner.spatial.crs import geometries_for_display, wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "share_colour", "STATUS_FILL",
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "display_crs", "share_colour", "STATUS_FILL",
            "shift_collection"]
 
 BASEMAPS = {
@@ -61,17 +60,16 @@ class MapParts:
     map_name: str
 
 
+def display_crs(basemap: str) -> str:
+    """The coordinates data are drawn in on `basemap`: gcj02 for Amap, else WGS84 (also with no base map)."""
+    base = BASEMAPS.get(basemap)
+    return base["crs"] if base else "wgs84"
+
+
 def _for_display(frame: gpd.GeoDataFrame, basemap_crs: str) -> gpd.GeoDataFrame:
     if basemap_crs == "wgs84" or frame.empty:
         return frame
-
-    def shift(coords):
-        lon, lat = wgs84_to_display(coords[:, 0], coords[:, 1], basemap_crs)
-        return np.column_stack([lon, lat])
-
-    shifted = frame.copy()
-    shifted.geometry = shapely.transform(frame.geometry.values, shift)
-    return shifted
+    return frame.set_geometry(geometries_for_display(frame.geometry.values, basemap_crs))
 
 
 def _json_ready(frame: gpd.GeoDataFrame, fields) -> gpd.GeoDataFrame:
@@ -87,7 +85,7 @@ def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str,
     import folium
 
     base = BASEMAPS.get(basemap) or None
-    basemap_crs = base["crs"] if base else "wgs84"
+    basemap_crs = display_crs(basemap)
     fmap = folium.Map(location=[40.13, 116.65] if bounds is None else None, zoom_start=11, tiles=None,
                       prefer_canvas=True, control_scale=True)
     fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]

@@ -14,11 +14,11 @@ from functools import cached_property
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from planner.population_raster import active_raster
 from planner.profiles import Profile
-from planner.registry import read_points, read_table
+from planner.registry import read_points, read_table, registry_version
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex
 
@@ -104,21 +104,10 @@ _CACHE_SIZE = 4
 _CACHE_LOCK = threading.Lock()
 
 
-def registry_version(db) -> tuple:
-    """A stamp that changes whenever the registry does: every import and decision writes an event.
-
-    `db` is an engine or an open connection."""
-    if isinstance(db, Engine):
-        with db.connect() as conn:
-            return registry_version(conn)
-    return tuple(db.execute(text("SELECT max(id), count(*) FROM events")).first())
-
-
 def cached_network(engine: Engine, profile: Profile) -> Network:
     """Outlets and existing stations with their indexes (no areas), kept per process while the
     registry is unchanged: the web app's repeated nearest-site questions."""
-    key = (engine.url.render_as_string(hide_password=True), profile.name, tuple(profile.outlet_kinds),
-           tuple(profile.area_levels), registry_version(engine))
+    key = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds), registry_version(engine))
     with _CACHE_LOCK:
         found = _CACHE.get(key)
     if found is None:

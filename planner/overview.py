@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from planner.maps import BASEMAPS, LAYER_STYLES, STATUS_FILL, MapParts, data_map
+from planner.maps import LAYER_STYLES, STATUS_FILL, MapParts, data_map
 from planner.registry import count_rows, extent
 
 __all__ = ["Overview", "VERDICT_FILL", "build_overview"]
@@ -33,4 +33,4 @@ def build_overview(engine: Engine, labels: dict, *, assets_url: str, basemap: st
     parts, display = data_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                               bounds=extent(engine))
     styles = {"layers": LAYER_STYLES, "status": STATUS_FILL, "verdict": VERDICT_FILL}
-    return Overview(parts, count_rows(engine), display if BASEMAPS.get(basemap) else "wgs84", styles)
+    return Overview(parts, count_rows(engine), display, styles)

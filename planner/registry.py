@@ -31,6 +31,7 @@ __all__ = [
     "read_point_columns",
     "read_points",
     "read_table",
+    "registry_version",
 ]
 
 SITE_TABLES = ("outlets", "stations", "candidates")
@@ -308,6 +309,16 @@ def extent(engine: Engine) -> tuple[float, float, float, float] | None:
     with engine.connect() as conn:
         row = conn.execute(text(f"SELECT min(w), min(s), max(e), max(n) FROM ({parts}) AS boxes")).first()
     return None if row is None or row[0] is None else tuple(float(v) for v in row)
+
+
+def registry_version(db) -> tuple:
+    """A stamp that changes whenever the registry does: every import and decision writes an event.
+
+    `db` is an engine or an open connection."""
+    if isinstance(db, Engine):
+        with db.connect() as conn:
+            return registry_version(conn)
+    return tuple(db.execute(text("SELECT max(id), count(*) FROM events")).first())
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

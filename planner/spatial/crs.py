@@ -21,6 +21,7 @@ from planner.spatial import chinacoords
 
 __all__ = [
     "CoordSystem",
+    "geometries_for_display",
     "UnknownCRSError",
     "geometries_to_wgs84",
     "metric_crs_for",
@@ -111,6 +112,18 @@ def wgs84_to_display(lon, lat, base_map_crs: str):
     if base_map_crs == "gcj02":
         return chinacoords.wgs84_to_gcj02(lon, lat)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def geometries_for_display(geometries, base_map_crs: str):
+    """WGS84 shapely geometries shifted like `wgs84_to_display` (returned as they are for WGS84)."""
+    if base_map_crs == "wgs84":
+        return geometries
+
+    def shift(coords):
+        lon, lat = wgs84_to_display(coords[:, 0], coords[:, 1], base_map_crs)
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geometries, shift)
 
 
 def geometries_to_wgs84(geometries, crs: CoordSystem):

@@ -15,7 +15,7 @@ from scipy.spatial import cKDTree
 
 from planner.spatial.geodesic import chord_to_geodesic, to_ecef
 
-__all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_sites"]
+__all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_sites"]
 
 
 def check_lonlat(lon, lat, *, what: str = "points", allow_nan: bool = False):
@@ -129,3 +129,19 @@ def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) ->
         columns[f"id_{j + 1}"] = pd.Series(ids[np.where(pos >= 0, pos, 0)]).where(pos >= 0)
         columns[f"m_{j + 1}"] = result.distance_m[:, j]
     return pd.DataFrame({key: np.asarray(val) for key, val in columns.items()}, index=points.index)
+
+
+def nearest_other(index: SiteIndex, site_codes, codes, lon, lat):
+    """Each point's nearest indexed site that is not itself (same code): ([code or None], [metres, 0.01 m])."""
+    if not len(index):
+        return [None] * len(codes), [None] * len(codes)
+    k = min(2, len(index))
+    found = index.query(lon, lat, k=k)
+    first_is_self = site_codes[found.index[:, 0]] == codes
+    pick = np.where(first_is_self & (k > 1), 1, 0)
+    rows = np.arange(len(codes))
+    chosen = found.index[rows, pick]
+    metres = found.distance_m[rows, pick]
+    usable = (chosen >= 0) & ~(first_is_self & (k == 1))
+    names = [str(site_codes[i]) if ok else None for i, ok in zip(chosen, usable)]
+    return names, [round(float(m), 2) if ok else None for m, ok in zip(metres, usable)]

@@ -10,10 +10,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from planner.errors import UsageError
 from planner.features import layer_geojson
-from planner.network import registry_version
 from planner.openapi import openapi_document
 from planner.nearest_db import nearest_in_db
-from planner.registry import SITE_TABLES
+from planner.registry import SITE_TABLES, registry_version
 from planner.site_check import check_site
 from planner.web import get_engine, read_connection
 from planner.web.i18n import current_lang

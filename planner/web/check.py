@@ -10,7 +10,7 @@ from flask import (Blueprint, current_app, jsonify, redirect, render_template, r
 
 from planner.check_jobs import load_job, start_job
 from planner.errors import UsageError
-from planner.maps import BASEMAPS, data_map, shift_collection
+from planner.maps import data_map, display_crs, shift_collection
 from planner.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
@@ -73,7 +73,7 @@ def rows(token: str):
     if not path.exists():
         raise UsageError("the check has no result yet", "检查尚未完成")
     collection = json.loads(path.read_text(encoding="utf-8"))
-    basemap_crs = BASEMAPS[current_basemap()]["crs"] if BASEMAPS[current_basemap()] else "wgs84"
+    basemap_crs = display_crs(current_basemap())
     return jsonify(shift_collection(collection, basemap_crs, ("outlet_at", "station_at")))
 
 

@@ -61,12 +61,11 @@ def prerender(app) -> None:
     `planner serve` calls it before its workers fork, so every worker can answer the first
     overview of an unchanged registry from memory; any change to the registry makes them stale.
     """
-    from planner.maps import BASEMAPS
+    from planner.maps import display_crs
     from planner.web.api import layer_answer
 
-    base = BASEMAPS.get(app.config["BASEMAP"])
     with app.test_request_context("/"):
-        urls = _first_pages(base["crs"] if base else "wgs84", current_profile().name)
+        urls = _first_pages(display_crs(app.config["BASEMAP"]), current_profile().name)
     for name, url in urls.items():
         with app.test_request_context(url):
             layer_answer(name)
