@@ -177,9 +177,11 @@ def rank_command(count, out, profile, exact, db_url):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="Worker processes (default: 2 per CPU, 2 to 8).")
+              help="Worker processes, 4 threads each (default: one per CPU, 2 to 8).")
+@click.option("--access-log", default=None, metavar="FILE",
+              help="Write one line per request to FILE ('-': standard output); off by default.")
 @_db_option
-def serve_command(host, port, workers, db_url):
+def serve_command(host, port, workers, access_log, db_url):
     """Run the web application (creating or upgrading the schema first)."""
     from planner.db import make_engine
     from planner.schema import upgrade_schema
@@ -192,7 +194,8 @@ def serve_command(host, port, workers, db_url):
     if not has_users(engine):
         click.echo("no accounts yet: create one with `planner user add NAME --role admin`", err=True)
     engine.dispose()
-    serve(create_app({"DATABASE_URL": db_url} if db_url else None), host=host, port=port, workers=workers)
+    serve(create_app({"DATABASE_URL": db_url} if db_url else None), host=host, port=port, workers=workers,
+          access_log=access_log)
 
 
 @cli.command("demo")
@@ -218,7 +221,7 @@ def demo_command(host, port, build_only, db_url):
     engine.dispose()
     click.echo(f"planner demo: http://{host}:{port}/  (sign in as {name} / {password})")
     serve(create_app({"DATABASE_URL": engine.url.render_as_string(hide_password=False)}), host=host, port=port,
-          workers=2)
+          workers=2, access_log="-")
 
 
 def _register_groups():

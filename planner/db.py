@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
+from contextlib import nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from planner.errors import UsageError
 
@@ -92,6 +95,11 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
+def connected(db: Engine | Connection):
+    """A connection (context manager): a new one from an engine, or `db` itself, left open, when it is one."""
+    return db.connect() if isinstance(db, Engine) else nullcontext(db)
+
+
 def writer(engine: Engine):
     """A transaction (context manager) that serialises with every other writer() on SQLite."""
     return engine.execution_options(sqlite_immediate=True).begin()
@@ -113,4 +121,35 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _load_spatialite)
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+_IDLE_BEFORE_PING_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before handing it out only when it sat idle for a while.
+
+    SQLAlchemy's pool_pre_ping costs a round trip on every checkout, which is most of a cheap
+    web request; a connection used moments ago is alive. One that waited longer (a server
+    restart overnight, a firewall's idle timeout) is pinged, and replaced when dead: the pool
+    retries with a fresh connection (SQLAlchemy's documented pessimistic handling).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < _IDLE_BEFORE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise DisconnectionError("the pooled connection is gone")

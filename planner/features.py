@@ -104,13 +104,13 @@ def _area_geojson(engine, layer, bbox, limit, offset, display) -> str:
 
 def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=None) -> dict:
     """Per point: nearest counted outlet and existing station (never itself), metres, and a verdict."""
-    from planner.network import cached_network
+    from planner.network_cache import cached_network
 
     network = cached_network(engine, profile)
     out = {}
-    for key, sites, index in (("outlet", network.outlets, network.outlet_index),
-                              ("station", network.stations, network.station_index)):
-        names, metres = nearest_other(index, sites["code"].to_numpy(), codes, lon, lat)
+    for key, site_codes, index in (("outlet", network.outlet_codes, network.outlet_index),
+                                   ("station", network.station_codes, network.station_index)):
+        names, metres = nearest_other(index, site_codes, codes, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
     if layer == "candidates":
         verdicts = []

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -180,6 +180,14 @@ class Lock(Base):
     __tablename__ = "locks"
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChangeCounter(Base):
+    """How often a watched table has changed ('registry': events, 'accounts': users), kept by triggers."""
+
+    __tablename__ = "change_counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 MODELS_BY_TABLE = {

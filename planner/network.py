@@ -7,20 +7,19 @@ approved in the registry (they count as existing for new applicants).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from planner.population_raster import active_raster
 from planner.profiles import Profile
-from planner.registry import read_points, read_table, registry_version
+from planner.registry import read_points, read_table
 from planner.spatial.grid import PopulationGrid, build_population_grid
-from planner.spatial.nearest import SiteIndex
+from planner.spatial.nearest import SiteIndex, nearest_other_point
 
 __all__ = ["Network", "load_network"]
 
@@ -44,6 +43,20 @@ class Network:
     @cached_property
     def station_index(self) -> SiteIndex:
         return SiteIndex(self.stations.geometry.x.to_numpy(), self.stations.geometry.y.to_numpy())
+
+    @cached_property
+    def outlet_codes(self) -> np.ndarray:
+        return self.outlets["code"].to_numpy()
+
+    @cached_property
+    def station_codes(self) -> np.ndarray:
+        return self.stations["code"].to_numpy()
+
+    def nearest_existing(self, lon: float, lat: float, code: str | None = None):
+        """The nearest counted outlet and existing station (never the station or applicant `code`
+        itself) of one point: ((code, metres) or None, (code, metres) or None)."""
+        return (nearest_other_point(self.outlet_index, self.outlet_codes, None, lon, lat),
+                nearest_other_point(self.station_index, self.station_codes, code, lon, lat))
 
     @property
     def grid(self) -> PopulationGrid | None:
@@ -80,41 +93,23 @@ class Network:
                 np.concatenate([f.geometry.y.to_numpy() for f in frames]))
 
 
-def load_network(engine: Engine, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
+def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
                  with_areas: bool = True) -> Network:
-    """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas."""
-    outlets = read_points(engine, "outlets", ("code", "name", "kind"))
+    """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas.
+
+    `db` is an engine, or a connection whose transaction gives every table the same snapshot."""
+    outlets = read_points(db, "outlets", ("code", "name", "kind"))
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
-    stations = read_points(engine, "stations", ("code", "name", "status"))
+    stations = read_points(db, "stations", ("code", "name", "status"))
     stations = stations[stations["status"] != "closed"].assign(source="station")
-    approved = read_points(engine, "candidates", ("code", "name", "status"))
+    approved = read_points(db, "candidates", ("code", "name", "status"))
     approved = approved[approved["status"] == "approved"].assign(source="approved")
     keep = ["code", "name", "status", "source", "geometry"]
     existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),
                                 geometry="geometry", crs=4326)
-    areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "parent_code"),
+    areas = read_table(db, "areas", columns=("code", "name", "level", "population", "parent_code"),
                        codes=None if with_areas else [])
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
-    raster = active_raster(engine) if with_areas else None
+    raster = active_raster(db) if with_areas else None
     return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster)
 
-
-_CACHE: dict = {}
-_CACHE_SIZE = 4
-_CACHE_LOCK = threading.Lock()
-
-
-def cached_network(engine: Engine, profile: Profile) -> Network:
-    """Outlets and existing stations with their indexes (no areas), kept per process while the
-    registry is unchanged: the web app's repeated nearest-site questions."""
-    key = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds), registry_version(engine))
-    with _CACHE_LOCK:
-        found = _CACHE.get(key)
-    if found is None:
-        found = load_network(engine, profile, with_areas=False)
-        _ = found.outlet_index, found.station_index
-        with _CACHE_LOCK:
-            _CACHE[key] = found
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
-    return found

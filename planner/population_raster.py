@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, insert, select, update
 
+from planner.db import connected
 from planner.errors import UsageError
 from planner.models import Event, PopulationRaster, utcnow
 
@@ -72,9 +73,10 @@ def import_raster(engine: Engine, path, *, actor: str) -> str:
     return f"population: {raster.name}, {raster.values.shape[1]} × {raster.values.shape[0]} pixels, {total:,.0f} people"
 
 
-def active_raster(engine: Engine) -> Raster | None:
+def active_raster(db) -> Raster | None:
+    """The newest active raster; `db` is an engine or an open connection."""
     table = PopulationRaster.__table__
-    with engine.connect() as conn:
+    with connected(db) as conn:
         row = conn.execute(select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id.desc()).limit(1)).first()
     if row is None:
         return None

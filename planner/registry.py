@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
+from planner.db import connected
 from planner.errors import InputError, RowProblem, UsageError
 from planner.importing import ImportBatch
 from planner.models import Base, Event, utcnow
@@ -31,7 +32,6 @@ __all__ = [
     "read_point_columns",
     "read_points",
     "read_table",
-    "registry_version",
 ]
 
 SITE_TABLES = ("outlets", "stations", "candidates")
@@ -230,7 +230,7 @@ def _load_transactions(conn, batch, summary, replace):
         conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
 
 
-def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False,
+def read_table(db: Engine | Connection, table_name: str, *, include_deleted: bool = False,
                columns=None, codes=None) -> gpd.GeoDataFrame | pd.DataFrame:
     """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions.
 
@@ -249,12 +249,12 @@ def read_table(engine: Engine, table_name: str, *, include_deleted: bool = False
         stmt = stmt.where(table.c.deleted_at.is_(None))
     if codes is not None:
         stmt = stmt.where(table.c.code.in_(list(codes)))
-    return _read_frame(engine, stmt, columns, has_geom)
+    return _read_frame(db, stmt, columns, has_geom)
 
 
-def _read_frame(engine, stmt, columns, has_geom):
+def _read_frame(db, stmt, columns, has_geom):
     names = [c.name for c in columns] + (["wkb"] if has_geom else [])
-    with engine.connect() as conn:
+    with connected(db) as conn:
         rows = conn.execute(stmt).fetchall()
     values = list(zip(*rows)) if rows else [()] * len(names)
     # Text stays in plain object columns: converting them to Arrow strings costs more than it saves here.
@@ -269,7 +269,7 @@ def _read_frame(engine, stmt, columns, has_geom):
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=4326), crs=4326)
 
 
-def read_point_columns(engine: Engine, table_name: str, names, *, code: str | None = None):
+def read_point_columns(db: Engine | Connection, table_name: str, names, *, code: str | None = None):
     """Columns `names` and lon/lat of a site table's active rows, through the driver's own cursor.
 
     The fast path for whole point layers (no ORM rows, no WKB): returns
@@ -277,10 +277,10 @@ def read_point_columns(engine: Engine, table_name: str, names, *, code: str | No
     """
     if table_name not in SITE_TABLES:
         raise UsageError(f"unknown site table {table_name!r}")
-    postgres = engine.dialect.name == "postgresql"
+    postgres = db.dialect.name == "postgresql"
     where = "deleted_at IS NULL" + ("" if code is None else (" AND code = %(code)s" if postgres else " AND code = :code"))
     sql = f"SELECT {', '.join(names)}, ST_X(geom), ST_Y(geom) FROM {table_name} WHERE {where} ORDER BY id"
-    with engine.connect() as conn:
+    with connected(db) as conn:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, {} if code is None else {"code": code})
@@ -292,9 +292,9 @@ def read_point_columns(engine: Engine, table_name: str, names, *, code: str | No
     return values, np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
 
 
-def read_points(engine: Engine, table_name: str, names) -> gpd.GeoDataFrame:
+def read_points(db: Engine | Connection, table_name: str, names) -> gpd.GeoDataFrame:
     """A site table's active rows as a point GeoDataFrame (WGS84) with columns `names`, read fast."""
-    values, lon, lat = read_point_columns(engine, table_name, names)
+    values, lon, lat = read_point_columns(db, table_name, names)
     frame = pd.DataFrame({name: pd.Series(values[name], dtype=object) for name in names}, columns=list(names))
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat, crs=4326), crs=4326)
 
@@ -309,16 +309,6 @@ def extent(engine: Engine) -> tuple[float, float, float, float] | None:
     with engine.connect() as conn:
         row = conn.execute(text(f"SELECT min(w), min(s), max(e), max(n) FROM ({parts}) AS boxes")).first()
     return None if row is None or row[0] is None else tuple(float(v) for v in row)
-
-
-def registry_version(db) -> tuple:
-    """A stamp that changes whenever the registry does: every import and decision writes an event.
-
-    `db` is an engine or an open connection."""
-    if isinstance(db, Engine):
-        with db.connect() as conn:
-            return registry_version(conn)
-    return tuple(db.execute(text("SELECT max(id), count(*) FROM events")).first())
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

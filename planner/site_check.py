@@ -1,21 +1,24 @@
 """One position checked against the registry, for the web pages and the API.
 
-Distances come from the database's spatial index (nearest_db.nearest_each, one round trip on PostGIS);
-the rules are the profile's, as in the batch check: minimum distances to the
+Distances come from the sites a web worker keeps in memory while the registry
+is unchanged (planner.network_cache), or from the database's spatial index
+(nearest_db.nearest_each, one round trip on PostGIS: decisions re-check there,
+inside their transaction); both are exact geodesic metres. The rules are the profile's, as in the batch check: minimum distances to the
 counted post outlets and to existing stations (approved applicants included,
 never the site itself) and, when facts are given, the survey conditions.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import Connection, Engine
 
 from planner.applicants import RowNotes
+from planner.db import connected
 from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
+from planner.network import Network
 from planner.profiles import Profile
 from planner.reasons import reason
 from planner.nearest_db import Nearest, nearest_each
@@ -43,17 +46,18 @@ class SiteVerdict:
                 "profile": self.profile, "thresholds": self.thresholds}
 
 
-def check_site(db: Engine | Connection, profile: Profile, lon: float, lat: float, *, code: str | None = None,
-               facts: dict | None = None, lang: str = "zh") -> SiteVerdict:
-    """The verdict at (lon, lat); `db` may be a connection inside a decision's transaction."""
+def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat: float, *,
+               code: str | None = None, facts: dict | None = None, lang: str = "zh",
+               network: Network | None = None) -> SiteVerdict:
+    """The verdict at (lon, lat), never counting the station or applicant `code` itself.
+
+    Distances come from `network` (the sites already in memory, `planner.network_cache`) when
+    given, else from the database: `db` may be a connection inside a decision's transaction."""
     require_straight_metric(profile, lang)
-    questions = [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
-                 Nearest("candidates", statuses=("approved",), exclude_code=code)]
-    with (db.connect() if isinstance(db, Engine) else nullcontext(db)) as conn:
-        outlet, station, approved = nearest_each(conn, lon, lat, questions)
-    outlet = outlet[0] if outlet else None
-    existing = sorted(station + approved, key=lambda found: found[1])
-    station = existing[0] if existing else None
+    if network is not None:
+        outlet, station = network.nearest_existing(lon, lat, code)
+    else:
+        outlet, station = _nearest_in_db(db, profile, lon, lat, code)
     reasons = []
     for minimum, found, key in ((profile.min_outlet_distance_m, outlet, "outlet_too_close"),
                                 (profile.min_station_distance_m, station, "station_too_close")):
@@ -65,6 +69,15 @@ def check_site(db: Engine | Connection, profile: Profile, lon: float, lat: float
                        {"min_outlet_distance_m": profile.min_outlet_distance_m,
                         "min_station_distance_m": profile.min_station_distance_m,
                         "service_distance_m": profile.service_distance_m})
+
+
+def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | None):
+    questions = [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
+                 Nearest("candidates", statuses=("approved",), exclude_code=code)]
+    with connected(db) as conn:
+        outlet, station, approved = nearest_each(conn, lon, lat, questions)
+    existing = sorted(station + approved, key=lambda found: found[1])
+    return (outlet[0] if outlet else None), (existing[0] if existing else None)
 
 
 def _survey_reasons(profile: Profile, facts: dict, lang: str) -> list[str]:

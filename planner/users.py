@@ -7,18 +7,18 @@ only their SHA-256 is kept, so neither can be read back from the database.
 from __future__ import annotations
 
 import hashlib
-from contextlib import nullcontext
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.db import connected
 from planner.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
 from planner.models import ROLES, User
 
 __all__ = ["ROLES", "Account", "account", "add_user", "authenticate", "demo_account", "has_users", "issue_token", "list_users", "require_role",
-           "set_password", "user_by_token"]
+           "set_password", "token_digest", "user_by_token"]
 
 _MIN_PASSWORD = 8
 # What each role may do; a role may do everything the roles before it may.
@@ -45,7 +45,8 @@ _BY_TOKEN = (select(User.name, User.role)
              .where(User.token_hash == bindparam("token_hash"), User.disabled_at.is_(None)))
 
 
-def _token_hash(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored (and remembered) of an API token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -92,25 +93,21 @@ def issue_token(engine: Engine, name: str) -> str:
     """A new API token for `name` (replacing any earlier one); shown once, stored hashed."""
     token = secrets.token_urlsafe(32)
     with engine.begin() as conn:
-        done = conn.execute(update(User).where(User.name == name).values(token_hash=_token_hash(token))).rowcount
+        done = conn.execute(update(User).where(User.name == name).values(token_hash=token_digest(token))).rowcount
     if not done:
         raise NotFoundError(f"no user {name!r}", f"没有用户“{name}”")
     return token
 
 
-def _reading(db):
-    return db.connect() if isinstance(db, Engine) else nullcontext(db)
-
-
 def user_by_token(db, token: str) -> Account | None:
     """The active account holding `token`; `db` is an engine or an open connection."""
-    with _reading(db) as conn:
-        row = conn.execute(_BY_TOKEN, {"token_hash": _token_hash(token)}).first()
+    with connected(db) as conn:
+        row = conn.execute(_BY_TOKEN, {"token_hash": token_digest(token)}).first()
     return None if row is None else Account(row.name, row.role)
 
 
 def account(db, name: str) -> Account | None:
-    with _reading(db) as conn:
+    with connected(db) as conn:
         row = conn.execute(select(User.name, User.role).where(User.name == name, User.disabled_at.is_(None))).first()
     return None if row is None else Account(row.name, row.role)
 

@@ -12,10 +12,12 @@ report.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from pyproj import Geod
 
-__all__ = ["GEOD", "chord_to_geodesic", "geodesic_distance", "to_ecef"]
+__all__ = ["GEOD", "chord_metres", "chord_to_geodesic", "ecef_of_point", "geodesic_distance", "to_ecef"]
 
 GEOD = Geod(ellps="WGS84")
 
@@ -41,6 +43,21 @@ def to_ecef(lon, lat) -> np.ndarray:
     out[:, 1] = n * cos_lat * np.sin(lon_r).ravel()
     out[:, 2] = n * (1.0 - _E2) * sin_lat.ravel()
     return out
+
+
+def ecef_of_point(lon: float, lat: float) -> tuple[float, float, float]:
+    """`to_ecef` for one point, in plain floats (a web request's single question)."""
+    lon_r, lat_r = math.radians(lon), math.radians(lat)
+    sin_lat, cos_lat = math.sin(lat_r), math.cos(lat_r)
+    n = _A / math.sqrt(1.0 - _E2 * sin_lat * sin_lat)
+    return n * cos_lat * math.cos(lon_r), n * cos_lat * math.sin(lon_r), n * (1.0 - _E2) * sin_lat
+
+
+def chord_metres(chord: float, lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """`chord_to_geodesic` for one pair, in plain floats."""
+    if chord > _CHORD_LIMIT_M:
+        return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+    return chord + chord**3 / (24.0 * _R_CORRECTION**2)
 
 
 def chord_to_geodesic(chord, lon1, lat1, lon2, lat2) -> np.ndarray:

@@ -7,15 +7,16 @@ the WGS84 ellipsoid and agree with `pyproj.Geod` to well under 0.1 m.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from planner.spatial.geodesic import chord_to_geodesic, to_ecef
+from planner.spatial.geodesic import chord_metres, chord_to_geodesic, ecef_of_point, to_ecef
 
-__all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_sites"]
+__all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_other_point", "nearest_sites"]
 
 
 def check_lonlat(lon, lat, *, what: str = "points", allow_nan: bool = False):
@@ -61,6 +62,22 @@ class SiteIndex:
 
     def __len__(self) -> int:
         return int(self.lon.size)
+
+    def query_point(self, lon: float, lat: float, k: int = 1) -> list[tuple[int, float]]:
+        """The k nearest sites of one point, closest first: [(position, metres)].
+
+        The one-point path of `query` (a web request's question): same tree, same metres, without
+        the array bookkeeping that costs more than the search itself for a single point.
+        """
+        if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180.0 and abs(lat) <= 90.0):
+            check_lonlat(lon, lat, what="the point")  # raises with the usual message
+        if self._tree is None:
+            return []
+        k = min(k, len(self))
+        chords, found = self._tree.query(ecef_of_point(lon, lat), k=k)
+        pairs = zip(np.atleast_1d(found).tolist(), np.atleast_1d(chords).tolist())
+        return sorted(((i, chord_metres(c, lon, lat, float(self.lon[i]), float(self.lat[i]))) for i, c in pairs),
+                      key=lambda pair: pair[1])
 
     def query(self, lon, lat, k: int = 1, *, workers: int = -1) -> NearestResult:
         """The k nearest sites of each point, closest first."""
@@ -129,6 +146,14 @@ def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) ->
         columns[f"id_{j + 1}"] = pd.Series(ids[np.where(pos >= 0, pos, 0)]).where(pos >= 0)
         columns[f"m_{j + 1}"] = result.distance_m[:, j]
     return pd.DataFrame({key: np.asarray(val) for key, val in columns.items()}, index=points.index)
+
+
+def nearest_other_point(index: SiteIndex, site_codes, code, lon: float, lat: float) -> tuple[str, float] | None:
+    """One point's nearest indexed site that is not itself (`code`): (code, metres to 0.01 m) or None."""
+    for position, metres in index.query_point(lon, lat, k=2):
+        if code is None or site_codes[position] != code:
+            return str(site_codes[position]), round(metres, 2)
+    return None
 
 
 def nearest_other(index: SiteIndex, site_codes, codes, lon, lat):

@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 
 from planner.errors import PlannerError
 
-__all__ = ["create_app", "get_engine", "read_connection"]
+__all__ = ["create_app", "current_network", "engine_of", "get_engine", "read_connection", "request_versions"]
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
     from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
     from planner.web import api_changes, stations
+    from planner.web.check_fast_path import CheckFastPath
     from planner.web.security import csrf_token, ensure_secret_key
 
     ensure_secret_key(app)
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)
+    app.wsgi_app = CheckFastPath(app)
 
     @app.teardown_appcontext
     def _close_read_connection(_exc):
@@ -73,15 +75,20 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
 
 def get_engine():
-    """The app's engine, created on first use and shared by its requests."""
+    """The current app's engine, created on first use and shared by its requests."""
     from flask import current_app
 
+    return engine_of(current_app)
+
+
+def engine_of(app: Flask):
+    """`app`'s engine (outside a request too)."""
     from planner.db import make_engine
 
-    engine = current_app.extensions.get("planner.engine")
+    engine = app.extensions.get("planner.engine")
     if engine is None:
-        engine = make_engine(current_app.config["DATABASE_URL"])
-        current_app.extensions["planner.engine"] = engine
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["planner.engine"] = engine
     return engine
 
 
@@ -99,3 +106,23 @@ def read_connection():
         conn = get_engine().connect().execution_options(isolation_level="AUTOCOMMIT")
         g.read_connection = conn
     return conn
+
+
+def request_versions():
+    """(registry version, accounts version) as this request first read them: one query per request."""
+    from flask import g
+
+    from planner.changes import change_counters, versions
+
+    found = g.get("versions")
+    if found is None:
+        found = g.versions = versions(change_counters(read_connection()))
+    return found
+
+
+def current_network(profile):
+    """The registry's sites in memory at the version this request sees, or None while a worker
+    thread reads them after a change (the caller then asks the database)."""
+    from planner.network_cache import cached_network
+
+    return cached_network(get_engine(), profile, version=request_versions()[0], wait=False)

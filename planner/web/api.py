@@ -12,9 +12,9 @@ from planner.errors import UsageError
 from planner.features import layer_geojson
 from planner.openapi import openapi_document
 from planner.nearest_db import nearest_in_db
-from planner.registry import SITE_TABLES, registry_version
+from planner.registry import SITE_TABLES
 from planner.site_check import check_site
-from planner.web import get_engine, read_connection
+from planner.web import current_network, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
 
@@ -115,7 +115,7 @@ def layer_answer(layer: str) -> tuple[str, str | None]:
     """The ETag and GeoJSON text for the current request's layer query (None: the client has it)."""
     query = LayerQuery.from_request(layer)
     profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
-    tag = hashlib.sha256(repr((registry_version(read_connection()), request.full_path)).encode()).hexdigest()[:32]
+    tag = hashlib.sha256(repr((request_versions()[0], request.full_path)).encode()).hexdigest()[:32]
     if tag in request.if_none_match:
         return tag, None
     body = _ANSWERS.get(tag)
@@ -140,24 +140,41 @@ def nearest():
                     "nearest": [{"code": code, "distance_m": round(d, 3)} for code, d in found]})
 
 
+@dataclass(frozen=True)
+class CheckQuestion:
+    """A `POST /api/check` body, validated."""
+
+    lon: float
+    lat: float
+    profile: str | None
+    code: str | None
+
+    @classmethod
+    def from_body(cls, body) -> "CheckQuestion":
+        if not isinstance(body, dict):
+            raise _bad("send a JSON object with lon, lat and optionally profile and code",
+                       "请发送包含 lon、lat（可选 profile、code）的 JSON 对象")
+        values = {}
+        for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
+            value = body.get(name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise _bad(f"{name} must be a number in [{low}, {high}], got {value!r}",
+                           f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
+            values[name] = float(value)
+        code, profile = body.get("code"), body.get("profile")
+        return cls(values["lon"], values["lat"], profile, None if code is None else str(code))
+
+
 @bp.post("/check")
 def check():
-    """Check one WGS84 position against the registry and a rule profile."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise _bad("send a JSON object with lon, lat and optionally profile and code",
-                   "请发送包含 lon、lat（可选 profile、code）的 JSON 对象")
-    values = {}
-    for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
-        value = body.get(name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise _bad(f"{name} must be a number in [{low}, {high}], got {value!r}",
-                       f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
-        values[name] = float(value)
-    profile = builtin_profile(body.get("profile"))
-    code = body.get("code")
-    verdict = check_site(read_connection(), profile, values["lon"], values["lat"],
-                         code=str(code) if code is not None else None, lang=current_lang())
+    """Check one WGS84 position against the registry and a rule profile.
+
+    Plain token requests are answered before they get here (planner.web.check_fast_path), with
+    the same answer; this view answers the rest, and every error."""
+    question = CheckQuestion.from_body(request.get_json(silent=True))
+    profile = builtin_profile(question.profile)
+    verdict = check_site(read_connection(), profile, question.lon, question.lat, code=question.code,
+                         lang=current_lang(), network=current_network(profile))
     return jsonify(verdict.as_dict())
 
 

@@ -5,6 +5,11 @@ needs an account. A request signed in by session cookie that changes
 something (POST, PUT, PATCH, DELETE) must also carry the session's CSRF
 token, as a form field or an X-CSRF-Token header; a bearer token is not a
 cookie, so token requests need none.
+
+Accounts looked up once are remembered by the process for as long as the
+accounts' change counter stays put (every change to users moves it, in the
+same transaction), so a request usually costs one query that answers both who
+is asking and whether anything changed.
 """
 
 from __future__ import annotations
@@ -12,11 +17,11 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from planner.errors import SignInError
-from planner.users import Account, account, authenticate, require_role, user_by_token
-from planner.web import get_engine, read_connection
+from planner.users import Account, account, authenticate, require_role, token_digest, user_by_token
+from planner.web import get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang, texts
 from planner.web.security import csrf_token, require_csrf
 
@@ -31,20 +36,57 @@ def _needs_account() -> SignInError:
                        "请先登录（会话或 Authorization: Bearer 令牌）")
 
 
+class KnownAccounts:
+    """Accounts this process has looked up, each under the accounts version it was read at."""
+
+    _LIMIT = 10_000
+
+    def __init__(self):
+        self._entries: dict = {}
+
+    def peek(self, version: tuple, key: tuple) -> Account | None:
+        """The account remembered for `key` at `version`, if any (never a query)."""
+        return self._entries.get((version,) + key)
+
+    def get(self, version: tuple, key: tuple, look_up) -> Account | None:
+        found = self.peek(version, key)
+        if found is None:
+            found = look_up()
+            if found is not None:
+                if len(self._entries) >= self._LIMIT:
+                    self._entries = {}
+                self._entries[(version,) + key] = found
+        return found
+
+
+def known_accounts(app) -> KnownAccounts:
+    """`app`'s remembered accounts (one set per app: each app has its own database)."""
+    return app.extensions.setdefault("planner.accounts", KnownAccounts())
+
+
+def token_key(token: str) -> tuple:
+    """How a bearer token is remembered: by its digest, never the token itself."""
+    return ("token", token_digest(token))
+
+
 @bp.before_app_request
 def identify():
     """Set g.user from the bearer token or the session; refuse anonymous requests."""
     g.user = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        g.user = user_by_token(read_connection(), header[7:].strip())
+        token = header[7:].strip()
+        g.user = known_accounts(current_app).get(request_versions()[1], token_key(token),
+                                                 lambda: user_by_token(read_connection(), token))
         if g.user is None:
             raise SignInError("the API token is not valid", "API 令牌无效")
         g.via_token = True
         return None
     g.via_token = False
     if session.get("user"):
-        g.user = account(read_connection(), session["user"])
+        name = session["user"]
+        g.user = known_accounts(current_app).get(request_versions()[1], ("name", name),
+                                                 lambda: account(read_connection(), name))
         if g.user is None:
             session.pop("user", None)
     if request.endpoint in _PUBLIC or request.endpoint is None:

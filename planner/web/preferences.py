@@ -17,12 +17,13 @@ def current_basemap() -> str:
     return chosen if chosen in BASEMAPS else "osm"
 
 
-def builtin_profile(name: str | None):
-    """A built-in profile by name (the configured one when empty); the web never reads profile files."""
+def builtin_profile(name: str | None, *, app: Flask | None = None):
+    """A built-in profile by name (`app`'s configured one when empty: the current app's unless
+    given); the web never reads profile files."""
     from planner.errors import UsageError
     from planner.profiles import BUILT_IN, load_profile
 
-    name = str(name or current_app.config.get("PROFILE", "yiwu"))
+    name = str(name or (app or current_app).config.get("PROFILE", "yiwu"))
     if name not in BUILT_IN:
         raise UsageError(f"unknown profile {name!r}: use " + ", ".join(BUILT_IN),
                          f"未知规则配置“{name}”：可用 " + "、".join(BUILT_IN))

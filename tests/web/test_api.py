@@ -1,3 +1,5 @@
+import time
+
 from planner.spatial.geodesic import GEOD
 from planner.users import issue_token
 
@@ -71,3 +73,29 @@ def test_single_site_check(anonymous, engine):
     for bad in ({"lon": "x", "lat": 40}, {"lat": 40}, [1, 2], {"lon": 116, "lat": 40, "profile": "nowhere"}):
         response = client.post("/api/check", json=bad)
         assert response.status_code == 400 and response.get_json()["message"]
+
+
+def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymous, engine, tmp_path):
+    from planner.changes import registry_version
+    from planner.decisions import decide
+    from planner.network_cache import cached_network
+    from planner.profiles import load_profile
+    from tests.check_support import offset
+    from tests.decision_support import A, load_pair
+
+    load_pair(engine, tmp_path)
+    client = TokenClient(anonymous, issue_token(engine, "alice"))
+    near = offset(A, 120.0, 0.0)
+    question = {"lon": near[0], "lat": near[1], "profile": "yiwu"}
+    before = client.post("/api/check", json=question).get_json()
+    assert before["nearest_station"] is None or before["nearest_station"]["code"] != "A"
+    decide(engine, "A", "approve", "ok", actor="alice", profile=load_profile("yiwu"))
+    after = client.post("/api/check", json=question).get_json()  # the very next request
+    assert after["verdict"] == "fail" and after["nearest_station"]["code"] == "A"
+    assert abs(after["nearest_station"]["distance_m"] - 120.0) < 0.01
+    version = registry_version(engine)
+    deadline = time.time() + 60
+    while cached_network(engine, load_profile("yiwu"), version=version, wait=False) is None:
+        assert time.time() < deadline, "the worker never read the new registry"
+        time.sleep(0.05)
+    assert client.post("/api/check", json=question).get_json() == after

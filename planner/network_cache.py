@@ -1,0 +1,86 @@
+"""The sites' indexes kept per process while the registry stays the same: the web app's
+repeated nearest-site questions (check API, popups, layer context) are answered from memory.
+
+Each cached network is read in one snapshot together with the registry version
+it belongs to, so a version number always names exactly the rows it was built
+from. A request compares the current version (one tiny query, `planner.changes`)
+and either uses the network or, when asked not to wait, gets None while a
+background thread reads the new one — it then asks the database directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from sqlalchemy import Engine
+
+from planner.changes import registry_version
+from planner.network import Network, load_network
+from planner.profiles import Profile
+
+__all__ = ["cached_network"]
+
+_log = logging.getLogger(__name__)
+_CACHE: dict = {}  # (database URL, outlet kinds, registry version) -> Network
+_CACHE_SIZE = 4
+_LOCK = threading.Lock()
+_LOADING: dict = {}  # (database URL, outlet kinds) -> pid of the process whose thread is reading it
+
+
+def _snapshot(engine: Engine, profile: Profile) -> tuple[tuple, Network]:
+    """The registry version and the network, read in one transaction (one snapshot)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            version = registry_version(conn)
+            network = load_network(conn, profile, with_areas=False)
+    _ = network.outlet_index, network.station_index, network.outlet_codes, network.station_codes
+    return version, network
+
+
+def _store(base: tuple, version: tuple, network: Network) -> None:
+    with _LOCK:
+        _CACHE[base + (version,)] = network
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+
+
+def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
+    with _LOCK:
+        if _LOADING.get(base) == os.getpid():
+            return
+        _LOADING[base] = os.getpid()
+
+    def load():
+        try:
+            _store(base, *_snapshot(engine, profile))
+        except Exception:  # noqa: BLE001 - the requests go on asking the database; the next one retries
+            _log.warning("reading the sites into memory failed", exc_info=True)
+        finally:
+            with _LOCK:
+                _LOADING.pop(base, None)
+
+    threading.Thread(target=load, name="planner-network-load", daemon=True).start()
+
+
+def cached_network(engine: Engine, profile: Profile, *, version: tuple | None = None,
+                   wait: bool = True) -> Network | None:
+    """Counted outlets and existing stations with their indexes (no areas) at registry `version`
+    (read now when None). Not cached yet: read it now, or with `wait=False` start reading it in
+    the background and return None."""
+    base = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds))
+    if version is None:
+        version = registry_version(engine)
+    with _LOCK:
+        found = _CACHE.get(base + (version,))
+    if found is not None:
+        return found
+    if not wait:
+        _load_in_background(engine, profile, base)
+        return None
+    read_version, found = _snapshot(engine, profile)
+    _store(base, read_version, found)
+    return found
