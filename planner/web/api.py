@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -17,33 +18,31 @@ from planner.site_check import check_site
 from planner.web import current_network, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
+from planner.web.recent import Recent
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _LAYERS = SITE_TABLES + ("areas",)
 
 
-class _RecentAnswers:
-    """The last few layer answers by ETag (which includes the registry version), per process."""
+class LayerBody:
+    """One layer answer: the GeoJSON text, and its gzip encoding once a client asked for it."""
 
-    def __init__(self, size: int = 8, max_chars: int = 64_000_000):
-        self.size, self.max_chars, self._items, self._lock = size, max_chars, {}, threading.Lock()
+    def __init__(self, text: str):
+        self.text, self._gzipped, self._lock = text, None, threading.Lock()
 
-    def get(self, tag: str) -> str | None:
+    def gzipped(self) -> bytes:
         with self._lock:
-            return self._items.get(tag)
-
-    def put(self, tag: str, body: str) -> None:
-        if len(body) > self.max_chars:
-            return
-        with self._lock:
-            self._items[tag] = body
-            while len(self._items) > self.size:
-                self._items.pop(next(iter(self._items)))
+            if self._gzipped is None:
+                # Level 1: 4 MB of point GeoJSON shrinks about 8× in ~20 ms (level 6: 10× in ~55 ms).
+                self._gzipped = gzip.compress(self.text.encode("utf-8"), compresslevel=1, mtime=0)
+            return self._gzipped
 
 
-_ANSWERS = _RecentAnswers()
+_ANSWERS = Recent(8)  # ETag (registry version + query) -> LayerBody
+_MAX_CACHED_CHARS = 64_000_000
 _MAX_LIMIT = 50_000
+_GZIP_FROM_BYTES = 2_048
 
 
 def _bad(en: str, zh: str) -> UsageError:
@@ -100,30 +99,47 @@ def layer(layer: str):
 
     The answer carries an ETag from the registry's version and the query: an
     unchanged registry answers a revalidation with 304, and a repeated query
-    from this process's small cache of recent answers.
+    from this process's small cache of recent answers. Clients that accept gzip
+    get it (a province's stations shrink from 4 MB to 0.5 MB), under an ETag
+    of its own.
     """
-    tag, body = layer_answer(layer)
+    zipped = request.accept_encodings["gzip"] > 0
+    tag, body = layer_answer(layer, gzip_tag=zipped)
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if body is None:
-        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
-    response = Response(body, mimetype="application/geo+json")
+        return Response(status=304, headers={"ETag": f'"{tag}"', **headers})
+    if zipped and len(body.text) >= _GZIP_FROM_BYTES:
+        response = Response(body.gzipped(), mimetype="application/geo+json", headers={"Content-Encoding": "gzip"})
+    else:
+        tag = tag.removesuffix(_GZIP_SUFFIX)
+        response = Response(body.text, mimetype="application/geo+json")
     response.set_etag(tag)
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.update(headers)
     return response
 
 
-def layer_answer(layer: str) -> tuple[str, str | None]:
-    """The ETag and GeoJSON text for the current request's layer query (None: the client has it)."""
+_GZIP_SUFFIX = "-gzip"
+
+
+def layer_answer(layer: str, *, gzip_tag: bool = False) -> tuple[str, LayerBody | None]:
+    """The ETag and answer for the current request's layer query (None: the client has it).
+
+    With `gzip_tag` the ETag is the gzip encoding's (the plain one with a suffix)."""
     query = LayerQuery.from_request(layer)
     profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
     tag = hashlib.sha256(repr((request_versions()[0], request.full_path)).encode()).hexdigest()[:32]
-    if tag in request.if_none_match:
-        return tag, None
+    answer_tag = tag + _GZIP_SUFFIX if gzip_tag else tag
+    for held in (tag, tag + _GZIP_SUFFIX):  # either encoding of the same answer is up to date
+        if held in request.if_none_match:
+            return held, None
     body = _ANSWERS.get(tag)
     if body is None:
-        body = layer_geojson(get_engine(), query.layer, bbox=query.bbox, limit=query.limit, offset=query.offset,
-                             profile=profile, display=query.display, fields=query.fields, code=query.code)
-        _ANSWERS.put(tag, body)
-    return tag, body
+        body = LayerBody(layer_geojson(get_engine(), query.layer, bbox=query.bbox, limit=query.limit,
+                                       offset=query.offset, profile=profile, display=query.display,
+                                       fields=query.fields, code=query.code))
+        if len(body.text) <= _MAX_CACHED_CHARS:
+            _ANSWERS.put(tag, body)
+    return answer_tag, body
 
 
 @bp.get("/nearest")

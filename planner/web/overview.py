@@ -6,9 +6,10 @@ from flask import Blueprint, render_template, url_for
 
 from planner.overview import POINT_LAYERS, build_overview
 from planner.profiles import BUILT_IN
-from planner.web import get_engine
+from planner.web import get_engine, request_versions
 from planner.web.i18n import current_lang, texts
 from planner.web.preferences import current_profile, map_options
+from planner.web.recent import Recent
 
 bp = Blueprint("overview", __name__)
 
@@ -17,6 +18,9 @@ _LABELS = ("areas", "outlets", "stations", "candidates", "code", "name", "kind",
            "address", "nearest_outlet", "nearest_station", "metres", "population", "pass", "fail",
            "open_candidate", "open_station", "kind_branch", "kind_agency")
 
+
+# (registry version, language, map options) -> Overview: the extent and counts scan every table.
+_OVERVIEWS = Recent(8)
 
 # What colouring needs; a popup fetches the rest for its one site.
 _FIELDS = {"areas": None, "outlets": "code,kind", "stations": "code,status", "candidates": "code,status,verdict"}
@@ -41,7 +45,7 @@ def index():
     lang = current_lang()
     labels = texts(lang)
     profile = current_profile()
-    overview = build_overview(get_engine(), labels, **map_options())
+    overview = _overview(lang, labels)
     config = {
         "layers": ["areas", *POINT_LAYERS], "display": overview.display, "profile": profile.name, "page": _PAGE,
         "locale": "zh-CN" if lang == "zh" else "en", "styles": overview.styles,
@@ -55,8 +59,20 @@ def index():
                            profiles=BUILT_IN, profile=profile)
 
 
+def _overview(lang: str, labels: dict):
+    """The base map, extent and counts for this registry version, language and map choice."""
+    options = map_options()
+    key = (request_versions()[0], lang, tuple(sorted(options.items())))
+    found = _OVERVIEWS.get(key)
+    if found is None:
+        found = build_overview(get_engine(), labels, **options)
+        _OVERVIEWS.put(key, found)
+    return found
+
+
 def prerender(app) -> None:
-    """Compute the overview's layer answers for the default profile and base map in this process.
+    """Compute the overview's map and layer answers (plain and gzip) for the default language, profile and
+    base map in this process.
 
     `planner serve` calls it before its workers fork, so every worker can answer the first
     overview of an unchanged registry from memory; any change to the registry makes them stale.
@@ -66,6 +82,7 @@ def prerender(app) -> None:
 
     with app.test_request_context("/"):
         urls = _first_pages(display_crs(app.config["BASEMAP"]), current_profile().name)
+        _overview(current_lang(), texts(current_lang()))
     for name, url in urls.items():
         with app.test_request_context(url):
-            layer_answer(name)
+            layer_answer(name)[1].gzipped()

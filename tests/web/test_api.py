@@ -99,3 +99,38 @@ def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymou
         assert time.time() < deadline, "the worker never read the new registry"
         time.sleep(0.05)
     assert client.post("/api/check", json=question).get_json() == after
+
+
+def test_layers_revalidate_by_etag_and_come_gzipped_when_asked(client, engine, tmp_path):
+    import gzip
+    import json
+
+    from planner.importing import prepare_import
+    from planner.registry import load_records
+    from tests.check_support import load_small_registry
+
+    path = tmp_path / "stations.csv"
+    path.write_text("机构号,名称,状态,经度,纬度\n" + "".join(f"S{i},站{i},营业,{116.5 + i / 1000},40.1\n"
+                                                          for i in range(100)), encoding="utf-8")
+    load_records(engine, prepare_import(path, "stations"), actor="t")
+    plain = client.get("/api/layers/stations")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and len(plain.data) > 2048
+    zipped = client.get("/api/layers/stations", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and len(zipped.data) < len(plain.data) / 2
+    assert json.loads(gzip.decompress(zipped.data)) == plain.get_json()
+    assert zipped.headers["ETag"] != plain.headers["ETag"] and "Accept-Encoding" in zipped.headers["Vary"]
+    for answer in (plain, zipped):
+        again = client.get("/api/layers/stations", headers={"If-None-Match": answer.headers["ETag"]})
+        assert again.status_code == 304 and not again.data
+    load_small_registry(engine)  # any change to the registry makes every answer stale
+    changed = client.get("/api/layers/stations", headers={"If-None-Match": plain.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_the_overview_shows_the_registry_as_it_is_now(client, engine):
+    from tests.check_support import load_small_registry
+
+    first = client.get("/").get_data(as_text=True)
+    load_small_registry(engine)
+    second = client.get("/").get_data(as_text=True)
+    assert first != second  # counts and the fitted extent follow the change at once
