@@ -104,12 +104,12 @@ def _area_geojson(engine, layer, bbox, limit, offset, display) -> str:
 
 def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=None) -> dict:
     """Per point: nearest counted outlet and existing station (never itself), metres, and a verdict."""
-    from planner.network_cache import cached_network
+    from planner.network_cache import cached_sites
 
-    network = cached_network(engine, profile)
+    sites = cached_sites(engine, profile)
     out = {}
-    for key, site_codes, index in (("outlet", network.outlet_codes, network.outlet_index),
-                                   ("station", network.station_codes, network.station_index)):
+    for key, site_codes, index in (("outlet", sites.outlet_codes, sites.outlet_index),
+                                   ("station", sites.station_codes, sites.station_index)):
         names, metres = nearest_other(index, site_codes, codes, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
     if layer == "candidates":

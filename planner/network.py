@@ -21,7 +21,7 @@ from planner.registry import read_points, read_table
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
-__all__ = ["Network", "load_network"]
+__all__ = ["NearestSites", "Network", "load_network"]
 
 DEFAULT_CELL_M = 100.0
 
@@ -44,19 +44,10 @@ class Network:
     def station_index(self) -> SiteIndex:
         return SiteIndex(self.stations.geometry.x.to_numpy(), self.stations.geometry.y.to_numpy())
 
-    @cached_property
-    def outlet_codes(self) -> np.ndarray:
-        return self.outlets["code"].to_numpy()
-
-    @cached_property
-    def station_codes(self) -> np.ndarray:
-        return self.stations["code"].to_numpy()
-
-    def nearest_existing(self, lon: float, lat: float, code: str | None = None):
-        """The nearest counted outlet and existing station (never the station or applicant `code`
-        itself) of one point: ((code, metres) or None, (code, metres) or None)."""
-        return (nearest_other_point(self.outlet_index, self.outlet_codes, None, lon, lat),
-                nearest_other_point(self.station_index, self.station_codes, code, lon, lat))
+    def nearest_sites(self) -> "NearestSites":
+        """Just the indexes and codes of the counted outlets and existing stations."""
+        return NearestSites(self.outlet_index, self.outlets["code"].to_numpy(),
+                            self.station_index, self.stations["code"].to_numpy())
 
     @property
     def grid(self) -> PopulationGrid | None:
@@ -91,6 +82,23 @@ class Network:
             return np.empty(0), np.empty(0)
         return (np.concatenate([f.geometry.x.to_numpy() for f in frames]),
                 np.concatenate([f.geometry.y.to_numpy() for f in frames]))
+
+
+@dataclass(frozen=True)
+class NearestSites:
+    """Counted outlets and existing stations as KD-trees and codes only: what nearest-site questions
+    need, without the frames' per-site Python objects (a web worker keeps a few of these)."""
+
+    outlet_index: SiteIndex
+    outlet_codes: np.ndarray
+    station_index: SiteIndex
+    station_codes: np.ndarray
+
+    def nearest_existing(self, lon: float, lat: float, code: str | None = None):
+        """The nearest counted outlet and existing station (never the station or applicant `code`
+        itself) of one point: ((code, metres) or None, (code, metres) or None)."""
+        return (nearest_other_point(self.outlet_index, self.outlet_codes, None, lon, lat),
+                nearest_other_point(self.station_index, self.station_codes, code, lon, lat))
 
 
 def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,

@@ -1,11 +1,13 @@
 """The sites' indexes kept per process while the registry stays the same: the web app's
 repeated nearest-site questions (check API, popups, layer context) are answered from memory.
 
-Each cached network is read in one snapshot together with the registry version
-it belongs to, so a version number always names exactly the rows it was built
-from. A request compares the current version (one tiny query, `planner.changes`)
-and either uses the network or, when asked not to wait, gets None while a
-background thread reads the new one — it then asks the database directly.
+Each cached set of sites is read in one snapshot together with the registry
+version it belongs to, so a version number always names exactly the rows it was
+built from. Only KD-trees and code arrays are kept: a GeoDataFrame's per-site
+geometry objects would make every full garbage collection in a worker walk
+them. A request compares the current version (one tiny query, `planner.changes`)
+and either uses the sites or, when asked not to wait, gets None while a
+background thread reads the new ones — it then asks the database directly.
 """
 
 from __future__ import annotations
@@ -17,33 +19,32 @@ import threading
 from sqlalchemy import Engine
 
 from planner.changes import registry_version
-from planner.network import Network, load_network
+from planner.network import NearestSites, load_network
 from planner.profiles import Profile
 
-__all__ = ["cached_network"]
+__all__ = ["cached_sites"]
 
 _log = logging.getLogger(__name__)
-_CACHE: dict = {}  # (database URL, outlet kinds, registry version) -> Network
+_CACHE: dict = {}  # (database URL, outlet kinds, registry version) -> NearestSites
 _CACHE_SIZE = 4
 _LOCK = threading.Lock()
 _LOADING: dict = {}  # (database URL, outlet kinds) -> pid of the process whose thread is reading it
 
 
-def _snapshot(engine: Engine, profile: Profile) -> tuple[tuple, Network]:
-    """The registry version and the network, read in one transaction (one snapshot)."""
+def _snapshot(engine: Engine, profile: Profile) -> tuple[tuple, NearestSites]:
+    """The registry version and the sites, read in one transaction (one snapshot)."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             version = registry_version(conn)
             network = load_network(conn, profile, with_areas=False)
-    _ = network.outlet_index, network.station_index, network.outlet_codes, network.station_codes
-    return version, network
+    return version, network.nearest_sites()
 
 
-def _store(base: tuple, version: tuple, network: Network) -> None:
+def _store(base: tuple, version: tuple, sites: NearestSites) -> None:
     with _LOCK:
-        _CACHE[base + (version,)] = network
+        _CACHE[base + (version,)] = sites
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
 
@@ -66,8 +67,8 @@ def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
     threading.Thread(target=load, name="planner-network-load", daemon=True).start()
 
 
-def cached_network(engine: Engine, profile: Profile, *, version: tuple | None = None,
-                   wait: bool = True) -> Network | None:
+def cached_sites(engine: Engine, profile: Profile, *, version: tuple | None = None,
+                   wait: bool = True) -> NearestSites | None:
     """Counted outlets and existing stations with their indexes (no areas) at registry `version`
     (read now when None). Not cached yet: read it now, or with `wait=False` start reading it in
     the background and return None."""

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 from planner.applicants import RowNotes
 from planner.db import connected
 from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
-from planner.network import Network
+from planner.network import NearestSites
 from planner.profiles import Profile
 from planner.reasons import reason
 from planner.nearest_db import Nearest, nearest_each
@@ -48,14 +48,14 @@ class SiteVerdict:
 
 def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat: float, *,
                code: str | None = None, facts: dict | None = None, lang: str = "zh",
-               network: Network | None = None) -> SiteVerdict:
+               sites: NearestSites | None = None) -> SiteVerdict:
     """The verdict at (lon, lat), never counting the station or applicant `code` itself.
 
-    Distances come from `network` (the sites already in memory, `planner.network_cache`) when
+    Distances come from `sites` (already in memory, `planner.network_cache`) when
     given, else from the database: `db` may be a connection inside a decision's transaction."""
     require_straight_metric(profile, lang)
-    if network is not None:
-        outlet, station = network.nearest_existing(lon, lat, code)
+    if sites is not None:
+        outlet, station = sites.nearest_existing(lon, lat, code)
     else:
         outlet, station = _nearest_in_db(db, profile, lon, lat, code)
     reasons = []

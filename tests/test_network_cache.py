@@ -15,7 +15,7 @@ from planner.changes import change_counters, registry_version
 from planner.db import make_engine
 from planner.decisions import decide
 from planner.importing import prepare_import
-from planner.network_cache import cached_network
+from planner.network_cache import cached_sites
 from planner.profiles import load_profile
 from planner.registry import load_records
 from planner.schema import upgrade_schema
@@ -53,20 +53,20 @@ def test_two_databases_are_told_apart_at_the_same_counts(engine, tmp_path):
         other.dispose()
 
 
-def test_the_cached_network_follows_the_registry(engine, tmp_path):
+def test_the_cached_sites_follows_the_registry(engine, tmp_path):
     load_pair(engine, tmp_path)
-    first = cached_network(engine, YIWU)
-    assert cached_network(engine, YIWU) is first
+    first = cached_sites(engine, YIWU)
+    assert cached_sites(engine, YIWU) is first
     decide(engine, "A", "approve", "ok", actor="t", profile=YIWU)
     assert "A" not in set(first.station_codes)
     # Not waiting: None at first, while a thread reads the new registry; then the new network.
     version = registry_version(engine)
-    assert cached_network(engine, YIWU, version=version, wait=False) is None
+    assert cached_sites(engine, YIWU, version=version, wait=False) is None
     deadline = time.time() + 60
-    while (found := cached_network(engine, YIWU, version=version, wait=False)) is None and time.time() < deadline:
+    while (found := cached_sites(engine, YIWU, version=version, wait=False)) is None and time.time() < deadline:
         time.sleep(0.05)
     assert found is not None and "A" in set(found.station_codes)
-    assert cached_network(engine, YIWU) is found
+    assert cached_sites(engine, YIWU) is found
 
 
 def _random_registry(engine, tmp_path, seed=3):
@@ -95,7 +95,7 @@ def _random_registry(engine, tmp_path, seed=3):
 def test_checks_from_memory_agree_with_the_database(engine, tmp_path, profile):
     files, rng = _random_registry(engine, tmp_path)
     profile = load_profile(profile)
-    network = cached_network(engine, profile)
+    sites = cached_sites(engine, profile)
     stations, candidates = files["stations"], files["candidates"]
     cases = [(float(x), float(y), None) for x, y in zip(116.35 + rng.random(60) * 0.6, 39.85 + rng.random(60) * 0.6)]
     # Sites checked at their own place, which must never count themselves.
@@ -103,7 +103,7 @@ def test_checks_from_memory_agree_with_the_database(engine, tmp_path, profile):
     cases += [(float(r["经度"]), float(r["纬度"]), r["序号"]) for _, r in candidates.head(20).iterrows()]
     for lon, lat, code in cases:
         db = check_site(engine, profile, lon, lat, code=code)
-        memory = check_site(None, profile, lon, lat, code=code, network=network)
+        memory = check_site(None, profile, lon, lat, code=code, sites=sites)
         assert memory.verdict == db.verdict and len(memory.reasons) == len(db.reasons), (lon, lat, code)
         for ours, theirs in ((memory.nearest_outlet, db.nearest_outlet), (memory.nearest_station, db.nearest_station)):
             assert ours[0] == theirs[0], (lon, lat, code)

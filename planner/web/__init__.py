@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 
 from planner.errors import PlannerError
 
-__all__ = ["create_app", "current_network", "engine_of", "get_engine", "read_connection", "request_versions"]
+__all__ = ["create_app", "current_sites", "engine_of", "get_engine", "read_connection", "request_versions"]
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -120,9 +120,9 @@ def request_versions():
     return found
 
 
-def current_network(profile):
+def current_sites(profile):
     """The registry's sites in memory at the version this request sees, or None while a worker
     thread reads them after a change (the caller then asks the database)."""
-    from planner.network_cache import cached_network
+    from planner.network_cache import cached_sites
 
-    return cached_network(get_engine(), profile, version=request_versions()[0], wait=False)
+    return cached_sites(get_engine(), profile, version=request_versions()[0], wait=False)

@@ -15,7 +15,7 @@ from planner.openapi import openapi_document
 from planner.nearest_db import nearest_in_db
 from planner.registry import SITE_TABLES
 from planner.site_check import check_site
-from planner.web import current_network, get_engine, read_connection, request_versions
+from planner.web import current_sites, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
 from planner.web.recent import Recent
@@ -190,7 +190,7 @@ def check():
     question = CheckQuestion.from_body(request.get_json(silent=True))
     profile = builtin_profile(question.profile)
     verdict = check_site(read_connection(), profile, question.lon, question.lat, code=question.code,
-                         lang=current_lang(), network=current_network(profile))
+                         lang=current_lang(), sites=current_sites(profile))
     return jsonify(verdict.as_dict())
 
 

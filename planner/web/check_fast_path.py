@@ -22,7 +22,7 @@ from flask import Flask
 
 from planner.changes import change_counters, versions
 from planner.errors import PlannerError
-from planner.network_cache import cached_network
+from planner.network_cache import cached_sites
 from planner.site_check import check_site
 from planner.web import engine_of
 from planner.web.api import CheckQuestion
@@ -66,10 +66,10 @@ class CheckFastPath:
         token = environ["HTTP_AUTHORIZATION"][7:].strip()
         if known_accounts(self.app).peek(accounts, token_key(token)) is None:
             return None
-        network = cached_network(engine, profile, version=registry, wait=False)
-        if network is None:
+        sites = cached_sites(engine, profile, version=registry, wait=False)
+        if sites is None:
             return None
-        verdict = check_site(None, profile, question.lon, question.lat, code=question.code, network=network)
+        verdict = check_site(None, profile, question.lon, question.lat, code=question.code, sites=sites)
         return self.app.json.response(verdict.as_dict())
 
 

@@ -20,7 +20,7 @@ def default_workers() -> int:
 def _warm_up(app) -> None:
     """Compile the templates, index the registry's sites and answer the default overview once
     before forking, so every worker starts with them (copy on write)."""
-    from planner.network_cache import cached_network
+    from planner.network_cache import cached_sites
     from planner.profiles import load_profile
     from planner.web import get_engine
 
@@ -35,7 +35,7 @@ def _warm_up(app) -> None:
     with app.app_context():
         engine = get_engine()
         try:
-            cached_network(engine, load_profile(app.config.get("PROFILE", "yiwu")))
+            cached_sites(engine, load_profile(app.config.get("PROFILE", "yiwu")))
             prerender(app)
         finally:
             engine.dispose()  # no connection may cross the fork

@@ -78,7 +78,7 @@ def test_single_site_check(anonymous, engine):
 def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymous, engine, tmp_path):
     from planner.changes import registry_version
     from planner.decisions import decide
-    from planner.network_cache import cached_network
+    from planner.network_cache import cached_sites
     from planner.profiles import load_profile
     from tests.check_support import offset
     from tests.decision_support import A, load_pair
@@ -95,7 +95,7 @@ def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymou
     assert abs(after["nearest_station"]["distance_m"] - 120.0) < 0.01
     version = registry_version(engine)
     deadline = time.time() + 60
-    while cached_network(engine, load_profile("yiwu"), version=version, wait=False) is None:
+    while cached_sites(engine, load_profile("yiwu"), version=version, wait=False) is None:
         assert time.time() < deadline, "the worker never read the new registry"
         time.sleep(0.05)
     assert client.post("/api/check", json=question).get_json() == after

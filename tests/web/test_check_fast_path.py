@@ -8,7 +8,7 @@ import json
 import numpy as np
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from planner.network_cache import cached_network
+from planner.network_cache import cached_sites
 from planner.profiles import load_profile
 from planner.users import issue_token
 from tests.check_support import SITES, load_small_registry, offset
@@ -34,7 +34,7 @@ def _ready(app, engine, token):
     load_small_registry(engine)
     assert TokenClient(app.test_client(), token).post("/api/check", json={"lon": 116.6, "lat": 40.1}).status_code == 200
     for name in ("yiwu", "mianyang"):
-        cached_network(engine, load_profile(name))
+        cached_sites(engine, load_profile(name))
 
 
 def test_plain_token_checks_get_the_flask_answer_byte_for_byte(app, engine):
