@@ -14,11 +14,12 @@ from planner.db import connected
 
 __all__ = ["change_counters", "registry_version", "versions"]
 
+
 def change_counters(db: Engine | Connection) -> dict[str, int]:
     """{'registry': n, 'accounts': n, 'database': id}; `db` is an engine or an open connection.
 
     Asked on every web request, so it goes straight through the driver's cursor (no parameters,
-    nothing to compile): a third of the cost of a Core statement."""
+    nothing to compile): about 100 µs of client CPU where a Core statement took 160."""
     with connected(db) as conn:
         cursor = conn.connection.cursor()
         try:

@@ -64,11 +64,11 @@ def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
             with _LOCK:
                 _LOADING.pop(base, None)
 
-    threading.Thread(target=load, name="planner-network-load", daemon=True).start()
+    threading.Thread(target=load, name="planner-sites-load", daemon=True).start()
 
 
 def cached_sites(engine: Engine, profile: Profile, *, version: tuple | None = None,
-                   wait: bool = True) -> NearestSites | None:
+                 wait: bool = True) -> NearestSites | None:
     """Counted outlets and existing stations with their indexes (no areas) at registry `version`
     (read now when None). Not cached yet: read it now, or with `wait=False` start reading it in
     the background and return None."""

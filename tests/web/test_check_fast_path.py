@@ -26,7 +26,7 @@ def _environ(body, token, *, query="", headers=None, content_type="application/j
 
 def _run(wsgi, environ):
     body, status, headers = run_wsgi_app(wsgi, environ, buffered=True)
-    return status, headers.get("Content-Type"), b"".join(body)
+    return status, headers.get("Content-Type"), b"".join(body), sorted(headers.items())
 
 
 def _ready(app, engine, token):
@@ -78,7 +78,7 @@ def test_every_request_that_is_not_plain_goes_to_flask(app, engine):
         assert answered[0].startswith(status) and json.loads(answered[2])["error"] == error, (name, answered)
     # English asked for by the query or a cookie: Flask answers (and remembers the choice in a cookie).
     for environ in (_environ(near, token, query="lang=en"), _environ(near, token, headers={"Cookie": "lang=en"})):
-        status, _, body = _run(fast, environ)
+        status, _, body, _ = _run(fast, environ)
         reasons = json.loads(body)["reasons"]
         assert status == "200 OK" and reasons and reasons[0].isascii() and "O1" in reasons[0]
     chinese = json.loads(_run(fast, _environ(near, token))[2])["reasons"]
