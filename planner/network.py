@@ -17,11 +17,11 @@ from sqlalchemy import Connection, Engine
 
 from planner.population_raster import active_raster
 from planner.profiles import Profile
-from planner.registry import read_points, read_table
+from planner.registry import read_point_columns, read_points, read_table
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
-__all__ = ["NearestSites", "Network", "load_network"]
+__all__ = ["NearestSites", "Network", "load_nearest_sites", "load_network"]
 
 DEFAULT_CELL_M = 100.0
 
@@ -43,11 +43,6 @@ class Network:
     @cached_property
     def station_index(self) -> SiteIndex:
         return SiteIndex(self.stations.geometry.x.to_numpy(), self.stations.geometry.y.to_numpy())
-
-    def nearest_sites(self) -> "NearestSites":
-        """Just the indexes and codes of the counted outlets and existing stations."""
-        return NearestSites(self.outlet_index, self.outlets["code"].to_numpy(),
-                            self.station_index, self.stations["code"].to_numpy())
 
     @property
     def grid(self) -> PopulationGrid | None:
@@ -101,17 +96,45 @@ class NearestSites:
                 nearest_other_point(self.station_index, self.station_codes, code, lon, lat))
 
 
+def _counted_outlet(kinds, profile: Profile) -> np.ndarray:
+    return np.isin(np.asarray(kinds, dtype=object), list(profile.outlet_kinds))
+
+
+def _existing_station(statuses) -> np.ndarray:
+    return np.asarray(statuses, dtype=object) != "closed"
+
+
+def _existing_applicant(statuses) -> np.ndarray:
+    return np.asarray(statuses, dtype=object) == "approved"
+
+
+def load_nearest_sites(db: Engine | Connection, profile: Profile) -> NearestSites:
+    """The counted outlets and existing stations of `load_network`, read straight into indexes and
+    code arrays (no frames, no geometry objects): what a web worker keeps."""
+    parts = {}
+    for table, keep in (("outlets", lambda v: _counted_outlet(v["kind"], profile)),
+                        ("stations", lambda v: _existing_station(v["status"])),
+                        ("candidates", lambda v: _existing_applicant(v["status"]))):
+        values, lon, lat = read_point_columns(db, table, ("code", "kind" if table == "outlets" else "status"))
+        mask = keep(values)
+        parts[table] = np.asarray(values["code"], dtype=object)[mask], lon[mask], lat[mask]
+    outlet_codes, outlet_lon, outlet_lat = parts["outlets"]
+    # Stations first, then approved applicants: the order load_network gives them.
+    codes, lon, lat = (np.concatenate([parts["stations"][i], parts["candidates"][i]]) for i in range(3))
+    return NearestSites(SiteIndex(outlet_lon, outlet_lat), outlet_codes, SiteIndex(lon, lat), codes)
+
+
 def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
                  with_areas: bool = True) -> Network:
     """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas.
 
     `db` is an engine, or a connection whose transaction gives every table the same snapshot."""
     outlets = read_points(db, "outlets", ("code", "name", "kind"))
-    outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].reset_index(drop=True)
+    outlets = outlets[_counted_outlet(outlets["kind"], profile)].reset_index(drop=True)
     stations = read_points(db, "stations", ("code", "name", "status"))
-    stations = stations[stations["status"] != "closed"].assign(source="station")
+    stations = stations[_existing_station(stations["status"])].assign(source="station")
     approved = read_points(db, "candidates", ("code", "name", "status"))
-    approved = approved[approved["status"] == "approved"].assign(source="approved")
+    approved = approved[_existing_applicant(approved["status"])].assign(source="approved")
     keep = ["code", "name", "status", "source", "geometry"]
     existing = gpd.GeoDataFrame(pd.concat([stations[keep], approved[keep]], ignore_index=True),
                                 geometry="geometry", crs=4326)

@@ -19,7 +19,7 @@ import threading
 from sqlalchemy import Engine
 
 from planner.changes import registry_version
-from planner.network import NearestSites, load_network
+from planner.network import NearestSites, load_nearest_sites
 from planner.profiles import Profile
 
 __all__ = ["cached_sites"]
@@ -37,9 +37,7 @@ def _snapshot(engine: Engine, profile: Profile) -> tuple[tuple, NearestSites]:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            version = registry_version(conn)
-            network = load_network(conn, profile, with_areas=False)
-    return version, network.nearest_sites()
+            return registry_version(conn), load_nearest_sites(conn, profile)
 
 
 def _store(base: tuple, version: tuple, sites: NearestSites) -> None:

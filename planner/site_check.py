@@ -3,9 +3,10 @@
 Distances come from the sites a web worker keeps in memory while the registry
 is unchanged (planner.network_cache), or from the database's spatial index
 (nearest_db.nearest_each, one round trip on PostGIS: decisions re-check there,
-inside their transaction); both are exact geodesic metres. The rules are the profile's, as in the batch check: minimum distances to the
-counted post outlets and to existing stations (approved applicants included,
-never the site itself) and, when facts are given, the survey conditions.
+inside their transaction); both are exact geodesic metres. The rules are the
+profile's, as in the batch check: minimum distances to the counted post
+outlets and to existing stations (approved applicants included, never the site
+itself) and, when facts are given, the survey conditions.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from planner.changes import change_counters, registry_version
 from planner.db import make_engine
 from planner.decisions import decide
 from planner.importing import prepare_import
+from planner.network import load_network
 from planner.network_cache import cached_sites
 from planner.profiles import load_profile
 from planner.registry import load_records
@@ -89,6 +90,18 @@ def _random_registry(engine, tmp_path, seed=3):
         frame.to_csv(path, index=False)
         load_records(engine, prepare_import(path, kind), actor="t")
     return files, rng
+
+
+@pytest.mark.parametrize("profile", ["yiwu", "shunyi"])
+def test_the_cached_sites_are_the_networks_outlets_and_stations(engine, tmp_path, profile):
+    _random_registry(engine, tmp_path)
+    profile = load_profile(profile)
+    network, sites = load_network(engine, profile), cached_sites(engine, profile)
+    for frame, codes, index in ((network.outlets, sites.outlet_codes, sites.outlet_index),
+                                (network.stations, sites.station_codes, sites.station_index)):
+        assert codes.tolist() == frame["code"].tolist()
+        assert np.array_equal(index.lon, frame.geometry.x.to_numpy())
+        assert np.array_equal(index.lat, frame.geometry.y.to_numpy())
 
 
 @pytest.mark.parametrize("profile", ["yiwu", "mianyang", "shunyi"])
