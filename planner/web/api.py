@@ -43,6 +43,7 @@ _ANSWERS = Recent(8)  # ETag (registry version + query) -> LayerBody
 _MAX_CACHED_CHARS = 64_000_000
 _MAX_LIMIT = 50_000
 _GZIP_FROM_BYTES = 2_048
+_GZIP_SUFFIX = "-gzip"  # the gzip encoding's ETag: the plain one's plus this
 
 
 def _bad(en: str, zh: str) -> UsageError:
@@ -116,9 +117,6 @@ def layer(layer: str):
     response.set_etag(tag)
     response.headers.update(headers)
     return response
-
-
-_GZIP_SUFFIX = "-gzip"
 
 
 def layer_answer(layer: str, *, gzip_tag: bool = False) -> tuple[str, LayerBody | None]:
