@@ -21,30 +21,25 @@ from sqlalchemy import Engine
 from planner.changes import registry_version
 from planner.network import NearestSites, load_nearest_sites
 from planner.profiles import Profile
+from planner.recent import Recent
 
 __all__ = ["cached_sites"]
 
 _log = logging.getLogger(__name__)
-_CACHE: dict = {}  # (database URL, outlet kinds, registry version) -> NearestSites
-_CACHE_SIZE = 4
-_LOCK = threading.Lock()
+_CACHE = Recent(4)  # (database URL, outlet kinds, registry version) -> NearestSites
+_LOCK = threading.Lock()  # guards _LOADING
 _LOADING: dict = {}  # (database URL, outlet kinds) -> pid of the process whose thread is reading it
 
 
-def _snapshot(engine: Engine, profile: Profile) -> tuple[tuple, NearestSites]:
-    """The registry version and the sites, read in one transaction (one snapshot)."""
+def _read(engine: Engine, profile: Profile, base: tuple) -> NearestSites:
+    """The sites, read in one transaction together with the registry version they are kept under."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            return registry_version(conn), load_nearest_sites(conn, profile)
-
-
-def _store(base: tuple, version: tuple, sites: NearestSites) -> None:
-    with _LOCK:
-        _CACHE[base + (version,)] = sites
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+            version, sites = registry_version(conn), load_nearest_sites(conn, profile)
+    _CACHE.put(base + (version,), sites)
+    return sites
 
 
 def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
@@ -55,7 +50,7 @@ def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
 
     def load():
         try:
-            _store(base, *_snapshot(engine, profile))
+            _read(engine, profile, base)
         except Exception:  # noqa: BLE001 - the requests go on asking the database; the next one retries
             _log.warning("reading the sites into memory failed", exc_info=True)
         finally:
@@ -73,13 +68,10 @@ def cached_sites(engine: Engine, profile: Profile, *, version: tuple | None = No
     base = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds))
     if version is None:
         version = registry_version(engine)
-    with _LOCK:
-        found = _CACHE.get(base + (version,))
+    found = _CACHE.get(base + (version,))
     if found is not None:
         return found
     if not wait:
         _load_in_background(engine, profile, base)
         return None
-    read_version, found = _snapshot(engine, profile)
-    _store(base, read_version, found)
-    return found
+    return _read(engine, profile, base)

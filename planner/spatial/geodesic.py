@@ -57,6 +57,11 @@ def chord_metres(chord: float, lon1: float, lat1: float, lon2: float, lat2: floa
     """`chord_to_geodesic` for one pair, in plain floats."""
     if chord > _CHORD_LIMIT_M:
         return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+    return _arc(chord)
+
+
+def _arc(chord):
+    """The arc-chord relation s = c + c³ / (24 R²), for a float or an array."""
     return chord + chord**3 / (24.0 * _R_CORRECTION**2)
 
 
@@ -66,7 +71,7 @@ def chord_to_geodesic(chord, lon1, lat1, lon2, lat2) -> np.ndarray:
     All arguments are arrays of one shape; NaN or inf chords stay as they are.
     """
     chord = np.asarray(chord, dtype=float)
-    out = chord + chord**3 / (24.0 * _R_CORRECTION**2)
+    out = _arc(chord)
     far = np.isfinite(chord) & (chord > _CHORD_LIMIT_M)
     if far.any():
         _, _, dist = GEOD.inv(

@@ -18,7 +18,7 @@ from planner.site_check import check_site
 from planner.web import current_sites, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
-from planner.web.recent import Recent
+from planner.recent import Recent
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from planner.errors import SignInError
+from planner.recent import Recent
 from planner.users import Account, account, authenticate, require_role, token_digest, user_by_token
 from planner.web import get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang, texts
@@ -36,37 +37,26 @@ def _needs_account() -> SignInError:
                        "请先登录（会话或 Authorization: Bearer 令牌）")
 
 
-class KnownAccounts:
-    """Accounts this process has looked up, each under the accounts version it was read at."""
-
-    _LIMIT = 10_000
-
-    def __init__(self):
-        self._entries: dict = {}
-
-    def peek(self, version: tuple, key: tuple) -> Account | None:
-        """The account remembered for `key` at `version`, if any (never a query)."""
-        return self._entries.get((version,) + key)
-
-    def get(self, version: tuple, key: tuple, look_up) -> Account | None:
-        found = self.peek(version, key)
-        if found is None:
-            found = look_up()
-            if found is not None:
-                if len(self._entries) >= self._LIMIT:
-                    self._entries = {}
-                self._entries[(version,) + key] = found
-        return found
-
-
-def known_accounts(app) -> KnownAccounts:
-    """`app`'s remembered accounts (one set per app: each app has its own database)."""
-    return app.extensions.setdefault("planner.accounts", KnownAccounts())
+def known_accounts(app) -> Recent:
+    """Accounts `app` has looked up, by (accounts version, "token" or "name", digest or name);
+    one set per app, as each app has its own database."""
+    return app.extensions.setdefault("planner.accounts", Recent(10_000))
 
 
 def token_key(token: str) -> tuple:
     """How a bearer token is remembered: by its digest, never the token itself."""
     return ("token", token_digest(token))
+
+
+def _remembered(key: tuple, look_up) -> Account | None:
+    """The account for `key` at this request's accounts version: remembered, else looked up."""
+    accounts, key = known_accounts(current_app), (request_versions()[1],) + key
+    found = accounts.get(key)
+    if found is None:
+        found = look_up()
+        if found is not None:
+            accounts.put(key, found)
+    return found
 
 
 @bp.before_app_request
@@ -76,8 +66,7 @@ def identify():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         token = header[7:].strip()
-        g.user = known_accounts(current_app).get(request_versions()[1], token_key(token),
-                                                 lambda: user_by_token(read_connection(), token))
+        g.user = _remembered(token_key(token), lambda: user_by_token(read_connection(), token))
         if g.user is None:
             raise SignInError("the API token is not valid", "API 令牌无效")
         g.via_token = True
@@ -85,8 +74,7 @@ def identify():
     g.via_token = False
     if session.get("user"):
         name = session["user"]
-        g.user = known_accounts(current_app).get(request_versions()[1], ("name", name),
-                                                 lambda: account(read_connection(), name))
+        g.user = _remembered(("name", name), lambda: account(read_connection(), name))
         if g.user is None:
             session.pop("user", None)
     if request.endpoint in _PUBLIC or request.endpoint is None:

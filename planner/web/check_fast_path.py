@@ -64,7 +64,7 @@ class CheckFastPath:
         with engine.connect() as conn:
             registry, accounts = versions(change_counters(conn.execution_options(isolation_level="AUTOCOMMIT")))
         token = environ["HTTP_AUTHORIZATION"][7:].strip()
-        if known_accounts(self.app).peek(accounts, token_key(token)) is None:
+        if known_accounts(self.app).get((accounts,) + token_key(token)) is None:
             return None
         sites = cached_sites(engine, profile, version=registry, wait=False)
         if sites is None:

@@ -9,7 +9,7 @@ from planner.profiles import BUILT_IN
 from planner.web import get_engine, request_versions
 from planner.web.i18n import current_lang, texts
 from planner.web.preferences import current_profile, map_options
-from planner.web.recent import Recent
+from planner.recent import Recent
 
 bp = Blueprint("overview", __name__)
 

@@ -1,5 +1,5 @@
-"""A few recent values by key, per process: answers that stay right while the registry version
-in their key stays the current one (layer GeoJSON, the overview's map)."""
+"""A few recent values by key, per process: work that stays right while the version in its key
+stays the current one (the sites' indexes, layer GeoJSON, the overview's map, accounts)."""
 
 from __future__ import annotations
 
