@@ -22,6 +22,7 @@ from planner.profiles import Profile
 from planner.reasons import positional, reason
 from planner.region import near_areas
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
+from planner.spatial.compared import below_minimum, compared_metres
 
 __all__ = ["ADDED_COLUMNS", "CheckResult", "check_applicants", "check_file"]
 
@@ -105,8 +106,8 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     added = pd.DataFrame({
         "verdict": verdict,
         "reasons": reasons,
-        "nearest_outlet_id": outlet_id, "nearest_outlet_m": _round(outlet_m),
-        "nearest_station_id": station_id, "nearest_station_m": _round(station_m),
+        "nearest_outlet_id": outlet_id, "nearest_outlet_m": _shown_metres(outlet_m),
+        "nearest_station_id": station_id, "nearest_station_m": _shown_metres(station_m),
         "conflicts_with": _conflict_lists(n, applicants.ids, pair_i, pair_j),
         "service_population": _whole(service), "marginal_population": _whole(marginal),
         "rank": _whole(_ranks(verdict, order)),
@@ -116,9 +117,10 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     return CheckResult(applicants, added, profile, notes)
 
 
-def _round(values, digits=2):
-    values = np.asarray(values, float)
-    return np.where(np.isfinite(values), np.round(values, digits), np.nan)
+def _shown_metres(values) -> np.ndarray:
+    """The metres the rules compared, blank (NaN) where there is no finite distance."""
+    values = compared_metres(values)
+    return np.where(np.isfinite(values), values, np.nan)
 
 
 def _whole(values) -> pd.Series:
@@ -173,9 +175,8 @@ def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, 
                                       (profile.min_station_distance_m, station_id, station_m, "station_too_close")):
         if minimum <= 0:
             continue
-        reported = np.round(metres, 2)  # the verdict agrees with the metres the user reads
-        with np.errstate(invalid="ignore"):
-            too_close = np.flatnonzero(reported < minimum)  # 以上 includes the threshold itself
+        reported = compared_metres(metres)  # the verdict and the reason use the metres the user reads
+        too_close = np.flatnonzero(below_minimum(reported, minimum))  # 以上 includes the threshold itself
         text = positional(key, lang, ("m", "id", "min")).format
         fails.add_many(too_close, [text(m, site, minimum) for m, site in
                                    zip(reported[too_close].tolist(), ids[too_close].tolist())])

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from planner.profiles import Profile
 from planner.registry import read_point_columns, read_table
+from planner.spatial.compared import below_minimum
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 from planner.spatial.nearest import nearest_other
 
@@ -118,8 +119,8 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
             if status not in _OPEN:
                 verdicts.append(None)
                 continue
-            too_close = ((outlet_m is not None and outlet_m < profile.min_outlet_distance_m)
-                         or (station_m is not None and station_m < profile.min_station_distance_m))
+            too_close = ((outlet_m is not None and below_minimum(outlet_m, profile.min_outlet_distance_m))
+                         or (station_m is not None and below_minimum(station_m, profile.min_station_distance_m)))
             verdicts.append("fail" if too_close else "pass")
         out["verdict"] = verdicts
     return out

@@ -13,6 +13,7 @@ from planner.network import load_network
 from planner.outputs import output_path
 from planner.profiles import Profile
 from planner.registry import read_table
+from planner.spatial.compared import below_minimum, compared_metres
 from planner.spatial.conflicts import close_pairs
 from planner.spatial.exact import exact_selection
 from planner.spatial.ranking import greedy_selection
@@ -44,9 +45,9 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
                                           (profile.min_station_distance_m, network.stations, network.station_index,
                                            "nearest_station_m")):
         metres = index.query(lon, lat).distance_m[:, 0] if len(sites) and len(out) else np.full(len(out), np.inf)
-        out[column] = np.round(metres, 2)
+        out[column] = compared_metres(metres)
         if minimum > 0:
-            keeps_rules &= np.round(metres, 2) >= minimum
+            keeps_rules &= ~below_minimum(metres, minimum)
     out["keeps_distance_rules"] = keeps_rules
     grid = network.grid
     if grid is None or out.empty:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from planner.spatial.compared import METRES_FORMAT
+
 __all__ = ["positional", "reason"]
 
+# "{m}" stands for metres as the rule compared them (planner.spatial.compared): printed to the
+# centimetre, so "499.99 m … below the required 500 m" never reads "500.0 m … below 500 m".
+_METRES = "{m:" + METRES_FORMAT + "}"
 _TEMPLATES = {
-    "outlet_too_close": ("{m:.1f} m from post outlet {id}, below the required {min:g} m",
-                         "距邮政网点 {id} {m:.1f} 米，不足 {min:g} 米"),
-    "station_too_close": ("{m:.1f} m from existing station {id}, below the required {min:g} m",
-                          "距已有便民服务站 {id} {m:.1f} 米，不足 {min:g} 米"),
-    "conflict_lost": ("{m:.1f} m from applicant {id} in the same list, below the spacing {min:g} m; "
+    "outlet_too_close": ("{m} m from post outlet {id}, below the required {min:g} m",
+                         "距邮政网点 {id} {m} 米，不足 {min:g} 米"),
+    "station_too_close": ("{m} m from existing station {id}, below the required {min:g} m",
+                          "距已有便民服务站 {id} {m} 米，不足 {min:g} 米"),
+    "conflict_lost": ("{m} m from applicant {id} in the same list, below the spacing {min:g} m; "
                       "{id} wins with more uncovered people ({win:,.0f} vs {own:,.0f})",
-                      "与本批申请户 {id} 相距 {m:.1f} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
+                      "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
                       "（{win:,.0f} 对 {own:,.0f}），优先通过"),
-    "conflict_lost_order": ("{m:.1f} m from applicant {id} in the same list, below the spacing {min:g} m; "
-                            "{id} comes first", "与本批申请户 {id} 相距 {m:.1f} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
+    "conflict_lost_order": ("{m} m from applicant {id} in the same list, below the spacing {min:g} m; "
+                            "{id} comes first", "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
     "area_taken": ("{area} already has station {id}", "{area}已有便民服务站 {id}"),
     "area_taken_batch": ("{area} gets applicant {id} from this list", "{area}已由本批申请户 {id} 占用"),
     "area_missing": ("not inside any village or community", "不在任何村或社区范围内"),
@@ -29,6 +34,7 @@ _TEMPLATES = {
                          "距登记库中所有邮政网点和便民服务站均超过 {km:g} 公里"),
     "duplicate_id": ("id {id} appears in rows {rows}", "编号 {id} 在第 {rows} 行重复出现"),
 }
+_TEMPLATES = {key: tuple(text.replace("{m}", _METRES) for text in pair) for key, pair in _TEMPLATES.items()}
 
 SURVEY_FIELDS_ZH = {
     "floor area (m²)": "营业面积（平方米）",

@@ -22,6 +22,7 @@ from planner.checking import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_met
 from planner.network import NearestSites
 from planner.profiles import Profile
 from planner.reasons import reason
+from planner.spatial.compared import below_minimum, compared_metres
 from planner.nearest_db import Nearest, nearest_each
 
 __all__ = ["SiteVerdict", "check_site"]
@@ -40,7 +41,7 @@ class SiteVerdict:
 
     def as_dict(self) -> dict:
         def site(found):
-            return None if found is None else {"code": found[0], "distance_m": round(found[1], 2)}
+            return None if found is None else {"code": found[0], "distance_m": compared_metres(found[1])}
 
         return {"verdict": self.verdict, "reasons": self.reasons, "nearest_outlet": site(self.nearest_outlet),
                 "nearest_station": site(self.nearest_station), "lon": self.lon, "lat": self.lat,
@@ -62,8 +63,9 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
     reasons = []
     for minimum, found, key in ((profile.min_outlet_distance_m, outlet, "outlet_too_close"),
                                 (profile.min_station_distance_m, station, "station_too_close")):
-        if minimum > 0 and found is not None and round(found[1], 2) < minimum:
-            reasons.append(reason(key, lang, m=round(found[1], 2), id=found[0], min=minimum))
+        metres = None if found is None else compared_metres(found[1])  # what the rule and the reason use
+        if minimum > 0 and metres is not None and below_minimum(metres, minimum):
+            reasons.append(reason(key, lang, m=metres, id=found[0], min=minimum))
     if facts is not None:
         reasons += _survey_reasons(profile, facts, lang)
     return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from planner.spatial.compared import below_minimum, compared_metres
 from planner.spatial.geodesic import chord_to_geodesic, to_ecef
 
 __all__ = ["close_pairs", "greedy_by_priority", "limit_per_group"]
 
 
 def close_pairs(lon, lat, distance_m: float):
-    """Pairs (i < j) of valid points closer than `distance_m` geodesic metres, with their metres."""
+    """Pairs (i < j) of valid points closer than `distance_m` geodesic metres, with their metres.
+
+    Closer means below `distance_m` at the centimetre, like every distance rule
+    (planner.spatial.compared): a pair exactly `distance_m` apart keeps the spacing
+    (以上 includes it). The metres returned are those compared, to the centimetre.
+    """
     from scipy.spatial import cKDTree
 
     lon = np.asarray(lon, float)
@@ -35,8 +41,8 @@ def close_pairs(lon, lat, distance_m: float):
     a, b = valid[pairs[:, 0]], valid[pairs[:, 1]]
     delta = xyz[pairs[:, 0]] - xyz[pairs[:, 1]]
     chord = np.sqrt(np.einsum("ij,ij->i", delta, delta))
-    metres = chord_to_geodesic(chord, lon[a], lat[a], lon[b], lat[b])
-    keep = metres < distance_m
+    metres = compared_metres(chord_to_geodesic(chord, lon[a], lat[a], lon[b], lat[b]))
+    keep = below_minimum(metres, distance_m)
     i, j = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
     # One int64 key sorts by (i, j); numpy's stable sort of integers is a radix sort.
     order = np.argsort(i * np.int64(lon.size) + j, kind="stable")

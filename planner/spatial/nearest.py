@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import chord_metres, chord_to_geodesic, ecef_of_point, to_ecef
 
 __all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_other_point", "nearest_sites"]
@@ -152,7 +153,7 @@ def nearest_other_point(index: SiteIndex, site_codes, code, lon: float, lat: flo
     """One point's nearest indexed site that is not itself (`code`): (code, metres to 0.01 m) or None."""
     for position, metres in index.query_point(lon, lat, k=2):
         if code is None or site_codes[position] != code:
-            return str(site_codes[position]), round(metres, 2)
+            return str(site_codes[position]), compared_metres(metres)
     return None
 
 
@@ -169,4 +170,4 @@ def nearest_other(index: SiteIndex, site_codes, codes, lon, lat):
     metres = found.distance_m[rows, pick]
     usable = (chosen >= 0) & ~(first_is_self & (k == 1))
     names = [str(site_codes[i]) if ok else None for i, ok in zip(chosen, usable)]
-    return names, [round(float(m), 2) if ok else None for m, ok in zip(metres, usable)]
+    return names, [m if ok else None for m, ok in zip(compared_metres(metres).tolist(), usable)]
