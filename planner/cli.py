@@ -79,6 +79,8 @@ def import_command(kind, file, crs, replace, actor, db_url):
     summary = load_records(engine, batch, actor=actor or _actor(), replace=replace)
     for note in batch.notes:
         click.echo(f"{file}: {note}")
+    for repair in batch.repairs:  # rows kept after a repair, one line each
+        click.echo(repair.text(_LANG))
     click.echo(summary.line())
 
 

@@ -24,7 +24,7 @@ from planner.columns import (
 )
 from planner.errors import InputError, RowProblem, UsageError
 from planner.models import CANDIDATE_STATUSES, STATION_STATUSES
-from planner.positions import file_crs_option, layer_geometries, read_positions
+from planner.positions import file_crs_option, layer_shapes, read_positions
 from planner.spatial.crs import CoordSystem
 from planner.tabular import Table, read_table
 
@@ -51,6 +51,7 @@ class ImportBatch:
     source: str
     records: list[dict]
     notes: list[str] = field(default_factory=list)
+    repairs: list[RowProblem] = field(default_factory=list)  # e.g. invalid polygons made valid
 
 
 def code_text(value) -> str | None:
@@ -76,10 +77,17 @@ class _Collector:
     def __init__(self, table: Table):
         self.table = table
         self.problems: list[RowProblem] = []
+        self.repairs: list[RowProblem] = []  # rows kept after a repair, reported with the summary
+
+    def _at(self, i, header, en, zh) -> RowProblem:
+        row = None if i is None else int(self.table.row_numbers[i])
+        return RowProblem(self.table.path, row, header, en, zh)
 
     def add(self, i, header, en, zh):
-        row = None if i is None else int(self.table.row_numbers[i])
-        self.problems.append(RowProblem(self.table.path, row, header, en, zh))
+        self.problems.append(self._at(i, header, en, zh))
+
+    def repair(self, i, header, en, zh):
+        self.repairs.append(self._at(i, header, en, zh))
 
 
 def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
@@ -102,7 +110,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     if issues.problems:
         raise InputError(sorted(issues.problems, key=lambda p: p.row or 0))
     notes = list(table.notes)
-    return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes)
+    return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes, issues.repairs)
 
 
 def _require(table, columns, issues, *names) -> bool:
@@ -152,21 +160,14 @@ def _geometry(table, columns, records, issues, kind, default_crs: CoordSystem):
 
 
 def _geometry_from_layer(table, records, issues, kind, default_crs):
-    geoms, _ = layer_geometries(table, default_crs)
-    wanted = ("Polygon", "MultiPolygon") if kind == "areas" else ("Point",)
-    for i, geom in enumerate(geoms):
-        if geom is None or geom.is_empty:
-            issues.add(i, "geometry", "geometry is empty", "几何为空")
-            continue
-        if geom.geom_type not in wanted:
-            issues.add(i, "geometry", f"{geom.geom_type} where {' or '.join(wanted)} is expected",
-                       f"几何类型为 {geom.geom_type}，应为 {'或'.join(wanted)}")
-            continue
-        if kind == "areas":
-            geom = shapely.make_valid(geom) if not geom.is_valid else geom
-            polys = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
-            geom = shapely.MultiPolygon(polys)
-        records[i]["geom"] = geom
+    shapes = layer_shapes(table, default_crs, "area" if kind == "areas" else "point")
+    for i, fault in shapes.faults.items():
+        issues.add(i, "geometry", fault.en, fault.zh)
+    for i, fault in shapes.repairs.items():
+        issues.repair(i, "geometry", fault.en, fault.zh)
+    for i, geom in enumerate(shapes.geoms):
+        if geom is not None:
+            records[i]["geom"] = geom
 
 
 def _infer_level(name):

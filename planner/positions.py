@@ -1,7 +1,9 @@
 """Positions from a table: parse coordinate cells, apply each row's CRS, convert to WGS84.
 
 Problems are collected per row, never fixed silently: a latitude/longitude
-pair that looks swapped is reported as such, not swapped back.
+pair that looks swapped is reported as such, not swapped back. Every position
+and shape is judged by the one rule set of `planner.geometry_checks`, before
+and after conversion.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from planner.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.errors import RowProblem
+from planner.geometry_checks import Fault, area_repairs, coordinate_faults, position_faults, shape_faults
 from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs, points_to_wgs84
 from planner.tabular import Table
 
-__all__ = ["Positions", "file_crs_option", "layer_geometries", "layer_positions", "read_positions"]
+__all__ = ["LayerShapes", "Positions", "file_crs_option", "layer_positions", "layer_shapes", "read_positions"]
 
 _CRS_HELP_ZH = "请使用 wgs84、gcj02、bd09 或 EPSG:n"
 
@@ -85,56 +89,114 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
             for i in rows:
                 result.crs_labels[i] = system.label
     geographic = np.array([s.kind != "epsg" for s in systems])[system_of_row]
-    _check_ranges(table, lon_raw, lat_raw, geographic, result, lon_header, lat_header)
-    bad = np.zeros(n, bool)
-    bad[[i for i, p in result.problems.items() if p]] = True
+    where = f"{lon_header}/{lat_header}"
+    raw = np.flatnonzero(geographic & ~_has_problem(result, n))  # numbers the user wrote in degrees
+    _add_faults(table, result, raw, position_faults(lon_raw[raw], lat_raw[raw]), where)
+    bad = _has_problem(result, n)
     for k, system in enumerate(systems):
         rows = np.flatnonzero((system_of_row == k) & ~bad)
-        if rows.size:
-            result.lon[rows], result.lat[rows] = points_to_wgs84(lon_raw[rows], lat_raw[rows], system)
+        if not rows.size:
+            continue
+        result.lon[rows], result.lat[rows] = points_to_wgs84(lon_raw[rows], lat_raw[rows], system)
+        if system.kind != "wgs84":  # the rules hold after conversion too
+            faults = position_faults(result.lon[rows], result.lat[rows], converted_from=system.label)
+            _add_faults(table, result, rows, faults, where)
+            result.lon[rows[list(faults)]] = result.lat[rows[list(faults)]] = np.nan
     return result
 
 
-def _check_ranges(table, lon, lat, geographic, result, lon_header, lat_header):
-    with np.errstate(invalid="ignore"):
-        swapped = geographic & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
-        outside = geographic & ~swapped & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    where = f"{lon_header}/{lat_header}"
-    for i in np.flatnonzero(swapped):
-        result.problems[i].append(_problem(table, i, where, f"longitude {lon[i]} and latitude {lat[i]} look swapped",
-                                           f"经度 {lon[i]} 与纬度 {lat[i]} 似乎填反了"))
-    for i in np.flatnonzero(outside):
-        result.problems[i].append(_problem(table, i, where, f"({lon[i]}, {lat[i]}) is not a longitude/latitude in degrees",
-                                           f"（{lon[i]}，{lat[i]}）不是以度为单位的经纬度"))
+def _has_problem(result: Positions, n: int) -> np.ndarray:
+    bad = np.zeros(n, bool)
+    bad[[i for i, p in result.problems.items() if p]] = True
+    return bad
 
 
-def layer_geometries(table: Table, default_crs: CoordSystem):
-    """A GIS layer's geometries in WGS84, and the label of the system they came from.
+def _add_faults(table, result: Positions, rows, faults: dict, where: str) -> None:
+    """Faults found on the sub-array `rows` (keyed by position in it) as row problems."""
+    for k, fault in faults.items():
+        i = int(rows[k])
+        result.problems[i].append(_problem(table, i, where, fault.en, fault.zh))
+
+
+@dataclass
+class LayerShapes:
+    """A GIS layer's geometries in WGS84 after the rules: None where a row is refused."""
+
+    geoms: np.ndarray
+    label: str  # the system they came from
+    faults: dict[int, Fault]  # refused rows
+    repairs: dict[int, Fault]  # areas repaired (kept, and said so)
+
+
+def _layer_source(table: Table, default_crs: CoordSystem):
+    """(convert, label, geographic): how a layer's raw geometries become WGS84.
 
     A file with its own CRS (other than WGS84/CGCS2000) is converted from it;
     otherwise `default_crs` applies (GeoJSON is WGS84 by definition, but data
     copied from Amap is GCJ-02 however it is labelled).
     """
+    import geopandas as gpd
+
     file_crs = table.file_crs
     if file_crs is not None and file_crs.to_epsg() not in (4326, 4490):
-        return np.asarray(table.geometry.to_crs(4326).values, dtype=object), f"EPSG:{file_crs.to_epsg()}"
-    return geometries_to_wgs84(np.asarray(table.geometry.values, dtype=object), default_crs), default_crs.label
+        epsg = file_crs.to_epsg()
+        label = f"EPSG:{epsg}" if epsg else file_crs.name
+        return (lambda g: np.asarray(gpd.GeoSeries(g, crs=file_crs).to_crs(4326).values, dtype=object),
+                label, file_crs.is_geographic)
+    geographic = default_crs.kind != "epsg" or CRS.from_epsg(default_crs.epsg).is_geographic
+    return (lambda g: geometries_to_wgs84(g, default_crs)), default_crs.label, geographic
+
+
+def layer_shapes(table: Table, default_crs: CoordSystem, kind: str) -> LayerShapes:
+    """Geometries of a GIS layer in WGS84, judged by the rules (`kind` 'point' or 'area').
+
+    The raw geometries are checked first (type, emptiness, finite vertices, and
+    the degree ranges when the file is in degrees); only the rest are converted,
+    then checked again; areas are finally repaired or refused.
+    """
+    raw = np.asarray(table.geometry.values, dtype=object)
+    convert, label, geographic = _layer_source(table, default_crs)
+    faults = shape_faults(raw, kind)
+    rows = _without(raw.size, faults)
+    _merge(faults, rows, coordinate_faults(raw[rows], degrees=geographic))
+    rows = _without(raw.size, faults)
+    geoms = np.full(raw.size, None, dtype=object)
+    repairs = {}
+    if rows.size:
+        geoms[rows] = convert(raw[rows])
+        if label != "wgs84":
+            _merge(faults, rows, coordinate_faults(geoms[rows], converted_from=label))
+            rows = _without(raw.size, faults)
+    if kind == "area" and rows.size:
+        fixed, refused, repaired = area_repairs(geoms[rows])
+        geoms[rows] = fixed
+        _merge(faults, rows, refused)
+        _merge(repairs, rows, repaired)
+    geoms[list(faults)] = None
+    return LayerShapes(geoms, label, faults, repairs)
+
+
+def _without(n: int, faults: dict) -> np.ndarray:
+    keep = np.ones(n, bool)
+    keep[list(faults)] = False
+    return np.flatnonzero(keep)
+
+
+def _merge(into: dict, rows: np.ndarray, found: dict) -> None:
+    into.update({int(rows[k]): fault for k, fault in found.items()})
 
 
 def layer_positions(table: Table, default_crs: CoordSystem) -> Positions:
-    """Positions of a GIS point layer; anything but a point is a row problem."""
+    """Positions of a GIS point layer; anything but a usable point is a row problem."""
     import shapely
 
     n = len(table)
-    geoms, label = layer_geometries(table, default_crs)
-    result = Positions(np.full(n, np.nan), np.full(n, np.nan), [label] * n)
-    is_point = np.array([g is not None and not g.is_empty and g.geom_type == "Point" for g in geoms], bool)
-    for i in np.flatnonzero(~is_point):
-        kind = "empty" if geoms[i] is None or geoms[i].is_empty else geoms[i].geom_type
-        result.problems[i].append(_problem(table, i, "geometry", f"{kind} geometry where a point is expected",
-                                           f"几何为 {kind}，应为点"))
-    if is_point.any():
-        xy = shapely.get_coordinates(geoms[is_point])
-        result.lon[is_point] = xy[:, 0]
-        result.lat[is_point] = xy[:, 1]
+    shapes = layer_shapes(table, default_crs, "point")
+    result = Positions(np.full(n, np.nan), np.full(n, np.nan), [shapes.label] * n)
+    for i, fault in shapes.faults.items():
+        result.problems[i].append(_problem(table, i, "geometry", fault.en, fault.zh))
+    good = _without(n, shapes.faults)
+    if good.size:
+        xy = shapely.get_coordinates(shapes.geoms[good])
+        result.lon[good], result.lat[good] = xy[:, 0], xy[:, 1]
     return result
