@@ -128,7 +128,8 @@ class Transaction(Base):
 
 
 class Event(Base):
-    """Append-only history: who changed what, when, on which row."""
+    """Append-only history: who changed what, when, on which row (UPDATE and DELETE refused by a trigger,
+    migration 0005). Account changes are here too, with table_name 'users' and the user name as code."""
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_table_name_code", "table_name", "code"),)
@@ -172,6 +173,20 @@ class User(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Carried by each session from its sign-in; moving it (sign-out, password, role, disable) ends them all.
+    session_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SignInFailure(Base):
+    """One failed sign-in: counted per name (lockout) and per client address (refusal)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_name_at", "name", "at"),
+                      Index("ix_sign_in_failures_address_at", "address", "at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
 
 
 class Lock(Base):

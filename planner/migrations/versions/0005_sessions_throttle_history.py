@@ -1,0 +1,63 @@
+"""Revocable sessions, sign-in throttling, and a history that cannot be rewritten
+
+- `users.session_gen`: a number each session carries from its sign-in; sign-out, a new
+  password, a new role or disabling the account move it, so every older session stops working.
+- `sign_in_failures`: one row per failed sign-in (name, client address, when), shared by every
+  web worker: the per-account lockout and the per-address refusal count them.
+- `events` becomes append-only in the database: UPDATE, DELETE (and on PostgreSQL TRUNCATE)
+  are refused by a trigger, and PostgreSQL also revokes those privileges from PUBLIC. The
+  change counters' AFTER triggers on events (0004) still fire on INSERT, the only change left.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-24 09:00:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+_REFUSAL = 'events are append-only: the history cannot be changed or deleted'
+
+
+def upgrade() -> None:
+    op.add_column('users', sa.Column('session_gen', sa.Integer(), nullable=False, server_default='0'))
+    op.create_table(
+        'sign_in_failures',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('address', sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failures')),
+    )
+    op.create_index(op.f('ix_sign_in_failures_name_at'), 'sign_in_failures', ['name', 'at'])
+    op.create_index(op.f('ix_sign_in_failures_address_at'), 'sign_in_failures', ['address', 'at'])
+    op.create_index(op.f('ix_sign_in_failures_at'), 'sign_in_failures', ['at'])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(f"""CREATE FUNCTION refuse_history_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                       BEGIN
+                           RAISE EXCEPTION '{_REFUSAL} (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+                       END $$""")
+        op.execute("""CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+                      FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change()""")
+        op.execute("REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC")
+    else:
+        for action in ('UPDATE', 'DELETE'):
+            op.execute(f"""CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events
+                           BEGIN SELECT RAISE(ABORT, '{_REFUSAL}'); END""")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP TRIGGER events_append_only ON events")
+        op.execute("DROP FUNCTION refuse_history_change()")
+    else:
+        op.execute("DROP TRIGGER events_no_update")
+        op.execute("DROP TRIGGER events_no_delete")
+    op.drop_table('sign_in_failures')
+    # A plain ALTER (SQLite >= 3.35 too): a batch copy of users would lose its change-counter triggers.
+    op.execute("ALTER TABLE users DROP COLUMN session_gen")
