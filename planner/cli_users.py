@@ -1,7 +1,12 @@
-"""`planner user …`: accounts for the web application and the API."""
+"""`planner user …`: accounts for the web application and the API.
+
+Every change is written to the account's history under `--user` (default:
+$PLANNER_USER, else the login name) with source 'cli'.
+"""
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 
@@ -33,6 +38,14 @@ def _db_option(func):
                         help="Database: postgresql://… or a SpatiaLite file.")(func)
 
 
+def _actor_option(func):
+    return click.option("--user", "actor", envvar="PLANNER_USER", default=getpass.getuser, show_default="login name",
+                        help="Name written to the history for this change (default: $PLANNER_USER or login).")(func)
+
+
+_SOURCE = "cli"
+
+
 @click.group("user")
 def user_group():
     """Manage the people who sign in (staff, planner, admin)."""
@@ -44,45 +57,103 @@ def user_group():
               help="staff review and decide; planners also run coverage, ranking and reports; admins manage users.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @click.option("--token", "with_token", is_flag=True, help="Also issue an API token and print it (shown once).")
+@_actor_option
 @_db_option
-def add_command(name, role, password_stdin, with_token, db_url):
+def add_command(name, role, password_stdin, with_token, actor, db_url):
     """Create an account (password from a prompt, $PLANNER_PASSWORD or --password-stdin)."""
     from planner.users import add_user, issue_token
 
     engine = _engine(db_url)
-    account = add_user(engine, name, role, _password(password_stdin))
+    account = add_user(engine, name, role, _password(password_stdin), actor=actor, source=_SOURCE)
     click.echo(f"user {account.name} ({account.role}) created")
     if with_token:
-        click.echo(f"API token: {issue_token(engine, account.name)}")
+        click.echo(f"API token: {issue_token(engine, account.name, actor=actor, source=_SOURCE)}")
 
 
 @user_group.command("password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@_actor_option
 @_db_option
-def password_command(name, password_stdin, db_url):
-    """Set a new password."""
+def password_command(name, password_stdin, actor, db_url):
+    """Set a new password (every session of NAME ends)."""
     from planner.users import set_password
 
-    set_password(_engine(db_url), name, _password(password_stdin))
-    click.echo(f"password of {name} changed")
+    set_password(_engine(db_url), name, _password(password_stdin), actor=actor, source=_SOURCE)
+    click.echo(f"password of {name} changed; its sessions have ended")
 
 
 @user_group.command("token")
 @click.argument("name")
+@_actor_option
 @_db_option
-def token_command(name, db_url):
+def token_command(name, actor, db_url):
     """Issue a new API token (the old one stops working); send it as `Authorization: Bearer …`."""
     from planner.users import issue_token
 
-    click.echo(issue_token(_engine(db_url), name))
+    click.echo(issue_token(_engine(db_url), name, actor=actor, source=_SOURCE))
+
+
+@user_group.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@_actor_option
+@_db_option
+def role_command(name, role, actor, db_url):
+    """Give NAME another role (every session of NAME ends)."""
+    from planner.users import set_role
+
+    changed = set_role(_engine(db_url), name, role, actor=actor, source=_SOURCE)
+    click.echo(f"{name} is now {role}; its sessions have ended" if changed else f"{name} is {role} already")
+
+
+@user_group.command("disable")
+@click.argument("name")
+@_actor_option
+@_db_option
+def disable_command(name, actor, db_url):
+    """Stop NAME from signing in; its sessions and API token stop working at once."""
+    from planner.users import set_disabled
+
+    changed = set_disabled(_engine(db_url), name, True, actor=actor, source=_SOURCE)
+    click.echo(f"{name} disabled" if changed else f"{name} was disabled already")
+
+
+@user_group.command("enable")
+@click.argument("name")
+@_actor_option
+@_db_option
+def enable_command(name, actor, db_url):
+    """Let a disabled NAME sign in again (with its password; its old sessions stay ended)."""
+    from planner.users import set_disabled
+
+    changed = set_disabled(_engine(db_url), name, False, actor=actor, source=_SOURCE)
+    click.echo(f"{name} enabled" if changed else f"{name} was not disabled")
+
+
+@user_group.command("unlock")
+@click.argument("name")
+@_actor_option
+@_db_option
+def unlock_command(name, actor, db_url):
+    """Lift the sign-in lock that failed passwords put on NAME."""
+    from planner.sign_in import unlock
+
+    changed = unlock(_engine(db_url), name, actor=actor, source=_SOURCE)
+    click.echo(f"{name} unlocked" if changed else f"{name} was not locked")
 
 
 @user_group.command("list")
 @_db_option
 def list_command(db_url):
-    """Active accounts and their roles."""
+    """Accounts, their roles and state (active, disabled, locked)."""
+    from planner.sign_in import Throttle, locked_names
     from planner.users import list_users
 
-    for account in list_users(_engine(db_url)):
-        click.echo(f"{account.name}\t{account.role}")
+    engine = _engine(db_url)
+    locked = locked_names(engine, Throttle())
+    for account in list_users(engine):
+        state = "disabled" if account.disabled else "active"
+        if account.name in locked:
+            state += f", locked until {locked[account.name]:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{account.name}\t{account.role}\t{state}")

@@ -66,6 +66,13 @@ class ForbiddenError(PlannerError):
     http_status = 403
 
 
+class TooManyRequestsError(PlannerError):
+    """Refused for now: too many failed sign-ins, or too many at once; try again later."""
+
+    exit_code = 2
+    http_status = 429
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One problem in an input file, located by file, row (as a spreadsheet counts) and column."""

@@ -28,6 +28,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=512 * 1024 * 1024,
     )
+    from planner.web.security import session_settings
+
+    app.config.from_mapping(session_settings())  # cookie flags, session lifetimes, sign-in throttling
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
@@ -36,9 +39,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
     from planner.web import api_changes, stations
     from planner.web.check_fast_path import CheckFastPath
-    from planner.web.security import csrf_token, ensure_secret_key
+    from planner.web.security import csrf_token, ensure_secret_key, init_sessions
 
     ensure_secret_key(app)
+    init_sessions(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     preferences.init_app(app)
     formatting.init_app(app)

@@ -9,22 +9,32 @@ cookie, so token requests need none.
 Accounts looked up once are remembered by the process for as long as the
 accounts' change counter stays put (every change to users moves it, in the
 same transaction), so a request usually costs one query that answers both who
-is asking and whether anything changed.
+is asking and whether anything changed. That is also what makes sessions
+revocable at no extra cost: a session carries its account's session
+generation from sign-in (planner.web.security), and signing out, a new
+password, a new role or disabling the account moves it — and the counter.
+
+Signing out ends every session of the account, in every browser.
+Signing in is throttled (planner.sign_in): per account name and per client
+address, refused before any password is hashed, a few hashes at a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import threading
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from planner.errors import SignInError
+from planner.errors import SignInError, TooManyRequestsError
 from planner.recent import Recent
-from planner.users import Account, account, authenticate, require_role, token_digest, user_by_token
+from planner.sign_in import Throttle, sign_in
+from planner.users import Account, account, require_role, sign_out_everywhere, token_digest, user_by_token
 from planner.web import get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang, texts
-from planner.web.security import csrf_token, require_csrf
+from planner.web.security import require_csrf, session_account, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -73,10 +83,7 @@ def identify():
         return None
     g.via_token = False
     if session.get("user"):
-        name = session["user"]
-        g.user = _remembered(("name", name), lambda: account(read_connection(), name))
-        if g.user is None:
-            session.pop("user", None)
+        g.user = session_account(lambda name: _remembered(("name", name), lambda: account(read_connection(), name)))
     if request.endpoint in _PUBLIC or request.endpoint is None:
         return None
     if g.user is None:
@@ -114,26 +121,45 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def throttle(app) -> Throttle:
+    """The sign-in limits of `app`'s configuration."""
+    config = app.config
+    return Throttle(max_failures=config["SIGNIN_MAX_FAILURES"],
+                    max_address_failures=config["SIGNIN_MAX_ADDRESS_FAILURES"],
+                    window=dt.timedelta(minutes=config["SIGNIN_WINDOW_MINUTES"]))
+
+
+def hash_slots(app) -> threading.Semaphore:
+    """How many password hashes this process checks at once (the rest are refused, not queued)."""
+    return app.extensions.setdefault("planner.hash_slots",  # atomic: one semaphore per app, whoever comes first
+                                     threading.BoundedSemaphore(app.config["SIGNIN_HASH_SLOTS"]))
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 def signin():
     lang = current_lang()
     t = texts(lang)
-    failed = False
+    problem, status = None, 200
     if request.method == "POST":
         require_csrf()
-        found: Account | None = authenticate(get_engine(), request.form.get("name", ""),
-                                             request.form.get("password", ""))
-        if found is not None:
-            session.clear()
-            session["user"] = found.name
-            csrf_token()
-            return redirect(_safe_next(request.form.get("next")))
-        failed = True
-    return render_template("signin.html", t=t, lang=lang, failed=failed,
-                           next=request.values.get("next", "")), (401 if failed else 200)
+        try:
+            found = sign_in(get_engine(), request.form.get("name", ""), request.form.get("password", ""),
+                            request.remote_addr or "", throttle=throttle(current_app), slots=hash_slots(current_app))
+        except TooManyRequestsError as exc:
+            problem, status = exc.message(lang), exc.http_status
+        else:
+            if found is not None:
+                start_session(found.name, found.session_gen)
+                return redirect(_safe_next(request.form.get("next")))
+            problem, status = t["signin_failed"], 401
+    return render_template("signin.html", t=t, lang=lang, problem=problem, refused=status == 429,
+                           next=request.values.get("next", "")), status
 
 
 @bp.post("/signout")
 def signout():
+    """End this account's sessions everywhere (a copied cookie stops working too)."""
+    if g.user is not None and not g.via_token:
+        sign_out_everywhere(get_engine(), g.user.name)
     session.clear()
     return redirect(url_for("auth.signin"))

@@ -1,16 +1,99 @@
-"""Secret key and cross-site request forgery tokens for forms."""
+"""Secret key, cross-site request forgery tokens for forms, and the session: cookie and lifetimes.
+
+A session is a signed cookie holding the user name, the account's session
+generation at sign-in, when it signed in and when it was last seen. It is
+good while the generation is still the account's (sign-out, a new password,
+a new role or disabling move it), it has been used within the idle lifetime
+and it is younger than the absolute lifetime: all checked on the server, from
+those values, on every request.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import os
 import secrets
+import time
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from planner.errors import UsageError
 
-__all__ = ["csrf_token", "ensure_secret_key", "require_csrf"]
+__all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "require_csrf", "session_account",
+           "session_settings", "start_session"]
+
+_SEEN_EVERY_S = 60  # how often a session's "last seen" is rewritten (and the cookie with it)
+
+
+def _setting(variable: str, default: int) -> int:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"${variable} must be a whole number above 0, not {text!r}",
+                         f"环境变量 {variable} 必须是大于 0 的整数，而不是 {text!r}")
+    return int(text)
+
+
+def session_settings() -> dict:
+    """Defaults of the session and sign-in settings (the environment's, else ours); config.py may override."""
+    return {
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": os.environ.get("PLANNER_SECURE_COOKIES", "").strip() == "1",
+        "SESSION_REFRESH_EACH_REQUEST": False,  # rewritten when "last seen" moves, once a minute at most
+        "SESSION_IDLE_MINUTES": _setting("PLANNER_SESSION_IDLE_MIN", 8 * 60),
+        "SESSION_MAX_HOURS": _setting("PLANNER_SESSION_MAX_HOURS", 7 * 24),
+        "SIGNIN_MAX_FAILURES": 10,
+        "SIGNIN_MAX_ADDRESS_FAILURES": 30,
+        "SIGNIN_WINDOW_MINUTES": 15,
+        "SIGNIN_HASH_SLOTS": 1,
+    }
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie marked Secure also whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
+def init_sessions(app: Flask) -> None:
+    app.session_interface = _SessionInterface()
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+
+
+def start_session(name: str, session_gen: int) -> None:
+    """A fresh session for `name` (nothing of the one before it kept) with a new CSRF token."""
+    session.clear()
+    now = int(time.time())
+    session.update(user=name, gen=session_gen, since=now, seen=now)
+    session.permanent = True
+    csrf_token()
+
+
+def session_account(look_up):
+    """The signed-in account while the session is good, else None (and the session is emptied).
+
+    `look_up(name)` gives the active account (with its current session generation) or None."""
+    name = session.get("user")
+    if not name:
+        return None
+    now, config = time.time(), current_app.config
+    seen, since = session.get("seen", 0), session.get("since", 0)
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60 or now - since > config["SESSION_MAX_HOURS"] * 3600:
+        session.clear()
+        return None
+    found = look_up(name)
+    if found is None or found.session_gen != session.get("gen"):
+        session.clear()
+        return None
+    if now - seen >= _SEEN_EVERY_S:
+        session["seen"] = int(now)
+    return found
 
 
 def ensure_secret_key(app: Flask) -> None:
