@@ -1,4 +1,8 @@
-"""A self-contained HTML coverage report: map and tables in one file, no network needed to open it."""
+"""A self-contained HTML coverage report: map and tables in one file, no network needed to open it.
+
+Every value is escaped (tables with html.escape, map tooltips by planner.maps), and the file carries its
+own Content-Security-Policy: only the inline scripts written here run (Leaflet and the map), by hash.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from pathlib import Path
 import geopandas as gpd
 
 from planner.coverage import CoverageReport
-from planner.maps import SHARE_COLOURS, coverage_map
+from planner.csp import checked_script, policy, script_hash, tile_hosts
+from planner.maps import BASEMAPS, SHARE_COLOURS, coverage_map
 from planner.web.i18n import texts
 
 __all__ = ["coverage_page"]
@@ -17,12 +22,13 @@ _LEAFLET = Path(__file__).resolve().parent / "static" / "vendor" / "leaflet"
 _PLACEHOLDER = "planner-inline-leaflet"
 
 
-def _inline_leaflet(header: str) -> str:
-    """Swap the links to the app's Leaflet files for their content."""
-    script = (_LEAFLET / "leaflet.js").read_text(encoding="utf-8")
+def _inline_leaflet(header: str) -> tuple[str, str]:
+    """Swap the links to the app's Leaflet files for their content; also the CSP hash of Leaflet's script."""
+    script = checked_script((_LEAFLET / "leaflet.js").read_text(encoding="utf-8"))
     style = (_LEAFLET / "leaflet.css").read_text(encoding="utf-8")
     header = header.replace(f'<script src="{_PLACEHOLDER}/leaflet.js"></script>', f"<script>{script}</script>")
-    return header.replace(f'<link rel="stylesheet" href="{_PLACEHOLDER}/leaflet.css"/>', f"<style>{style}</style>")
+    return (header.replace(f'<link rel="stylesheet" href="{_PLACEHOLDER}/leaflet.css"/>', f"<style>{style}</style>"),
+            script_hash(script))
 
 
 def _table(frame, lang, labels) -> str:
@@ -52,10 +58,13 @@ def coverage_page(report: CoverageReport, *, lang: str = "zh") -> str:
     legend = "".join(f'<span class="swatch" style="background:{c}"></span>≥{s:.0%} ' for s, c in SHARE_COLOURS)
     summary = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_cell(v))}</td></tr>"
                       for k, v in summary_rows(report, lang))
+    header, leaflet_hash = _inline_leaflet(parts.header)
+    csp = policy((leaflet_hash, *parts.script_hashes), img_hosts=tile_hosts({"osm": BASEMAPS["osm"]}), standalone=True)
     return f"""<!doctype html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">
 <title>{html.escape(t['report'])}</title>
-{_inline_leaflet(parts.header)}
+{header}
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1rem 2rem; color: #111827; }}
 .map {{ position: relative; height: 560px; border: 1px solid #d1d5db; }}

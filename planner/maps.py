@@ -3,15 +3,23 @@
 Maps load Leaflet from the application's own static files, never from a CDN,
 and draw their data layers without depending on any tile server. For an
 Amap (GCJ-02) base map, data are shifted to GCJ-02 for display only.
+
+Every text a map shows (codes, names) goes through `_Tip` or `_AreaTip`: folium's own Tooltip
+puts its text raw into a JavaScript template literal (where `${…}` runs and `</script>` ends the
+script) and its GeoJsonTooltip writes feature properties into innerHTML unescaped.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 
+from planner.csp import checked_script, script_hash
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 
 __all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "display_crs", "share_colour", "STATUS_FILL",
@@ -52,12 +60,14 @@ STATUS_FILL = {  # fill of a point by its status (stations, applicants) or kind 
 
 @dataclass(frozen=True)
 class MapParts:
-    """Rendered pieces a Jinja template places: <head> links, the map <div>, the script."""
+    """Rendered pieces a Jinja template places: <head> links, the map <div>, the script (which also sets
+    `window.__planner.map`), and the CSP hashes of the inline scripts in `header` and `script`."""
 
     header: str
     html: str
     script: str
     map_name: str
+    script_hashes: tuple[str, ...] = ()
 
 
 def display_crs(basemap: str) -> str:
@@ -101,10 +111,62 @@ def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str,
     return fmap, basemap_crs
 
 
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
 def _render(fmap) -> MapParts:
     root = fmap.get_root()
     root.render()
-    return MapParts(root.header.render(), root.html.render(), root.script.render(), fmap.get_name())
+    name = fmap.get_name()
+    script = checked_script(root.script.render() + f"\nwindow.__planner = Object.assign(window.__planner || {{}}, "
+                                                   f"{{map: {name}}});\n")
+    header = root.header.render()
+    # folium's header holds its own constant inline scripts (no data of ours reaches it).
+    hashes = tuple(script_hash(body) for body in _INLINE_SCRIPT.findall(header)) + (script_hash(script),)
+    return MapParts(header, root.html.render(), script, name, hashes)
+
+
+@functools.cache
+def _tooltip_classes():
+    """folium's Tooltip and GeoJsonTooltip with templates that never parse data as HTML or JavaScript
+    (made once: folium is imported only when a map is drawn)."""
+    import folium
+    from folium.template import Template
+
+    class Tip(folium.Tooltip):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip({{ this.text|tojson }}, {{ this.options|tojavascript }});
+            {% endmacro %}""")
+
+    class AreaTip(folium.features.GeoJsonTooltip):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+                const div = L.DomUtil.create("div");
+                const table = L.DomUtil.create("table", "", div);
+                const aliases = {{ this.aliases|tojson }};
+                {{ this.fields|tojson }}.forEach(function (field, i) {
+                    const row = L.DomUtil.create("tr", "", table);
+                    L.DomUtil.create("th", "", row).textContent = aliases[i];
+                    const value = layer.feature.properties[field];
+                    L.DomUtil.create("td", "", row).textContent = value == null ? "" : String(value);
+                });
+                return div;
+            }, {{ this.tooltip_options|tojavascript }});
+            {% endmacro %}""")
+
+    return Tip, AreaTip
+
+
+def _tip(text, **options):
+    """A tooltip showing `text` as text: escaped HTML handed to Leaflet as a JSON string."""
+    return _tooltip_classes()[0]("<div>" + html.escape(str(text)) + "</div>", **options)
+
+
+def _area_tip(fields, aliases):
+    """A GeoJSON tooltip whose table is built with textContent, never innerHTML."""
+    return _tooltip_classes()[1](fields=fields, aliases=aliases)
 
 
 def _union_bounds(frames):
@@ -168,8 +230,8 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
         shown, name=labels["areas"],
         style_function=lambda f: {"color": "#374151", "weight": 0.6, "fillColor": f["properties"]["_fill"],
                                   "fillOpacity": 0.55},
-        tooltip=folium.features.GeoJsonTooltip(fields=["name", "population", "covered_share"],
-                                               aliases=[labels["name"], labels["population"], labels["covered_share"]]),
+        tooltip=_area_tip(["name", "population", "covered_share"],
+                          [labels["name"], labels["population"], labels["covered_share"]]),
     ).add_to(fmap)
     circles = folium.FeatureGroup(name=labels["service_circles"], show=len(sites) <= _CIRCLES_LIMIT)
     site_layer = folium.FeatureGroup(name=labels["sites"])
@@ -180,7 +242,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
             folium.Circle([geom.y, geom.x], radius=radius_m, color=colour, weight=1, fill=False,
                           opacity=0.5).add_to(circles)
         folium.CircleMarker([geom.y, geom.x], radius=3, color=colour, fill=True, fill_opacity=1, weight=1,
-                            tooltip=str(code)).add_to(site_layer)
+                            tooltip=_tip(code)).add_to(site_layer)
     circles.add_to(fmap)
     site_layer.add_to(fmap)
     gap_layer = folium.FeatureGroup(name=labels["gaps"])
@@ -191,7 +253,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
         for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
             folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
                                 color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8, weight=2,
-                                tooltip=f"#{gap}: {float(people):,.0f}").add_to(gap_layer)
+                                tooltip=_tip(f"#{gap}: {float(people):,.0f}")).add_to(gap_layer)
     gap_layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return _render(fmap)
@@ -220,11 +282,11 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
                            (thresholds.get("min_station_distance_m", 0), LAYER_STYLES["stations"]["color"])):
         if radius:
             folium.Circle(centre, radius=radius, color=colour, weight=1, dash_array="6 4", fill=False,
-                          tooltip=f"{radius:g} m").add_to(fmap)
+                          tooltip=_tip(f"{radius:g} m")).add_to(fmap)
     others = folium.FeatureGroup(name=labels["candidates"])
     for code, geom in zip(neighbours.get("code", []), neighbours.geometry if len(neighbours) else []):
         folium.CircleMarker(here(geom.x, geom.y), radius=4, color="#6b7280", fill=True, fill_opacity=0.7,
-                            tooltip=str(code)).add_to(others)
+                            tooltip=_tip(code)).add_to(others)
     others.add_to(fmap)
     for site, layer in ((outlet, "outlets"), (station, "stations")):
         if site is None:
@@ -232,14 +294,14 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
         style = LAYER_STYLES[layer]
         there = here(site[1], site[2])
         folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
-                        tooltip=folium.Tooltip(f"{site[0]}: {site[3]:,.1f} {labels['metres']}", permanent=True)).add_to(fmap)
+                        tooltip=_tip(f"{site[0]}: {site[3]:,.1f} {labels['metres']}", permanent=True)).add_to(fmap)
         folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
-                            fill_opacity=1, tooltip=str(site[0])).add_to(fmap)
+                            fill_opacity=1, tooltip=_tip(site[0])).add_to(fmap)
     if origin is not None:
         was = here(*origin)
-        folium.PolyLine([was, centre], color="#111827", weight=2, tooltip=labels["relocate"]).add_to(fmap)
+        folium.PolyLine([was, centre], color="#111827", weight=2, tooltip=_tip(labels["relocate"])).add_to(fmap)
         folium.CircleMarker(was, radius=6, color="#111827", fill=True, fill_color="#9ca3af", fill_opacity=1,
-                            tooltip=f"{shop[0]} ({labels['relocate']})").add_to(fmap)
+                            tooltip=_tip(f"{shop[0]} ({labels['relocate']})")).add_to(fmap)
     folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
-                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=str(shop[0])).add_to(fmap)
+                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=_tip(shop[0])).add_to(fmap)
     return _render(fmap)

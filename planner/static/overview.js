@@ -1,6 +1,7 @@
 /* The overview map: registry layers fetched from /api/layers as GeoJSON and drawn on one canvas.
    Sets window.__planner.layers (name -> Leaflet layer) and, once everything is on screen,
-   window.__overviewDrawn (name -> features drawn). */
+   window.__overviewDrawn (name -> features drawn). Registry values (codes, names, addresses,
+   operators) reach popups and tooltips only as textContent, never as HTML. */
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("overview-config").textContent);
@@ -9,6 +10,7 @@
   const control = L.control.layers(null, null, {collapsed: false}).addTo(map);
   const t = cfg.labels;
   const layers = (window.__planner.layers = {});
+  // Leaflet's layer control takes its labels as HTML (ours, but escaped all the same).
   const escape = (s) => String(s == null ? "" : s).replace(/[&<>"']/g,
     (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
   const metres = (v) => v == null ? "" :
@@ -19,17 +21,34 @@
     return cfg.styles.status[p.status || p.kind] || cfg.styles.layers[layer].fill;
   }
 
-  function popupHtml(layer, p) {
+  function element(tag, text, parent) {
+    const node = document.createElement(tag);
+    if (text != null) node.textContent = String(text);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function popupContent(layer, p) {
     const rows = [[t.code, p.code], [t.kind, p.kind && (t["kind_" + p.kind] || p.kind)],
       [t.status, p.status && (t["status_" + p.status] || p.status)], [t.operator, p.operator],
       [t.verdict, p.verdict && t[p.verdict]], [t.address, p.address],
       [t.nearest_outlet, p.nearest_outlet && p.nearest_outlet + " · " + metres(p.nearest_outlet_m)],
       [t.nearest_station, p.nearest_station && p.nearest_station + " · " + metres(p.nearest_station_m)]];
     const link = layer === "candidates" ? cfg.urls.candidate : layer === "stations" ? cfg.urls.station : null;
-    return "<b>" + escape(p.name) + "</b><table class='popup'>" +
-      rows.filter((r) => r[1]).map((r) => "<tr><th>" + escape(r[0]) + "</th><td>" + escape(r[1]) + "</td></tr>").join("") +
-      "</table>" + (link ? "<a href='" + link.replace("__code__", encodeURIComponent(p.code)) + "'>" +
-      escape(layer === "candidates" ? t.open_candidate : t.open_station) + "</a>" : "");
+    const box = element("div");
+    element("b", p.name, box);
+    const table = element("table", null, box);
+    table.className = "popup";
+    for (const [label, value] of rows.filter((r) => r[1])) {
+      const row = element("tr", null, table);
+      element("th", label, row);
+      element("td", value, row);
+    }
+    if (link) {
+      const a = element("a", layer === "candidates" ? t.open_candidate : t.open_station, box);
+      a.href = link.replace("__code__", encodeURIComponent(p.code));
+    }
+    return box;
   }
 
   function layerUrl(name, extra) {
@@ -57,11 +76,11 @@
 
   async function openPopup(name, feature) {
     const at = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
-    const popup = L.popup().setLatLng(at).setContent(escape(feature.properties.code) + " …").openOn(map);
+    const popup = L.popup().setLatLng(at).setContent(element("span", feature.properties.code + " …")).openOn(map);
     const response = await fetch(layerUrl(name, "&profile=" + cfg.profile + "&code=" +
       encodeURIComponent(feature.properties.code)), {credentials: "same-origin"});
     const found = response.ok ? (await response.json()).features : [];
-    popup.setContent(popupHtml(name, found.length ? found[0].properties : feature.properties));
+    popup.setContent(popupContent(name, found.length ? found[0].properties : feature.properties));
   }
 
   // One click handler for every point layer: the topmost layer with a point under the pointer wins.
@@ -78,8 +97,8 @@
     const style = cfg.styles.layers.areas;
     return L.geoJSON({type: "FeatureCollection", features}, {
       renderer, style: {color: style.color, weight: 1, fillColor: style.fill, fillOpacity: 0.15},
-    }).bindTooltip((l) => escape(l.feature.properties.name) + " · " + t.population + " " +
-      Number(l.feature.properties.population || 0).toLocaleString(cfg.locale));
+    }).bindTooltip((l) => element("span", (l.feature.properties.name || "") + " · " + t.population + " " +
+      Number(l.feature.properties.population || 0).toLocaleString(cfg.locale)));
   }
 
   async function draw() {

@@ -27,6 +27,7 @@ from planner.site_check import check_site
 from planner.web import engine_of
 from planner.web.api import CheckQuestion
 from planner.web.auth import known_accounts, token_key
+from planner.web.headers import security_headers
 from planner.web.preferences import builtin_profile
 
 __all__ = ["CheckFastPath"]
@@ -70,7 +71,9 @@ class CheckFastPath:
         if sites is None:
             return None
         verdict = check_site(None, profile, question.lon, question.lat, code=question.code, sites=sites)
-        return self.app.json.response(verdict.as_dict())
+        response = self.app.json.response(verdict.as_dict())
+        response.headers.update(security_headers())  # what Flask's after-request hook adds to its answer
+        return response
 
 
 def _body(environ) -> bytes | None:
