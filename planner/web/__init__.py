@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, request
-
-from planner.errors import PlannerError
+from flask import Flask
 
 __all__ = ["create_app", "current_sites", "engine_of", "get_engine", "read_connection", "request_versions"]
 
@@ -37,7 +35,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         app.config.from_mapping(test_config)
 
     from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
-    from planner.web import api_changes, stations
+    from planner.web import api_changes, error_pages, headers, stations
     from planner.web.check_fast_path import CheckFastPath
     from planner.web.security import csrf_token, ensure_secret_key, init_sessions
 
@@ -45,6 +43,8 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     init_sessions(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     preferences.init_app(app)
+    headers.init_app(app)  # security headers on every response; inline scripts only by hash
+    error_pages.init_app(app)  # error pages from a template, never a raw message as HTML
     formatting.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(overview.bp)
@@ -65,15 +65,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         conn = g.pop("read_connection", None)
         if conn is not None:
             conn.close()
-
-    @app.errorhandler(PlannerError)
-    def _planner_error(exc: PlannerError):
-        from planner.web.i18n import current_lang
-
-        body = {"error": type(exc).__name__, "message": exc.message(current_lang())}
-        if request.path.startswith("/api/"):
-            return jsonify(body), exc.http_status
-        return body["message"], exc.http_status
 
     return app
 
