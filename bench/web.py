@@ -197,7 +197,8 @@ def draw_times(base: str, peer_url: str, user: tuple[str, str], repeat: int, cha
     ours, after_change, peer = [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        # bypass_csp: wait_for_function polls by eval(), which the pages' Content-Security-Policy refuses.
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
         page = context.new_page()
         page.route("**/*", local_only)
         page.goto(base + "/signin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,28 @@ def signed_in_page(browser, live_url: str, name: str = "paula", **options):
     page.click("button[type=submit]")
     page.wait_for_url(live_url + "/")
     return page
+
+
+def wait_until(page, expression: str, timeout: float = 30.0):
+    """The value of `expression` in the page once it is truthy (across navigations).
+
+    Not page.wait_for_function: it polls by eval() inside the page, which the pages'
+    Content-Security-Policy refuses ('unsafe-eval' is not allowed); page.evaluate is not subject to it.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(expression)
+            if value:
+                return value
+        except Error as exc:  # the page navigated while we asked
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression} still false after {timeout} s on {page.url}")
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture

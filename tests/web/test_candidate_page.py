@@ -4,7 +4,7 @@ import re
 
 from tests.check_support import load_small_registry, offset
 from tests.files import load_file, write_xlsx
-from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page
+from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_until
 
 
 def _shop(engine, tmp_path, position, **facts):
@@ -58,7 +58,7 @@ def test_candidate_map_in_a_browser(browser, live_url, engine, backend, tmp_path
     _shop(engine, tmp_path, offset("O1", 300, 0))
     page = signed_in_page(browser, live_url)
     page.goto(live_url + "/candidates/C9")
-    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    wait_until(page, "window.__mapReady === true")
     labels = page.locator(".leaflet-tooltip").all_inner_texts()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"candidate-{backend}.png"))

@@ -7,7 +7,7 @@ import time
 import pandas as pd
 
 from tests.check_support import load_small_registry, row, write_list
-from tests.web.conftest import ARTIFACTS, signed_in_page
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
 
 GOOD = (116.628, 40.1035)
 
@@ -69,7 +69,7 @@ def test_upload_in_a_browser_and_see_the_map(browser, live_url, engine, backend,
     page.goto(live_url + "/check/")
     page.set_input_files("input[name=file]", str(path))
     page.click("main button[type=submit]")
-    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    wait_until(page, "window.__mapReady === true")
     assert page.evaluate("window.__planner.drawn") == 2
     counts = {v: page.inner_text(f"td[data-verdict={v}]") for v in ("pass", "fail", "error")}
     with page.expect_download() as download_info:

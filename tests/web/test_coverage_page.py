@@ -6,7 +6,7 @@ import pyogrio
 from openpyxl import load_workbook
 
 from tests.coverage_support import load_district
-from tests.web.conftest import ARTIFACTS, signed_in_page
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
 
 
 def test_coverage_page_and_report_downloads(client, engine, tmp_path):
@@ -35,7 +35,7 @@ def test_coverage_map_in_a_browser(browser, live_url, engine, backend, tmp_path)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_url + "/coverage/")
-    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    wait_until(page, "window.__mapReady === true")
     areas = page.evaluate("""() => { let n = 0; window.__planner.map.eachLayer(l => {
         if (l.feature && l.feature.geometry.type.includes('Polygon')) n++; }); return n; }""")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ from planner.registry import count_rows
 from planner.spatial.chinacoords import wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.check_support import load_small_registry, offset
-from tests.web.conftest import ARTIFACTS, signed_in_page
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
 
 
 def test_page_uses_no_external_scripts_or_styles(client):
@@ -76,7 +76,7 @@ def test_overview_draws_toggles_and_explains_in_a_browser_without_internet(brows
     page.route("**/*", route)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_url + "/")
-    page.wait_for_function("window.__overviewDrawn !== undefined", timeout=30000)
+    wait_until(page, "window.__overviewDrawn !== undefined")
     drawn = page.evaluate("window.__overviewDrawn")
     counts = count_rows(engine)
     assert drawn == {name: counts[name] for name in ("areas", "outlets", "stations", "candidates")}, drawn

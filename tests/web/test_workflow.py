@@ -6,7 +6,7 @@ from planner.registry import read_table
 from planner.spatial.geodesic import geodesic_distance
 from tests.check_support import offset
 from tests.decision_support import load_pair
-from tests.web.conftest import ARTIFACTS
+from tests.web.conftest import ARTIFACTS, wait_until
 
 
 def _click_feature(page, layer, code):
@@ -26,11 +26,11 @@ def test_staff_open_an_applicant_from_the_overview_and_approve_it(browser, live_
     load_pair(engine, tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
     page = signed_in_page(browser, live_url, "alice")
-    page.wait_for_function("window.__overviewDrawn !== undefined", timeout=30000)
+    wait_until(page, "window.__overviewDrawn !== undefined")
     _click_feature(page, "candidates", "A")
     page.locator(".leaflet-popup-content a").click()
     page.wait_for_url("**/candidates/A")
-    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    wait_until(page, "window.__mapReady === true")
     page.screenshot(path=str(ARTIFACTS / f"workflow-candidate-{backend}.png"))
 
     page.fill("#decision-form textarea[name=note]", "勘察合格，同意加盟")
@@ -63,7 +63,7 @@ def test_staff_relocate_a_station_after_seeing_the_check(browser, live_url, engi
     page.fill("#relocate-check input[name=lon]", str(good[0]))
     page.fill("#relocate-check input[name=lat]", str(good[1]))
     page.click("#relocate-check button")
-    page.wait_for_function("window.__mapReady === true", timeout=30000)
+    wait_until(page, "window.__mapReady === true")
     assert page.inner_text("#verdict") == "通过"
     page.screenshot(path=str(ARTIFACTS / f"workflow-relocation-{backend}.png"))
     page.fill("#relocate-form input[name=note]", "原址拆迁")
