@@ -17,7 +17,7 @@ from planner.errors import UsageError
 from planner.importing import code_text
 from planner.positions import Positions, file_crs_option, layer_positions, read_positions
 from planner.reasons import reason
-from planner.region import in_china
+from planner.region import china_refusals
 from planner.tabular import Table, read_table
 
 __all__ = ["Applicants", "ID_CARD_HEADERS", "RowNotes", "id_card_columns", "read_applicants"]
@@ -197,14 +197,9 @@ def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]
 
 
 def _check_china(lon, lat, positions: Positions, errors, lang):
+    for i, (key, values) in china_refusals(lon, lat).items():
+        errors.add(i, reason(key, lang, **values))
     ok = np.isfinite(lon) & np.isfinite(lat)
-    inside = in_china(lon, lat)
-    outside = np.flatnonzero(ok & ~inside)
-    if outside.size:
-        swapped = in_china(lat[outside], lon[outside])
-        for i, flip in zip(outside, swapped):
-            key = "swapped" if flip else "outside_china"
-            errors.add(i, reason(key, lang, lon=lon[i], lat=lat[i]))
     bad = errors.mask()
     lon[bad & ~ok] = np.nan
     lat[bad & ~ok] = np.nan

@@ -20,7 +20,7 @@ from planner.errors import UsageError
 from planner.network import Network, load_network
 from planner.profiles import Profile
 from planner.reasons import positional, reason
-from planner.region import near_areas
+from planner.region import district_refusals
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 from planner.spatial.compared import below_minimum, compared_metres
 
@@ -30,8 +30,6 @@ ADDED_COLUMNS = (
     "verdict", "reasons", "nearest_outlet_id", "nearest_outlet_m", "nearest_station_id", "nearest_station_m",
     "conflicts_with", "service_population", "marginal_population", "rank", "lon_wgs84", "lat_wgs84",
 )
-_REGION_TOLERANCE_M = 1_000.0
-_NETWORK_REACH_KM = 50.0
 
 
 @dataclass
@@ -131,21 +129,8 @@ def _whole(values) -> pd.Series:
 def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
     lon, lat, errors = applicants.lon, applicants.lat, applicants.errors
     todo = np.flatnonzero(np.isfinite(lon) & ~errors.mask())
-    if todo.size == 0:
-        return
-    if network.grid is not None:
-        inside = near_areas(network.grid, lon[todo], lat[todo], _REGION_TOLERANCE_M)
-        for i in todo[~inside]:
-            errors.add(i, reason("outside_region", lang, km=_REGION_TOLERANCE_M / 1000))
-        return
-    site_lon, site_lat = network.site_positions()
-    if site_lon.size == 0:
-        return
-    from planner.spatial.nearest import SiteIndex
-
-    far = SiteIndex(site_lon, site_lat).query(lon[todo], lat[todo]).distance_m[:, 0] > _NETWORK_REACH_KM * 1000
-    for i in todo[far]:
-        errors.add(i, reason("far_from_network", lang, km=_NETWORK_REACH_KM))
+    for k, (key, values) in district_refusals(network, lon[todo], lat[todo]).items():
+        errors.add(todo[k], reason(key, lang, **values))
 
 
 def _nearest(sites, index, lon, lat, own_ids):
