@@ -19,11 +19,15 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from planner.site_view import FACTS
 from planner.db import writer
 from planner.errors import ConflictError, NotFoundError, UsageError
+from planner.geometry_checks import position_faults, require_position
 from planner.models import Candidate, Event, Lock, Station, utcnow
 from planner.profiles import Profile
+from planner.reasons import reason
+from planner.region import china_refusals
 from planner.site_check import SiteVerdict, check_site
 
-__all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "transfer_station", "update_facts"]
+__all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "relocation_target", "transfer_station",
+           "update_facts"]
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "needs_info": "needs_info"}
 OPEN_STATUSES = ("submitted", "surveyed", "needs_info")
@@ -65,6 +69,14 @@ def _open_application(conn, code: str) -> dict:
         raise ConflictError(f"{code} is {row['status']} already: only open applications can change",
                             f"{code} 已是“{row['status']}”状态：只有待处理的申请可以修改或决定")
     return row
+
+
+def _usable_stored_position(code: str, row: dict) -> None:
+    """An applicant stored before the position rules held cannot be judged: say so (409), never 500."""
+    fault = position_faults([row["lon"]], [row["lat"]]).get(0)
+    if fault is not None:
+        raise ConflictError(f"{code} has an unusable stored position: {fault.en}; import it again",
+                            f"{code} 的已存位置不可用：{fault.zh}；请重新导入")
 
 
 def _note(note: str | None, *, required: bool) -> str:
@@ -141,6 +153,7 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
         row = _open_application(conn, code)
         verdict = None
         if decision == "approve":
+            _usable_stored_position(code, row)
             verdict = check_site(conn, profile, row["lon"], row["lat"], code=code,
                                  facts={f: row[f] for f in FACTS}, lang=lang)
             if verdict.verdict != "pass":
@@ -155,10 +168,25 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
     return DecisionResult(code, status, verdict)
 
 
+def relocation_target(lon, lat) -> tuple[float, float]:
+    """(lon, lat) of a proposed new place, or UsageError: the position rules of every door, then
+    the batch check's China rule (the same reasons: outside China, or longitude and latitude swapped).
+
+    Like approvals and `/api/check`, a single place is not held to the batch check's district
+    tolerance: the distance rules at the new place decide."""
+    lon, lat = require_position(lon, lat)
+    refusal = china_refusals([lon], [lat]).get(0)
+    if refusal is not None:
+        key, values = refusal
+        raise UsageError(reason(key, "en", **values), reason(key, "zh", **values))
+    return lon, lat
+
+
 def relocate_station(engine: Engine, code: str, lon: float, lat: float, *, actor: str, profile: Profile,
                      note: str | None = None, lang: str = "zh") -> SiteVerdict:
     """Move a station (迁址) after checking the new place, the station itself excluded."""
     note = _note(note, required=False)
+    lon, lat = relocation_target(lon, lat)
     with writer(engine) as conn:
         _take_lock(conn)
         row = _row(conn, Station, code, ("status",))

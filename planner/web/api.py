@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from planner.errors import UsageError
 from planner.features import layer_geojson
+from planner.geometry_checks import require_position
 from planner.openapi import openapi_document
 from planner.nearest_db import nearest_in_db
 from planner.registry import SITE_TABLES
@@ -50,16 +51,24 @@ def _bad(en: str, zh: str) -> UsageError:
     return UsageError(en, zh)
 
 
-def _number(name: str, *, low: float, high: float) -> float:
+def _number(name: str, *, low: float | None = None, high: float | None = None) -> float:
     raw = request.args.get(name)
     try:
         value = float(raw)
     except (TypeError, ValueError):
         raise _bad(f"query parameter {name!r} must be a number, got {raw!r}",
                    f"参数 {name} 必须是数字，实际为 {raw!r}") from None
-    if not low <= value <= high:
+    if low is not None and not low <= value <= high:
         raise _bad(f"{name}={value} is outside [{low}, {high}]", f"{name}={value} 超出范围 [{low}, {high}]")
     return value
+
+
+def _integer(name: str, *, low: int, high: int) -> int:
+    value = _number(name, low=low, high=high)
+    if value != int(value):
+        raise _bad(f"query parameter {name!r} must be a whole number, got {value!r}",
+                   f"参数 {name} 必须是整数，实际为 {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,10 @@ class LayerQuery:
                 bbox = ()
             if len(bbox) != 4:
                 raise _bad("bbox must be west,south,east,north in degrees", "bbox 应为 西,南,东,北（度）")
-        limit = int(_number("limit", low=1, high=_MAX_LIMIT)) if "limit" in request.args else _MAX_LIMIT
-        offset = int(_number("offset", low=0, high=1e12)) if "offset" in request.args else 0
+            require_position(bbox[0], bbox[1], where="bbox")
+            require_position(bbox[2], bbox[3], where="bbox")
+        limit = _integer("limit", low=1, high=_MAX_LIMIT) if "limit" in request.args else _MAX_LIMIT
+        offset = _integer("offset", low=0, high=10**12) if "offset" in request.args else 0
         display = request.args.get("display", "wgs84")
         if display not in ("wgs84", "gcj02"):
             raise _bad(f"display must be wgs84 or gcj02, got {display!r}",
@@ -146,9 +157,8 @@ def nearest():
     layer = request.args.get("layer", "outlets")
     if layer not in SITE_TABLES:
         raise _bad(f"unknown layer {layer!r}: use " + ", ".join(SITE_TABLES), f"未知图层 {layer!r}")
-    lon = _number("lon", low=-180, high=180)
-    lat = _number("lat", low=-90, high=90)
-    k = int(_number("k", low=1, high=100)) if "k" in request.args else 1
+    lon, lat = require_position(_number("lon"), _number("lat"))
+    k = _integer("k", low=1, high=100) if "k" in request.args else 1
     found = nearest_in_db(get_engine(), layer, lon, lat, k)
     return jsonify({"layer": layer, "lon": lon, "lat": lat,
                     "nearest": [{"code": code, "distance_m": round(d, 3)} for code, d in found]})
@@ -168,15 +178,21 @@ class CheckQuestion:
         if not isinstance(body, dict):
             raise _bad("send a JSON object with lon, lat and optionally profile and code",
                        "请发送包含 lon、lat（可选 profile、code）的 JSON 对象")
-        values = {}
-        for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
-            value = body.get(name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-                raise _bad(f"{name} must be a number in [{low}, {high}], got {value!r}",
-                           f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
-            values[name] = float(value)
+        lon, lat = json_position(body)
         code, profile = body.get("code"), body.get("profile")
-        return cls(values["lon"], values["lat"], profile, None if code is None else str(code))
+        for name, value in (("code", code), ("profile", profile)):
+            if value is not None and not isinstance(value, str):
+                raise _bad(f"{name} must be a string", f"{name} 必须是字符串")
+        return cls(lon, lat, profile, code)
+
+
+def json_position(body: dict) -> tuple[float, float]:
+    """`lon` and `lat` of a JSON body: numbers that pass the position rules of every door."""
+    for name in ("lon", "lat"):
+        value = body.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _bad(f"{name} must be a number, got {value!r}", f"{name} 必须是数字，实际为 {value!r}")
+    return require_position(body["lon"], body["lat"])
 
 
 @bp.post("/check")

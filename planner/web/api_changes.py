@@ -13,6 +13,8 @@ from planner.errors import UsageError
 from planner.registry import history
 from planner.site_view import FACTS
 from planner.web import get_engine
+from planner.web.api_bodies import checked_body
+from planner.web.api import json_position
 from planner.web.auth import actor, role_required
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
@@ -21,9 +23,7 @@ bp = Blueprint("api_changes", __name__, url_prefix="/api")
 
 
 def _body(*required: str) -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise UsageError("send a JSON object", "请发送 JSON 对象")
+    body = checked_body()
     missing = [name for name in required if body.get(name) in (None, "")]
     if missing:
         raise UsageError("missing field(s): " + ", ".join(missing), "缺少字段：" + "、".join(missing))
@@ -32,14 +32,6 @@ def _body(*required: str) -> dict:
 
 def _profile(body: dict):
     return builtin_profile(body.get("profile"))
-
-
-def _coordinate(body: dict, name: str, low: float, high: float) -> float:
-    value = body.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise UsageError(f"{name} must be a number in [{low}, {high}], got {value!r}",
-                         f"{name} 必须是 [{low}, {high}] 内的数字，实际为 {value!r}")
-    return float(value)
 
 
 @bp.post("/candidates/<code>/facts")
@@ -78,8 +70,7 @@ def site_history(table: str, code: str):
 def relocation(code: str):
     """Move a station to lon/lat if the rules pass there (the station itself excluded); 409 otherwise."""
     body = _body("lon", "lat")
-    verdict = relocate_station(get_engine(), code, _coordinate(body, "lon", -180, 180),
-                               _coordinate(body, "lat", -90, 90), actor=actor(), profile=_profile(body),
+    verdict = relocate_station(get_engine(), code, *json_position(body), actor=actor(), profile=_profile(body),
                                note=body.get("note"), lang=current_lang())
     return jsonify({"code": code, "verdict": verdict.as_dict()})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.decisions import relocate_station, transfer_station
+from planner.decisions import relocate_station, relocation_target, transfer_station
 from planner.errors import ConflictError, UsageError
 from planner.profiles import BUILT_IN
 from planner.site_view import station_view
@@ -18,7 +18,8 @@ bp = Blueprint("stations", __name__, url_prefix="/stations")
 
 
 def _position(source) -> tuple[float, float] | None:
-    """A WGS84 (lon, lat) from `lon`/`lat` values, None when both are empty."""
+    """A WGS84 (lon, lat) from `lon`/`lat` values (None when both are empty) that a station may move to:
+    the rules of every door and the batch check's China rule (`relocation_target`)."""
     raw = (source.get("lon", "").strip(), source.get("lat", "").strip())
     if not any(raw):
         return None
@@ -27,10 +28,7 @@ def _position(source) -> tuple[float, float] | None:
     except ValueError:
         raise UsageError(f"longitude and latitude must be numbers, got {raw[0]!r}, {raw[1]!r}",
                          f"经纬度必须是数字，实际为 {raw[0]!r}、{raw[1]!r}") from None
-    if not (73 <= lon <= 136 and 3 <= lat <= 54):
-        raise UsageError(f"{lon}, {lat} is not in China (WGS84 longitude, latitude)",
-                         f"{lon}, {lat} 不在中国境内（WGS84 经度、纬度）")
-    return lon, lat
+    return relocation_target(lon, lat)
 
 
 @bp.get("/<code>")
