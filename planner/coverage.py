@@ -29,6 +29,7 @@ __all__ = ["CoverageOptions", "CoverageReport", "compute_coverage"]
 
 _OPEN_CANDIDATES = ("submitted", "surveyed", "approved")
 _GAP_CANDIDATES = 3
+_MAX_GRID_CELLS = 200_000_000  # 1.6 GB per float layer: a province-sized district at 100 m fits
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
         raise UsageError(f"the registry has no areas of level {', '.join(levels)}: import areas first",
                          f"登记库中没有级别为 {'、'.join(levels)} 的区域：请先导入区域")
     if population_grid is None:
+        _require_buildable_grid(areas, options.cell_m, profile.service_distance_m)
         population_grid = build_population_grid(
             areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
             margin_m=profile.service_distance_m, raster=active_raster(engine))
@@ -105,6 +107,21 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     parents = _parent_table(table, all_areas)
     return CoverageReport(options, table, parents, _totals(table, sites, gaps), gaps, areas.geometry, sites,
                           grid, served, gap_labels, data_date=_data_date(engine))
+
+
+def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:
+    """Refuse a grid no machine can hold (areas spread over a continent, or a tiny --cell) before building it."""
+    west, south, east, north = areas.total_bounds
+    widest = 1.0 if south <= 0 <= north else max(np.cos(np.radians(south)), np.cos(np.radians(north)))
+    width_m = (east - west) * 111_320.0 * widest + 2 * margin_m
+    height_m = (north - south) * 110_574.0 + 2 * margin_m
+    cells = (width_m / cell_m) * (height_m / cell_m)
+    if cells > _MAX_GRID_CELLS:
+        size = f"{width_m / 1000:,.0f} × {height_m / 1000:,.0f} km"
+        raise UsageError(f"the areas span about {size}: {cells:,.0f} cells of {cell_m:g} m are more than "
+                         f"{_MAX_GRID_CELLS:,}; check the areas' coordinates or use a larger --cell",
+                         f"区域范围约 {size}：{cell_m:g} 米网格共 {cells:,.0f} 格，超过上限 {_MAX_GRID_CELLS:,}；"
+                         "请检查区域坐标或使用更大的 --cell")
 
 
 def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) -> np.ndarray:

@@ -8,6 +8,7 @@ nearest-neighbour queries on the spatial index of either backend.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, text, upda
 
 from planner.db import connected
 from planner.errors import InputError, RowProblem, UsageError
+from planner.geometry_checks import usable_geometries, usable_positions
 from planner.importing import ImportBatch
 from planner.models import Base, Event, utcnow
 
@@ -34,6 +36,7 @@ __all__ = [
     "read_table",
 ]
 
+_log = logging.getLogger(__name__)
 SITE_TABLES = ("outlets", "stations", "candidates")
 _GEOMETRY_TABLES = SITE_TABLES + ("areas",)
 _SKIP = {"_row", "geom", "code"}
@@ -231,11 +234,13 @@ def _load_transactions(conn, batch, summary, replace):
 
 
 def read_table(db: Engine | Connection, table_name: str, *, include_deleted: bool = False,
-               columns=None, codes=None) -> gpd.GeoDataFrame | pd.DataFrame:
+               columns=None, codes=None, usable_only: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """A registry table as a GeoDataFrame (WGS84) — or a DataFrame for transactions.
 
     `columns` limits the attribute columns read (the geometry always comes);
-    `codes` limits the rows to those codes.
+    `codes` limits the rows to those codes. Rows whose stored geometry breaks
+    the position rules (stored before they held) are left out and logged,
+    unless `usable_only` is false.
     """
     if table_name not in Base.metadata.tables:
         msg = f"unknown registry table {table_name!r}"
@@ -249,7 +254,21 @@ def read_table(db: Engine | Connection, table_name: str, *, include_deleted: boo
         stmt = stmt.where(table.c.deleted_at.is_(None))
     if codes is not None:
         stmt = stmt.where(table.c.code.in_(list(codes)))
-    return _read_frame(db, stmt, columns, has_geom)
+    frame = _read_frame(db, stmt, columns, has_geom)
+    if not has_geom or not usable_only or not len(frame):
+        return frame
+    usable = usable_geometries(frame.geometry.values)
+    if usable.all():
+        return frame
+    _skipped(table_name, frame["code"].to_numpy()[~usable] if "code" in frame else np.flatnonzero(~usable))
+    return frame.loc[usable].reset_index(drop=True)
+
+
+def _skipped(table_name: str, which) -> None:
+    """Say that stored rows with unusable geometry were left out of a read (they cannot be drawn or measured)."""
+    shown = ", ".join(str(v) for v in list(which)[:10]) + (", …" if len(which) > 10 else "")
+    _log.warning("%s: %d stored row(s) with a non-finite or out-of-range geometry left out (%s); "
+                 "import them again with valid coordinates", table_name, len(which), shown)
 
 
 def _read_frame(db, stmt, columns, has_geom):
@@ -273,7 +292,8 @@ def read_point_columns(db: Engine | Connection, table_name: str, names, *, code:
     """Columns `names` and lon/lat of a site table's active rows, through the driver's own cursor.
 
     The fast path for whole point layers (no ORM rows, no WKB): returns
-    ({name: list}, lon array, lat array) in row order.
+    ({name: list}, lon array, lat array) in row order. Rows whose stored
+    position breaks the position rules are left out and logged.
     """
     if table_name not in SITE_TABLES:
         raise UsageError(f"unknown site table {table_name!r}")
@@ -289,7 +309,14 @@ def read_point_columns(db: Engine | Connection, table_name: str, names, *, code:
             cursor.close()
     transposed = list(zip(*rows)) if rows else [()] * (len(names) + 2)
     values = {name: list(column) for name, column in zip(names, transposed)}
-    return values, np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
+    lon, lat = np.asarray(transposed[-2], dtype=float), np.asarray(transposed[-1], dtype=float)
+    usable = usable_positions(lon, lat)
+    if usable.all():
+        return values, lon, lat
+    _skipped(table_name, np.asarray(values["code"], dtype=object)[~usable] if "code" in values
+             else np.flatnonzero(~usable))
+    keep = np.flatnonzero(usable)
+    return {name: [column[i] for i in keep] for name, column in values.items()}, lon[keep], lat[keep]
 
 
 def read_points(db: Engine | Connection, table_name: str, names) -> gpd.GeoDataFrame:
@@ -300,12 +327,17 @@ def read_points(db: Engine | Connection, table_name: str, names) -> gpd.GeoDataF
 
 
 def extent(engine: Engine) -> tuple[float, float, float, float] | None:
-    """West, south, east, north of every active site and area (WGS84), None when empty."""
+    """West, south, east, north of every active site and area (WGS84), None when empty.
+
+    Geometries outside the degree ranges (stored before the position rules held) do not count."""
     names = ("ST_XMin", "ST_YMin", "ST_XMax", "ST_YMax") if engine.dialect.name == "postgresql" \
         else ("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")
+    # NaN sorts above every number in PostgreSQL, so the upper bounds leave it out too.
+    usable = (f"{names[0]}(geom) >= -180 AND {names[2]}(geom) <= 180 AND {names[1]}(geom) >= -90 "
+              f"AND {names[3]}(geom) <= 90")
     parts = " UNION ALL ".join(
         f"SELECT min({names[0]}(geom)) AS w, min({names[1]}(geom)) AS s, max({names[2]}(geom)) AS e, "
-        f"max({names[3]}(geom)) AS n FROM {name} WHERE deleted_at IS NULL" for name in _GEOMETRY_TABLES)
+        f"max({names[3]}(geom)) AS n FROM {name} WHERE deleted_at IS NULL AND {usable}" for name in _GEOMETRY_TABLES)
     with engine.connect() as conn:
         row = conn.execute(text(f"SELECT min(w), min(s), max(e), max(n) FROM ({parts}) AS boxes")).first()
     return None if row is None or row[0] is None else tuple(float(v) for v in row)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import shapely
 from sqlalchemy import Engine
 
-from planner.errors import NotFoundError
+from planner.errors import ConflictError, NotFoundError
+from planner.geometry_checks import usable_geometries
 from planner.profiles import Profile
 from planner.registry import history, read_table
 from planner.site_check import SiteVerdict, check_site
@@ -43,10 +45,15 @@ def _position(engine, table, code):
 
 
 def _record(engine, table, code):
-    frame = read_table(engine, table, codes=[code])
+    frame = read_table(engine, table, codes=[code], usable_only=False)
+    what = ("applicant", "申请户") if table == "candidates" else ("station", "服务站")
     if frame.empty:
-        what = ("applicant", "申请户") if table == "candidates" else ("station", "服务站")
         raise NotFoundError(f"no {what[0]} with id {code!r}", f"找不到编号为“{code}”的{what[1]}")
+    if not usable_geometries(frame.geometry.values)[0]:  # stored before the position rules held
+        where = shapely.to_wkt(frame.geometry.iloc[0], rounding_precision=-1)
+        raise ConflictError(f"{what[0]} {code} has an unusable stored position ({where}): "
+                            "import it again with valid coordinates",
+                            f"{what[1]} {code} 的已存位置不可用（{where}）：请用有效坐标重新导入")
     row = frame.iloc[0]
     return {k: (None if row[k] is None or row[k] != row[k] else row[k]) for k in frame.columns}
 
