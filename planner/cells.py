@@ -15,6 +15,7 @@ import unicodedata
 
 __all__ = [
     "CellError",
+    "NonFiniteError",
     "parse_distinct",
     "is_blank",
     "parse_bool",
@@ -30,6 +31,10 @@ class CellError(ValueError):
         super().__init__(en)
         self.en = en
         self.zh = zh
+
+
+class NonFiniteError(CellError):
+    """A number that is not finite (NaN, inf): never a coordinate or a count, whatever else it could be read as."""
 
 
 def is_blank(value) -> bool:
@@ -58,7 +63,7 @@ def parse_number(value) -> float:
         except ValueError:
             raise CellError(f"{value!r} is not a number", f"“{value}”不是数字") from None
     if not math.isfinite(number):
-        raise CellError(f"{value!r} is not a finite number", f"“{value}”不是有限数值")
+        raise NonFiniteError(f"{value!r} is not a finite number", f"“{value}”不是有限数值")
     return number
 
 
@@ -77,6 +82,8 @@ def parse_degrees(value) -> float:
     """Decimal degrees from a number or degrees-minutes-seconds text."""
     try:
         return parse_number(value)
+    except NonFiniteError:
+        raise
     except CellError:
         pass
     text = _text(value)
