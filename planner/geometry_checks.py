@@ -24,7 +24,7 @@ import shapely
 
 from planner.errors import UsageError
 
-__all__ = ["Fault", "area_repairs", "coordinate_faults", "position_faults", "require_position",
+__all__ = ["Fault", "area_repairs", "conversion_faults", "coordinate_faults", "position_faults", "require_position",
            "shape_faults", "usable_geometries", "usable_positions"]
 
 _POINT_TYPES = ("Point",)
@@ -77,6 +77,28 @@ def position_faults(lon, lat, *, converted_from: str | None = None, vertex: bool
         for i in np.flatnonzero(mask):
             faults[int(i)] = _position_fault(lon[i], lat[i], kind, converted_from, vertex)
     return faults
+
+
+def conversion_faults(x, y, lon, lat, back, label: str, *, vertex: bool = False) -> dict[int, Fault]:
+    """Positions whose conversion to WGS84 does not come back: outside where `label` is defined.
+
+    A projection far outside its domain can land anywhere, even on a plausible
+    longitude/latitude (EPSG:3857's (1e308, 1e308) becomes (-180, 90)), so
+    `back(lon, lat)` converts the result back and it must match (x, y)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ok = np.flatnonzero(usable_positions(lon, lat))
+    if not ok.size:
+        return {}
+    bx, by = (np.asarray(v, dtype=float) for v in back(lon[ok], lat[ok]))
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = ((np.abs(bx - x[ok]) <= 1e-6 * np.maximum(1.0, np.abs(x[ok])) + 1e-3)
+                & (np.abs(by - y[ok]) <= 1e-6 * np.maximum(1.0, np.abs(y[ok])) + 1e-3))
+    what, what_zh = ("vertex ", "顶点 ") if vertex else ("", "")
+    return {int(i): Fault(f"{what}({_n(x[i])}, {_n(y[i])}) is outside the area where {label} converts to "
+                          "longitude/latitude",
+                          f"{what_zh}({_n(x[i])}, {_n(y[i])}) 超出 {label} 可换算为经纬度的范围")
+            for i in ok[~near]}
 
 
 def usable_positions(lon, lat) -> np.ndarray:

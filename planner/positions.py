@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from planner.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.errors import RowProblem
-from planner.geometry_checks import Fault, area_repairs, coordinate_faults, position_faults, shape_faults
+from planner.geometry_checks import (Fault, area_repairs, conversion_faults, coordinate_faults, position_faults,
+                                     shape_faults)
 from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs, points_to_wgs84
 from planner.tabular import Table
 
@@ -95,14 +96,26 @@ def read_positions(table: Table, columns: dict[str, int], default_crs: CoordSyst
     bad = _has_problem(result, n)
     for k, system in enumerate(systems):
         rows = np.flatnonzero((system_of_row == k) & ~bad)
-        if not rows.size:
-            continue
-        result.lon[rows], result.lat[rows] = points_to_wgs84(lon_raw[rows], lat_raw[rows], system)
-        if system.kind != "wgs84":  # the rules hold after conversion too
-            faults = position_faults(result.lon[rows], result.lat[rows], converted_from=system.label)
-            _add_faults(table, result, rows, faults, where)
-            result.lon[rows[list(faults)]] = result.lat[rows[list(faults)]] = np.nan
+        if rows.size:
+            _convert(table, result, rows, lon_raw[rows], lat_raw[rows], system, where)
     return result
+
+
+def _convert(table, result: Positions, rows, x, y, system: CoordSystem, where: str) -> None:
+    """Convert rows of one system to WGS84; the rules hold after conversion too."""
+    lon, lat = points_to_wgs84(x, y, system)
+    if system.kind != "wgs84":
+        faults = position_faults(lon, lat, converted_from=system.label)
+        if system.kind == "epsg":
+            faults = conversion_faults(x, y, lon, lat, _from_wgs84(CRS.from_epsg(system.epsg)), system.label) | faults
+        _add_faults(table, result, rows, faults, where)
+        lon[list(faults)] = lat[list(faults)] = np.nan
+    result.lon[rows], result.lat[rows] = lon, lat
+
+
+def _from_wgs84(crs: CRS):
+    """lon, lat arrays → x, y arrays in `crs` (to see whether a conversion comes back)."""
+    return Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True).transform
 
 
 def _has_problem(result: Positions, n: int) -> np.ndarray:
@@ -129,11 +142,12 @@ class LayerShapes:
 
 
 def _layer_source(table: Table, default_crs: CoordSystem):
-    """(convert, label, geographic): how a layer's raw geometries become WGS84.
+    """(convert, label, geographic, source CRS or None): how a layer's raw geometries become WGS84.
 
     A file with its own CRS (other than WGS84/CGCS2000) is converted from it;
     otherwise `default_crs` applies (GeoJSON is WGS84 by definition, but data
-    copied from Amap is GCJ-02 however it is labelled).
+    copied from Amap is GCJ-02 however it is labelled). The source CRS is
+    given when pyproj converts (the result is then converted back to compare).
     """
     import geopandas as gpd
 
@@ -142,9 +156,10 @@ def _layer_source(table: Table, default_crs: CoordSystem):
         epsg = file_crs.to_epsg()
         label = f"EPSG:{epsg}" if epsg else file_crs.name
         return (lambda g: np.asarray(gpd.GeoSeries(g, crs=file_crs).to_crs(4326).values, dtype=object),
-                label, file_crs.is_geographic)
-    geographic = default_crs.kind != "epsg" or CRS.from_epsg(default_crs.epsg).is_geographic
-    return (lambda g: geometries_to_wgs84(g, default_crs)), default_crs.label, geographic
+                label, file_crs.is_geographic, file_crs)
+    source = CRS.from_epsg(default_crs.epsg) if default_crs.kind == "epsg" else None
+    geographic = source is None or source.is_geographic
+    return (lambda g: geometries_to_wgs84(g, default_crs)), default_crs.label, geographic, source
 
 
 def layer_shapes(table: Table, default_crs: CoordSystem, kind: str) -> LayerShapes:
@@ -155,7 +170,7 @@ def layer_shapes(table: Table, default_crs: CoordSystem, kind: str) -> LayerShap
     then checked again; areas are finally repaired or refused.
     """
     raw = np.asarray(table.geometry.values, dtype=object)
-    convert, label, geographic = _layer_source(table, default_crs)
+    convert, label, geographic, source = _layer_source(table, default_crs)
     faults = shape_faults(raw, kind)
     rows = _without(raw.size, faults)
     _merge(faults, rows, coordinate_faults(raw[rows], degrees=geographic))
@@ -166,6 +181,8 @@ def layer_shapes(table: Table, default_crs: CoordSystem, kind: str) -> LayerShap
         geoms[rows] = convert(raw[rows])
         if label != "wgs84":
             _merge(faults, rows, coordinate_faults(geoms[rows], converted_from=label))
+            if source is not None:
+                _merge(faults, rows, _layer_conversion_faults(raw[rows], geoms[rows], source, label))
             rows = _without(raw.size, faults)
     if kind == "area" and rows.size:
         fixed, refused, repaired = area_repairs(geoms[rows])
@@ -174,6 +191,21 @@ def layer_shapes(table: Table, default_crs: CoordSystem, kind: str) -> LayerShap
         _merge(repairs, rows, repaired)
     geoms[list(faults)] = None
     return LayerShapes(geoms, label, faults, repairs)
+
+
+def _layer_conversion_faults(raw, converted, source: CRS, label: str) -> dict[int, Fault]:
+    """Per geometry, the first vertex whose conversion does not come back (`conversion_faults`)."""
+    import shapely
+
+    xy, owner = shapely.get_coordinates(raw, return_index=True)
+    lonlat = shapely.get_coordinates(converted)
+    points = bool((shapely.get_type_id(raw) == 0).all())
+    found = conversion_faults(xy[:, 0], xy[:, 1], lonlat[:, 0], lonlat[:, 1], _from_wgs84(source), label,
+                              vertex=not points)
+    faults = {}
+    for k in sorted(found):
+        faults.setdefault(int(owner[k]), found[k])
+    return faults
 
 
 def _without(n: int, faults: dict) -> np.ndarray:
