@@ -27,7 +27,7 @@ def test_bad_rows_are_all_reported_with_row_and_column(tmp_path):
     with pytest.raises(InputError) as info:
         prepare_import(path, "branches")
     texts = _problem_texts(info)
-    assert f"{path}, row 3, column '经度': 'abc' is not a coordinate" in texts[0]
+    assert f"{path.name}, row 3, column '经度': 'abc' is not a coordinate" in texts[0]
     assert any("row 4, column '机构号': identifier is empty" in t for t in texts)
     assert any("row 5, column '机构号': duplicate id 'B1' (first at row 2)" in t for t in texts)
     assert any("row 5, column '纬度': coordinate is empty" in t for t in texts)
