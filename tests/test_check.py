@@ -9,6 +9,8 @@ from planner.checking import check_file
 from planner.profiles import load_profile
 from planner.spatial.geodesic import GEOD
 from tests.check_support import SITES, load_small_registry, offset, row, write_list
+from tests.coverage_support import to_lonlat
+from tests.strip_support import P, Q, R, load_strips
 
 
 @pytest.fixture
@@ -33,13 +35,13 @@ def test_distance_rules_of_yiwu(registry, tmp_path):
         row("near-approved", offset("R1", 300, 0)),  # approved applicants count as existing
     ]
     out = _check(registry, tmp_path, rows)
-    assert out.loc["near-branch", "verdict"] == "fail"
-    assert "O1" in out.loc["near-branch", "reasons"] and "不足 500 米" in out.loc["near-branch", "reasons"]
-    assert out.loc["at-500", "verdict"] == "pass" and out.loc["at-500", "nearest_outlet_m"] == 500.0
-    assert out.loc["just-under", "verdict"] == "fail"
+    assert out["verdict"].tolist() == ["fail", "pass", "fail", "pass", "fail", "pass", "fail"]
+    assert out.loc["near-branch", "reasons"] == "距邮政网点 O1 300.00 米，不足 500 米"
+    assert out.loc["at-500", "nearest_outlet_m"] == 500.0
+    assert out.loc["just-under", "reasons"] == "距邮政网点 O1 499.90 米，不足 500 米"
     assert out.loc["near-agency", "nearest_outlet_id"] == "O1"
-    assert out.loc["near-station", "verdict"] == "fail" and "S1" in out.loc["near-station", "reasons"]
-    assert out.loc["near-closed", "nearest_station_id"] != "S2"
+    assert out.loc["near-station", "reasons"] == "距已有便民服务站 S1 300.00 米，不足 500 米"
+    assert out.loc["near-closed", "nearest_station_id"] == "S1"  # S2, 300 m away, is closed
     assert out.loc["near-approved", "verdict"] == "fail" and out.loc["near-approved", "nearest_station_id"] == "R1"
 
 
@@ -51,21 +53,21 @@ def test_reported_metres_agree_with_pyproj_geod(registry, tmp_path):
         got = out.loc[f"P{i}"]
         for kind in ("outlet", "station"):
             site = SITES[got[f"nearest_{kind}_id"]]
-            assert abs(got[f"nearest_{kind}_m"] - GEOD.inv(lon, lat, *site)[2]) <= 0.1 / 2 + 0.005
+            assert abs(got[f"nearest_{kind}_m"] - GEOD.inv(lon, lat, *site)[2]) <= 0.005 + 1e-6  # to the cm
 
 
-def test_conflicts_in_the_same_list_go_to_the_larger_marginal_population(registry, tmp_path):
-    # Two applicants 300 m apart in the community, far enough from every site.
-    a = (116.628, 40.1035)
-    b = offset(a, 300, 0)
-    out = _check(registry, tmp_path, [row("A", a), row("B", b), row("C", offset("O1", 900, 90))])
-    assert out.loc["A", "conflicts_with"] == "B" and out.loc["B", "conflicts_with"] == "A"
-    assert out.loc["C", "conflicts_with"] == ""
-    winner, loser = ("A", "B") if out.loc["A", "marginal_population"] >= out.loc["B", "marginal_population"] \
-        else ("B", "A")
-    assert out.loc[winner, "verdict"] == "pass" and out.loc[loser, "verdict"] == "fail"
-    assert winner in out.loc[loser, "reasons"] and "300.0" in out.loc[loser, "reasons"]
-    assert out.loc[winner, "rank"] >= 1 and pd.isna(out.loc[loser, "rank"])
+def test_conflicts_in_the_same_list_go_to_the_larger_marginal_population(engine, tmp_path):
+    # tests/strip_support.py: P serves 1000 people of whom S5 already serves 400, Q (400 m east)
+    # serves 800 nobody serves yet. By service P would win; by marginal population Q does.
+    load_strips(engine, tmp_path, candidates=False)
+    out = _check(engine, tmp_path, [row("P", P), row("Q", Q), row("R", R)], lang="en")
+    assert out["service_population"].tolist() == [1000, 800, 300]
+    assert out["marginal_population"].tolist() == [600, 800, 300]
+    assert out["conflicts_with"].tolist() == ["Q", "P", ""]
+    assert out["verdict"].tolist() == ["fail", "pass", "pass"]
+    assert out.loc["P", "reasons"] == ("400.00 m from applicant Q in the same list, below the spacing 500 m; "
+                                       "Q wins with more uncovered people (800 vs 600)")
+    assert out["rank"].tolist() == [pd.NA, 1, 2]
 
 
 def test_input_order_profile_lets_the_first_row_win(registry, tmp_path):
@@ -73,8 +75,9 @@ def test_input_order_profile_lets_the_first_row_win(registry, tmp_path):
     custom.write_text('name = "order"\nmin_spacing_m = 500\nconflict_winner = "input_order"\n', encoding="utf-8")
     a = (116.628, 40.1035)
     b = offset(a, 300, 0)
-    out = _check(registry, tmp_path, [row("B", b), row("A", a)], profile=str(custom))
-    assert out.loc["B", "verdict"] == "pass" and out.loc["A", "verdict"] == "fail"
+    out = _check(registry, tmp_path, [row("B", b), row("A", a)], profile=str(custom), lang="en")
+    assert out["verdict"].tolist() == ["pass", "fail"]
+    assert out.loc["A", "reasons"] == "300.00 m from applicant B in the same list, below the spacing 500 m; B comes first"
 
 
 def test_service_and_marginal_population(registry, tmp_path):
@@ -83,14 +86,17 @@ def test_service_and_marginal_population(registry, tmp_path):
     area_m2 = GEOD.geometry_area_perimeter(__import__("shapely").box(116.62, 40.10, 116.64, 40.12))[0]
     expected = 8000 * np.pi * 500**2 / abs(area_m2)
     assert abs(out.loc["mid", "service_population"] - expected) / expected < 0.05
-    # O2 (agency) does not count as an outlet in yiwu, so nothing covers the centre but S-free cells:
-    assert out.loc["mid", "marginal_population"] <= out.loc["mid", "service_population"]
+    # The nearest counted sites (S1, R1; O2 is an agency, which yiwu does not count) stand more than
+    # 1 km away: nobody within 500 m of the centre is served yet.
+    assert out.loc["mid", "marginal_population"] == out.loc["mid", "service_population"]
 
 
-def test_marginal_excludes_people_already_served(registry, tmp_path):
-    near = offset("S1", 600, 90)  # overlaps S1's 500 m circle
-    out = _check(registry, tmp_path, [row("near", near)])
-    assert 0 < out.loc["near", "marginal_population"] < out.loc["near", "service_population"]
+def test_marginal_excludes_people_already_served(engine, tmp_path):
+    load_strips(engine, tmp_path, candidates=False)
+    near = to_lonlat(-2075, 50)  # 900 m from S5, whose reach ends at cell −2550: reaches −2550 … −1750
+    out = _check(engine, tmp_path, [row("near", near)])
+    assert out.loc["near", "service_population"] == 900  # 9 cells of 100 people
+    assert out.loc["near", "marginal_population"] == 800  # S5 serves cell −2550
 
 
 def test_survey_conditions_of_mianyang(registry, tmp_path):
@@ -103,25 +109,27 @@ def test_survey_conditions_of_mianyang(registry, tmp_path):
             row("no-sign", offset(base, 900, 180), signage="无"),
             row("missing", offset(base, 900, 270), line="", months="")]
     out = _check(registry, tmp_path, rows, profile=str(custom))
-    assert out.loc["ok", "verdict"] == "pass"
-    assert "营业面积" in out.loc["small", "reasons"] and out.loc["small", "verdict"] == "fail"
-    assert "不具备户外标识位" in out.loc["no-sign", "reasons"]
-    assert "未填写通信线路" in out.loc["missing", "reasons"] and "未填写经营月数" in out.loc["missing", "reasons"]
+    assert out["verdict"].tolist() == ["pass", "fail", "fail", "fail"]
+    assert out["reasons"].tolist() == ["", "营业面积（平方米） 9.9，低于要求的 10", "不具备户外标识位",
+                                       "未填写经营月数; 未填写通信线路"]
 
 
 def test_mianyang_two_kilometres(registry, tmp_path):
     out = _check(registry, tmp_path, [row("x", (116.628, 40.1035))], profile="mianyang", lang="en")
-    assert out.loc["x", "verdict"] == "fail" and "below the required 2000 m" in out.loc["x", "reasons"]
+    assert out.loc["x", "verdict"] == "fail"
+    assert out.loc["x", "reasons"] == ("1968.13 m from post outlet O1, below the required 2000 m; "
+                                       "1690.85 m from existing station S1, below the required 2000 m")
 
 
 def test_shunyi_one_station_per_community(registry, tmp_path):
     rows = [row("in-A1", (116.605, 40.118)),  # the village already has S1
             row("A2-first", (116.622, 40.119)), row("A2-second", (116.638, 40.101))]
     out = _check(registry, tmp_path, rows, profile="shunyi")
-    assert out.loc["in-A1", "verdict"] == "fail" and "S1" in out.loc["in-A1", "reasons"]
-    assert sorted(out.loc[["A2-first", "A2-second"], "verdict"]) == ["fail", "pass"]
-    loser = "A2-first" if out.loc["A2-first", "verdict"] == "fail" else "A2-second"
-    assert "本批申请户" in out.loc[loser, "reasons"]
+    assert out["verdict"].tolist() == ["fail", "fail", "pass"]
+    # A2-first stands between S1 and the agency O2 (agencies count in shunyi), whose 1 km reach
+    # already serves everyone within its own: A2-second, at the far corner, adds more people.
+    assert out["marginal_population"].tolist()[1] == 0
+    assert out["reasons"].tolist() == ["东庄村已有便民服务站 S1", "前进社区已由本批申请户 A2-second 占用", ""]
 
 
 def test_heilongjiang_walking_without_a_road_network_is_an_error(registry, tmp_path):
@@ -157,5 +165,6 @@ def test_round_trip_keeps_every_row_and_column(registry, tmp_path):
 
 def test_an_approved_applicant_is_not_its_own_neighbour(registry, tmp_path):
     out = _check(registry, tmp_path, [row("R1", SITES["R1"]), row("other", offset("R1", 100, 180))])
-    assert out.loc["R1", "nearest_station_id"] != "R1" and out.loc["R1", "nearest_station_m"] > 0
+    assert out.loc["R1", "nearest_station_id"] == "S1"
+    assert out.loc["R1", "nearest_station_m"] == 2557.51  # pyproj.Geod: 2557.513 m
     assert out.loc["other", "nearest_station_id"] == "R1"
