@@ -226,6 +226,27 @@ def demo_command(host, port, build_only, db_url):
           workers=2, access_log="-")
 
 
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_db_option
+def backup_command(file, db_url):
+    """Write the whole database to FILE (pg_dump's custom format for PostGIS; an SQLite copy for SpatiaLite)."""
+    from planner.backup import backup
+
+    click.echo(backup(db_url, file))
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace the registry the database already holds.")
+@_db_option
+def restore_command(file, force, db_url):
+    """Load backup FILE into an empty database (pg_restore for PostGIS; SQLite's backup API for SpatiaLite)."""
+    from planner.backup import restore
+
+    click.echo(restore(db_url, file, force=force))
+
+
 def _register_groups():
     from planner.cli_users import user_group
 

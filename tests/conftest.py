@@ -83,6 +83,14 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
+def second_database_url(request, database_url, tmp_path):
+    """Another empty database on the same backend as `database_url` (restores, copies)."""
+    if "://" not in database_url:
+        return str(tmp_path / "second.sqlite")
+    return _postgis_url(request, request.getfixturevalue("postgis_admin"))
+
+
+@pytest.fixture
 def empty_engine(database_url):
     engine = make_engine(database_url)
     yield engine
