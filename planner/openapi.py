@@ -68,8 +68,9 @@ def openapi_document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["lon", "lat"],
                     "properties": {"lon": {"type": "number"}, "lat": {"type": "number"},
-                                   "profile": {"type": "string", "description": "yiwu (default), mianyang, shunyi"},
-                                   "code": {"type": "string", "description": "the site itself, left out"}}}}}},
+                                   "profile": {"type": ["string", "null"], "enum": [*_PROFILES, "", None],
+                                               "description": "yiwu (default), mianyang, shunyi"},
+                                   "code": {"type": ["string", "null"], "description": "the site itself, left out"}}}}}},
                 "responses": {"200": {"description": "Verdict, reasons and nearest sites", "content": {
                     "application/json": {"schema": {"type": "object"}}}}, "400": _ERROR},
             }},

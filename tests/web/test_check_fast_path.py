@@ -46,7 +46,7 @@ def test_plain_token_checks_get_the_flask_answer_byte_for_byte(app, engine):
                  for _ in range(30)]
     questions += [{"lon": SITES[code][0], "lat": SITES[code][1], "code": code, "profile": profile}
                   for code in SITES for profile in ("yiwu", "mianyang")]
-    questions += [dict(zip(("lon", "lat"), offset("O1", 300, 0)), profile="yiwu"), {"lon": 116, "lat": 40, "code": 7}]
+    questions += [dict(zip(("lon", "lat"), offset("O1", 300, 0)), profile="yiwu"), {"lon": 116, "lat": 40, "code": None}]
     for question in questions:
         environ = _environ(question, token)
         assert fast._answer(environ, environ["wsgi.input"].getvalue()) is not None, question
@@ -67,6 +67,7 @@ def test_every_request_that_is_not_plain_goes_to_flask(app, engine):
         "not an object": (_environ([1, 2], token), "400", "UsageError"),
         "bad number": (_environ({"lon": 500, "lat": 40}, token), "400", "UsageError"),
         "unknown profile": (_environ({**near, "profile": "nowhere"}, token), "400", "UsageError"),
+        "code not a string": (_environ({**near, "code": 7}, token), "400", "UsageError"),
         "form content": (_environ(b"lon=1", token, content_type="application/x-www-form-urlencoded"), "400",
                          "UsageError"),
     }
