@@ -16,7 +16,7 @@ import pandas as pd
 
 from planner.applicants import id_card_columns
 from planner.checking import ADDED_COLUMNS, CheckResult
-from planner.outputs import excel_value, output_path
+from planner.outputs import excel_value, formula_safe, formula_safe_frame, output_path
 
 __all__ = ["default_output_path", "mask_id_number", "write_checked"]
 
@@ -82,6 +82,7 @@ def _write_csv(frame: pd.DataFrame, out_path: Path):
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    frame = formula_safe_frame(frame)
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -128,7 +129,7 @@ def _write_xlsx(frame: pd.DataFrame, out_path: Path, lang: str, n_input: int):
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = WriteOnlyCell(sheet, value=formula_safe(header))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from planner.coverage import CoverageReport
-from planner.outputs import excel_value, output_path
+from planner.outputs import excel_value, formula_safe_frame, output_path
 
 __all__ = ["AREA_LABELS", "SUFFIXES", "write_coverage"]
 
@@ -66,7 +66,7 @@ def _with_parent_names(report: CoverageReport) -> pd.DataFrame:
 def write_coverage(report: CoverageReport, out_path, *, lang: str = "zh") -> Path:
     out_path, suffix = output_path(out_path, SUFFIXES)
     if suffix == ".csv":
-        _with_parent_names(report).to_csv(out_path, index=False, encoding="utf-8-sig")
+        formula_safe_frame(_with_parent_names(report)).to_csv(out_path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
         _write_xlsx(report, out_path, lang)
     elif suffix == ".gpkg":
@@ -107,7 +107,7 @@ def _write_xlsx(report: CoverageReport, out_path: Path, lang: str):
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([])
     for key, value in summary_rows(report, lang):
-        summary.append([key, value])
+        summary.append([excel_value(key), excel_value(value)])
     summary.append([])
     without = report.areas[report.areas["status"] == "none"].sort_values("population", ascending=False).head(50)
     _append_table(summary, "无服务的村/社区（按人口）" if lang == "zh" else "Areas without service (by population)",

@@ -1,7 +1,15 @@
-"""Small pieces every file writer shares: checking the output name, cell values for Excel."""
+"""Small pieces every file writer shares: checking the output name, cell values for spreadsheets.
+
+Every CSV and XLSX planner writes passes its text through `formula_safe`
+(OWASP's rule against formula injection): text starting with `=`, `+`,
+`-`, `@`, a tab or a carriage return is written with a leading `'`, so a
+spreadsheet shows it as text instead of running it. Numbers stay numbers,
+and so does text that is just a number ("-12.5").
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +17,10 @@ import pandas as pd
 
 from planner.errors import UsageError
 
-__all__ = ["excel_value", "output_path"]
+__all__ = ["excel_value", "formula_safe", "formula_safe_frame", "output_path"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def output_path(out_path, suffixes) -> tuple[Path, str]:
@@ -23,12 +34,38 @@ def output_path(out_path, suffixes) -> tuple[Path, str]:
     return out_path, suffix
 
 
+def formula_safe(value):
+    """`value`, with text a spreadsheet would run as a formula made plain text by a leading `'`."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with `formula_safe` applied to every text cell and to the column names."""
+    out = frame.copy()
+    out.columns = [formula_safe(c) for c in frame.columns]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column.dtype)):
+            continue  # numbers, dates, booleans: nothing to neutralise
+        try:
+            suspect = column.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+        except AttributeError:  # an object column holding no text at all
+            continue
+        if suspect.any():  # few cells: the rule itself decides each (a plain number stays as it is)
+            column = column.astype(object)
+            column.iloc[suspect] = [formula_safe(v) for v in column.iloc[suspect]]
+            out.isetitem(i, column)
+    return out
+
+
 def excel_value(value):
-    """A value openpyxl writes as a number, text or an empty cell."""
+    """A value openpyxl writes as a number, text (never a formula) or an empty cell."""
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and np.isnan(value):
         return None
     if isinstance(value, np.generic):
         return value.item()
-    return value
+    return formula_safe(value)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.network import load_network
-from planner.outputs import output_path
+from planner.outputs import formula_safe_frame, output_path
 from planner.profiles import Profile
 from planner.registry import read_table
 from planner.spatial.compared import below_minimum, compared_metres
@@ -88,6 +88,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
 
 def write_ranking(table: pd.DataFrame, out_path) -> Path:
     out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
+    table = formula_safe_frame(table)  # names and codes are users' text
     if suffix == ".csv":
         table.to_csv(out_path, index=False, encoding="utf-8-sig")
     else:
