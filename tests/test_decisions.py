@@ -14,8 +14,9 @@ from planner.profiles import load_profile
 from planner.nearest_db import nearest_in_db
 from planner.registry import history, read_table
 from planner.spatial.geodesic import geodesic_distance
-from tests.check_support import SITES, offset
-from tests.decision_support import A, load_pair
+from tests.check_support import SITES, load_small_registry, offset
+from tests.decision_support import HEADERS, A, load_pair
+from tests.files import load_file, write_xlsx
 
 YIWU = load_profile("yiwu")
 
@@ -156,4 +157,48 @@ def test_transfer_keeps_the_code_and_records_the_new_operator(engine, tmp_path):
         transfer_station(engine, "S1", "", actor="alice")
     with pytest.raises(ConflictError):
         transfer_station(engine, "S2", "赵六", actor="alice")  # closed
-    assert SITES["S1"]  # the station kept its code; only the operator changed
+    moved = read_table(engine, "stations", codes=["S1"]).geometry.iloc[0]
+    assert (moved.x, moved.y) == SITES["S1"]  # same place: only the operator changed
+
+
+def _applicants_at(engine, tmp_path, points):
+    """The small registry plus waiting applicants at `points` (code: (lon, lat))."""
+    load_small_registry(engine)
+    rows = [[code, f"商店{code}", "待勘察", p[0], p[1], 20, 2, 12, "有", "有", "2026-11-16"]
+            for code, p in points.items()]
+    load_file(engine, write_xlsx(tmp_path / "at.xlsx", HEADERS, rows), "candidates", actor="importer")
+
+
+def test_approval_exactly_at_the_minimum_distance_passes(engine, tmp_path):
+    """The decision re-check in the database (以上 includes 500 m), placed by pyproj.Geod.fwd."""
+    g = offset("R1", 500, 90)  # R1: approved in the registry
+    _applicants_at(engine, tmp_path, {"E": offset("O1", 500, 140), "F": offset("S1", 500, 40), "G": g,
+                                      "H": offset(g, 500, 90)})
+    # H comes last: by then G, approved exactly 500 m away, is an existing station for it.
+    for code, nearest, site in (("E", "nearest_outlet", "O1"), ("F", "nearest_station", "S1"),
+                                ("G", "nearest_station", "R1"), ("H", "nearest_station", "G")):
+        result = decide(engine, code, "approve", "勘察合格", actor="alice", profile=YIWU, lang="en")
+        assert (result.status, result.verdict.verdict, result.verdict.reasons) == ("approved", "pass", [])
+        assert result.verdict.as_dict()[nearest] == {"code": site, "distance_m": 500.0}
+
+
+def test_approval_a_centimetre_short_fails_naming_the_compared_metres(engine, tmp_path):
+    _applicants_at(engine, tmp_path, {"E": offset("O1", 499.99, 140), "F": offset("S1", 499.99, 40)})
+    for code, text in (("E", "499.99 m from post outlet O1, below the required 500 m"),
+                       ("F", "499.99 m from existing station S1, below the required 500 m")):
+        with pytest.raises(ConflictError) as caught:
+            decide(engine, code, "approve", "勘察合格", actor="alice", profile=YIWU, lang="en")
+        assert caught.value.message("en") == f"{code} cannot be approved now: {text}"
+        assert _status(engine, code) == "submitted"
+
+
+def test_relocation_exactly_at_the_minimum_distance_passes_and_a_centimetre_short_fails(engine, tmp_path):
+    load_pair(engine, tmp_path)
+    with pytest.raises(ConflictError) as caught:
+        relocate_station(engine, "S1", *offset("O1", 499.99, 320), actor="alice", profile=YIWU, lang="en")
+    assert caught.value.message("en") == "S1 cannot move there: 499.99 m from post outlet O1, below the required 500 m"
+    verdict = relocate_station(engine, "S1", *offset("O1", 500, 320), actor="alice", profile=YIWU, lang="en")
+    assert (verdict.verdict, verdict.reasons, verdict.as_dict()["nearest_outlet"]) == (
+        "pass", [], {"code": "O1", "distance_m": 500.0})
+    verdict = relocate_station(engine, "S1", *offset("R1", 500, 270), actor="alice", profile=YIWU, lang="en")
+    assert (verdict.verdict, verdict.as_dict()["nearest_station"]) == ("pass", {"code": "R1", "distance_m": 500.0})
