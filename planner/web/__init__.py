@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from planner.web.security import session_settings
 
     app.config.from_mapping(session_settings())  # cookie flags, session lifetimes, sign-in throttling
+    from planner.web.check import check_settings
+
+    app.config.from_mapping(check_settings())  # upload size (MAX_CONTENT_LENGTH), check pool, time limit, retention
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
@@ -49,6 +52,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(auth.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)
+    check.init_app(app)  # checks cut off by a restart are marked failed; expired uploads deleted
     app.register_blueprint(coverage.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(candidates.bp)

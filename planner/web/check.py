@@ -1,15 +1,24 @@
-"""Upload an applicant list, follow the check, download the result, see it on a map."""
+"""Upload an applicant list, follow the check, download the result, see it on a map.
+
+A check runs in this process's bounded pool (planner.check_pool), in a worker
+process with a time limit; a job is seen only by the user who started it and
+by admins (planner.check_jobs).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
-from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, send_file,
+from flask import (Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 
-from planner.check_jobs import load_job, start_job
+from planner.check_jobs import create_job, fail_orphans, load_job, sweep_expired
+from planner.check_pool import CheckPool, run_in_process
 from planner.errors import UsageError
+from planner.limits import env_number
 from planner.maps import data_map, display_crs, shift_collection
 from planner.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
@@ -19,10 +28,44 @@ from planner.web.preferences import builtin_profile, current_basemap, map_option
 bp = Blueprint("check", __name__, url_prefix="/check")
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+_POOL_LOCK = threading.Lock()
 
 
-def _jobs_root() -> Path:
-    return Path(current_app.instance_path) / "checks"
+def check_settings() -> dict:
+    """Flask settings for uploads and checks, from the environment (README, Configuration)."""
+    return {
+        "MAX_CONTENT_LENGTH": env_number("PLANNER_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024,
+        "CHECK_WORKERS": env_number("PLANNER_CHECK_WORKERS", 2, minimum=1),
+        "CHECK_QUEUE": env_number("PLANNER_CHECK_QUEUE", 8, minimum=0),
+        "CHECK_TIMEOUT_S": env_number("PLANNER_CHECK_TIMEOUT_S", 600, minimum=1, integer=False),
+        "UPLOAD_RETENTION_DAYS": env_number("PLANNER_UPLOAD_RETENTION_DAYS", 30, minimum=0, integer=False),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """At start: fail the checks a restart cut off, delete uploads past their retention."""
+    root = _jobs_root(app)
+    fail_orphans(root)
+    sweep_expired(root, app.config["UPLOAD_RETENTION_DAYS"])
+
+
+def _jobs_root(app: Flask | None = None) -> Path:
+    return Path((app or current_app).instance_path) / "checks"
+
+
+def _pool() -> CheckPool:
+    """This process's pool (a forked worker makes its own: threads do not survive a fork)."""
+    key = f"planner.check_pool.{os.getpid()}"
+    with _POOL_LOCK:
+        pool = current_app.extensions.get(key)
+        if pool is None:
+            config = current_app.config
+            pool = current_app.extensions[key] = CheckPool(config["CHECK_WORKERS"], config["CHECK_QUEUE"])
+    return pool
+
+
+def _job(token: str):
+    return load_job(_jobs_root(), token, g.user)
 
 
 @bp.get("/")
@@ -41,8 +84,14 @@ def upload():
     if upload is None or not upload.filename:
         raise UsageError("choose a file to check", "请选择要检查的文件")
     crs = request.form.get("crs_other") or request.form.get("crs") or None
-    job = start_job(_jobs_root(), get_engine(), upload.filename, upload.read(),
-                    profile=builtin_profile(request.form.get("profile")).name, crs=crs, lang=lang)
+    profile = builtin_profile(request.form.get("profile")).name
+    root, config = _jobs_root(), current_app.config
+    sweep_expired(root, config["UPLOAD_RETENTION_DAYS"], force=False)  # at most hourly
+    database_url = get_engine().url.render_as_string(hide_password=False)
+    job = _pool().submit(
+        lambda: create_job(root, upload.filename, upload.stream, profile=profile, crs=crs, lang=lang,
+                           user=g.user.name),
+        lambda job: run_in_process(root, job, database_url, config["CHECK_TIMEOUT_S"]))
     return redirect(url_for("check.result", token=job.token))
 
 
@@ -50,7 +99,7 @@ def upload():
 def result(token: str):
     """Progress while the check runs; summary, map and download when it is done."""
     lang = current_lang()
-    job = load_job(_jobs_root(), token)
+    job = _job(token)
     parts = None
     if job.state == "done":
         parts, _ = data_map(texts(lang), **map_options())
@@ -60,7 +109,7 @@ def result(token: str):
 @bp.get("/<token>/status")
 def status(token: str):
     """The job's state as JSON, for the progress bar."""
-    job = load_job(_jobs_root(), token)
+    job = _job(token)
     return jsonify({"state": job.state, "stage": job.stage, "done": job.done, "total": job.total,
                     "counts": job.counts, "message": job.message})
 
@@ -68,7 +117,7 @@ def status(token: str):
 @bp.get("/<token>/rows.geojson")
 def rows(token: str):
     """The checked rows as GeoJSON (shifted for a GCJ-02 base map)."""
-    job = load_job(_jobs_root(), token)
+    job = _job(token)
     path = _jobs_root() / job.token / "rows.geojson"
     if not path.exists():
         raise UsageError("the check has no result yet", "检查尚未完成")
@@ -80,7 +129,7 @@ def rows(token: str):
 @bp.get("/<token>/download")
 def download(token: str):
     """The checked file, in the format that was uploaded."""
-    job = load_job(_jobs_root(), token)
+    job = _job(token)
     path = _jobs_root() / job.token / job.output_name
     if job.state != "done" or not path.exists():
         raise UsageError("the check has no result yet", "检查尚未完成")

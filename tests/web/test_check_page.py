@@ -13,7 +13,7 @@ GOOD = (116.628, 40.1035)
 
 
 def _wait(client, location):
-    for _ in range(200):
+    for _ in range(1200):  # each check runs in a worker process of its own: allow for its start-up
         status = client.get(location + "/status").get_json()
         if status["state"] in ("done", "failed"):
             return status
