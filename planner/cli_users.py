@@ -107,28 +107,27 @@ def role_command(name, role, actor, db_url):
     click.echo(f"{name} is now {role}; its sessions have ended" if changed else f"{name} is {role} already")
 
 
-@user_group.command("disable")
-@click.argument("name")
-@_actor_option
-@_db_option
-def disable_command(name, actor, db_url):
-    """Stop NAME from signing in; its sessions and API token stop working at once."""
-    from planner.users import set_disabled
+def _switch_command(command: str, disabled: bool, summary: str):
+    """`disable` or `enable`: one command each, the same work."""
 
-    changed = set_disabled(_engine(db_url), name, True, actor=actor, source=_SOURCE)
-    click.echo(f"{name} disabled" if changed else f"{name} was disabled already")
+    @user_group.command(command, help=summary)
+    @click.argument("name")
+    @_actor_option
+    @_db_option
+    def switch(name, actor, db_url):
+        from planner.users import set_disabled
+
+        changed = set_disabled(_engine(db_url), name, disabled, actor=actor, source=_SOURCE)
+        unchanged = "disabled already" if disabled else "not disabled"
+        click.echo(f"{name} {command}d" if changed else f"{name} was {unchanged}")
+
+    return switch
 
 
-@user_group.command("enable")
-@click.argument("name")
-@_actor_option
-@_db_option
-def enable_command(name, actor, db_url):
-    """Let a disabled NAME sign in again (with its password; its old sessions stay ended)."""
-    from planner.users import set_disabled
-
-    changed = set_disabled(_engine(db_url), name, False, actor=actor, source=_SOURCE)
-    click.echo(f"{name} enabled" if changed else f"{name} was not disabled")
+disable_command = _switch_command("disable", True, "Stop NAME from signing in; its sessions and API token stop "
+                                                   "working at once.")
+enable_command = _switch_command("enable", False, "Let a disabled NAME sign in again (with its password; its old "
+                                                  "sessions stay ended).")
 
 
 @user_group.command("unlock")
