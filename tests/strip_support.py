@@ -56,7 +56,9 @@ P = to_lonlat(-2375, 50)
 Q = tuple(float(v) for v in GEOD.fwd(*P, 90.0, 400.0)[:2])
 R = to_lonlat(5125, 50)  # in W3: reaches its three cells, 300 people, nobody served yet
 T = to_lonlat(2225, 50)  # 400 m from S3: breaks the station distance rule
-CANDIDATES = {"P": ("submitted", P), "Q": ("surveyed", Q), "R": ("submitted", R), "T": ("submitted", T)}
+X = to_lonlat(5275, 50)  # rejected: never ranked, never existing
+CANDIDATES = {"P": ("submitted", P), "Q": ("surveyed", Q), "R": ("submitted", R), "T": ("submitted", T),
+              "X": ("rejected", X)}
 
 
 def strip(west, east):
@@ -72,7 +74,7 @@ def _write(path, header, rows):
 
 
 def load_strips(engine, folder, *, candidates: bool = True):
-    """The strip district into the registry (with the open applicants P, Q, R, T unless told not to)."""
+    """The strip district into the registry (with the applicants P, Q, R, T and X unless told not to)."""
     areas = gpd.GeoDataFrame(
         {"代码": list(STRIPS), "名称": [s[0] for s in STRIPS.values()], "级别": ["village"] * len(STRIPS),
          "人口": [s[3] for s in STRIPS.values()]},
