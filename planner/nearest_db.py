@@ -16,7 +16,7 @@ from sqlalchemy import Engine, TextClause, text
 
 from planner.errors import UsageError
 
-__all__ = ["Nearest", "nearest_each", "nearest_in_db"]
+__all__ = ["Nearest", "nearest_each", "nearest_in_db", "postgis_query"]
 
 SITE_TABLES = ("outlets", "stations", "candidates")
 _SEARCH_START_M = 2_000.0
@@ -117,6 +117,15 @@ def _postgis_statement(shapes: tuple) -> TextClause:
     return text(" UNION ALL ".join(_postgis_part(q, i)[0] for i, q in enumerate(shapes)) + " ORDER BY q, d")
 
 
+def postgis_query(lon: float, lat: float, questions) -> tuple[str, dict]:
+    """The one PostGIS statement nearest_each sends for `questions` (text with :name parameters) and
+    its parameters: for tools that time the database's share of a check on their own."""
+    params = {"lon": lon, "lat": lat}
+    for i, question in enumerate(questions):
+        params.update(_postgis_part(question, i)[1])
+    return _postgis_statement(tuple(_shape(q) for q in questions)).text, params
+
+
 def nearest_each(conn, lon: float, lat: float, questions) -> list[list[tuple[str, float]]]:
     """For each question, [(code, geodesic metres)] closest first; PostGIS answers all in one statement."""
     for question in questions:
@@ -124,9 +133,7 @@ def nearest_each(conn, lon: float, lat: float, questions) -> list[list[tuple[str
             raise UsageError(f"unknown site table {question.table!r}")
     if conn.dialect.name != "postgresql":
         return [_spatialite_nearest(conn, q, lon, lat) for q in questions]
-    params = {"lon": lon, "lat": lat}
-    for i, question in enumerate(questions):
-        params.update(_postgis_part(question, i)[1])
+    _, params = postgis_query(lon, lat, questions)
     answers = [[] for _ in questions]
     for row in conn.execute(_postgis_statement(tuple(_shape(q) for q in questions)), params):
         answers[row.q].append((row.code, float(row.d)))

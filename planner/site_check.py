@@ -25,7 +25,7 @@ from planner.reasons import reason
 from planner.spatial.compared import below_minimum, compared_metres
 from planner.nearest_db import Nearest, nearest_each
 
-__all__ = ["SiteVerdict", "check_site"]
+__all__ = ["SiteVerdict", "check_site", "nearest_questions"]
 
 
 @dataclass
@@ -74,9 +74,14 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
                         "service_distance_m": profile.service_distance_m})
 
 
+def nearest_questions(profile: Profile, code: str | None = None) -> list[Nearest]:
+    """What a single-site check asks the database: the nearest counted outlet, station, approved applicant."""
+    return [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
+            Nearest("candidates", statuses=("approved",), exclude_code=code)]
+
+
 def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | None):
-    questions = [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
-                 Nearest("candidates", statuses=("approved",), exclude_code=code)]
+    questions = nearest_questions(profile, code)
     with connected(db) as conn:
         outlet, station, approved = nearest_each(conn, lon, lat, questions)
     existing = sorted(station + approved, key=lambda found: found[1])
