@@ -7,6 +7,7 @@ from planner.registry import count_rows
 from planner.spatial.chinacoords import wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.check_support import load_small_registry, offset
+from tests.files import load_file, write_xlsx
 from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
 
 
@@ -32,21 +33,24 @@ def test_static_leaflet_is_served(client):
     assert response.status_code == 200 and b"Leaflet" in response.data[:400]
 
 
-def test_layers_carry_nearest_sites_and_verdicts(client, engine):
+def test_layers_carry_nearest_sites_and_verdicts(client, engine, tmp_path):
     load_small_registry(engine)
+    rows = [["E", "正好", "待勘察", *offset("O1", 500, 140)], ["F", "差一厘米", "待勘察", *offset("O1", 499.99, 230)]]
+    load_file(engine, write_xlsx(tmp_path / "c.xlsx", ["序号", "店名", "状态", "经度", "纬度"], rows), "candidates")
     data = client.get("/api/layers/candidates?profile=yiwu").get_json()
     props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
-    r2 = props["R2"]  # open applicant at 116.628, 40.118
-    outlets = {f["properties"]["code"]: f["geometry"]["coordinates"]
-               for f in client.get("/api/layers/outlets").get_json()["features"] if f["properties"]["kind"] == "branch"}
-    distances = {c: GEOD.inv(116.628, 40.118, *xy)[2] for c, xy in outlets.items()}
-    nearest = min(distances, key=distances.get)
-    assert r2["nearest_outlet"] == nearest and abs(r2["nearest_outlet_m"] - distances[nearest]) < 0.01
-    assert r2["verdict"] == ("pass" if min(distances.values()) >= 500 and r2["nearest_station_m"] >= 500 else "fail")
-    assert props["R1"]["verdict"] is None and props["R1"]["nearest_station"] != "R1"  # approved: not its own neighbour
+    seen = {code: tuple(props[code][k] for k in ("nearest_outlet", "nearest_outlet_m", "nearest_station",
+                                                  "nearest_station_m", "verdict")) for code in props}
+    # Metres from pyproj.Geod to the centimetre; B001 and B003 are the web fixture's branches.
+    assert seen == {
+        "R2": ("O1", 2434.87, "S1", 1157.21, "pass"),  # open applicant at 116.628, 40.118
+        "R1": ("B001", 1833.75, "S1", 2557.51, None),  # approved: no verdict, never its own neighbour
+        "E": ("O1", 500.0, "S1", 1585.07, "pass"),  # exactly 500 m: 以上 includes it
+        "F": ("O1", 499.99, "S1", 1891.18, "fail"),
+    }
     stations = {f["properties"]["code"]: f["properties"] for f in
                 client.get("/api/layers/stations?profile=yiwu").get_json()["features"]}
-    assert stations["S1"]["nearest_station"] == "R1"  # never itself; approved applicants count
+    assert (stations["S1"]["nearest_station"], stations["S1"]["nearest_station_m"]) == ("R1", 2557.51)
 
 
 def test_amap_base_map_shifts_layers_to_gcj02(client, engine):
