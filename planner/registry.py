@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, text, upda
 from planner.db import connected
 from planner.errors import InputError, RowProblem, UsageError
 from planner.geometry_checks import usable_geometries, usable_positions
+from planner.import_lock import import_transaction
 from planner.importing import ImportBatch
 from planner.models import Base, Event, utcnow
 
@@ -84,7 +85,7 @@ def _plain(value):
 def load_records(engine: Engine, batch: ImportBatch, *, actor: str, replace: bool = False) -> ImportSummary:
     """Write a validated batch in one transaction; any problem rolls everything back."""
     summary = ImportSummary(batch.kind, batch.table_name)
-    with engine.begin() as conn:
+    with import_transaction(engine, batch.kind) as conn:  # one import at a time; a clear line when busy
         if batch.table_name == "transactions":
             _load_transactions(conn, batch, summary, replace)
         else:
