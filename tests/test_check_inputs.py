@@ -47,13 +47,13 @@ def test_problem_rows_are_errors_and_the_rest_is_still_checked(registry, tmp_pat
     reasons = result.added["reasons"].tolist()
     assert verdict["empty"] == "error" and "坐标为空" in reasons[0]
     assert verdict["text"] == "error" and "经度" in reasons[1] and "东边" in reasons[1]
-    assert verdict["fullwidth"] != "error" and abs(out.loc["fullwidth", "lon_wgs84"] - 116.622) < 1e-9
-    assert verdict["dms"] != "error" and abs(out.loc["dms", "lat_wgs84"] - 40.115) < 1e-9
+    assert verdict["fullwidth"] == "pass" and abs(out.loc["fullwidth", "lon_wgs84"] - 116.622) < 1e-9
+    assert verdict["dms"] == "pass" and abs(out.loc["dms", "lat_wgs84"] - 40.115) < 1e-9
     assert verdict["swapped"] == "error" and "填反" in reasons[4]
     assert verdict["shanghai"] == "error" and "超出登记库所辖区域" in reasons[5]
     assert verdict["paris"] == "error" and "不在中国境内" in reasons[6]
     assert result.added["verdict"].iloc[7] == "error" and result.added["verdict"].iloc[8] == "error"
-    assert "第 9, 10 行" in reasons[7] or "9, 10" in reasons[7]
+    assert reasons[7] == reasons[8] == "编号 dup 在第 9, 10 行重复出现"
     assert verdict["good"] == "pass"
 
 

@@ -12,10 +12,23 @@ def test_close_pairs_match_brute_force():
     expected = set()
     for a in range(300):
         for b in range(a + 1, 300):
-            if np.isfinite(lon[a]) and np.isfinite(lon[b]) and GEOD.inv(lon[a], lat[a], lon[b], lat[b])[2] < 500:
-                expected.add((a, b))
+            if np.isfinite(lon[a]) and np.isfinite(lon[b]) and GEOD.inv(lon[a], lat[a], lon[b], lat[b])[2] < 499.995:
+                expected.add((a, b))  # below 500 m at the centimetre
     assert set(zip(i.tolist(), j.tolist())) == expected
-    assert np.allclose(metres, GEOD.inv(lon[i], lat[i], lon[j], lat[j])[2], atol=0.01)
+    assert np.allclose(metres, GEOD.inv(lon[i], lat[i], lon[j], lat[j])[2], rtol=0, atol=0.005 + 1e-6)
+
+
+def test_a_pair_exactly_the_spacing_apart_is_not_close_and_a_centimetre_less_is():
+    # Pairs placed by pyproj.Geod.fwd, 5 km from each other; towards 37° the chord formula gives
+    # 499.9999999993 m, which must still count as 500 m (以上 includes the spacing).
+    lon, lat = [], []
+    for k, (azimuth, metres) in enumerate([(37, 500), (90, 500), (180, 500), (270, 500), (37, 499.99), (90, 499.99)]):
+        a = (116.5 + 0.06 * k, 40.0)
+        b = GEOD.fwd(*a, azimuth, metres)[:2]
+        lon += [a[0], float(b[0])]
+        lat += [a[1], float(b[1])]
+    i, j, metres = close_pairs(lon, lat, 500.0)
+    assert (i.tolist(), j.tolist(), metres.tolist()) == ([8, 10], [9, 11], [499.99, 499.99])
 
 
 def test_greedy_equals_sequential_greedy():
