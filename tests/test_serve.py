@@ -79,4 +79,4 @@ def test_user_commands_create_accounts_and_tokens(tmp_path):
                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PLANNER_LANG": "en"})
     assert short.returncode == 2 and "at least 8" in short.stderr
     listed = run("user", "list", "--db", db, cwd=tmp_path)
-    assert listed.stdout.split() == ["wang", "staff"]
+    assert listed.stdout.split() == ["wang", "staff", "active"]
