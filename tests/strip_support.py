@@ -32,14 +32,13 @@ marginal 800. By service P comes first, by marginal Q does.
 
 from __future__ import annotations
 
-import csv
-
 import geopandas as gpd
 import shapely
 
 from planner.importing import prepare_import
 from planner.registry import load_records
 from planner.spatial.geodesic import GEOD
+from tests.check_support import write_list
 from tests.coverage_support import CRS, X0, Y0, to_lonlat
 
 STRIPS = {  # code: (name, west, east, population), all villages, y = 0…100
@@ -65,14 +64,6 @@ def strip(west, east):
     return shapely.box(X0 + west, Y0, X0 + east, Y0 + 100)
 
 
-def _write(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def load_strips(engine, folder, *, candidates: bool = True):
     """The strip district into the registry (with the applicants P, Q, R, T and X unless told not to)."""
     areas = gpd.GeoDataFrame(
@@ -81,13 +72,13 @@ def load_strips(engine, folder, *, candidates: bool = True):
         geometry=[strip(s[1], s[2]) for s in STRIPS.values()], crs=CRS)
     areas.to_file(folder / "strips.gpkg", layer="areas")
     files = [("areas", folder / "strips.gpkg"),
-             ("branches", _write(folder / "strip_outlets.csv", ["机构号", "类型", "经度", "纬度"],
-                                 [[c, k, *to_lonlat(x, 50)] for c, (k, x) in SITES.items() if c[0] == "O"])),
-             ("stations", _write(folder / "strip_stations.csv", ["机构号", "状态", "经度", "纬度"],
-                                 [[c, k, *to_lonlat(x, 50)] for c, (k, x) in SITES.items() if c[0] == "S"]))]
+             ("branches", write_list(folder / "strip_outlets.csv", headers=["机构号", "类型", "经度", "纬度"],
+                                     rows=[[c, k, *to_lonlat(x, 50)] for c, (k, x) in SITES.items() if c[0] == "O"])),
+             ("stations", write_list(folder / "strip_stations.csv", headers=["机构号", "状态", "经度", "纬度"],
+                                     rows=[[c, k, *to_lonlat(x, 50)] for c, (k, x) in SITES.items() if c[0] == "S"]))]
     if candidates:
-        files.append(("candidates", _write(folder / "strip_candidates.csv", ["序号", "状态", "经度", "纬度"],
-                                           [[c, s, *p] for c, (s, p) in CANDIDATES.items()])))
+        files.append(("candidates", write_list(folder / "strip_candidates.csv", headers=["序号", "状态", "经度", "纬度"],
+                                               rows=[[c, s, *p] for c, (s, p) in CANDIDATES.items()])))
     for kind, path in files:
         load_records(engine, prepare_import(path, kind), actor="test")
     return engine

@@ -77,7 +77,8 @@ def test_input_order_profile_lets_the_first_row_win(registry, tmp_path):
     b = offset(a, 300, 0)
     out = _check(registry, tmp_path, [row("B", b), row("A", a)], profile=str(custom), lang="en")
     assert out["verdict"].tolist() == ["pass", "fail"]
-    assert out.loc["A", "reasons"] == "300.00 m from applicant B in the same list, below the spacing 500 m; B comes first"
+    assert out.loc["A", "reasons"] == ("300.00 m from applicant B in the same list, below the spacing 500 m; "
+                                       "B comes first")
 
 
 def test_service_and_marginal_population(registry, tmp_path):
