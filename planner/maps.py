@@ -107,7 +107,8 @@ def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str,
         ).add_to(fmap)
     if bounds is not None:
         lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
-        fmap.fit_bounds([[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]], padding=(24, 24))
+        fmap.fit_bounds([[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]], padding=(24, 24),
+                        max_zoom=17)  # bounds of one point: without tiles Leaflet knows no zoom limit
     return fmap, basemap_crs
 
 

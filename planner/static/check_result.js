@@ -43,7 +43,8 @@
     });
     lines.addTo(P.map);
     points.addTo(P.map);
-    if (data.features.length) P.map.fitBounds(points.getBounds(), {padding: [24, 24]});
+    // maxZoom: one row has bounds of no size, and without a tile layer Leaflet knows no zoom limit.
+    if (data.features.length) P.map.fitBounds(points.getBounds(), {padding: [24, 24], maxZoom: 17});
     P.drawn = data.features.length;
     window.__mapReady = true;
   });
