@@ -111,10 +111,13 @@ def usable_positions(lon, lat) -> np.ndarray:
 
 def require_position(lon, lat, *, where: str = "lon/lat") -> tuple[float, float]:
     """(lon, lat) as floats when they pass the rules; otherwise UsageError naming `where`."""
+    lon, lat = float(lon), float(lat)
+    if -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0:  # the common case, without arrays (NaN fails here)
+        return lon, lat
     fault = position_faults([lon], [lat]).get(0)
     if fault is not None:
         raise UsageError(f"{where}: {fault.en}", f"{where}：{fault.zh}")
-    return float(lon), float(lat)
+    return lon, lat
 
 
 def shape_faults(geoms, kind: str) -> dict[int, Fault]:
