@@ -1,0 +1,275 @@
+"""Mutation testing of the rule and kernel modules against their fast tests.
+
+    .venv/bin/python bench/mutation.py                   # every module below
+    .venv/bin/python bench/mutation.py --quick           # planner/spatial/compared.py only (< 1 min)
+    .venv/bin/python bench/mutation.py --module conflicts --module grid
+
+Each module is mutated by mutmut 3 (pip install -e '.[test]') against the fast
+test files mapped to it in MODULES: no Chromium, no PostGIS (`-k "not postgis"`
+keeps the SpatiaLite half of the registry tests). The tool works on a COPY of
+planner/, tests/ and pyproject.toml in a temporary folder (mutmut writes its
+mutants/ there), so the shared working tree is never mutated and nothing is
+left in the repo; `--keep` leaves the copy for `mutmut show NAME` / `mutmut
+browse`. Prints a table per module, every surviving mutant (file:line, the
+original and the mutated line), and ends with one line
+`RESULT killed_pct=… survivors=… mutants=…`; the exit code is 1 when fewer
+than 90 % are killed, 2 when the tool could not run (e.g. the clean tests fail).
+
+Counted: a mutant is killed when a mapped test fails or the tests time out
+under it (a hang is noticed too); it survives when every mapped test passes,
+or when no mapped test reaches the mutated function ("no tests").
+
+Why mutmut 3: it is maintained (3.8, 2026) and runs with pytest 9 unchanged;
+it mutates function by function behind trampolines, records in one stats run
+which tests reach which function, and then forks one worker per mutant that
+runs only those tests — a few hundred mutants of a module take minutes on two
+cores. Its mutant names allow restricting a module to some functions (the
+verdict parts of checking.py and the re-check of decisions.py). cosmic-ray
+runs a full test command per mutant (no per-function test selection), so the
+same run would take hours here; mutatest has had no release since 2022.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_PCT = 90.0
+# Test files with registry tests run their SpatiaLite parametrisation only.
+PYTEST_ARGS = ["-k", "not postgis", "-p", "no:cacheprovider", "-q", "-x"]
+KILLED, TIMEOUT, SURVIVED, NO_TESTS, OTHER = "killed", "timeout", "survived", "no tests", "other"
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()  # only these functions ("" = the whole module)
+
+
+MODULES = {
+    "compared": Target("planner/spatial/compared.py", ("tests/spatial/test_compared.py",)),
+    "reasons": Target("planner/reasons.py", ("tests/spatial/test_compared.py", "tests/test_check_thresholds.py")),
+    "checking": Target(
+        "planner/checking.py",
+        ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_inputs.py"),
+        ("check_applicants", "_nearest", "_distance_rules", "survey_rules", "_priority", "_resolve_conflicts",
+         "_area_limit", "_area_of", "_ranks")),
+    "site_check": Target(
+        "planner/site_check.py",
+        ("tests/test_network_cache.py", "tests/web/test_check_thresholds.py", "tests/test_decisions.py"),
+        ("check_site", "nearest_questions", "_nearest_in_db", "_survey_reasons")),
+    "conflicts": Target("planner/spatial/conflicts.py", ("tests/spatial/test_conflicts.py", "tests/test_check.py")),
+    "coverage": Target("planner/spatial/coverage.py", ("tests/test_coverage.py", "tests/test_coverage_reports.py")),
+    "grid": Target("planner/spatial/grid.py",
+                   ("tests/spatial/test_grid.py", "tests/spatial/test_exact.py", "tests/test_coverage.py",
+                    "tests/test_population_raster.py")),
+    "nearest": Target("planner/spatial/nearest.py", ("tests/spatial/test_nearest.py",)),
+    "chinacoords": Target("planner/spatial/chinacoords.py",
+                          ("tests/spatial/test_chinacoords.py", "tests/spatial/test_crs.py")),
+    "decisions": Target("planner/decisions.py", ("tests/test_decisions.py",),
+                        ("decide", "relocate_station", "relocation_target", "_usable_stored_position")),
+}
+QUICK = "compared"
+
+
+@dataclass
+class Survivor:
+    name: str
+    status: str
+    line: int | None
+    removed: list[str]
+    added: list[str]
+
+
+@dataclass
+class Score:
+    module: str
+    counts: dict[str, int] = field(default_factory=dict)
+    survivors: list[Survivor] = field(default_factory=list)
+
+    @property
+    def mutants(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def killed(self) -> int:
+        return self.counts.get(KILLED, 0) + self.counts.get(TIMEOUT, 0)
+
+
+def copy_tree(work: Path) -> None:
+    """The files the tests need, without bytecode: mutmut then works inside `work` only."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in ("planner", "tests"):
+        shutil.copytree(REPO / name, work / name, ignore=ignore)
+    shutil.copy2(REPO / "pyproject.toml", work / "pyproject.toml")
+
+
+def configure(work: Path, target: Target) -> None:
+    """The copy's pyproject.toml with a [tool.mutmut] table for this module (JSON lists are TOML)."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    table = {"source_paths": ["planner"], "only_mutate": [target.path], "pytest_add_cli_args": PYTEST_ARGS,
+             "pytest_add_cli_args_test_selection": list(target.tests)}
+    lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in table.items()]
+    (work / "pyproject.toml").write_text(text + "\n[tool.mutmut]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    shutil.rmtree(work / "mutants", ignore_errors=True)
+
+
+def dotted(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def patterns(target: Target) -> list[str]:
+    """mutmut's mutant-name globs for the chosen functions (mutmut names a function's mutants x_NAME__mutmut_N)."""
+    return [f"{dotted(target.path)}.x_{name}__mutmut_*" for name in target.functions]
+
+
+def run_mutmut(work: Path, target: Target, jobs: int, log: Path) -> None:
+    configure(work, target)
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *patterns(target)]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    with log.open("w") as out:
+        done = subprocess.run(command, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=env)
+    if done.returncode != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"mutmut failed on {target.path} (exit {done.returncode}); last output:\n{tail}")
+
+
+def status_of(exit_code) -> str:
+    from mutmut.stats import status_by_exit_code
+
+    status = status_by_exit_code[exit_code]
+    if status in ("killed", "timeout", "survived", "no tests"):
+        return status
+    return KILLED if status == "segfault" else OTHER
+
+
+def wanted(name: str, target: Target) -> bool:
+    function = name.rpartition(".")[2].split("__mutmut_")[0].removeprefix("x_")
+    return not target.functions or function in target.functions
+
+
+def score(work: Path, module: str, target: Target) -> Score:
+    meta = json.loads((work / "mutants" / (target.path + ".meta")).read_text())
+    result = Score(module)
+    for name, exit_code in meta["exit_code_by_key"].items():
+        if not wanted(name, target):
+            continue
+        status = status_of(exit_code)
+        result.counts[status] = result.counts.get(status, 0) + 1
+        if status not in (KILLED, TIMEOUT):
+            result.survivors.append(Survivor(name, status, None, [], []))
+    with inside(work):
+        for survivor in result.survivors:
+            locate(survivor, target.path)
+    return result
+
+
+@contextmanager
+def inside(folder: Path):
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def locate(survivor: Survivor, path: str) -> None:
+    """The mutated lines from mutmut's diff, and where the original stands in the source file."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    diff = get_diff_for_mutant(survivor.name, path=path).splitlines()
+    survivor.removed = [line[1:].strip() for line in diff if line.startswith("-") and not line.startswith("---")]
+    survivor.added = [line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")]
+    survivor.line = source_line(REPO / path, survivor.name, survivor.removed[:1])
+
+
+def source_line(path: Path, name: str, removed: list[str]) -> int | None:
+    """Line of the first removed line inside the mutated function (methods: xǁClassǁmethod)."""
+    function = name.rpartition(".")[2].split("__mutmut_")[0]
+    parts = function.removeprefix("x_").removeprefix("xǁ").split("ǁ")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body
+    node = None
+    for part in parts:
+        node = next((n for n in nodes if getattr(n, "name", None) == part), None)
+        if node is None:
+            return None
+        nodes = node.body
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    for number in range(start, node.end_lineno + 1):
+        if removed and lines[number - 1].strip() == removed[0]:
+            return number
+    return start
+
+
+def shorten(text: str, width: int = 110) -> str:
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def report(scores: list[Score]) -> tuple[float, int, int]:
+    print(f"\n{'module':<34}{'mutants':>8}{'killed':>8}{'timeout':>8}{'survived':>9}{'no tests':>9}{'killed %':>10}")
+    for s in scores:
+        path = MODULES[s.module].path + (" (verdict parts)" if MODULES[s.module].functions else "")
+        pct = 100.0 * s.killed / s.mutants if s.mutants else 100.0
+        print(f"{path:<34}{s.mutants:>8}{s.counts.get(KILLED, 0):>8}{s.counts.get(TIMEOUT, 0):>8}"
+              f"{s.counts.get(SURVIVED, 0):>9}{s.counts.get(NO_TESTS, 0) + s.counts.get(OTHER, 0):>9}{pct:>9.1f}%")
+    mutants = sum(s.mutants for s in scores)
+    killed = sum(s.killed for s in scores)
+    survivors = [(s.module, v) for s in scores for v in s.survivors]
+    print(f"\nsurviving mutants ({len(survivors)}):")
+    for module, v in survivors:
+        where = f"{MODULES[module].path}:{v.line or '?'}"
+        print(f"  {where:<36} {v.name.rpartition('.')[2]}  [{v.status}]")
+        for line in v.removed:
+            print(f"      - {shorten(line)}")
+        for line in v.added:
+            print(f"      + {shorten(line)}")
+    pct = 100.0 * killed / mutants if mutants else 100.0
+    return pct, len(survivors), mutants
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"only {MODULES[QUICK].path}")
+    parser.add_argument("--module", action="append", choices=sorted(MODULES), help="run this module (repeatable)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run at once")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy (mutmut show / browse there)")
+    args = parser.parse_args(argv)
+    names = [QUICK] if args.quick else (args.module or list(MODULES))
+    work = Path(tempfile.mkdtemp(prefix="planner-mutation-"))
+    scores = []
+    try:
+        copy_tree(work)
+        for name in names:
+            target = MODULES[name]
+            print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
+            run_mutmut(work, target, args.jobs, work / f"mutmut-{name}.log")
+            scores.append(score(work, name, target))
+            print(f"  {scores[-1].killed} of {scores[-1].mutants} killed", flush=True)
+    finally:
+        if args.keep:
+            print(f"copy kept in {work} (there: {sys.executable} -m mutmut show NAME)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    pct, survivors, mutants = report(scores)
+    print(f"\nRESULT killed_pct={pct:.1f} survivors={survivors} mutants={mutants}")
+    return 0 if pct >= TARGET_PCT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
