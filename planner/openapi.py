@@ -13,6 +13,8 @@ def _param(name, schema, description, *, required=False, where="query"):
 
 
 _PROFILES = ["yiwu", "mianyang", "heilongjiang", "shunyi"]
+_LON = {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS84 longitude, degrees"}
+_LAT = {"type": "number", "minimum": -90, "maximum": 90, "description": "WGS84 latitude, degrees"}
 _CODE = _param("code", {"type": "string"}, "the applicant's or station's id", required=True, where="path")
 
 
@@ -67,7 +69,7 @@ def openapi_document() -> dict:
                 "summary": "Check one position against the registry and a rule profile",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["lon", "lat"],
-                    "properties": {"lon": {"type": "number"}, "lat": {"type": "number"},
+                    "properties": {"lon": _LON, "lat": _LAT,
                                    "profile": {"type": ["string", "null"], "enum": [*_PROFILES, "", None],
                                                "description": "yiwu (default), mianyang, shunyi"},
                                    "code": {"type": ["string", "null"], "description": "the site itself, left out"}}}}}},
@@ -127,7 +129,7 @@ def _change_paths() -> dict:
         "summary": "Move a station (迁址) if the rules pass at the new place, the station itself excluded",
         "parameters": [_CODE],
         "requestBody": _json_body({"type": "object", "required": ["lon", "lat"], "properties": {
-            "lon": {"type": "number"}, "lat": {"type": "number"}, "note": {"type": "string"},
+            "lon": _LON, "lat": _LAT, "note": {"type": "string"},
             "profile": {"type": "string", "enum": _PROFILES}}}),
         "responses": _answers("The verdict at the new place"),
     }},
