@@ -55,12 +55,16 @@ def hostile(loaded, tmp_path):
     return loaded
 
 
-def _page(browser, live_url):
-    """A page signed in as the admin, the policy bypassed, every dialog recorded."""
-    page = signed_in_page(browser, live_url, "ada", bypass_csp=True)
+def _recording(page):
+    """`page`, recording (and dismissing) every dialog a payload might open."""
     page.dialogs = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     return page
+
+
+def _page(browser, live_url):
+    """A page signed in as the admin, the policy bypassed, every dialog recorded."""
+    return _recording(signed_in_page(browser, live_url, "ada", bypass_csp=True))
 
 
 def _assert_inert(page, where):
@@ -148,9 +152,7 @@ def test_coverage_page_and_export_keep_area_names_as_text(browser, live_url, hos
     page.close()
     export = tmp_path / "coverage.html"
     export.write_bytes(client.get("/coverage/report.html").data)
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page = _recording(browser.new_page(viewport={"width": 1280, "height": 800}, bypass_csp=True))
     page.route("http*://**/*", lambda route: route.abort())  # tiles: the report works without them
     page.goto(export.as_uri())
     wait_until(page, "window.__planner !== undefined && window.__planner.map !== undefined")
