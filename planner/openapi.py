@@ -13,8 +13,10 @@ def _param(name, schema, description, *, required=False, where="query"):
 
 
 _PROFILES = ["yiwu", "mianyang", "heilongjiang", "shunyi"]
-_LON = {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS84 longitude, degrees"}
-_LAT = {"type": "number", "minimum": -90, "maximum": 90, "description": "WGS84 latitude, degrees"}
+# Ranges are said, not declared: one rule set (planner.geometry_checks) refuses impossible positions at
+# every door, with the same words, after the body's shape is checked against this document.
+_LON = {"type": "number", "description": "WGS84 longitude, degrees, -180…180 (finite)"}
+_LAT = {"type": "number", "description": "WGS84 latitude, degrees, -90…90 (finite)"}
 _CODE = _param("code", {"type": "string"}, "the applicant's or station's id", required=True, where="path")
 
 
