@@ -37,6 +37,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _NAME_BYTES = 120  # of the file name's stem, in UTF-8: far below any file system's limit
 _SWEEP_EVERY_S = 3600.0
 _LEFTOVER_AGE_S = 3600.0  # a folder without job.json this old is a leftover of a failed start
+_OWN_FILES = {"job.json", "rows.geojson"}  # what a job folder holds besides the upload and its result
 _last_sweep: dict[str, float] = {}
 RESTARTED = PlannerError("the server restarted during this check: upload the file again",
                          "检查进行期间服务器已重启：请重新上传文件")
@@ -132,6 +133,8 @@ def create_job(root: Path, upload_name: str, source, *, profile: str, crs: str |
     if Path(name).suffix.lower() not in SUFFIXES:
         raise UsageError(f"{name}: upload a .csv, .xlsx, .geojson or .gpkg file",
                          f"{name}：请上传 .csv、.xlsx、.geojson 或 .gpkg 文件")
+    if name.lower() in _OWN_FILES:  # an upload called rows.geojson would be the result map's file, then deleted
+        name = "upload-" + name
     load_profile(profile)  # an unknown profile is the user's error, now, not the worker's
     job = Job(secrets.token_hex(16), name, profile, crs or None, lang, user=user, created_at=time.time(),
               owner_pid=os.getpid(), owner_started=process_started(os.getpid()))

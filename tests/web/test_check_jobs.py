@@ -174,3 +174,15 @@ def test_uploads_are_deleted_after_the_retention_period(app, monkeypatch):
     monkeypatch.setenv("PLANNER_UPLOAD_RETENTION_DAYS", "7")
     create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True}, instance_path=app.instance_path)
     assert _folders(app) == []
+
+
+def test_an_upload_named_like_the_jobs_own_files_keeps_its_result_map(app, client):
+    features = [{"type": "Feature", "properties": {"编号": "p", "名称": "商店"},
+                 "geometry": {"type": "Point", "coordinates": list(GOOD)}}]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    location = _upload(client, data, "rows.geojson").headers["Location"]
+    assert _wait(client, location)["state"] == "done"
+    rows = client.get(location + "/rows.geojson")
+    assert rows.status_code == 200 and [f["properties"]["id"] for f in rows.get_json()["features"]] == ["p"]
+    download = client.get(location + "/download")
+    assert download.status_code == 200 and "upload-rows.checked.geojson" in download.headers["Content-Disposition"]
