@@ -16,7 +16,7 @@ import pandas as pd
 
 from planner.applicants import id_card_columns
 from planner.checking import ADDED_COLUMNS, CheckResult
-from planner.outputs import excel_value, formula_safe, formula_safe_frame, output_path
+from planner.outputs import excel_value, formula_safe_frame, output_path
 
 __all__ = ["default_output_path", "mask_id_number", "write_checked"]
 
@@ -129,7 +129,7 @@ def _write_xlsx(frame: pd.DataFrame, out_path: Path, lang: str, n_input: int):
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=formula_safe(header))
+        cell = WriteOnlyCell(sheet, value=excel_value(header))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -115,12 +116,16 @@ def scan_xlsx_parts(path: Path, limits: Limits) -> None:
     """Refuse a workbook whose XML declares entities, or has a row or shared string longer than
     PLANNER_MAX_LINE_KB, or more rows than PLANNER_MAX_ROWS (openpyxl builds a whole row in memory)."""
     parts = check_zip(path, limits)
-    with zipfile.ZipFile(path) as archive:
-        for part in parts:
-            if part.is_dir():
-                continue
-            with archive.open(part) as stream:
-                _scan_part(path, part.filename, stream, limits)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part in parts:
+                if not part.is_dir():
+                    with archive.open(part) as stream:
+                        _scan_part(path, part.filename, stream, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        # a damaged part, an unknown compression method, a password
+        raise unusable_file(path, f"cannot open workbook: the file is damaged ({exc})",
+                            f"无法打开工作簿：文件已损坏（{exc}）") from None
 
 
 def _scan_part(path: Path, name: str, stream, limits: Limits) -> None:

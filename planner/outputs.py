@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL  # control characters an XLSX cannot hold
 
 from planner.errors import UsageError
 
@@ -41,21 +42,29 @@ def formula_safe(value):
     return value
 
 
-def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with `formula_safe` applied to every text cell and to the column names."""
+def _excel_text(value):
+    """Text without the control characters an XLSX cannot hold (openpyxl refuses them)."""
+    return _ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def formula_safe_frame(frame: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
+    """A copy of `frame` with `formula_safe` applied to every text cell and to the column names; with
+    `excel`, also without the control characters an XLSX cannot hold."""
+    fix = (lambda v: _excel_text(formula_safe(v))) if excel else formula_safe
+    pattern = "^[=+\\-@\t\r]" + ("|" + _ILLEGAL.pattern if excel else "")
     out = frame.copy()
-    out.columns = [formula_safe(c) for c in frame.columns]
+    out.columns = [fix(c) for c in frame.columns]
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
         if not (column.dtype == object or pd.api.types.is_string_dtype(column.dtype)):
             continue  # numbers, dates, booleans: nothing to neutralise
         try:
-            suspect = column.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+            suspect = column.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
         except AttributeError:  # an object column holding no text at all
             continue
         if suspect.any():  # few cells: the rule itself decides each (a plain number stays as it is)
             column = column.astype(object)
-            column.iloc[suspect] = [formula_safe(v) for v in column.iloc[suspect]]
+            column.iloc[suspect] = [fix(v) for v in column.iloc[suspect]]
             out.isetitem(i, column)
     return out
 
@@ -68,4 +77,4 @@ def excel_value(value):
         return None
     if isinstance(value, np.generic):
         return value.item()
-    return formula_safe(value)
+    return _excel_text(formula_safe(value))

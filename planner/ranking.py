@@ -88,7 +88,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
 
 def write_ranking(table: pd.DataFrame, out_path) -> Path:
     out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
-    table = formula_safe_frame(table)  # names and codes are users' text
+    table = formula_safe_frame(table, excel=suffix == ".xlsx")  # names and codes are users' text
     if suffix == ".csv":
         table.to_csv(out_path, index=False, encoding="utf-8-sig")
     else:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,10 +222,12 @@ def _read_csv_body(path, raw: bytes, encoding, delimiter, header_index, header, 
         if table is not None:
             return table
     width = len(header)
-    frame = pd.read_csv(io.BytesIO(raw), encoding=encoding, sep=delimiter, header=None,
-                        skiprows=header_index + 1, dtype=object, keep_default_na=False, na_filter=False,
-                        skip_blank_lines=False, engine="c", names=[str(i) for i in range(width)],
-                        on_bad_lines="error")
+    with warnings.catch_warnings():  # cells right of the header are dropped, as for every reader here
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        frame = pd.read_csv(io.BytesIO(raw), encoding=encoding, sep=delimiter, header=None,
+                            skiprows=header_index + 1, dtype=object, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", names=[str(i) for i in range(width)],
+                            index_col=False, on_bad_lines="error")  # never the first cells as an index
     numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
     if has_blank_lines:  # blank lines are not rows
         blank = frame.eq("").all(axis=1).to_numpy()

@@ -187,3 +187,11 @@ def test_cli_refuses_with_one_line_and_exit_2(tmp_path, make):
         assert result.returncode == 2, result.stderr
         assert result.stderr.startswith("planner: in.") and result.stderr.count("\n") == 1
         assert str(tmp_path) not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lines_wider_than_the_header_never_shift_cells(tmp_path):
+    path = tmp_path / "wide-rows.csv"
+    path.write_text("code,lon,lat\nA,116.6,40.1,x,y\nB,116.7,40.2,x,y\n", encoding="utf-8")
+    table = read_table(path, BRANCHES)  # pandas once took the extra cells for an index and shifted the rest
+    assert table.frame.values.tolist() == [["A", "116.6", "40.1"], ["B", "116.7", "40.2"]]
+    assert table.row_numbers.tolist() == [2, 3]
