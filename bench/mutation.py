@@ -17,7 +17,11 @@ than 90 % are killed, 2 when the tool could not run (e.g. the clean tests fail).
 
 Counted: a mutant is killed when a mapped test fails or the tests time out
 under it (a hang is noticed too); it survives when every mapped test passes,
-or when no mapped test reaches the mutated function ("no tests").
+or when no mapped test reaches the mutated function ("no tests"). Survivors
+that behave exactly like the original (bench/mutation_equivalent.py lists
+each with its reason) are printed apart and left out of the score, the usual
+definition: killed_pct = killed / (mutants - equivalent); the RESULT line
+gives `equivalent=` and the score over all mutants (`raw_killed_pct=`) too.
 
 Why mutmut 3: it is maintained (3.8, 2026) and runs with pytest 9 unchanged;
 it mutates function by function behind trampolines, records in one stats run
@@ -44,11 +48,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mutation_equivalent import EQUIVALENT
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_PCT = 90.0
 # Test files with registry tests run their SpatiaLite parametrisation only.
 PYTEST_ARGS = ["-k", "not postgis", "-p", "no:cacheprovider", "-q", "-x"]
 KILLED, TIMEOUT, SURVIVED, NO_TESTS, OTHER = "killed", "timeout", "survived", "no tests", "other"
+EQUIVALENT_STATUS = "equivalent"
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,8 @@ class Target:
 
 
 MODULES = {
-    "compared": Target("planner/spatial/compared.py", ("tests/spatial/test_compared.py",)),
+    "compared": Target("planner/spatial/compared.py",
+                       ("tests/spatial/test_compared.py", "tests/spatial/test_compared_types.py")),
     "reasons": Target("planner/reasons.py", ("tests/spatial/test_compared.py", "tests/test_check_thresholds.py")),
     "checking": Target(
         "planner/checking.py",
@@ -70,14 +78,18 @@ MODULES = {
         "planner/site_check.py",
         ("tests/test_network_cache.py", "tests/web/test_check_thresholds.py", "tests/test_decisions.py"),
         ("check_site", "nearest_questions", "_nearest_in_db", "_survey_reasons")),
-    "conflicts": Target("planner/spatial/conflicts.py", ("tests/spatial/test_conflicts.py", "tests/test_check.py")),
+    "conflicts": Target("planner/spatial/conflicts.py",
+                        ("tests/spatial/test_conflicts.py", "tests/spatial/test_conflicts_edges.py",
+                         "tests/test_check.py")),
     "coverage": Target("planner/spatial/coverage.py", ("tests/test_coverage.py", "tests/test_coverage_reports.py")),
     "grid": Target("planner/spatial/grid.py",
                    ("tests/spatial/test_grid.py", "tests/spatial/test_exact.py", "tests/test_coverage.py",
                     "tests/test_population_raster.py")),
-    "nearest": Target("planner/spatial/nearest.py", ("tests/spatial/test_nearest.py",)),
+    "nearest": Target("planner/spatial/nearest.py",
+                      ("tests/spatial/test_nearest.py", "tests/spatial/test_nearest_edges.py")),
     "chinacoords": Target("planner/spatial/chinacoords.py",
-                          ("tests/spatial/test_chinacoords.py", "tests/spatial/test_crs.py")),
+                          ("tests/spatial/test_chinacoords.py", "tests/spatial/test_chinacoords_edges.py",
+                           "tests/spatial/test_crs.py")),
     "decisions": Target("planner/decisions.py", ("tests/test_decisions.py",),
                         ("decide", "relocate_station", "relocation_target", "_usable_stored_position")),
 }
@@ -88,9 +100,14 @@ QUICK = "compared"
 class Survivor:
     name: str
     status: str
-    line: int | None
-    removed: list[str]
-    added: list[str]
+    line: int | None = None
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    reason: str = ""  # why it is equivalent, when it is
+
+    @property
+    def function(self) -> str:
+        return function_of(self.name)
 
 
 @dataclass
@@ -106,6 +123,19 @@ class Score:
     @property
     def killed(self) -> int:
         return self.counts.get(KILLED, 0) + self.counts.get(TIMEOUT, 0)
+
+    @property
+    def equivalent(self) -> int:
+        return sum(1 for v in self.survivors if v.reason)
+
+    @property
+    def scored(self) -> int:
+        """Mutants that a test could kill: all but the equivalent ones."""
+        return self.mutants - self.equivalent
+
+    @property
+    def pct(self) -> float:
+        return 100.0 * self.killed / self.scored if self.scored else 100.0
 
 
 def copy_tree(work: Path) -> None:
@@ -143,7 +173,8 @@ def run_mutmut(work: Path, target: Target, jobs: int, log: Path) -> None:
         done = subprocess.run(command, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=env)
     if done.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
-        raise SystemExit(f"mutmut failed on {target.path} (exit {done.returncode}); last output:\n{tail}")
+        print(f"mutmut failed on {target.path} (exit {done.returncode}); last output:\n{tail}", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def status_of(exit_code) -> str:
@@ -155,9 +186,13 @@ def status_of(exit_code) -> str:
     return KILLED if status == "segfault" else OTHER
 
 
+def function_of(name: str) -> str:
+    """The mutated function: planner.m.x_f__mutmut_3 → f; methods stay xǁClassǁmethod."""
+    return name.rpartition(".")[2].split("__mutmut_")[0].removeprefix("x_")
+
+
 def wanted(name: str, target: Target) -> bool:
-    function = name.rpartition(".")[2].split("__mutmut_")[0].removeprefix("x_")
-    return not target.functions or function in target.functions
+    return not target.functions or function_of(name) in target.functions
 
 
 def score(work: Path, module: str, target: Target) -> Score:
@@ -169,10 +204,13 @@ def score(work: Path, module: str, target: Target) -> Score:
         status = status_of(exit_code)
         result.counts[status] = result.counts.get(status, 0) + 1
         if status not in (KILLED, TIMEOUT):
-            result.survivors.append(Survivor(name, status, None, [], []))
+            result.survivors.append(Survivor(name, status))
     with inside(work):
         for survivor in result.survivors:
             locate(survivor, target.path)
+    for survivor in result.survivors:
+        survivor.reason = next((e.reason for e in EQUIVALENT if e.matches(
+            target.path, survivor.function, survivor.removed, survivor.added)), "")
     return result
 
 
@@ -198,8 +236,7 @@ def locate(survivor: Survivor, path: str) -> None:
 
 def source_line(path: Path, name: str, removed: list[str]) -> int | None:
     """Line of the first removed line inside the mutated function (methods: xǁClassǁmethod)."""
-    function = name.rpartition(".")[2].split("__mutmut_")[0]
-    parts = function.removeprefix("x_").removeprefix("xǁ").split("ǁ")
+    parts = function_of(name).removeprefix("xǁ").split("ǁ")
     tree = ast.parse(path.read_text(encoding="utf-8"))
     nodes = tree.body
     node = None
@@ -221,26 +258,39 @@ def shorten(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def report(scores: list[Score]) -> tuple[float, int, int]:
-    print(f"\n{'module':<34}{'mutants':>8}{'killed':>8}{'timeout':>8}{'survived':>9}{'no tests':>9}{'killed %':>10}")
+def print_mutant(path: str, v: Survivor) -> None:
+    where = f"{path}:{v.line or '?'}"
+    print(f"  {where:<36} {v.name.rpartition('.')[2]}  [{v.status}]" + (f"  {v.reason}" if v.reason else ""))
+    for line in v.removed:
+        print(f"      - {shorten(line)}")
+    for line in v.added:
+        print(f"      + {shorten(line)}")
+
+
+def report(scores: list[Score]) -> dict:
+    """The table, the survivors, the equivalent mutants; the figures of the RESULT line."""
+    print(f"\n{'module':<48}{'mutants':>8}{'killed':>7}{'timeout':>8}{'survived':>9}{'no tests':>9}"
+          f"{'equiv.':>7}{'killed %':>9}")
     for s in scores:
         path = MODULES[s.module].path + (" (verdict parts)" if MODULES[s.module].functions else "")
-        pct = 100.0 * s.killed / s.mutants if s.mutants else 100.0
-        print(f"{path:<34}{s.mutants:>8}{s.counts.get(KILLED, 0):>8}{s.counts.get(TIMEOUT, 0):>8}"
-              f"{s.counts.get(SURVIVED, 0):>9}{s.counts.get(NO_TESTS, 0) + s.counts.get(OTHER, 0):>9}{pct:>9.1f}%")
-    mutants = sum(s.mutants for s in scores)
-    killed = sum(s.killed for s in scores)
-    survivors = [(s.module, v) for s in scores for v in s.survivors]
+        left = [v for v in s.survivors if not v.reason]
+        survived = sum(v.status == SURVIVED for v in left)
+        print(f"{path:<48}{s.mutants:>8}{s.counts.get(KILLED, 0):>7}{s.counts.get(TIMEOUT, 0):>8}"
+              f"{survived:>9}{len(left) - survived:>9}{s.equivalent:>7}{s.pct:>8.1f}%")
+    survivors = [(s.module, v) for s in scores for v in s.survivors if not v.reason]
+    equivalent = [(s.module, v) for s in scores for v in s.survivors if v.reason]
     print(f"\nsurviving mutants ({len(survivors)}):")
     for module, v in survivors:
-        where = f"{MODULES[module].path}:{v.line or '?'}"
-        print(f"  {where:<36} {v.name.rpartition('.')[2]}  [{v.status}]")
-        for line in v.removed:
-            print(f"      - {shorten(line)}")
-        for line in v.added:
-            print(f"      + {shorten(line)}")
-    pct = 100.0 * killed / mutants if mutants else 100.0
-    return pct, len(survivors), mutants
+        print_mutant(MODULES[module].path, v)
+    print(f"\nequivalent mutants, left out of the score ({len(equivalent)}; bench/mutation_equivalent.py says why):")
+    for module, v in equivalent:
+        print_mutant(MODULES[module].path, v)
+    mutants = sum(s.mutants for s in scores)
+    killed = sum(s.killed for s in scores)
+    scored = mutants - len(equivalent)
+    return {"killed_pct": 100.0 * killed / scored if scored else 100.0, "survivors": len(survivors),
+            "mutants": mutants, "equivalent": len(equivalent),
+            "raw_killed_pct": 100.0 * killed / mutants if mutants else 100.0}
 
 
 def main(argv=None) -> int:
@@ -260,15 +310,16 @@ def main(argv=None) -> int:
             print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
             run_mutmut(work, target, args.jobs, work / f"mutmut-{name}.log")
             scores.append(score(work, name, target))
-            print(f"  {scores[-1].killed} of {scores[-1].mutants} killed", flush=True)
+            print(f"  {scores[-1].killed} of {scores[-1].scored} killed ({scores[-1].equivalent} equivalent)",
+                  flush=True)
     finally:
         if args.keep:
             print(f"copy kept in {work} (there: {sys.executable} -m mutmut show NAME)")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    pct, survivors, mutants = report(scores)
-    print(f"\nRESULT killed_pct={pct:.1f} survivors={survivors} mutants={mutants}")
-    return 0 if pct >= TARGET_PCT else 1
+    figures = report(scores)
+    print("\nRESULT " + " ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    return 0 if figures["killed_pct"] >= TARGET_PCT else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+"""Surviving mutants that no test can kill, each with the reason it behaves like the original.
+
+`bench/mutation.py` leaves these out of the score (killed / (mutants - equivalent), the usual
+definition) and prints them apart. An entry matches a mutant of `path`'s function `function` whose
+removed line contains `removed` and whose mutated line contains `added` ("" matches any). Keep
+entries narrow: a mutant that a test could kill belongs in a test, not here. README.md ("Mutation
+testing") lists the same reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    path: str
+    function: str
+    removed: str
+    added: str
+    reason: str
+
+    def matches(self, path: str, function: str, removed: list[str], added: list[str]) -> bool:
+        return (path == self.path and function == self.function and self.removed in "\n".join(removed)
+                and self.added in "\n".join(added))
+
+
+COMPARED = "planner/spatial/compared.py"
+CHINA = "planner/spatial/chinacoords.py"
+CONFLICTS = "planner/spatial/conflicts.py"
+NEAREST = "planner/spatial/nearest.py"
+
+_KDTREE = "balanced_tree=False, compact_nodes=False"
+_STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
+
+EQUIVALENT = [
+    # compared.py
+    Equivalent(COMPARED, "below_minimum", 'np.errstate(invalid="ignore")', "",
+               "numpy raises no invalid-value error comparing NaN, even under errstate(invalid='raise')"),
+    Equivalent(COMPARED, "below_minimum", "return bool(short) if np.ndim(short) == 0", "and False",
+               "one number's compared metres are a float, so `short` is already a bool"),
+    # chinacoords.py
+    Equivalent(CHINA, "_invert", "< _TOLERANCE_DEG and np.nanmax(", "or np.nanmax(",
+               "each step shrinks the residual ~10^5-fold: stopping on one coordinate changes the answer by < 1e-13°"),
+    Equivalent(CHINA, "_invert", "initial=0.0", "initial=1.0",
+               "the loop then always runs its 30 steps to the same fixed point (only slower)"),
+    Equivalent(CHINA, "_invert", "< _TOLERANCE_DEG", "<= _TOLERANCE_DEG",
+               "a residual of exactly 1e-11° is never met; either test stops at the same fixed point"),
+    # conflicts.py: close_pairs
+    Equivalent(CONFLICTS, "close_pairs", "if distance_m <= 0 or valid.size < 2", "",
+               "a spacing ≤ 0 finds no pair below it, fewer than two points have none: the early return saves work"),
+    Equivalent(CONFLICTS, "close_pairs", _KDTREE, "", "KD-tree build options: speed only"),
+    Equivalent(CONFLICTS, "close_pairs", "if pairs.size == 0", "pairs.size == 1",
+               "a pair array's size is even; an empty one flows on to the same typed empty answer"),
+    Equivalent(CONFLICTS, "close_pairs", "delta = xyz[pairs[:, 0]] - xyz[pairs[:, 1]]", "+",
+               "the sum's 'chord' exceeds 50 km, so pyproj.Geod measures every pair: same metres (< 1 mm), slower"),
+    Equivalent(CONFLICTS, "close_pairs", 'np.einsum("ij,ij->i"', 'np.einsum("IJ,IJ->I"',
+               "the same einsum subscripts in capitals"),
+    Equivalent(CONFLICTS, "close_pairs", 'order = np.argsort(i * np.int64(lon.size) + j, kind="stable")', "kind",
+               _STABLE_UNIQUE),
+    Equivalent(CONFLICTS, "close_pairs", 'order = np.argsort(i * np.int64(lon.size) + j, kind="stable")',
+               "np.argsort(i * np.int64(lon.size) + j, )", _STABLE_UNIQUE),
+    # conflicts.py: greedy_by_priority
+    Equivalent(CONFLICTS, "greedy_by_priority", "order = np.asarray(order, dtype=np.int64)", "",
+               "the order is an integer array; numpy's default integer is int64 here"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "= np.full(n, ", "dtype=None)",
+               "a full of int64's largest value or of -1 is int64 by default"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "= np.full(n, ", ", )",
+               "a full of int64's largest value or of -1 is int64 by default"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "eligible = np.asarray(eligible, bool)", "",
+               "callers pass boolean arrays"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "use = eligible[src] & eligible[dst]", "",
+               "the loop's first `live` filter drops every edge touching a non-eligible item (state -1) anyway"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "state = np.where(eligible, 0, -1)", "",
+               "only states 0 and 1 are read: any other mark for 'not taking part' does the same"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "state[victims] = 2", "state[victims] = 3",
+               "only states 0 and 1 are read: any other mark for 'blocked' does the same"),
+    Equivalent(CONFLICTS, "greedy_by_priority", "rank[dst] < rank[src]", "rank[dst] <= rank[src]",
+               "ranks are distinct: callers pass a permutation as the order"),
+    Equivalent(CONFLICTS, "greedy_by_priority", 'np.argsort(rank[src[hit]], kind="stable")', "",
+               "ties are one winner's edges: reordering them reorders different victims, never a victim's blocker"),
+    # conflicts.py: limit_per_group
+    Equivalent(CONFLICTS, "limit_per_group", "group = np.asarray(group, np.int64)", "",
+               "groups are integer arrays (int64 by default)"),
+    Equivalent(CONFLICTS, "limit_per_group", "eligible = np.asarray(eligible, bool)", "",
+               "callers pass boolean arrays"),
+    Equivalent(CONFLICTS, "limit_per_group", "order = np.asarray(order, np.int64)", "",
+               "the order is an integer array (int64 by default)"),
+    Equivalent(CONFLICTS, "limit_per_group", "cap = np.asarray(capacity, np.int64)", "",
+               "capacities are integer arrays (int64 by default)"),
+    Equivalent(CONFLICTS, "limit_per_group", "first_in_group = np.full(n, -1, dtype=np.int64)", "np.full(n, -1, ",
+               "a full of -1 is int64 by default"),
+    Equivalent(CONFLICTS, "limit_per_group", 'np.argsort(g, kind="stable")', 'kind="STABLE"',
+               "numpy reads the sort kind case-insensitively"),
+    # nearest.py
+    Equivalent(NEAREST, "xǁSiteIndexǁ__init__", _KDTREE, "", "KD-tree build options: speed only"),
+    Equivalent(NEAREST, "xǁSiteIndexǁ__init__", "compact_nodes=False\n)", "", "KD-tree build options: speed only"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", "index = np.full((n, k), -1, dtype=np.int64)", "",
+               "a full of -1 is int64 by default"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", "dist[~valid] = np.nan", "dist[~valid] = None",
+               "numpy stores None as NaN in a float array"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", "workers=workers)", "", "scipy's thread count only"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", ".reshape(-1, k)", ".reshape(-2, k)",
+               "numpy takes any negative size as 'the rest'"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", "if k > 1:", "if k >= 1:", "sorting a single column changes nothing"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", 'order = np.argsort(metres, axis=1, kind="stable")', "",
+               "only equal metres can swap (both orders right); axis 1 is the default last axis"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery", "np.take_along_axis(", "order, )",
+               "take_along_axis defaults to the last axis, axis 1 here"),
+    Equivalent(NEAREST, "_lonlat_of", "if not frame.crs.is_geographic or frame.crs.to_epsg() != 4326",
+               "if frame.crs.is_geographic or", "a projected CRS converts either way; EPSG:4326 'converts' to itself"),
+    Equivalent(NEAREST, "_lonlat_of", "frame.crs.to_epsg() != 4326", "!= 4327",
+               "an EPSG:4326 frame then goes through to_crs(4326), a no-op"),
+    Equivalent(NEAREST, "_lonlat_of", "frame = frame.to_crs(4326)", "to_crs(4327)",
+               "EPSG:4327 is WGS 84 in 3-D: the same longitude and latitude"),
+    Equivalent(NEAREST, "nearest_sites", "np.where(pos >= 0, pos, 0)", "np.where(pos > 0, pos, 0)",
+               "position 0 maps to 0 either way"),
+    Equivalent(NEAREST, "nearest_sites", "np.where(pos >= 0, pos, 0)", "np.where(pos >= 1, pos, 0)",
+               "position 0 maps to 0 either way"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery_point", "abs(lon) <= 180.0 and abs(lat) <= 90.0", "abs(lon) < 180.0",
+               "the bound itself then goes to check_lonlat, which accepts it"),
+    Equivalent(NEAREST, "xǁSiteIndexǁquery_point", "abs(lon) <= 180.0 and abs(lat) <= 90.0", "abs(lat) < 90.0",
+               "the bound itself then goes to check_lonlat, which accepts it"),
+    Equivalent(NEAREST, "nearest_other_point", "index.query_point(lon, lat, k=2)", "k=3",
+               "a third neighbour is never read: at most one of the first two is the site itself"),
+    Equivalent(NEAREST, "nearest_other", "k = min(2, len(index))", "min(3, len(index))",
+               "only the first two neighbours are read"),
+]
