@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         app.config.from_mapping(test_config)
 
     from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
-    from planner.web import api_changes, error_pages, headers, stations
+    from planner.web import api_changes, error_pages, headers, input_guard, stations
     from planner.web.check_fast_path import CheckFastPath
     from planner.web.security import csrf_token, ensure_secret_key, init_sessions
 
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     headers.init_app(app)  # security headers on every response; inline scripts only by hash
     error_pages.init_app(app)  # error pages from a template, never a raw message as HTML
     formatting.init_app(app)
+    input_guard.init_app(app)  # NUL and lone surrogates refused (400) before any view or query
     app.register_blueprint(auth.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)

@@ -59,7 +59,7 @@ class CheckFastPath:
         try:
             question = CheckQuestion.from_body(json.loads(body))
             profile = builtin_profile(question.profile, app=self.app)
-        except (ValueError, PlannerError):  # not JSON, or not valid: Flask says why
+        except (ValueError, RecursionError, PlannerError):  # not JSON, or not valid: Flask says why
             return None
         engine = engine_of(self.app)
         with engine.connect() as conn:
