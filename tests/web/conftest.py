@@ -36,6 +36,17 @@ def csrf(client) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/review/").get_data(as_text=True)).group(1)
 
 
+def wait_for_check(client, location: str) -> dict:
+    """The status of the batch check at `location` once it is done or failed (each runs in a worker process
+    of its own: allow for its start-up)."""
+    for _ in range(1200):
+        status = client.get(location + "/status").get_json()
+        if status["state"] in ("done", "failed"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError("check did not finish")
+
+
 def signed_in_page(browser, live_url: str, name: str = "paula", **options):
     """A new browser page whose tab has signed in as `name` through the sign-in form."""
     page = browser.new_page(viewport={"width": 1280, "height": 800}, **options)

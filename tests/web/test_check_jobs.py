@@ -13,7 +13,7 @@ from planner.web import create_app
 from planner.web.check import check_settings
 from tests.check_support import row, write_list
 from tests.hostile_files import declared_bomb
-from tests.web.conftest import csrf, sign_in
+from tests.web.conftest import csrf, sign_in, wait_for_check
 
 GOOD = (116.628, 40.1035)
 DAY = 86400
@@ -26,15 +26,6 @@ def _upload(client, data: bytes, name: str, **form):
 
 def _list(tmp_path, name="list.csv") -> bytes:
     return write_list(tmp_path / name, [row("p", GOOD), row("q", ("x", 40.1))]).read_bytes()
-
-
-def _wait(client, location):
-    for _ in range(1200):
-        status = client.get(location + "/status").get_json()
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("check did not finish")
 
 
 def _jobs(app):
@@ -57,7 +48,7 @@ def test_uploads_larger_than_the_setting_get_413(app, client, monkeypatch):
 
 def test_a_zip_bomb_fails_its_job_with_one_line(app, client, tmp_path):
     response = _upload(client, declared_bomb(tmp_path / "bomb.xlsx").read_bytes(), "bomb.xlsx", lang="en")
-    status = _wait(client, response.headers["Location"])
+    status = wait_for_check(client, response.headers["Location"])
     assert status["state"] == "failed"
     assert status["message"].startswith("bomb.xlsx: unpacks to 1,049 MB") and "zip bomb" in status["message"]
     assert "\n" not in status["message"] and "/" not in status["message"].split(":")[0]
@@ -68,7 +59,7 @@ def test_file_names_are_reduced_to_a_safe_short_form(app, client, tmp_path):
     data = _list(tmp_path)
     response = _upload(client, data, "申" * 300 + ".csv")
     assert response.status_code == 302
-    status = _wait(client, response.headers["Location"])
+    status = wait_for_check(client, response.headers["Location"])
     assert status["state"] == "done"
     download = client.get(response.headers["Location"] + "/download")
     assert download.status_code == 200 and ".checked.csv" in download.headers["Content-Disposition"]
@@ -85,7 +76,7 @@ def test_file_names_are_reduced_to_a_safe_short_form(app, client, tmp_path):
         token = response.headers["Location"].rsplit("/", 1)[1]
         job = json.load(open(f"{_jobs(app)}/{token}/job.json", encoding="utf-8"))
         assert job["filename"] == safe
-        _wait(client, response.headers["Location"])
+        wait_for_check(client, response.headers["Location"])
 
 
 def test_safe_filename():
@@ -98,7 +89,7 @@ def test_safe_filename():
 def test_raw_uploads_with_id_numbers_are_deleted_when_the_check_ends(app, client, tmp_path):
     response = _upload(client, _list(tmp_path), "list.csv")
     location = response.headers["Location"]
-    assert _wait(client, location)["state"] == "done"
+    assert wait_for_check(client, location)["state"] == "done"
     folder = f"{_jobs(app)}/{location.rsplit('/', 1)[1]}"
     assert sorted(os.listdir(folder)) == ["job.json", "list.checked.csv", "rows.geojson"]
     result = pd.read_csv(io.BytesIO(client.get(location + "/download").data), dtype=str)
@@ -107,7 +98,7 @@ def test_raw_uploads_with_id_numbers_are_deleted_when_the_check_ends(app, client
 
 def test_only_the_owner_and_admins_see_a_job(app, client, tmp_path):
     location = _upload(client, _list(tmp_path), "list.csv").headers["Location"]
-    _wait(client, location)
+    wait_for_check(client, location)
     other, admin = sign_in(app.test_client(), "alice"), sign_in(app.test_client(), "ada")
     for suffix in ("", "/status", "/rows.geojson", "/download"):
         assert other.get(location + suffix).status_code == 404
@@ -123,15 +114,15 @@ def test_the_pool_refuses_beyond_its_queue_with_503(app, client, tmp_path):
     assert (first.status_code, second.status_code, third.status_code) == (302, 302, 503)
     assert "排队的检查任务过多" in third.get_data(as_text=True)
     assert len(_folders(app)) == 2  # the refused upload was not saved
-    assert _wait(client, first.headers["Location"])["state"] == "done"
-    assert _wait(client, second.headers["Location"])["state"] == "done"
+    assert wait_for_check(client, first.headers["Location"])["state"] == "done"
+    assert wait_for_check(client, second.headers["Location"])["state"] == "done"
     assert _upload(client, data, "d.csv").status_code == 302  # slots are given back
 
 
 def test_a_check_over_its_time_limit_is_stopped(app, client, tmp_path):
     app.config["CHECK_TIMEOUT_S"] = 0.3  # less than a worker process needs to start
     response = _upload(client, _list(tmp_path), "list.csv", lang="en")
-    status = _wait(client, response.headers["Location"])
+    status = wait_for_check(client, response.headers["Location"])
     assert status["state"] == "failed" and status["message"].startswith("the check took longer than 0.3 s")
     folder = f"{_jobs(app)}/{response.headers['Location'].rsplit('/', 1)[1]}"
     assert os.listdir(folder) == ["job.json"]  # the killed worker's upload is deleted too
@@ -181,7 +172,7 @@ def test_an_upload_named_like_the_jobs_own_files_keeps_its_result_map(app, clien
                  "geometry": {"type": "Point", "coordinates": list(GOOD)}}]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     location = _upload(client, data, "rows.geojson").headers["Location"]
-    assert _wait(client, location)["state"] == "done"
+    assert wait_for_check(client, location)["state"] == "done"
     rows = client.get(location + "/rows.geojson")
     assert rows.status_code == 200 and [f["properties"]["id"] for f in rows.get_json()["features"]] == ["p"]
     download = client.get(location + "/download")

@@ -2,23 +2,13 @@
 
 import io
 import re
-import time
 
 import pandas as pd
 
 from tests.check_support import load_small_registry, row, write_list
-from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_for_check, wait_until
 
 GOOD = (116.628, 40.1035)
-
-
-def _wait(client, location):
-    for _ in range(1200):  # each check runs in a worker process of its own: allow for its start-up
-        status = client.get(location + "/status").get_json()
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("check did not finish")
 
 
 def _token(client):
@@ -32,7 +22,7 @@ def test_upload_check_and_download(client, engine, tmp_path):
                                             "file": (open(path, "rb"), "list.csv")})
     assert response.status_code == 302
     location = response.headers["Location"]
-    status = _wait(client, location)
+    status = wait_for_check(client, location)
     assert status["state"] == "done" and status["counts"] == {"pass": 1, "fail": 0, "error": 1}
     download = client.get(location + "/download")
     assert "list.checked.csv" in download.headers["Content-Disposition"]
@@ -58,7 +48,7 @@ def test_failed_checks_say_why(client, tmp_path):
     path = write_list(tmp_path / "list.csv", [row("p", GOOD)])
     response = client.post("/check/", data={"csrf_token": _token(client), "profile": "heilongjiang",
                                             "file": (open(path, "rb"), "list.csv"), "lang": "en"})
-    status = _wait(client, response.headers["Location"])
+    status = wait_for_check(client, response.headers["Location"])
     assert status["state"] == "failed" and "walking" in status["message"]
 
 
