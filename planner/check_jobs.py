@@ -188,20 +188,22 @@ def fail_orphans(root: Path) -> int:
     return failed
 
 
-def sweep_expired(root: Path, days: float, *, now: float | None = None, force: bool = True) -> int:
-    """Delete job folders older than `days` (and leftovers of failed starts); with `force=False`, at
-    most once an hour per folder of jobs."""
-    now = time.time() if now is None else now
+def sweep_expired(root: Path, days: float, *, force: bool = True) -> int:
+    """Delete finished job folders older than `days` (and leftovers of failed starts); with `force=False`,
+    at most once an hour per folder of jobs."""
+    now = time.time()
     if not force and now - _last_sweep.get(str(root), 0.0) < _SWEEP_EVERY_S:
         return 0
     _last_sweep[str(root)] = now
     removed = 0
     for folder in _job_folders(root):
         try:
-            created = _read(folder / "job.json").created_at or folder.stat().st_mtime
-            limit = days * 86400
+            job = _read(folder / "job.json")
+            if not job.finished:
+                continue  # a running check keeps its folder; one a restart cut off is failed first
+            created, limit = job.created_at or folder.stat().st_mtime, days * 86400
         except (OSError, ValueError, TypeError):
-            created, limit = folder.stat().st_mtime, min(days * 86400, _LEFTOVER_AGE_S)
+            created, limit = folder.stat().st_mtime, _LEFTOVER_AGE_S
         if now - created > limit:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1

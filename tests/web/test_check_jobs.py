@@ -155,16 +155,18 @@ def test_jobs_whose_web_process_is_gone_are_failed(app, client, loaded):
 
 
 def test_uploads_are_deleted_after_the_retention_period(app, monkeypatch):
-    old, recent, leftover = "d" * 32, "e" * 32, "f" * 32
+    old, recent, leftover, running = "d" * 32, "e" * 32, "f" * 32, "0" * 32
     _job_folder(app, old, created_at=time.time() - 31 * DAY, state="done")
     _job_folder(app, recent, created_at=time.time() - 29 * DAY, state="done")
+    _job_folder(app, running, created_at=time.time() - 31 * DAY, owner_pid=os.getpid(),
+                owner_started=process_started(os.getpid()))
     os.makedirs(f"{_jobs(app)}/{leftover}")
     os.utime(f"{_jobs(app)}/{leftover}", (time.time() - 7200, time.time() - 7200))
     create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True}, instance_path=app.instance_path)
-    assert _folders(app) == [recent]
+    assert _folders(app) == [running, recent]  # a check still running keeps its folder
     monkeypatch.setenv("PLANNER_UPLOAD_RETENTION_DAYS", "7")
     create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True}, instance_path=app.instance_path)
-    assert _folders(app) == []
+    assert _folders(app) == [running]
 
 
 def test_an_upload_named_like_the_jobs_own_files_keeps_its_result_map(app, client):
