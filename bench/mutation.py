@@ -41,6 +41,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,8 +55,14 @@ REPO = Path(__file__).resolve().parents[1]
 TARGET_PCT = 90.0
 # Test files with registry tests run their SpatiaLite parametrisation only.
 PYTEST_ARGS = ["-k", "not postgis", "-p", "no:cacheprovider", "-q", "-x"]
+# A mutant's tests may use (their clean CPU time + 1 s) x 4 before it counts as a timeout (mutmut's
+# default x 30 let the mutants that loop forever take most of a run).
+TIMEOUT_SETTINGS = {"timeout_multiplier": 2.0, "timeout_constant": 1.0}
 KILLED, TIMEOUT, SURVIVED, NO_TESTS, OTHER = "killed", "timeout", "survived", "no tests", "other"
-EQUIVALENT_STATUS = "equivalent"
+
+
+class ToolFailed(Exception):
+    """mutmut could not run a module (e.g. its clean tests fail)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,8 @@ MODULES = {
     "coverage": Target("planner/spatial/coverage.py", ("tests/test_coverage.py", "tests/test_coverage_reports.py")),
     "grid": Target("planner/spatial/grid.py",
                    ("tests/spatial/test_grid.py", "tests/spatial/test_exact.py", "tests/test_coverage.py",
-                    "tests/test_population_raster.py")),
+                    "tests/test_population_raster.py::test_uniform_raster_agrees_with_area_shares",
+                    "tests/test_population_raster.py::test_raster_moves_people_where_they_live")),
     "nearest": Target("planner/spatial/nearest.py",
                       ("tests/spatial/test_nearest.py", "tests/spatial/test_nearest_edges.py")),
     "chinacoords": Target("planner/spatial/chinacoords.py",
@@ -138,19 +146,25 @@ class Score:
         return 100.0 * self.killed / self.scored if self.scored else 100.0
 
 
-def copy_tree(work: Path) -> None:
-    """The files the tests need, without bytecode: mutmut then works inside `work` only."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
-    for name in ("planner", "tests"):
-        shutil.copytree(REPO / name, work / name, ignore=ignore)
-    shutil.copy2(REPO / "pyproject.toml", work / "pyproject.toml")
+def copy_tree(work: Path) -> str:
+    """planner/, tests/ and pyproject.toml as committed at HEAD (not the shared tree's edits in
+    progress): mutmut then works inside `work` only. Returns the commit."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, "planner", "tests", "pyproject.toml"],
+                             cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+    return commit
 
 
 def configure(work: Path, target: Target) -> None:
     """The copy's pyproject.toml with a [tool.mutmut] table for this module (JSON lists are TOML)."""
-    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    original = work / "pyproject.toml.orig"
+    if not original.exists():
+        shutil.copy2(work / "pyproject.toml", original)
+    text = original.read_text(encoding="utf-8")
     table = {"source_paths": ["planner"], "only_mutate": [target.path], "pytest_add_cli_args": PYTEST_ARGS,
-             "pytest_add_cli_args_test_selection": list(target.tests)}
+             "pytest_add_cli_args_test_selection": list(target.tests), **TIMEOUT_SETTINGS}
     lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in table.items()]
     (work / "pyproject.toml").write_text(text + "\n[tool.mutmut]\n" + "\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(work / "mutants", ignore_errors=True)
@@ -170,11 +184,19 @@ def run_mutmut(work: Path, target: Target, jobs: int, log: Path) -> None:
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *patterns(target)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     with log.open("w") as out:
-        done = subprocess.run(command, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=env)
-    if done.returncode != 0:
+        # Its own process group: an interrupted run ends mutmut's workers too.
+        child = subprocess.Popen(command, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                 start_new_session=True)
+        try:
+            returncode = child.wait()
+        except BaseException:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            raise
+    if returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
-        print(f"mutmut failed on {target.path} (exit {done.returncode}); last output:\n{tail}", file=sys.stderr)
-        raise SystemExit(2)
+        print(f"mutmut failed on {target.path} (exit {returncode}); last output:\n{tail}", file=sys.stderr)
+        raise ToolFailed(target.path)
 
 
 def status_of(exit_code) -> str:
@@ -231,7 +253,7 @@ def locate(survivor: Survivor, path: str) -> None:
     diff = get_diff_for_mutant(survivor.name, path=path).splitlines()
     survivor.removed = [line[1:].strip() for line in diff if line.startswith("-") and not line.startswith("---")]
     survivor.added = [line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")]
-    survivor.line = source_line(REPO / path, survivor.name, survivor.removed[:1])
+    survivor.line = source_line(Path(path), survivor.name, survivor.removed[:1])  # cwd: the copy
 
 
 def source_line(path: Path, name: str, removed: list[str]) -> int | None:
@@ -300,15 +322,20 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run at once")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy (mutmut show / browse there)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the copy is removed on `kill` too
     names = [QUICK] if args.quick else (args.module or list(MODULES))
     work = Path(tempfile.mkdtemp(prefix="planner-mutation-"))
-    scores = []
+    scores, failed = [], []
     try:
-        copy_tree(work)
+        print(f"commit {copy_tree(work)}", flush=True)
         for name in names:
             target = MODULES[name]
             print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
-            run_mutmut(work, target, args.jobs, work / f"mutmut-{name}.log")
+            try:
+                run_mutmut(work, target, args.jobs, work / f"mutmut-{name}.log")
+            except ToolFailed:
+                failed.append(target.path)
+                continue
             scores.append(score(work, name, target))
             print(f"  {scores[-1].killed} of {scores[-1].scored} killed ({scores[-1].equivalent} equivalent)",
                   flush=True)
@@ -319,6 +346,9 @@ def main(argv=None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     figures = report(scores)
     print("\nRESULT " + " ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    if failed:
+        print(f"not scored, mutmut could not run: {', '.join(failed)}")
+        return 2
     return 0 if figures["killed_pct"] >= TARGET_PCT else 1
 
 
