@@ -159,15 +159,11 @@ def copy_tree(work: Path) -> str:
 
 def configure(work: Path, target: Target) -> None:
     """The copy's pyproject.toml with a [tool.mutmut] table for this module (JSON lists are TOML)."""
-    original = work / "pyproject.toml.orig"
-    if not original.exists():
-        shutil.copy2(work / "pyproject.toml", original)
-    text = original.read_text(encoding="utf-8")
+    text = (work / "pyproject.toml").read_text(encoding="utf-8")
     table = {"source_paths": ["planner"], "only_mutate": [target.path], "pytest_add_cli_args": PYTEST_ARGS,
              "pytest_add_cli_args_test_selection": list(target.tests), **TIMEOUT_SETTINGS}
     lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in table.items()]
     (work / "pyproject.toml").write_text(text + "\n[tool.mutmut]\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    shutil.rmtree(work / "mutants", ignore_errors=True)
 
 
 def dotted(path: str) -> str:
@@ -315,35 +311,48 @@ def report(scores: list[Score]) -> dict:
             "raw_killed_pct": 100.0 * killed / mutants if mutants else 100.0}
 
 
+def mutate(names: list[str], work: Path, jobs: int) -> tuple[list[Score], list[str]]:
+    """Each module in its own copy (work/NAME), so every module's results stay for --rescore."""
+    scores, failed = [], []
+    commit = None
+    for name in names:
+        target, copy = MODULES[name], work / name
+        copy.mkdir()
+        commit = copy_tree(copy)
+        print(f"mutating {target.path} (commit {commit[:10]}) against {', '.join(target.tests)} …", flush=True)
+        try:
+            run_mutmut(copy, target, jobs, work / f"mutmut-{name}.log")
+        except ToolFailed:
+            failed.append(target.path)
+            continue
+        scores.append(score(copy, name, target))
+        print(f"  {scores[-1].killed} of {scores[-1].scored} killed ({scores[-1].equivalent} equivalent)", flush=True)
+    return scores, failed
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"only {MODULES[QUICK].path}")
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="run this module (repeatable)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run at once")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary copy (mutmut show / browse there)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copies (mutmut show / browse there)")
+    parser.add_argument("--rescore", type=Path, metavar="DIR",
+                        help="score a kept run again (after editing bench/mutation_equivalent.py), mutating nothing")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the copy is removed on `kill` too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the copies are removed on `kill` too
     names = [QUICK] if args.quick else (args.module or list(MODULES))
-    work = Path(tempfile.mkdtemp(prefix="planner-mutation-"))
-    scores, failed = [], []
-    try:
-        print(f"commit {copy_tree(work)}", flush=True)
-        for name in names:
-            target = MODULES[name]
-            print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
-            try:
-                run_mutmut(work, target, args.jobs, work / f"mutmut-{name}.log")
-            except ToolFailed:
-                failed.append(target.path)
-                continue
-            scores.append(score(work, name, target))
-            print(f"  {scores[-1].killed} of {scores[-1].scored} killed ({scores[-1].equivalent} equivalent)",
-                  flush=True)
-    finally:
-        if args.keep:
-            print(f"copy kept in {work} (there: {sys.executable} -m mutmut show NAME)")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    if args.rescore:
+        names = [name for name in names if (args.rescore / name / "mutants").is_dir()]
+        scores, failed = [score(args.rescore / name, name, MODULES[name]) for name in names], []
+    else:
+        work = Path(tempfile.mkdtemp(prefix="planner-mutation-"))
+        try:
+            scores, failed = mutate(names, work, args.jobs)
+        finally:
+            if args.keep:
+                print(f"copies kept in {work}/NAME (there: {sys.executable} -m mutmut show MUTANT)")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
     figures = report(scores)
     print("\nRESULT " + " ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
     if failed:

@@ -120,6 +120,9 @@ def test_nearest_other_leaves_each_site_itself_out():
         [None, "S1"], [None, compared_metres(GEOD.inv(116.6001, 40.1, 116.6, 40.1)[2])])
     assert nearest_other(SiteIndex([], []), np.array([], dtype=object), ["A1", "A2"], [1.0, 2.0], [1.0, 2.0]) == (
         [None, None], [None, None])
+    # A row without a position has no neighbour (the index answers -1 there).
+    assert nearest_other(index, codes, np.array(["S1", "A1"], dtype=object), [np.nan, 116.6099], [np.nan, 40.1]) \
+        == ([None, "S2"], [None, compared_metres(GEOD.inv(116.6099, 40.1, 116.610, 40.1)[2])])
 
 
 def _frame(lon, lat, crs, **columns):
