@@ -49,8 +49,8 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     headers.init_app(app)  # security headers on every response; inline scripts only by hash
     error_pages.init_app(app)  # error pages from a template, never a raw message as HTML
     formatting.init_app(app)
-    input_guard.init_app(app)  # NUL and lone surrogates refused (400) before any view or query
     app.register_blueprint(auth.bp)
+    input_guard.init_app(app)  # after who is asking (no body read for strangers); NUL and lone surrogates: 400
     app.register_blueprint(overview.bp)
     app.register_blueprint(check.bp)
     check.init_app(app)  # checks cut off by a restart are marked failed; expired uploads deleted

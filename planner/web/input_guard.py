@@ -60,5 +60,6 @@ def _check_request() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Check every request before anything else looks at it (call before registering blueprints)."""
+    """Check every request before its view (call after registering planner.web.auth, so a request that
+    is not signed in is turned away before its body is read)."""
     app.before_request(_check_request)
