@@ -75,7 +75,7 @@ class Target:
 MODULES = {
     "compared": Target("planner/spatial/compared.py",
                        ("tests/spatial/test_compared.py", "tests/spatial/test_compared_types.py")),
-    "reasons": Target("planner/reasons.py", ("tests/spatial/test_compared.py", "tests/test_check_thresholds.py")),
+    "reasons": Target("planner/reasons.py", ("tests/test_reasons.py", "tests/spatial/test_compared.py")),
     "checking": Target(
         "planner/checking.py",
         ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_inputs.py"),
