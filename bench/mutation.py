@@ -146,15 +146,17 @@ class Score:
         return 100.0 * self.killed / self.scored if self.scored else 100.0
 
 
-def copy_tree(work: Path) -> str:
-    """planner/, tests/ and pyproject.toml as committed at HEAD (not the shared tree's edits in
-    progress): mutmut then works inside `work` only. Returns the commit."""
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                            check=True).stdout.strip()
+def head() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def copy_tree(work: Path, commit: str) -> None:
+    """planner/, tests/ and pyproject.toml as committed (not the shared tree's edits in progress):
+    mutmut then works inside `work` only."""
     archive = subprocess.run(["git", "archive", "--format=tar", commit, "planner", "tests", "pyproject.toml"],
                              cwd=REPO, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
-    return commit
 
 
 def configure(work: Path, target: Target) -> None:
@@ -314,12 +316,13 @@ def report(scores: list[Score]) -> dict:
 def mutate(names: list[str], work: Path, jobs: int) -> tuple[list[Score], list[str]]:
     """Each module in its own copy (work/NAME), so every module's results stay for --rescore."""
     scores, failed = [], []
-    commit = None
+    commit = head()  # every module from the same commit, whatever lands meanwhile
+    print(f"commit {commit}", flush=True)
     for name in names:
         target, copy = MODULES[name], work / name
         copy.mkdir()
-        commit = copy_tree(copy)
-        print(f"mutating {target.path} (commit {commit[:10]}) against {', '.join(target.tests)} …", flush=True)
+        copy_tree(copy, commit)
+        print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
         try:
             run_mutmut(copy, target, jobs, work / f"mutmut-{name}.log")
         except ToolFailed:
