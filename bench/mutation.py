@@ -78,7 +78,7 @@ MODULES = {
     "reasons": Target("planner/reasons.py", ("tests/test_reasons.py", "tests/spatial/test_compared.py")),
     "checking": Target(
         "planner/checking.py",
-        ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_inputs.py"),
+        ("tests/test_check.py", "tests/test_check_thresholds.py"),
         ("check_applicants", "_nearest", "_distance_rules", "survey_rules", "_priority", "_resolve_conflicts",
          "_area_limit", "_area_of", "_ranks")),
     "site_check": Target(
@@ -88,9 +88,11 @@ MODULES = {
     "conflicts": Target("planner/spatial/conflicts.py",
                         ("tests/spatial/test_conflicts.py", "tests/spatial/test_conflicts_edges.py",
                          "tests/test_check.py")),
-    "coverage": Target("planner/spatial/coverage.py", ("tests/test_coverage.py", "tests/test_coverage_reports.py")),
+    "coverage": Target("planner/spatial/coverage.py",
+                       ("tests/spatial/test_coverage_kernels.py", "tests/test_coverage.py")),
     "grid": Target("planner/spatial/grid.py",
-                   ("tests/spatial/test_grid.py", "tests/spatial/test_exact.py", "tests/test_coverage.py",
+                   ("tests/spatial/test_grid.py", "tests/spatial/test_coverage_kernels.py",
+                    "tests/spatial/test_exact.py", "tests/test_coverage.py",
                     "tests/test_population_raster.py::test_uniform_raster_agrees_with_area_shares",
                     "tests/test_population_raster.py::test_raster_moves_people_where_they_live")),
     "nearest": Target("planner/spatial/nearest.py",
