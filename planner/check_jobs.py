@@ -118,11 +118,13 @@ def load_job(root: Path, token: str, account=None) -> Job:
 
 
 def _fail_if_orphaned(root: Path, job: Job) -> bool:
-    """Mark the job failed when it is not finished and the web process that ran it is gone."""
+    """Mark the job failed (and delete its raw upload) when it is not finished and the web process that ran
+    it is gone."""
     if job.finished or process_alive(job.owner_pid, job.owner_started):
         return False
     job.state, job.message = "failed", RESTARTED.message(job.lang)
     save_job(root, job)
+    (_folder(root, job.token) / Path(job.filename).name).unlink(missing_ok=True)  # the raw upload may hold ID numbers
     return True
 
 

@@ -179,3 +179,20 @@ def test_an_upload_named_like_the_jobs_own_files_keeps_its_result_map(app, clien
     assert rows.status_code == 200 and [f["properties"]["id"] for f in rows.get_json()["features"]] == ["p"]
     download = client.get(location + "/download")
     assert download.status_code == 200 and "upload-rows.checked.geojson" in download.headers["Content-Disposition"]
+
+
+def _raw_upload(app, token):
+    with open(f"{_jobs(app)}/{token}/l.csv", "w", encoding="utf-8") as handle:
+        handle.write("身份证号\n110113199001011234\n")
+
+
+def test_a_job_cut_off_by_a_restart_loses_its_raw_upload_at_once(app, client, loaded):
+    cut, later = "9" * 32, "8" * 32
+    _job_folder(app, cut, owner_pid=_dead_pid(), state="queued")
+    _raw_upload(app, cut)
+    create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True}, instance_path=app.instance_path)
+    assert os.listdir(f"{_jobs(app)}/{cut}") == ["job.json"]  # at start-up, not after the retention period
+    _job_folder(app, later, owner_pid=_dead_pid())  # its web process died after start-up
+    _raw_upload(app, later)
+    assert client.get(f"/check/{later}/status").get_json()["state"] == "failed"
+    assert os.listdir(f"{_jobs(app)}/{later}") == ["job.json"]
