@@ -99,6 +99,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     table = read_table(path, KIND_FIELDS[kind])
     columns = match_headers(table.headers, KIND_FIELDS[kind])
     issues = _Collector(table)
+    _nul_cells(table, issues)
     records = [{"_row": int(n)} for n in table.row_numbers]
     if kind == "transactions":
         _transactions(table, columns, records, issues)
@@ -111,6 +112,22 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
         raise InputError(sorted(issues.problems, key=lambda p: p.row or 0))
     notes = list(table.notes)
     return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes, issues.repairs)
+
+
+def _nul_cells(table, issues):
+    """A NUL character cannot be stored as text by PostgreSQL: refuse such a cell (or header) on both backends
+    alike, naming it, instead of failing inside the write."""
+    for pos, header in enumerate(table.headers):
+        shown = header.replace("\x00", "\u2400")  # ␀ where the character was
+        if "\x00" in header:
+            issues.add(None, shown, "the header contains a NUL character: remove it", "表头含有空字符（NUL）：请删除")
+        try:
+            bad = table.column(pos).str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)
+        except AttributeError:  # no text in this column at all
+            continue
+        for i in np.flatnonzero(bad):
+            issues.add(int(i), shown, "contains a NUL character, which cannot be stored: remove it",
+                       "含有空字符（NUL），无法保存：请删除")
 
 
 def _require(table, columns, issues, *names) -> bool:

@@ -97,3 +97,14 @@ def test_unusable_files_are_usage_errors(tmp_path, name, content, message):
         path.write_bytes(content)
     with pytest.raises(UsageError, match=message):
         prepare_import(path, "branches")
+
+
+def test_a_nul_character_is_a_cell_problem_on_both_backends(engine, tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes("机构号,网点名称,经度,纬度,备\x00注\nB1,甲,116.6,40.1,x\nB2,乙\x00丙,116.7,40.2,\n".encode())
+    with pytest.raises(InputError) as info:
+        _load(engine, path)  # PostgreSQL cannot store it: this used to be a DataError inside the write
+    assert _problem_texts(info) == [
+        "nul.csv, column '备\u2400注': the header contains a NUL character: remove it",
+        "nul.csv, row 3, column '网点名称': contains a NUL character, which cannot be stored: remove it"]
+    assert count_rows(engine)["outlets"] == 0
