@@ -29,6 +29,7 @@ COMPARED = "planner/spatial/compared.py"
 CHINA = "planner/spatial/chinacoords.py"
 CONFLICTS = "planner/spatial/conflicts.py"
 NEAREST = "planner/spatial/nearest.py"
+COVERAGE = "planner/spatial/coverage.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
 _STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
@@ -92,6 +93,9 @@ EQUIVALENT = [
                "a full of -1 is int64 by default"),
     Equivalent(CONFLICTS, "limit_per_group", 'np.argsort(g, kind="stable")', 'kind="STABLE"',
                "numpy reads the sort kind case-insensitively"),
+    # coverage.py
+    Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
+               "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),
     # nearest.py
     Equivalent(NEAREST, "xǁSiteIndexǁ__init__", _KDTREE, "", "KD-tree build options: speed only"),
     Equivalent(NEAREST, "xǁSiteIndexǁ__init__", "compact_nodes=False\n)", "", "KD-tree build options: speed only"),

@@ -106,3 +106,20 @@ def test_population_centres_weight_cells_by_people():
     expected = grid.unproject(x, y)
     assert (lon[0], lat[0]) == pytest.approx((float(expected[0]), float(expected[1])), abs=1e-9)
     assert np.isnan(lon[3]) and np.isnan(lat[3]) and np.isfinite(lon[:3]).all()
+
+
+def test_one_site_is_counted_too():
+    grid = _grid()
+    lon, lat = grid.unproject(*_centre(0, 0))
+    expected = np.zeros((3, 4), int)
+    expected[0, 0] = 1
+    assert served_cells(grid, [float(lon)], [float(lat)], 60.0).tolist() == expected.tolist()
+
+
+def test_cells_without_people_are_no_gap_and_do_not_join_gaps():
+    # One row: 5 people, nobody, 7 people, none served: two gaps of one cell each, not one of three.
+    grid = PopulationGrid(CRS.from_epsg(4548), WEST, NORTH, CELL, np.array([[5.0, 0.0, 7.0]]),
+                          np.zeros((1, 3), np.int32))
+    labels, table = find_gaps(grid, np.zeros((1, 3), int))
+    assert labels.tolist() == [[2, 0, 1]]
+    assert table[["gap", "population", "cells", "area"]].values.tolist() == [[1, 7.0, 1, 0], [2, 5.0, 1, 0]]
