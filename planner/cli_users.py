@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from planner.errors import UsageError
 from planner.models import ROLES
 
 
@@ -131,13 +132,20 @@ enable_command = _switch_command("enable", False, "Let a disabled NAME sign in a
 
 
 @user_group.command("unlock")
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--address", help="lift the refusal of this client address instead (e.g. a proxy's)")
 @_actor_option
 @_db_option
-def unlock_command(name, actor, db_url):
-    """Lift the sign-in lock that failed passwords put on NAME."""
-    from planner.sign_in import unlock
+def unlock_command(name, address, actor, db_url):
+    """Lift the sign-in lock that failed passwords put on NAME (or on a client --address)."""
+    from planner.sign_in import unlock, unlock_address
 
+    if bool(name) == bool(address):
+        raise UsageError("name an account or give --address, not both", "请指定账户名或 --address（二选一）")
+    if address:
+        cleared = unlock_address(_engine(db_url), address, actor=actor, source=_SOURCE)
+        click.echo(f"{address}: {cleared} failed sign-ins forgotten" if cleared else f"{address} was not refused")
+        return
     changed = unlock(_engine(db_url), name, actor=actor, source=_SOURCE)
     click.echo(f"{name} unlocked" if changed else f"{name} was not locked")
 

@@ -48,6 +48,7 @@ class Limits:
     cells: int  # PLANNER_MAX_CELLS: rows × columns
     line_bytes: int  # PLANNER_MAX_LINE_KB: one line of text, one row of a sheet
     cell_chars: int  # PLANNER_MAX_CELL_CHARS: one cell (Excel's own limit by default)
+    geojson_bytes: int  # PLANNER_MAX_GEOJSON_MB: GDAL holds a whole GeoJSON document, at ~25× its size
 
 
 def current_limits() -> Limits:
@@ -61,6 +62,7 @@ def current_limits() -> Limits:
         cells=env_number("PLANNER_MAX_CELLS", 20_000_000, minimum=1),
         line_bytes=env_number("PLANNER_MAX_LINE_KB", 1024, minimum=1) * 1024,
         cell_chars=env_number("PLANNER_MAX_CELL_CHARS", 32_767, minimum=1),
+        geojson_bytes=env_number("PLANNER_MAX_GEOJSON_MB", 32, minimum=1) * _MB,
     )
 
 

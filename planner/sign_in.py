@@ -134,3 +134,15 @@ def unlock(engine: Engine, name: str, *, actor: str, source: str | None = None) 
             record_account_event(conn, actor=actor, name=name, action="unlock", changes={"failures": cleared},
                                  source=source)
     return cleared > 0
+
+
+def unlock_address(engine: Engine, address: str, *, actor: str, source: str | None = None) -> int:
+    """Forget the failed sign-ins from client `address` (lifting its refusal); how many were forgotten.
+
+    Recorded in the history under the account name "*" with the address, as no one account is meant."""
+    with writer(engine) as conn:
+        cleared = conn.execute(delete(SignInFailure).where(SignInFailure.address == address)).rowcount
+        if cleared:
+            record_account_event(conn, actor=actor, name="*", action="unlock",
+                                 changes={"address": address, "failures": cleared}, source=source)
+    return cleared

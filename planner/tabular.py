@@ -339,6 +339,12 @@ def _read_gis(path: Path, limits: Limits) -> Table:
 
     if path.suffix.lower() == ".zip":
         check_zip(path, limits)
+    if path.suffix.lower() in (".geojson", ".json") and path.stat().st_size > limits.geojson_bytes:
+        mb = limits.geojson_bytes // (1024 * 1024)
+        raise unusable_file(path, f"a GeoJSON file over {mb} MB (PLANNER_MAX_GEOJSON_MB): GeoJSON is read whole, "
+                            "so send a larger layer as a GeoPackage (.gpkg), which is read feature by feature",
+                            f"GeoJSON 文件超过 {mb} MB（PLANNER_MAX_GEOJSON_MB）：GeoJSON 需整体读入内存，"
+                            "较大的图层请改用 GeoPackage（.gpkg），它逐个要素读取")
     try:
         info = pyogrio.read_info(path)
         if info.get("features", -1) > limits.rows:

@@ -23,11 +23,12 @@ from planner.db import connected, writer
 from planner.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
 from planner.models import ROLES, Event, User, utcnow
 
-__all__ = ["ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account", "has_users",
+__all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account", "has_users",
            "issue_token", "list_users", "missing_user", "record_account_event", "require_role", "set_disabled",
            "set_password", "set_role", "sign_out_everywhere", "token_digest", "user_by_token"]
 
 _MIN_PASSWORD = 8
+MAX_NAME_CHARS = 100
 # What each role may do; a role may do everything the roles before it may.
 _RANK = {role: i for i, role in enumerate(ROLES)}
 
@@ -89,8 +90,8 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, actor: str 
     name = name.strip()
     if not name:
         raise UsageError("a user name is required", "需要用户名")
-    if len(name) > 100:
-        raise UsageError("a user name has at most 100 characters", "用户名最多 100 个字符")
+    if len(name) > MAX_NAME_CHARS:
+        raise UsageError(f"a user name has at most {MAX_NAME_CHARS} characters", f"用户名最多 {MAX_NAME_CHARS} 个字符")
     _check_role(role)
     _check_password(password)
     with writer(engine) as conn:

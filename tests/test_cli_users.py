@@ -44,6 +44,12 @@ def test_accounts_are_managed_from_the_command_line_and_recorded(database_url, t
         assert "li\tplanner\tactive\n" in ok("user", "list")
         refused = _planner("user", "disable", "root", "--db", database_url, cwd=tmp_path)
         assert refused.returncode == 2 and "last active admin" in refused.stderr and "Traceback" not in refused.stderr
+        for _ in range(2):
+            sign_in(engine, "stranger", "guess", "10.0.0.4", throttle=Throttle(), slots=threading.Semaphore())
+        assert "10.0.0.4: 2 failed sign-ins forgotten" in ok("user", "unlock", "--address", "10.0.0.4")
+        assert "10.0.0.4 was not refused" in ok("user", "unlock", "--address", "10.0.0.4")
+        both = _planner("user", "unlock", "li", "--address", "10.0.0.3", "--db", database_url, cwd=tmp_path)
+        assert both.returncode == 2 and "not both" in both.stderr
         missing = _planner("user", "unlock", "nobody", "--db", database_url, cwd=tmp_path)
         assert missing.returncode == 2 and "no user 'nobody'" in missing.stderr
         with engine.connect() as conn:

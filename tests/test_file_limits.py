@@ -146,6 +146,17 @@ def test_gis_layers_within_limits(tmp_path, monkeypatch):
     assert "more than 4 features" in refused(path)[0]
 
 
+def test_a_geojson_larger_than_gdal_should_hold_is_refused_before_reading(tmp_path, monkeypatch):
+    path = tmp_path / "areas.geojson"
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.6, 40.1]},
+               "properties": {"code": "A", "name": "x" * 4000}}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature] * 300}), encoding="utf-8")
+    assert len(read_table(path, BRANCHES)) == 300  # 1.2 MB: within the default
+    monkeypatch.setenv("PLANNER_MAX_GEOJSON_MB", "1")
+    message = refused(path)[0]
+    assert message.startswith("areas.geojson: a GeoJSON file over 1 MB") and ".gpkg" in message
+
+
 JAPANESE = "code,name,lon,lat\nA1,東京ラーメンさくら,116.6,40.1\nA2,すし処,116.7,40.2\n"
 
 

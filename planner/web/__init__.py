@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
     from planner.web import api_changes, error_pages, headers, input_guard, stations
     from planner.web.check_fast_path import CheckFastPath
-    from planner.web.security import csrf_token, ensure_secret_key, init_sessions
+    from planner.web.security import csrf_token, ensure_secret_key, init_sessions, trust_proxies
 
     ensure_secret_key(app)
     init_sessions(app)
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)
     app.wsgi_app = CheckFastPath(app)
+    trust_proxies(app)  # outermost: the fast path and Flask both see the client's own address
 
     @app.teardown_appcontext
     def _close_read_connection(_exc):

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from planner.errors import ConflictError, NotFoundError, UsageError
 from planner.models import ROLES
 from planner.sign_in import locked_names, unlock
-from planner.users import add_user, issue_token, list_users, set_disabled, set_role
+from planner.users import MAX_NAME_CHARS, add_user, issue_token, list_users, set_disabled, set_role
 from planner.web import get_engine
 from planner.web.auth import actor, role_required, throttle
 from planner.web.i18n import current_lang, texts
@@ -18,6 +18,7 @@ from planner.web.i18n import current_lang, texts
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 _SOURCE = "web"
+_NAME_CHARS = MAX_NAME_CHARS  # of a name echoed back: a longer one is no account, and flashes live in the cookie
 
 
 def _page(**extra):
@@ -60,7 +61,7 @@ def change():
     """Change one account (form fields `name`, `change`: role, disable, enable or unlock; `role`)."""
     lang = current_lang()
     t = texts(lang)
-    name, what = request.form.get("name", ""), request.form.get("change", "")
+    name, what = request.form.get("name", "")[:_NAME_CHARS], request.form.get("change", "")
     if what not in _CHANGES:
         raise UsageError(f"unknown account change {what!r}: use " + ", ".join(_CHANGES),
                          f"未知的账户操作 {what!r}：可用 " + "、".join(_CHANGES))
@@ -72,7 +73,7 @@ def change():
     return redirect(url_for("admin.users"), code=303)
 
 
-@bp.post("/users/<name>/token")
+@bp.post("/users/<path:name>/token")  # path: a name may hold "/"
 @role_required("admin")
 def token(name: str):
     """A new API token for `name`, shown once on the page that answers."""

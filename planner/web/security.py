@@ -22,7 +22,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from planner.errors import UsageError
 
-__all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "require_csrf", "session_account",
+__all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "trust_proxies", "require_csrf", "session_account",
            "session_settings", "start_session"]
 
 _SEEN_EVERY_S = 60  # how often a session's "last seen" is rewritten (and the cookie with it)
@@ -51,6 +51,9 @@ def session_settings() -> dict:
         "SIGNIN_MAX_ADDRESS_FAILURES": 30,
         "SIGNIN_WINDOW_MINUTES": 15,
         "SIGNIN_HASH_SLOTS": 1,
+        # Proxies in front of planner whose X-Forwarded-For/-Proto are trusted (0: none). Behind one, every
+        # client would otherwise share the proxy's address, and one stranger's failures would refuse all.
+        "PROXY_HOPS": _setting("PLANNER_PROXY_HOPS", 0),
     }
 
 
@@ -59,6 +62,15 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the headers of PROXY_HOPS trusted proxies (werkzeug's ProxyFix)."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def init_sessions(app: Flask) -> None:

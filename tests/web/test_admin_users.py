@@ -77,3 +77,14 @@ def test_disabling_on_the_page_in_a_browser_ends_the_users_session(app, browser,
     assert "disabled" in page.inner_text('tr[data-user="alice"]') and not dialogs
     assert alice.get("/review/").status_code == 302
     page.close()
+
+
+def test_a_token_for_a_name_with_a_slash_and_a_long_unknown_name_echoed_short(app, engine):
+    from planner.users import add_user
+
+    add_user(engine, "east/li", "staff", PASSWORD)
+    admin = sign_in(app.test_client(), "ada")
+    issued = admin.post("/admin/users/east/li/token", data={"csrf_token": csrf(admin)})
+    assert issued.status_code == 200 and 'id="new-token"' in issued.get_data(as_text=True)
+    admin.post("/admin/users/change", data={"csrf_token": csrf(admin), "name": "n" * 5000, "change": "disable"})
+    assert len(admin.get_cookie("session").value) < 4000  # the flash kept in the cookie stays small

@@ -84,6 +84,38 @@ def test_an_address_with_many_failures_is_refused_and_others_are_not(strict, has
     assert _attempt(client, "alice", PASSWORD, address="10.0.0.10").status_code == 302
 
 
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(loaded, tmp_path, hashes):
+    from planner.web import create_app
+
+    app = create_app({"DATABASE_URL": loaded.url.render_as_string(hide_password=False), "TESTING": True,
+                      "PROXY_HOPS": 1, "SIGNIN_MAX_ADDRESS_FAILURES": 5}, instance_path=str(tmp_path / "proxied"))
+    app.extensions["planner.engine"] = loaded
+    client = app.test_client()
+
+    def attempt(name, password, client_address):
+        page = client.get("/signin", headers={"X-Forwarded-For": client_address}).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return client.post("/signin", data={"name": name, "password": password, "csrf_token": token},
+                           headers={"X-Forwarded-For": client_address})
+
+    for name in ("a1", "a2", "a3", "a4", "a5"):  # one stranger behind the proxy
+        assert attempt(name, "wrong", "203.0.113.7").status_code == 401
+    assert attempt("alice", PASSWORD, "203.0.113.7").status_code == 429
+    assert attempt("alice", PASSWORD, "198.51.100.2").status_code == 302  # everyone else still signs in
+
+
+def test_an_operator_lifts_the_refusal_of_an_address(strict, engine, tmp_path):
+    from planner.sign_in import unlock_address
+
+    client = strict.test_client()
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        assert _attempt(client, name, "wrong", address="10.0.0.9").status_code == 401
+    assert _attempt(client, "alice", PASSWORD, address="10.0.0.9").status_code == 429
+    assert unlock_address(engine, "10.0.0.9", actor="ops") == 5
+    assert _attempt(client, "alice", PASSWORD, address="10.0.0.9").status_code == 302
+    assert _events(engine, "*")[-1] == ("ops", "unlock", {"address": "10.0.0.9", "failures": 5})
+
+
 def test_a_lock_ends_when_its_failures_leave_the_window(strict, engine):
     def fail(minutes_ago, count=3):
         with engine.begin() as conn:
