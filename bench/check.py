@@ -13,7 +13,10 @@ applicant CSV with Chinese headers, then times, each in its own process:
 - xlsx: `planner check` on a 10,000-row XLSX list.
 
 Peak memory is each process's own (os.wait4); each command is timed as the
-fastest of `--repeat` runs (default 2), the same for every side.
+fastest of `--repeat` runs (default 2), the same for every side. On a sample
+of 10,000 rows our nearest outlet and station distances must agree with
+pyproj.Geod to 0.1 m, and wherever the peer picks another site, ours must not
+be farther on the ellipsoid (by 1 mm); otherwise the exit code is 1.
 """
 
 from __future__ import annotations
@@ -122,6 +125,36 @@ pd.DataFrame(pts.drop(columns="geometry")).to_csv(f"{folder}/peer.csv", index=Fa
 """
 
 
+SAMPLE, MAX_ERR_M = 10_000, 0.1
+
+
+def agreement(folder: Path) -> dict:
+    """Our nearest distances against pyproj.Geod, and our picks against the peer's, on a sample of rows."""
+    import pandas as pd
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    ours = pd.read_csv(folder / "out.csv", dtype={"nearest_outlet_id": str, "nearest_station_id": str})
+    peer = pd.read_csv(folder / "peer.csv", dtype={"outlets_id": str, "stations_id": str})
+    rows = np.random.default_rng(3).choice(len(ours), min(SAMPLE, len(ours)), replace=False)
+    found = {"max_err_m": 0.0, "ours_farther": 0, "picks_differ": 0}
+    for kind, table in (("outlet", "outlets"), ("station", "stations")):
+        sites = pd.read_csv(folder / f"{table}.csv").set_index("机构号")
+        mine, theirs = ours.iloc[rows], peer.iloc[rows]
+        usable = mine[f"nearest_{kind}_id"].notna().to_numpy()
+        lon, lat = mine["经度"].to_numpy()[usable], mine["纬度"].to_numpy()[usable]
+        at = sites.loc[mine[f"nearest_{kind}_id"][usable]]
+        metres = geod.inv(lon, lat, at["经度"].to_numpy(), at["纬度"].to_numpy())[2]
+        found["max_err_m"] = max(found["max_err_m"],
+                                 float(np.max(np.abs(mine[f"nearest_{kind}_m"].to_numpy()[usable] - metres))))
+        other = sites.loc[theirs[f"{table}_id"][usable]]
+        peer_metres = geod.inv(lon, lat, other["经度"].to_numpy(), other["纬度"].to_numpy())[2]
+        found["ours_farther"] += int(np.sum(metres > peer_metres + 0.001))
+        found["picks_differ"] += int(np.sum(mine[f"nearest_{kind}_id"].to_numpy()[usable]
+                                            != theirs[f"{table}_id"].to_numpy()[usable]))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -150,13 +183,19 @@ def main():
 
         out = pd.read_csv(folder / "out.csv", usecols=["verdict"])
         counts = out["verdict"].value_counts().to_dict()
+        agreed = agreement(folder)
     report = {"applicants": sizes[0], "sites": sizes[1], "areas": sizes[2], "registry_load_s": round(load_s, 1),
               "ours_s": round(ours_s, 2), "ours_peak_mb": round(ours_mb), "peer_s": round(peer_s, 2),
-              "peer_peak_mb": round(peer_mb), "xlsx_10k_s": round(xlsx_s, 2), "verdicts": counts}
+              "peer_peak_mb": round(peer_mb), "xlsx_10k_s": round(xlsx_s, 2), "verdicts": counts,
+              "sample_agreement": agreed}
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"RESULT speedup={peer_s / ours_s:.2f} peak_mb={ours_mb:.0f} xlsx_10k_s={xlsx_s:.2f} "
-          f"ours_s={ours_s:.2f} peer_s={peer_s:.2f}")
+          f"ours_s={ours_s:.2f} peer_s={peer_s:.2f} max_err_m={agreed['max_err_m']:.2g}")
+    if agreed["max_err_m"] > MAX_ERR_M or agreed["ours_farther"]:
+        print(f"ours must agree with pyproj.Geod to {MAX_ERR_M} m and never pick a farther site than the peer")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
