@@ -100,7 +100,7 @@ MODULES = {
     "chinacoords": Target("planner/spatial/chinacoords.py",
                           ("tests/spatial/test_chinacoords.py", "tests/spatial/test_chinacoords_edges.py",
                            "tests/spatial/test_crs.py")),
-    "decisions": Target("planner/decisions.py", ("tests/test_decisions.py",),
+    "decisions": Target("planner/decisions.py", ("tests/test_decisions.py", "tests/test_decisions_messages.py"),
                         ("decide", "relocate_station", "relocation_target", "_usable_stored_position")),
 }
 QUICK = "compared"
