@@ -63,8 +63,15 @@ def test_a_relocation_names_every_broken_rule_in_the_default_language(engine, tm
     assert _refusal(caught) == ("S1 cannot move there: " + reasons_zh.replace("；", "; "),
                                 "S1 不能迁至该位置：" + reasons_zh)
     assert read_table(engine, "stations", codes=["S1"]).geometry.iloc[0].coords[0] == SITES["S1"]
-    verdict = relocate_station(engine, "S1", *offset("O1", 2000, 0), actor="alice", profile=YIWU)
-    assert (verdict.verdict, history(engine, "stations", "S1")[-1]["changes"]["note"]) == ("pass", "")
+    before = read_table(engine, "stations", codes=["S1"])["updated_at"].iloc[0]
+    lon, lat = offset("O1", 2000, 0)
+    verdict = relocate_station(engine, "S1", lon, lat, actor="alice", profile=YIWU)
+    changes = history(engine, "stations", "S1")[-1]["changes"]
+    assert (verdict.verdict, sorted(changes), changes["note"], changes["profile"]) == (
+        "pass", ["geom", "note", "profile", "verdict"], "", "yiwu")
+    assert changes["geom"] == [f"POINT ({SITES['S1'][0]} {SITES['S1'][1]})", f"POINT ({lon} {lat})"]
+    assert changes["verdict"] == verdict.as_dict()
+    assert read_table(engine, "stations", codes=["S1"])["updated_at"].iloc[0] != before
 
 
 def test_an_approval_names_every_broken_rule_and_changes_nothing(engine, tmp_path):
