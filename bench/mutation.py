@@ -294,7 +294,7 @@ def report(scores: list[Score]) -> dict:
     print(f"\n{'module':<48}{'mutants':>8}{'killed':>7}{'timeout':>8}{'survived':>9}{'no tests':>9}"
           f"{'equiv.':>7}{'killed %':>9}")
     for s in scores:
-        path = MODULES[s.module].path + (" (verdict parts)" if MODULES[s.module].functions else "")
+        path = MODULES[s.module].path + (" (listed functions)" if MODULES[s.module].functions else "")
         left = [v for v in s.survivors if not v.reason]
         survived = sum(v.status == SURVIVED for v in left)
         print(f"{path:<48}{s.mutants:>8}{s.counts.get(KILLED, 0):>7}{s.counts.get(TIMEOUT, 0):>8}"
