@@ -30,6 +30,7 @@ CHINA = "planner/spatial/chinacoords.py"
 CONFLICTS = "planner/spatial/conflicts.py"
 NEAREST = "planner/spatial/nearest.py"
 COVERAGE = "planner/spatial/coverage.py"
+CHECKING = "planner/checking.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
 _STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
@@ -93,6 +94,21 @@ EQUIVALENT = [
                "a full of -1 is int64 by default"),
     Equivalent(CONFLICTS, "limit_per_group", 'np.argsort(g, kind="stable")', 'kind="STABLE"',
                "numpy reads the sort kind case-insensitively"),
+    # checking.py
+    Equivalent(CHECKING, "_area_limit", 'to_numpy(dtype=object)', "to_numpy(dtype=None)",
+               "area names are text: pandas hands them back as objects either way"),
+    Equivalent(CHECKING, "_area_limit", 'first_station.get(g, "?")', "",
+               "unreachable default: an area refuses with no leader only when its stations fill it"),
+    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "dtype=None",
+               "a full of -1 is int64 by default"),
+    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "-1, )",
+               "a full of -1 is int64 by default"),
+    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "-2, dtype",
+               "callers only ask whether the area is < 0"),
+    Equivalent(CHECKING, "_area_of", "np.isfinite(lon) & np.isfinite(lat)", "np.isfinite(lon) | np.isfinite(lat)",
+               "a point with one NaN coordinate is within no area either way"),
+    Equivalent(CHECKING, "_area_of", "if ok.size == 0 or len(areas) == 0", "if ok.size == 0 and len(areas) == 0",
+               "with no points or no areas the query finds nothing: -1 either way"),
     # coverage.py
     Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
                "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),
