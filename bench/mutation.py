@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mutation_equivalent import EQUIVALENT
@@ -315,13 +315,15 @@ def report(scores: list[Score]) -> dict:
             "raw_killed_pct": 100.0 * killed / mutants if mutants else 100.0}
 
 
-def mutate(names: list[str], work: Path, jobs: int) -> tuple[list[Score], list[str]]:
+def mutate(names: list[str], work: Path, jobs: int, only: list[str] | None = None) -> tuple[list[Score], list[str]]:
     """Each module in its own copy (work/NAME), so every module's results stay for --rescore."""
     scores, failed = [], []
     commit = head()  # every module from the same commit, whatever lands meanwhile
     print(f"commit {commit}", flush=True)
     for name in names:
         target, copy = MODULES[name], work / name
+        if only:
+            target = replace(target, functions=tuple(only))
         copy.mkdir()
         copy_tree(copy, commit)
         print(f"mutating {target.path} against {', '.join(target.tests)} …", flush=True)
@@ -341,18 +343,22 @@ def main(argv=None) -> int:
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="run this module (repeatable)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run at once")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies (mutmut show / browse there)")
+    parser.add_argument("--only", action="append", metavar="FUNCTION",
+                        help="with one --module: mutate only this function of it (repeatable; methods: xǁClassǁname)")
     parser.add_argument("--rescore", type=Path, metavar="DIR",
                         help="score a kept run again (after editing bench/mutation_equivalent.py), mutating nothing")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the copies are removed on `kill` too
     names = [QUICK] if args.quick else (args.module or list(MODULES))
+    if args.only and len(names) != 1:
+        parser.error("--only needs exactly one --module")
     if args.rescore:
         names = [name for name in names if (args.rescore / name / "mutants").is_dir()]
         scores, failed = [score(args.rescore / name, name, MODULES[name]) for name in names], []
     else:
         work = Path(tempfile.mkdtemp(prefix="planner-mutation-"))
         try:
-            scores, failed = mutate(names, work, args.jobs)
+            scores, failed = mutate(names, work, args.jobs, args.only)
         finally:
             if args.keep:
                 print(f"copies kept in {work}/NAME (there: {sys.executable} -m mutmut show MUTANT)")
