@@ -31,6 +31,7 @@ CONFLICTS = "planner/spatial/conflicts.py"
 NEAREST = "planner/spatial/nearest.py"
 COVERAGE = "planner/spatial/coverage.py"
 CHECKING = "planner/checking.py"
+GRID = "planner/spatial/grid.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
 _STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
@@ -112,6 +113,9 @@ EQUIVALENT = [
     # coverage.py
     Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
                "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),
+    # grid.py
+    Equivalent(GRID, "apply_raster", "scale = has_census & (raster_total > 0)", "(raster_total >= 0)",
+               "an area with a census but no raster people gets 0 × inf there, overwritten by the even spread next"),
     # nearest.py
     Equivalent(NEAREST, "xǁSiteIndexǁ__init__", _KDTREE, "", "KD-tree build options: speed only"),
     Equivalent(NEAREST, "xǁSiteIndexǁ__init__", "compact_nodes=False\n)", "", "KD-tree build options: speed only"),
