@@ -84,7 +84,8 @@ MODULES = {
          "_area_limit", "_area_of", "_ranks")),
     "site_check": Target(
         "planner/site_check.py",
-        ("tests/test_network_cache.py", "tests/web/test_check_thresholds.py", "tests/test_decisions.py"),
+        ("tests/test_site_check_answer.py", "tests/test_network_cache.py", "tests/web/test_check_thresholds.py",
+         "tests/test_decisions.py"),
         ("check_site", "nearest_questions", "_nearest_in_db", "_survey_reasons")),
     "conflicts": Target("planner/spatial/conflicts.py",
                         ("tests/spatial/test_conflicts.py", "tests/spatial/test_conflicts_edges.py",

@@ -32,6 +32,7 @@ NEAREST = "planner/spatial/nearest.py"
 COVERAGE = "planner/spatial/coverage.py"
 CHECKING = "planner/checking.py"
 GRID = "planner/spatial/grid.py"
+SITE = "planner/site_check.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
 _STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
@@ -110,6 +111,11 @@ EQUIVALENT = [
                "a point with one NaN coordinate is within no area either way"),
     Equivalent(CHECKING, "_area_of", "if ok.size == 0 or len(areas) == 0", "if ok.size == 0 and len(areas) == 0",
                "with no points or no areas the query finds nothing: -1 either way"),
+    # site_check.py
+    Equivalent(SITE, "check_site", "require_straight_metric(profile, lang)", "require_straight_metric(profile, None)",
+               "require_straight_metric does not read lang: its error carries both languages"),
+    Equivalent(SITE, "_survey_reasons", "notes = RowNotes(1)", "RowNotes(2)",
+               "only row 0 is written and read: a second, empty row changes nothing"),
     # coverage.py
     Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
                "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),
