@@ -114,8 +114,16 @@ EQUIVALENT = [
     # site_check.py
     Equivalent(SITE, "check_site", "require_straight_metric(profile, lang)", "require_straight_metric(profile, None)",
                "require_straight_metric does not read lang: its error carries both languages"),
-    Equivalent(SITE, "_survey_reasons", "notes = RowNotes(1)", "RowNotes(2)",
-               "only row 0 is written and read: a second, empty row changes nothing"),
+    Equivalent(SITE, "_survey_reasons", "notes = RowNotes(1)", "RowNotes(",
+               "RowNotes.of(0) does not read the row count: only row 0 is written and read"),
+    Equivalent(SITE, "check_site", "if minimum > 0 and metres is not None", "if minimum >= 0 and",
+               "a minimum of 0 m: no compared metres fall below it"),
+    Equivalent(SITE, "_survey_reasons", "else facts[fact]], dtype=float)", "facts[fact]], dtype=None)",
+               "facts are numbers or None (NaN): an integer array compares the same"),
+    Equivalent(SITE, "_survey_reasons", "else facts[fact]], dtype=float)", "facts[fact]], )",
+               "facts are numbers or None (NaN): an integer array compares the same"),
+    Equivalent(SITE, "_survey_reasons", "np.array([facts.get(fact)], dtype=object)", "",
+               "a flag is True, False or None: `is None` and `not` read a bool array alike"),
     # coverage.py
     Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
                "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),

@@ -24,5 +24,8 @@ def test_each_survey_fact_rule_on_one_site(engine):
     assert (answer["verdict"], answer["reasons"]) == ("fail", [
         "floor area (m²) is not given", "display area (m²) 0.5 is below the required 1",
         "outdoor signage place is not given", "communication line is not available"])
+    # Facts left out are not given, like blanks.
+    assert check_site(engine, MIANYANG, 116.6, 40.1, facts={"area_m2": 12, "line": True}, lang="en").reasons == [
+        "display area (m²) is not given", "months in business is not given", "outdoor signage place is not given"]
     facts = {"area_m2": 10, "display_m2": 1, "months_in_business": 6, "signage": True, "line": True}
     assert check_site(engine, MIANYANG, 116.6, 40.1, facts=facts, lang="en").reasons == []
