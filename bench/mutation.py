@@ -79,7 +79,8 @@ MODULES = {
     "reasons": Target("planner/reasons.py", ("tests/test_reasons.py", "tests/spatial/test_compared.py")),
     "checking": Target(
         "planner/checking.py",
-        ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_areas.py"),
+        ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_areas.py",
+         "tests/test_check_inputs.py"),
         ("check_applicants", "_nearest", "_distance_rules", "survey_rules", "_priority", "_resolve_conflicts",
          "_area_limit", "_area_of", "_ranks")),
     "site_check": Target(
