@@ -33,6 +33,7 @@ COVERAGE = "planner/spatial/coverage.py"
 CHECKING = "planner/checking.py"
 GRID = "planner/spatial/grid.py"
 SITE = "planner/site_check.py"
+DECISIONS = "planner/decisions.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
 _STABLE_UNIQUE = "unique sort keys: stability cannot matter (numpy reads kind case-insensitively)"
@@ -124,6 +125,17 @@ EQUIVALENT = [
                "facts are numbers or None (NaN): an integer array compares the same"),
     Equivalent(SITE, "_survey_reasons", "np.array([facts.get(fact)], dtype=object)", "",
                "a flag is True, False or None: `is None` and `not` read a bool array alike"),
+    # decisions.py
+    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, None',
+               "reason() writes Chinese only for 'zh': any other language is English"),
+    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, "XXenXX"',
+               "reason() writes Chinese only for 'zh': any other language is English"),
+    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, "EN"',
+               "reason() writes Chinese only for 'zh': any other language is English"),
+    Equivalent(DECISIONS, "relocate_station", "note = _note(note, required=False)", "required=None",
+               "None is as false as False"),
+    Equivalent(DECISIONS, "decide", 'check_site(conn, profile, row["lon"], row["lat"], code=code,', "",
+               "an open application is never among the approved sites the check would leave out"),
     # coverage.py
     Equivalent(COVERAGE, "find_gaps", "structure=np.ones((3, 3), bool)", "np.ones((3, 3), None)",
                "ndimage.label reads a structure of float ones as the same 8-neighbourhood"),

@@ -100,3 +100,27 @@ def test_unknown_decisions_and_long_notes_are_refused(engine, tmp_path):
     result = decide(engine, "A", "approve", "x" * 2000, actor="alice", profile=YIWU)
     assert (result.code, result.status, result.verdict.verdict) == ("A", "approved", "pass")
     assert result.verdict.as_dict()["lon"] == pytest.approx(A[0], abs=1e-9)
+
+
+def test_an_approval_refuses_a_stored_position_the_rules_no_longer_accept(engine, tmp_path):
+    from sqlalchemy import text
+
+    load_pair(engine, tmp_path)
+    with engine.begin() as conn:  # stored before the position rules held
+        conn.execute(text("UPDATE candidates SET geom = ST_GeomFromText('POINT(200 40)', 4326) WHERE code = 'A'"))
+    with pytest.raises(ConflictError) as caught:
+        decide(engine, "A", "approve", "勘察合格", actor="alice", profile=YIWU)
+    assert _refusal(caught) == (
+        "A has an unusable stored position: (200.0, 40.0) is not a longitude/latitude in degrees "
+        "(longitude -180…180, latitude -90…90); import it again",
+        "A 的已存位置不可用：(200.0, 40.0) 不是以度为单位的经纬度（经度 -180…180，纬度 -90…90）；请重新导入")
+
+
+def test_a_decision_stores_its_note_and_records_status_and_profile(engine, tmp_path):
+    load_pair(engine, tmp_path)
+    before = read_table(engine, "candidates", codes=["B"])["updated_at"].iloc[0]
+    decide(engine, "B", "reject", "店主放弃", actor="alice", profile=YIWU)
+    row = read_table(engine, "candidates", codes=["B"]).iloc[0]
+    assert (row["status"], row["note"]) == ("rejected", "店主放弃") and row["updated_at"] != before
+    assert history(engine, "candidates", "B")[-1]["changes"] == {
+        "status": ["submitted", "rejected"], "note": "店主放弃", "profile": "yiwu"}
