@@ -25,6 +25,10 @@ def test_the_winner_in_the_first_row_is_named_and_outside_every_area_fails(engin
         ("outside", "fail", "不在任何村或社区范围内")]
     assert _verdicts(engine, tmp_path, [OUTSIDE], lang="en") == [
         ("outside", "fail", "not inside any village or community")]
+    # A row outside every area before the others: each row keeps its own area.
+    assert _verdicts(engine, tmp_path, [OUTSIDE, A2_SECOND, A2_FIRST]) == [
+        ("outside", "fail", "不在任何村或社区范围内"), ("A2-second", "pass", ""),
+        ("A2-first", "fail", "前进社区已由本批申请户 A2-second 占用")]
 
 
 def test_a_single_applicant_in_a_free_community_passes(engine, tmp_path):
