@@ -29,3 +29,18 @@ def test_each_survey_fact_rule_on_one_site(engine):
         "display area (m²) is not given", "months in business is not given", "outdoor signage place is not given"]
     facts = {"area_m2": 10, "display_m2": 1, "months_in_business": 6, "signage": True, "line": True}
     assert check_site(engine, MIANYANG, 116.6, 40.1, facts=facts, lang="en").reasons == []
+
+
+def test_a_minimum_of_one_metre_is_a_rule_too(engine):
+    from dataclasses import replace
+
+    from planner.spatial.compared import compared_metres
+    from planner.spatial.geodesic import GEOD
+    from tests.check_support import SITES, load_small_registry, offset
+
+    load_small_registry(engine)
+    one_metre = replace(YIWU, min_outlet_distance_m=1.0, min_station_distance_m=0.0)
+    lon, lat = offset("O1", 0.5, 90)
+    metres = compared_metres(GEOD.inv(lon, lat, *SITES["O1"])[2])
+    assert check_site(engine, one_metre, lon, lat, lang="en").reasons == [
+        f"{metres:.2f} m from post outlet O1, below the required 1 m"]
