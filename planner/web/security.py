@@ -21,21 +21,12 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from planner.errors import UsageError
+from planner.limits import env_number
 
 __all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "trust_proxies", "require_csrf", "session_account",
            "session_settings", "start_session"]
 
 _SEEN_EVERY_S = 60  # how often a session's "last seen" is rewritten (and the cookie with it)
-
-
-def _setting(variable: str, default: int) -> int:
-    text = os.environ.get(variable, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(f"${variable} must be a whole number above 0, not {text!r}",
-                         f"环境变量 {variable} 必须是大于 0 的整数，而不是 {text!r}")
-    return int(text)
 
 
 def session_settings() -> dict:
@@ -45,15 +36,15 @@ def session_settings() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": os.environ.get("PLANNER_SECURE_COOKIES", "").strip() == "1",
         "SESSION_REFRESH_EACH_REQUEST": False,  # rewritten when "last seen" moves, once a minute at most
-        "SESSION_IDLE_MINUTES": _setting("PLANNER_SESSION_IDLE_MIN", 8 * 60),
-        "SESSION_MAX_HOURS": _setting("PLANNER_SESSION_MAX_HOURS", 7 * 24),
+        "SESSION_IDLE_MINUTES": env_number("PLANNER_SESSION_IDLE_MIN", 8 * 60, minimum=1),
+        "SESSION_MAX_HOURS": env_number("PLANNER_SESSION_MAX_HOURS", 7 * 24, minimum=1),
         "SIGNIN_MAX_FAILURES": 10,
         "SIGNIN_MAX_ADDRESS_FAILURES": 30,
         "SIGNIN_WINDOW_MINUTES": 15,
         "SIGNIN_HASH_SLOTS": 1,
         # Proxies in front of planner whose X-Forwarded-For/-Proto are trusted (0: none). Behind one, every
         # client would otherwise share the proxy's address, and one stranger's failures would refuse all.
-        "PROXY_HOPS": _setting("PLANNER_PROXY_HOPS", 0),
+        "PROXY_HOPS": env_number("PLANNER_PROXY_HOPS", 0, minimum=0),
     }
 
 
