@@ -143,8 +143,9 @@ def _nearest(sites, index, lon, lat, own_ids):
     codes = sites["code"].to_numpy(dtype=object)
     found = index.query(lon, lat, k=1)
     chosen, distance = found.index[:, 0], found.distance_m[:, 0]
-    if own_ids is not None and len(sites) > 1:
-        # Rows whose nearest "station" is their own approved registry entry: take the second.
+    if own_ids is not None:
+        # Rows whose nearest "station" is their own approved registry entry: take the second
+        # (none, -1, when that entry is the only station).
         own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
         if own.size:
             second = index.query(lon[own], lat[own], k=2)

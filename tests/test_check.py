@@ -8,7 +8,9 @@ from planner.check_output import write_checked
 from planner.checking import check_file
 from planner.profiles import load_profile
 from planner.spatial.geodesic import GEOD
-from tests.check_support import SITES, load_small_registry, offset, row, write_list
+from planner.importing import prepare_import
+from planner.registry import load_records
+from tests.check_support import CHECK_DATA, SITES, load_small_registry, offset, row, write_list
 from tests.coverage_support import to_lonlat
 from tests.strip_support import P, Q, R, load_strips
 
@@ -169,3 +171,18 @@ def test_an_approved_applicant_is_not_its_own_neighbour(registry, tmp_path):
     assert out.loc["R1", "nearest_station_id"] == "S1"
     assert out.loc["R1", "nearest_station_m"] == 2557.51  # pyproj.Geod: 2557.513 m
     assert out.loc["other", "nearest_station_id"] == "R1"
+
+
+def test_the_only_station_being_the_rows_own_entry_is_no_neighbour(engine, tmp_path):
+    # The registry's one station is R1's own approved entry: R1 has no other station to keep away from.
+    for kind, name in (("areas", "areas.geojson"), ("branches", "outlets.csv")):
+        load_records(engine, prepare_import(CHECK_DATA / name, kind), actor="test")
+    only_r1 = write_list(tmp_path / "approved.csv", [["R1", "已批准商店", "已批准", *SITES["R1"]]],
+                         headers=["序号", "店名", "状态", "经度", "纬度"])
+    load_records(engine, prepare_import(only_r1, "candidates"), actor="test")
+    out = _check(engine, tmp_path, [row("R1", SITES["R1"]), row("other", offset("R1", 100, 180))])
+    assert out.loc["R1", "verdict"] == "pass"
+    assert pd.isna(out.loc["R1", "nearest_station_id"])
+    assert np.isnan(out.loc["R1", "nearest_station_m"])
+    assert out.loc["other", "nearest_station_id"] == "R1"
+    assert out.loc["other", "nearest_station_m"] == 100.0
