@@ -17,3 +17,11 @@ def load_pair(engine, tmp_path, *, status="待勘察"):
             for code, p in (("A", A), ("B", B))]
     load_file(engine, write_xlsx(tmp_path / "pair.xlsx", HEADERS, rows), "candidates", actor="importer")
     return engine
+
+
+def load_waiting_at(engine, tmp_path, points):
+    """The small registry plus waiting applicants at `points` (code: (lon, lat))."""
+    load_small_registry(engine)
+    rows = [[code, f"商店{code}", "待勘察", p[0], p[1], 20, 2, 12, "有", "有", "2026-11-16"]
+            for code, p in points.items()]
+    load_file(engine, write_xlsx(tmp_path / "at.xlsx", HEADERS, rows), "candidates", actor="importer")

@@ -2,7 +2,14 @@ import datetime as dt
 
 import pytest
 
-from planner.cells import CellError, parse_bool, parse_date, parse_degrees, parse_month, parse_number
+from planner.cells import (
+    CellError,
+    parse_bool,
+    parse_date,
+    parse_degrees,
+    parse_month,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -6,11 +6,18 @@ import pytest
 
 from planner.check_output import write_checked
 from planner.checking import check_file
-from planner.profiles import load_profile
-from planner.spatial.geodesic import GEOD
 from planner.importing import prepare_import
+from planner.profiles import load_profile
 from planner.registry import load_records
-from tests.check_support import CHECK_DATA, SITES, load_small_registry, offset, row, write_list
+from planner.spatial.geodesic import GEOD
+from tests.check_support import (
+    CHECK_DATA,
+    SITES,
+    load_small_registry,
+    offset,
+    row,
+    write_list,
+)
 from tests.coverage_support import to_lonlat
 from tests.strip_support import P, Q, R, load_strips
 

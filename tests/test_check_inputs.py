@@ -11,9 +11,9 @@ from planner.checking import check_file
 from planner.profiles import load_profile
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import HEADERS, load_small_registry, row, write_list
-from tests.files import write_xlsx
+from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
-from tests.test_cli import PLANNER
+from tests.files import write_xlsx
 
 GOOD = (116.628, 40.1035)
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from planner.coverage import CoverageOptions, compute_coverage
 from planner.coverage_report import write_coverage
 from planner.profiles import load_profile
-from tests.coverage_support import load_district
+from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
-from tests.test_cli import PLANNER
+from tests.coverage_support import load_district
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import pytest
 from planner.db import writer
 from planner.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import ConflictError, NotFoundError, UsageError
-from planner.profiles import load_profile
 from planner.nearest_db import nearest_in_db
+from planner.profiles import load_profile
 from planner.registry import history, read_table
 from planner.spatial.geodesic import geodesic_distance
-from tests.check_support import SITES, load_small_registry, offset
-from tests.decision_support import HEADERS, A, load_pair
-from tests.files import load_file, write_xlsx
+from tests.check_support import SITES, offset
+from tests.decision_support import A, load_pair, load_waiting_at
 
 YIWU = load_profile("yiwu")
 
@@ -86,8 +85,9 @@ def test_approval_checks_survey_facts_of_the_profile(engine, tmp_path):
 
 def test_an_approval_waits_for_a_concurrent_one_and_then_sees_it(engine, tmp_path):
     """Approval of B starts while A's approval transaction holds the lock: B must wait, then fail."""
-    from planner.models import Candidate, Lock
     from sqlalchemy import update
+
+    from planner.models import Candidate, Lock
 
     load_pair(engine, tmp_path)
     outcome = {}
@@ -161,18 +161,10 @@ def test_transfer_keeps_the_code_and_records_the_new_operator(engine, tmp_path):
     assert (moved.x, moved.y) == SITES["S1"]  # same place: only the operator changed
 
 
-def _applicants_at(engine, tmp_path, points):
-    """The small registry plus waiting applicants at `points` (code: (lon, lat))."""
-    load_small_registry(engine)
-    rows = [[code, f"商店{code}", "待勘察", p[0], p[1], 20, 2, 12, "有", "有", "2026-11-16"]
-            for code, p in points.items()]
-    load_file(engine, write_xlsx(tmp_path / "at.xlsx", HEADERS, rows), "candidates", actor="importer")
-
-
 def test_approval_exactly_at_the_minimum_distance_passes(engine, tmp_path):
     """The decision re-check in the database (以上 includes 500 m), placed by pyproj.Geod.fwd."""
     g = offset("R1", 500, 90)  # R1: approved in the registry
-    _applicants_at(engine, tmp_path, {"E": offset("O1", 500, 140), "F": offset("S1", 500, 40), "G": g,
+    load_waiting_at(engine, tmp_path, {"E": offset("O1", 500, 140), "F": offset("S1", 500, 40), "G": g,
                                       "H": offset(g, 500, 90)})
     # H comes last: by then G, approved exactly 500 m away, is an existing station for it.
     for code, nearest, site in (("E", "nearest_outlet", "O1"), ("F", "nearest_station", "S1"),
@@ -183,7 +175,7 @@ def test_approval_exactly_at_the_minimum_distance_passes(engine, tmp_path):
 
 
 def test_approval_a_centimetre_short_fails_naming_the_compared_metres(engine, tmp_path):
-    _applicants_at(engine, tmp_path, {"E": offset("O1", 499.99, 140), "F": offset("S1", 499.99, 40)})
+    load_waiting_at(engine, tmp_path, {"E": offset("O1", 499.99, 140), "F": offset("S1", 499.99, 40)})
     for code, text in (("E", "499.99 m from post outlet O1, below the required 500 m"),
                        ("F", "499.99 m from existing station S1, below the required 500 m")):
         with pytest.raises(ConflictError) as caught:

@@ -15,8 +15,7 @@ from planner.registry import history, read_table
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import GEOD
 from tests.check_support import SITES, offset
-from tests.decision_support import A, load_pair
-from tests.test_decisions import _applicants_at
+from tests.decision_support import A, load_pair, load_waiting_at
 
 YIWU = load_profile("yiwu")
 MIANYANG = load_profile("mianyang")  # survey rules too: floor area at least 10 m², signage, line
@@ -53,7 +52,7 @@ def test_a_relocation_names_every_broken_rule_in_the_default_language(engine, tm
     # E, approved 600 m east of outlet O1, is an existing station; the new place is 499.99 m from O1
     # (towards 60°) and about 300 m from E: both rules break.
     e = offset("O1", 600, 90)
-    _applicants_at(engine, tmp_path, {"E": e})
+    load_waiting_at(engine, tmp_path, {"E": e})
     decide(engine, "E", "approve", "勘察合格", actor="alice", profile=YIWU)
     target = offset("O1", 499.99, 60)
     to_e = _metres(target, e)
@@ -76,7 +75,7 @@ def test_a_relocation_names_every_broken_rule_in_the_default_language(engine, tm
 
 def test_an_approval_names_every_broken_rule_and_changes_nothing(engine, tmp_path):
     near = MIANYANG.min_outlet_distance_m - 0.01
-    _applicants_at(engine, tmp_path, {"E": offset("O1", near, 140)})
+    load_waiting_at(engine, tmp_path, {"E": offset("O1", near, 140)})
     update_facts(engine, "E", {"area_m2": "5"}, actor="alice")
     before = history(engine, "candidates", "E")
     with pytest.raises(ConflictError) as caught:

@@ -11,8 +11,15 @@ import pytest
 from planner.columns import KIND_FIELDS
 from planner.errors import UsageError
 from planner.tabular import read_table
-from tests.hostile_files import declared_bomb, long_line_csv, ratio_bomb, small_workbook, wide_csv, with_sheet
-from tests.test_cli import PLANNER
+from tests.cli_support import PLANNER
+from tests.hostile_files import (
+    declared_bomb,
+    long_line_csv,
+    ratio_bomb,
+    small_workbook,
+    wide_csv,
+    with_sheet,
+)
 
 BRANCHES = KIND_FIELDS["branches"]
 MB = 1024 * 1024

@@ -9,8 +9,16 @@ import pytest
 import shapely
 
 from planner.errors import UsageError
-from planner.geometry_checks import (area_repairs, conversion_faults, coordinate_faults, position_faults,
-                                     require_position, shape_faults, usable_geometries, usable_positions)
+from planner.geometry_checks import (
+    area_repairs,
+    conversion_faults,
+    coordinate_faults,
+    position_faults,
+    require_position,
+    shape_faults,
+    usable_geometries,
+    usable_positions,
+)
 
 
 def test_the_ranges_include_their_edges_and_nothing_beyond():

@@ -10,8 +10,8 @@ from rasterio.transform import from_origin
 from planner.coverage import CoverageOptions, compute_coverage
 from planner.population_raster import active_raster, import_raster
 from planner.profiles import load_profile
+from tests.cli_support import PLANNER
 from tests.coverage_support import CRS, X0, Y0, load_district
-from tests.test_cli import PLANNER
 
 
 def _write_tif(path, values, *, west, north, size=100.0, crs=CRS):

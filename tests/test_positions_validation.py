@@ -15,7 +15,6 @@ import subprocess
 import pandas as pd
 import pytest
 import shapely
-from sqlalchemy import text
 
 from planner.checking import check_file
 from planner.coverage import CoverageOptions, compute_coverage
@@ -25,10 +24,18 @@ from planner.profiles import load_profile
 from planner.reasons import reason
 from planner.registry import extent, read_table
 from tests.check_support import SITES, load_small_registry
+from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
 from tests.decision_support import load_pair
-from tests.geometry_files import BAD_POSITIONS, GOOD, HUGE, POINT_FORMATS, write_points, write_shapes
-from tests.test_cli import PLANNER
+from tests.geometry_files import (
+    BAD_POSITIONS,
+    GOOD,
+    HUGE,
+    POINT_FORMATS,
+    write_points,
+    write_shapes,
+)
+from tests.stored_geometry import spoil
 
 YIWU = load_profile("yiwu")
 
@@ -36,15 +43,6 @@ YIWU = load_profile("yiwu")
 @pytest.fixture
 def registry(engine):
     return load_small_registry(engine)
-
-
-def spoil(engine, table: str, code: str, geom) -> None:
-    """Store an impossible geometry the way data imported before the rules got in (WKB keeps NaN)."""
-    function = "ST_GeomFromWKB" if engine.dialect.name == "postgresql" else "GeomFromWKB"
-    with engine.begin() as conn:
-        changed = conn.execute(text(f"UPDATE {table} SET geom = {function}(:wkb, 4326) WHERE code = :code"),
-                               {"wkb": shapely.to_wkb(geom), "code": code}).rowcount
-    assert changed == 1
 
 
 @pytest.mark.parametrize("fmt", POINT_FORMATS)

@@ -8,11 +8,11 @@ import pytest
 from planner.profiles import load_profile
 from planner.ranking import rank_candidates
 from planner.spatial.geodesic import GEOD
+from tests.cli_support import PLANNER
+from tests.conftest import prepared_database
 from tests.coverage_support import load_district
 from tests.files import load_file
 from tests.strip_support import Q, load_strips
-from tests.conftest import prepared_database
-from tests.test_cli import PLANNER
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.test_cli import PLANNER, run
+from tests.cli_support import PLANNER, run
 
 
 def _free_port() -> int:

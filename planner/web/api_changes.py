@@ -6,7 +6,7 @@ token, the staff role or above, and every change recorded under that user.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from planner.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import UsageError

@@ -12,8 +12,15 @@ from planner.changes import change_counters
 from planner.errors import UsageError
 from planner.models import Event, User
 from planner.sign_in import Throttle, sign_in, unlock
-from planner.users import (add_user, authenticate, issue_token, set_disabled, set_password, set_role,
-                           sign_out_everywhere)
+from planner.users import (
+    add_user,
+    authenticate,
+    issue_token,
+    set_disabled,
+    set_password,
+    set_role,
+    sign_out_everywhere,
+)
 from tests.conftest import DATA
 from tests.files import load_file
 
@@ -109,7 +116,12 @@ def test_the_history_refuses_update_and_delete_and_its_counter_still_moves(engin
 def test_migration_0005_goes_down_and_up_again(engine):
     from alembic import command
 
-    from planner.schema import alembic_config, current_revision, head_revision, upgrade_schema
+    from planner.schema import (
+        alembic_config,
+        current_revision,
+        head_revision,
+        upgrade_schema,
+    )
 
     add_user(engine, "li", "staff", "first password")
     with engine.begin() as conn:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from planner.import_lock import ImportBusyError
 from planner.importing import prepare_import
 from planner.registry import load_records
-from tests.test_cli import PLANNER
+from tests.cli_support import PLANNER
 
 N = 400
 

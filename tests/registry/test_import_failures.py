@@ -8,7 +8,6 @@ from planner.registry import count_rows, read_table
 from tests.conftest import DATA
 from tests.files import load_file, write_xlsx
 
-
 _load = load_file
 
 

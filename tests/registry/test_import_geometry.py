@@ -19,10 +19,22 @@ from pyproj import Transformer
 from planner.errors import InputError
 from planner.importing import prepare_import
 from planner.registry import count_rows, read_table
+from tests.cli_support import PLANNER
 from tests.files import load_file
-from tests.geometry_files import (AREA, BAD_POSITIONS, BOW_TIE, FLAT, GIS_FORMATS, GOOD, HUGE, POINT_FORMATS,
-                                  bad_column, bad_row, write_points, write_shapes)
-from tests.test_cli import PLANNER
+from tests.geometry_files import (
+    AREA,
+    BAD_POSITIONS,
+    BOW_TIE,
+    FLAT,
+    GIS_FORMATS,
+    GOOD,
+    HUGE,
+    POINT_FORMATS,
+    bad_column,
+    bad_row,
+    write_points,
+    write_shapes,
+)
 
 
 def _refusal(path, kind="candidates", **kw) -> list:

@@ -4,7 +4,6 @@ from planner.registry import history, read_table
 from tests.conftest import DATA
 from tests.files import load_file, write_xlsx
 
-
 _load = load_file
 
 

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 from pyproj import CRS
 
-from planner.spatial.coverage import area_coverage, find_gaps, population_centres, served_cells, status_of
+from planner.spatial.coverage import (
+    area_coverage,
+    find_gaps,
+    population_centres,
+    served_cells,
+    status_of,
+)
 from planner.spatial.grid import PopulationGrid
 
 CELL = 100.0

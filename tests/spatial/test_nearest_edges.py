@@ -12,7 +12,13 @@ import pytest
 
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import GEOD
-from planner.spatial.nearest import SiteIndex, check_lonlat, nearest_other, nearest_other_point, nearest_sites
+from planner.spatial.nearest import (
+    SiteIndex,
+    check_lonlat,
+    nearest_other,
+    nearest_other_point,
+    nearest_sites,
+)
 
 NOT_DEGREES = "is not longitude/latitude in degrees; projected coordinates must be converted to WGS84 first"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from planner.users import account, issue_token
+from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in
-from tests.web.test_api import TokenClient
 
 
 def test_pages_need_a_signed_in_user(anonymous):

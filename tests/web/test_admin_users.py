@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from planner.models import Event
 from planner.users import issue_token
+from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in, signed_in_page
-from tests.web.test_api import TokenClient
 
 
 def _change(admin, name, change, **fields):

@@ -2,19 +2,7 @@ import time
 
 from planner.spatial.geodesic import GEOD
 from planner.users import issue_token
-
-
-class TokenClient:
-    """A test client that sends `Authorization: Bearer <token>` and no cookies."""
-
-    def __init__(self, client, token):
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
-
-    def get(self, url, **kw):
-        return self.client.get(url, headers=self.headers, **kw)
-
-    def post(self, url, **kw):
-        return self.client.post(url, headers=self.headers, **kw)
+from tests.web.api_support import TokenClient
 
 
 def test_layer_geojson_with_bbox_and_paging(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.users import issue_token
 from tests.check_support import offset
 from tests.decision_support import A, load_pair
-from tests.web.test_api import TokenClient
+from tests.web.api_support import TokenClient
 
 
 def _api(anonymous, engine, name="alice"):

@@ -12,7 +12,7 @@ from planner.network_cache import cached_sites
 from planner.profiles import load_profile
 from planner.users import issue_token
 from tests.check_support import SITES, load_small_registry, offset
-from tests.web.test_api import TokenClient
+from tests.web.api_support import TokenClient
 
 
 def _environ(body, token, *, query="", headers=None, content_type="application/json"):

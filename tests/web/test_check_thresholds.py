@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from planner.users import issue_token
 from tests.check_support import load_small_registry, offset
+from tests.web.api_support import TokenClient
 from tests.web.conftest import csrf
-from tests.web.test_api import TokenClient
 
 # (site, which nearest site it is, directions): the first directions give a geodesic a hair
 # under 500 m from the chord formula, the last ones a hair over.

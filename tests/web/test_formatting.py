@@ -2,7 +2,12 @@
 
 import datetime as dt
 
-from planner.web.formatting import describe_changes, format_date, format_datetime, format_number
+from planner.web.formatting import (
+    describe_changes,
+    format_date,
+    format_datetime,
+    format_number,
+)
 
 
 def test_dates_and_times_in_china_time_per_language():

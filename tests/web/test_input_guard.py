@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from planner.users import issue_token, list_users
 from tests.decision_support import load_pair
+from tests.web.api_support import TokenClient
 from tests.web.conftest import csrf
-from tests.web.test_api import TokenClient
 
 _NUL_NOTE = '{"decision": "needs_info", "note": "a\\u0000b"}'
 _SURROGATE_NOTE = '{"decision": "needs_info", "note": "a\\ud800b"}'

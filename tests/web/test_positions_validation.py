@@ -15,9 +15,9 @@ from planner.users import issue_token
 from tests.check_support import SITES, load_small_registry
 from tests.decision_support import load_pair
 from tests.geometry_files import GOOD, write_shapes
-from tests.test_positions_validation import spoil
+from tests.stored_geometry import spoil
+from tests.web.api_support import TokenClient
 from tests.web.conftest import csrf
-from tests.web.test_api import TokenClient
 
 RAW_BODIES = ('{"lon": NaN, "lat": 40.1}', '{"lon": 116.6, "lat": Infinity}', '{"lon": 1e308, "lat": 1e308}',
               '{"lon": -Infinity, "lat": NaN}')

@@ -14,7 +14,14 @@ import pytest
 
 from planner.users import issue_token
 from tests.web.conftest import signed_in_page, wait_until
-from tests.web.hostile_support import FILE_NAME, PAYLOADS, code, hostile_list, in_path, load_hostile
+from tests.web.hostile_support import (
+    FILE_NAME,
+    PAYLOADS,
+    code,
+    hostile_list,
+    in_path,
+    load_hostile,
+)
 
 # Elements and attributes a payload would have created, and whether one of its scripts ran.
 SCAN = """() => {
