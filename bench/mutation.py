@@ -76,15 +76,15 @@ class Target:
 MODULES = {
     "compared": Target("planner/spatial/compared.py",
                        ("tests/spatial/test_compared.py", "tests/spatial/test_compared_types.py")),
-    "reasons": Target("planner/reasons.py", ("tests/test_reasons.py", "tests/spatial/test_compared.py")),
+    "reasons": Target("planner/rules/reasons.py", ("tests/test_reasons.py", "tests/spatial/test_compared.py")),
     "checking": Target(
-        "planner/checking.py",
+        "planner/check/batch.py",
         ("tests/test_check.py", "tests/test_check_thresholds.py", "tests/test_check_areas.py",
          "tests/test_check_inputs.py"),
         ("check_applicants", "_nearest", "_distance_rules", "survey_rules", "_priority", "_resolve_conflicts",
          "_area_limit", "_area_of", "_ranks")),
     "site_check": Target(
-        "planner/site_check.py",
+        "planner/check/site.py",
         ("tests/test_site_check_answer.py", "tests/test_network_cache.py", "tests/web/test_check_thresholds.py",
          "tests/test_decisions.py"),
         ("check_site", "nearest_questions", "_nearest_in_db", "_survey_reasons")),
@@ -103,7 +103,7 @@ MODULES = {
     "chinacoords": Target("planner/spatial/chinacoords.py",
                           ("tests/spatial/test_chinacoords.py", "tests/spatial/test_chinacoords_edges.py",
                            "tests/spatial/test_crs.py")),
-    "decisions": Target("planner/decisions.py", ("tests/test_decisions.py", "tests/test_decisions_messages.py"),
+    "decisions": Target("planner/workflow/decisions.py", ("tests/test_decisions.py", "tests/test_decisions_messages.py"),
                         ("decide", "relocate_station", "relocation_target", "_usable_stored_position")),
 }
 QUICK = "compared"

@@ -6,7 +6,7 @@
 Both sides get the same maximal-coverage question: people on a 100 m grid
 (clustered villages, most cells empty), applicants at random places, a 1.5 km
 service radius, choose at most N applicants to serve the most people. Ours is
-planner.spatial.exact (HiGHS, cells reached by the same applicants merged);
+planner.selection.exact (HiGHS, cells reached by the same applicants merged);
 the peer is spopt's `MCLP.from_cost_matrix`, given the populated cells'
 centres and their planar distances to every applicant — the input spopt is
 made for — solved with PuLP's HiGHS (through highspy, the strongest solver
@@ -31,7 +31,7 @@ import time
 import numpy as np
 from pyproj import CRS
 
-from planner.spatial.exact import exact_selection
+from planner.selection.exact import exact_selection
 from planner.spatial.grid import PopulationGrid
 
 RADIUS_M = 1_500.0

@@ -26,7 +26,7 @@ served by `planner serve` (gunicorn) on a free local port.
 (b) The single-site check under load: a second process runs 20 client threads
     for the given time against `POST /api/check` (bearer token, profile yiwu)
     and then sends the very statement the API's database path sends
-    (planner.nearest_db's: nearest counted outlet, station and approved
+    (planner.registry.nearest's: nearest counted outlet, station and approved
     applicant, KNN bound then exact geodesic distances) directly through
     psycopg, one connection per client: the floor our API stands on.
     Reports requests, p50/p95 and errors of both.
@@ -292,9 +292,9 @@ def api_statement():
     a function giving its parameters at a point."""
     import re
 
-    from planner.nearest_db import postgis_query
-    from planner.profiles import load_profile
-    from planner.site_check import nearest_questions
+    from planner.registry.nearest import postgis_query
+    from planner.rules.profiles import load_profile
+    from planner.check.site import nearest_questions
 
     questions = nearest_questions(load_profile("yiwu"))
     text = postgis_query(0.0, 0.0, questions)[0]

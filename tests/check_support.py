@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from planner.importing import prepare_import
-from planner.registry import load_records
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
 from planner.spatial.geodesic import GEOD
 from tests.conftest import DATA
 from tests.files import write_xlsx

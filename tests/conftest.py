@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from planner.db import make_engine
-from planner.schema import upgrade_schema
+from planner.registry.engine import make_engine
+from planner.registry.schema import upgrade_schema
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

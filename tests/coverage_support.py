@@ -7,8 +7,8 @@ import csv
 import geopandas as gpd
 import shapely
 
-from planner.importing import prepare_import
-from planner.registry import load_records
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
 
 CRS = 4548  # CGCS2000 / 3-degree GK CM 117E
 X0, Y0 = 465_000.0, 4_440_000.0

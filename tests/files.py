@@ -36,7 +36,7 @@ def write_points(path, columns: dict, lon, lat, *, crs=4326):
 
 def load_file(engine, path, kind="branches", *, crs=None, actor="tester", **kw):
     """Import a file into the registry the way `planner import` does."""
-    from planner.importing import prepare_import
-    from planner.registry import load_records
+    from planner.files.imports import prepare_import
+    from planner.registry.tables import load_records
 
     return load_records(engine, prepare_import(path, kind, crs=crs), actor=actor, **kw)

@@ -35,8 +35,8 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from planner.importing import prepare_import
-from planner.registry import load_records
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
 from planner.spatial.geodesic import GEOD
 from tests.check_support import write_list
 from tests.coverage_support import CRS, X0, Y0, to_lonlat

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from planner.cells import (
+from planner.files.cells import (
     CellError,
     parse_bool,
     parse_date,

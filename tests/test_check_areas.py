@@ -1,10 +1,10 @@
 """The one-station-per-community rule (shunyi) at its edges: the list's winner in row 0, a single
 applicant, an applicant outside every village or community but inside the district.
 
-Written to kill the mutants `bench/mutation.py` found surviving in planner/checking.py."""
+Written to kill the mutants `bench/mutation.py` found surviving in planner/check/batch.py."""
 
-from planner.checking import check_file
-from planner.profiles import load_profile
+from planner.check.batch import check_file
+from planner.rules.profiles import load_profile
 from tests.check_support import load_small_registry, row, write_list
 
 SHUNYI = load_profile("shunyi")

@@ -6,9 +6,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from planner.check_output import write_checked
-from planner.checking import check_file
-from planner.profiles import load_profile
+from planner.check.output import write_checked
+from planner.check.batch import check_file
+from planner.rules.profiles import load_profile
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import HEADERS, load_small_registry, row, write_list
 from tests.cli_support import PLANNER

@@ -8,8 +8,8 @@ reason prints the metres the rule compared, to the centimetre.
 
 import pytest
 
-from planner.checking import check_file
-from planner.profiles import load_profile
+from planner.check.batch import check_file
+from planner.rules.profiles import load_profile
 from planner.spatial.geodesic import GEOD
 from tests.check_support import load_small_registry, offset, row, write_list
 from tests.coverage_support import to_lonlat

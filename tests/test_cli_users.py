@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from planner.db import make_engine
-from planner.models import Event
-from planner.sign_in import Throttle, sign_in
+from planner.registry.engine import make_engine
+from planner.registry.models import Event
+from planner.registry.sign_in import Throttle, sign_in
 
 PLANNER = str(Path(sys.executable).with_name("planner"))
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.profiles import load_profile
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.rules.profiles import load_profile
 from planner.spatial.geodesic import geodesic_distance
 from tests.coverage_support import load_district, to_lonlat
 from tests.strip_support import STRIPS, load_strips

@@ -8,9 +8,9 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.coverage_report import write_coverage
-from planner.profiles import load_profile
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.coverage.reports import write_coverage
+from planner.rules.profiles import load_profile
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
 from tests.coverage_support import load_district

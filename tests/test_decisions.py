@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from planner.db import writer
-from planner.decisions import decide, relocate_station, transfer_station, update_facts
+from planner.registry.engine import writer
+from planner.workflow.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import ConflictError, NotFoundError, UsageError
-from planner.nearest_db import nearest_in_db
-from planner.profiles import load_profile
-from planner.registry import history, read_table
+from planner.registry.nearest import nearest_in_db
+from planner.rules.profiles import load_profile
+from planner.registry.tables import history, read_table
 from planner.spatial.geodesic import geodesic_distance
 from tests.check_support import SITES, offset
 from tests.decision_support import A, load_pair, load_waiting_at
@@ -87,7 +87,7 @@ def test_an_approval_waits_for_a_concurrent_one_and_then_sees_it(engine, tmp_pat
     """Approval of B starts while A's approval transaction holds the lock: B must wait, then fail."""
     from sqlalchemy import update
 
-    from planner.models import Candidate, Lock
+    from planner.registry.models import Candidate, Lock
 
     load_pair(engine, tmp_path)
     outcome = {}

@@ -2,16 +2,16 @@
 changed: the places China's rules refuse, a closed station, every broken rule joined, the default
 language. Positions placed by pyproj.Geod.fwd from the small registry's sites.
 
-Written to kill the mutants `bench/mutation.py` found surviving in planner/decisions.py."""
+Written to kill the mutants `bench/mutation.py` found surviving in planner/workflow/decisions.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from planner.decisions import decide, relocate_station, relocation_target, update_facts
+from planner.workflow.decisions import decide, relocate_station, relocation_target, update_facts
 from planner.errors import ConflictError, UsageError
-from planner.profiles import load_profile
-from planner.registry import history, read_table
+from planner.rules.profiles import load_profile
+from planner.registry.tables import history, read_table
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import GEOD
 from tests.check_support import SITES, offset

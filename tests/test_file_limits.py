@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from planner.columns import KIND_FIELDS
+from planner.files.columns import KIND_FIELDS
 from planner.errors import UsageError
-from planner.tabular import read_table
+from planner.files.tables import read_table
 from tests.cli_support import PLANNER
 from tests.hostile_files import (
     declared_bomb,

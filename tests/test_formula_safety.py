@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.check_output import write_checked
-from planner.checking import check_file
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.coverage_report import write_coverage
-from planner.outputs import formula_safe, formula_safe_frame
-from planner.profiles import load_profile
-from planner.ranking import rank_candidates, write_ranking
+from planner.check.output import write_checked
+from planner.check.batch import check_file
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.coverage.reports import write_coverage
+from planner.files.writers import formula_safe, formula_safe_frame
+from planner.rules.profiles import load_profile
+from planner.selection.ranking import rank_candidates, write_ranking
 from tests.check_support import HEADERS, load_small_registry, row, write_list
 from tests.coverage_support import load_district, to_lonlat
 from tests.files import load_file

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from planner.errors import UsageError
-from planner.geometry_checks import (
+from planner.rules.geometry import (
     area_repairs,
     conversion_faults,
     coordinate_faults,

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import text
 
-from planner.cli import main
+from planner.cli.main import main
 
 MB = 1024 * 1024
 _names = itertools.count()

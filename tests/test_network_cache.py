@@ -10,18 +10,18 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-import planner.db
-from planner.changes import change_counters, registry_version
-from planner.db import make_engine
-from planner.decisions import decide
-from planner.importing import prepare_import
-from planner.network import load_network
-from planner.network_cache import cached_sites
-from planner.profiles import load_profile
-from planner.registry import load_records
-from planner.schema import upgrade_schema
-from planner.site_check import check_site
-from planner.users import add_user, issue_token
+import planner.registry.engine
+from planner.registry.changes import change_counters, registry_version
+from planner.registry.engine import make_engine
+from planner.workflow.decisions import decide
+from planner.files.imports import prepare_import
+from planner.sites.postal import load_network
+from planner.sites.cache import cached_sites
+from planner.rules.profiles import load_profile
+from planner.registry.tables import load_records
+from planner.registry.schema import upgrade_schema
+from planner.check.site import check_site
+from planner.registry.accounts import add_user, issue_token
 from tests.conftest import _postgis_url
 from tests.decision_support import load_pair
 
@@ -132,7 +132,7 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced(request, postgis_a
         admin, _ = postgis_admin
         with admin.connect() as conn:
             assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
-        monkeypatch.setattr(planner.db, "_IDLE_BEFORE_PING_S", 0.0)
+        monkeypatch.setattr(planner.registry.engine, "_IDLE_BEFORE_PING_S", 0.0)
         with engine.connect() as conn:  # pinged on checkout, found dead, replaced: no error
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
     finally:

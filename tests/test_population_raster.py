@@ -7,9 +7,9 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.population_raster import active_raster, import_raster
-from planner.profiles import load_profile
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.registry.population_raster import active_raster, import_raster
+from planner.rules.profiles import load_profile
 from tests.cli_support import PLANNER
 from tests.coverage_support import CRS, X0, Y0, load_district
 
@@ -63,7 +63,7 @@ def test_newest_raster_is_active_and_cli_import(database_url, tmp_path):
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "140 × 120 pixels" in result.stdout and "84,000 people" in result.stdout
-    from planner.db import make_engine
+    from planner.registry.engine import make_engine
 
     engine = make_engine(database_url)
     raster = active_raster(engine)

@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from planner.checking import check_file
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.decisions import decide, relocate_station
+from planner.check.batch import check_file
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.workflow.decisions import decide, relocate_station
 from planner.errors import ConflictError, UsageError
-from planner.profiles import load_profile
-from planner.reasons import reason
-from planner.registry import extent, read_table
+from planner.rules.profiles import load_profile
+from planner.rules.reasons import reason
+from planner.registry.tables import extent, read_table
 from tests.check_support import SITES, load_small_registry
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
@@ -109,7 +109,7 @@ def test_a_relocation_to_another_country_is_refused_like_a_batch_check_row(engin
 def test_stored_impossible_points_are_left_out_of_reads_and_logged(registry, tmp_path, caplog):
     spoil(registry, "stations", "S1", shapely.Point(1e308, 1e308))
     spoil(registry, "outlets", "O2", shapely.Point(math.nan, 40.1))
-    caplog.set_level(logging.WARNING, logger="planner.registry")
+    caplog.set_level(logging.WARNING, logger="planner.registry.tables")
     assert "S1" not in read_table(registry, "stations")["code"].tolist()
     assert "O2" not in read_table(registry, "outlets")["code"].tolist()
     assert any("S1" in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)

@@ -1,7 +1,7 @@
 import pytest
 
 from planner.errors import UsageError
-from planner.profiles import BUILT_IN, load_profile
+from planner.rules.profiles import BUILT_IN, load_profile
 
 
 def test_built_in_profiles_carry_the_rules_of_the_seeds():

@@ -5,8 +5,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from planner.profiles import load_profile
-from planner.ranking import rank_candidates
+from planner.rules.profiles import load_profile
+from planner.selection.ranking import rank_candidates
 from planner.spatial.geodesic import GEOD
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database

@@ -1,11 +1,11 @@
 """Reasons in both languages, word for word, and the positional form the batch check formats a million
 times: it must read exactly like the keyword form.
 
-Written to kill the mutants `bench/mutation.py` found surviving in planner/reasons.py."""
+Written to kill the mutants `bench/mutation.py` found surviving in planner/rules/reasons.py."""
 
 import pytest
 
-from planner.reasons import positional, reason
+from planner.rules.reasons import positional, reason
 
 ARGS = {"m": 499.99, "id": "A-7", "min": 500.0, "win": 1234.4, "own": 987.6}
 

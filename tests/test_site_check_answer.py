@@ -1,10 +1,10 @@
 """The single-site check's whole answer: an empty registry (no nearest site), the thresholds it
 applied, and every survey fact rule on one site's facts — blank, below, missing flag, "no".
 
-Written to kill the mutants `bench/mutation.py` found surviving in planner/site_check.py."""
+Written to kill the mutants `bench/mutation.py` found surviving in planner/check/site.py."""
 
-from planner.profiles import load_profile
-from planner.site_check import check_site
+from planner.rules.profiles import load_profile
+from planner.check.site import check_site
 
 YIWU = load_profile("yiwu")
 MIANYANG = load_profile("mianyang")  # floor area ≥ 10 m², display ≥ 1 m², 6 months, signage, line

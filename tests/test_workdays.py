@@ -1,6 +1,6 @@
 import datetime as dt
 
-from planner.workdays import add_workdays, is_workday, workdays_between
+from planner.rules.workdays import add_workdays, is_workday, workdays_between
 
 D = dt.date
 

@@ -84,7 +84,7 @@ def get_engine():
 
 def engine_of(app: Flask):
     """`app`'s engine (outside a request too)."""
-    from planner.db import make_engine
+    from planner.registry.engine import make_engine
 
     engine = app.extensions.get("planner.engine")
     if engine is None:
@@ -113,7 +113,7 @@ def request_versions():
     """(registry version, accounts version) as this request first read them: one query per request."""
     from flask import g
 
-    from planner.changes import change_counters, versions
+    from planner.registry.changes import change_counters, versions
 
     found = g.get("versions")
     if found is None:
@@ -124,6 +124,6 @@ def request_versions():
 def current_sites(profile):
     """The registry's sites in memory at the version this request sees, or None while a worker
     thread reads them after a change (the caller then asks the database)."""
-    from planner.network_cache import cached_sites
+    from planner.sites.cache import cached_sites
 
     return cached_sites(get_engine(), profile, version=request_versions()[0], wait=False)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, jsonify, request
 
 from planner.errors import UsageError
-from planner.features import layer_geojson
-from planner.geometry_checks import require_position
-from planner.openapi import openapi_document
-from planner.nearest_db import nearest_in_db
-from planner.registry import SITE_TABLES
-from planner.site_check import check_site
+from planner.sites.layers import layer_geojson
+from planner.rules.geometry import require_position
+from planner.web.openapi import openapi_document
+from planner.registry.nearest import nearest_in_db
+from planner.registry.tables import SITE_TABLES
+from planner.check.site import check_site
 from planner.web import current_sites, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile

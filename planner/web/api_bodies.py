@@ -1,6 +1,6 @@
 """JSON request bodies of the change API, checked against the OpenAPI document's own schemas.
 
-Each body is defined once, in planner.openapi: the document clients read is the
+Each body is defined once, in planner.web.openapi: the document clients read is the
 rule the server applies, so a field of the wrong type, an unknown field or a
 value out of range is a 400 naming the field, never a server error further in.
 """
@@ -14,7 +14,7 @@ from flask import request
 from jsonschema import Draft202012Validator
 
 from planner.errors import UsageError
-from planner.openapi import openapi_document
+from planner.web.openapi import openapi_document
 
 __all__ = ["checked_body"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from planner.decisions import decide, relocate_station, transfer_station, update_facts
+from planner.workflow.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import UsageError
-from planner.registry import history
-from planner.site_view import FACTS
+from planner.registry.tables import history
+from planner.web.site_view import FACTS
 from planner.web import get_engine
 from planner.web.api_bodies import checked_body
 from planner.web.api import json_position

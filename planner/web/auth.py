@@ -15,7 +15,7 @@ generation from sign-in (planner.web.security), and signing out, a new
 password, a new role or disabling the account moves it — and the counter.
 
 Signing out ends every session of the account, in every browser.
-Signing in is throttled (planner.sign_in): per account name and per client
+Signing in is throttled (planner.registry.sign_in): per account name and per client
 address, refused before any password is hashed, a few hashes at a time.
 """
 
@@ -30,8 +30,8 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from planner.errors import SignInError, TooManyRequestsError
 from planner.recent import Recent
-from planner.sign_in import Throttle, sign_in
-from planner.users import Account, account, require_role, sign_out_everywhere, token_digest, user_by_token
+from planner.registry.sign_in import Throttle, sign_in
+from planner.registry.accounts import Account, account, require_role, sign_out_everywhere, token_digest, user_by_token
 from planner.web import get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang, texts
 from planner.web.security import require_csrf, session_account, start_session

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.decisions import OPEN_STATUSES, decide, update_facts
+from planner.workflow.decisions import OPEN_STATUSES, decide, update_facts
 from planner.errors import ConflictError, UsageError
-from planner.maps import candidate_map
-from planner.profiles import BUILT_IN
-from planner.site_view import FACTS, SiteView, candidate_view
+from planner.maps.render import candidate_map
+from planner.rules.profiles import BUILT_IN
+from planner.web.site_view import FACTS, SiteView, candidate_view
 from planner.web import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.i18n import current_lang, texts

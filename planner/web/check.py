@@ -1,8 +1,8 @@
 """Upload an applicant list, follow the check, download the result, see it on a map.
 
-A check runs in this process's bounded pool (planner.check_pool), in a worker
+A check runs in this process's bounded pool (planner.check.pool), in a worker
 process with a time limit; a job is seen only by the user who started it and
-by admins (planner.check_jobs).
+by admins (planner.check.jobs).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 from flask import (Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 
-from planner.check_jobs import create_job, fail_orphans, load_job, sweep_expired
-from planner.check_pool import CheckPool, run_in_process
+from planner.check.jobs import create_job, fail_orphans, load_job, sweep_expired
+from planner.check.pool import CheckPool, run_in_process
 from planner.errors import UsageError
-from planner.limits import env_number
-from planner.maps import data_map, display_crs, shift_collection
-from planner.profiles import BUILT_IN, load_profile
+from planner.config import env_number
+from planner.maps.render import data_map, display_crs, shift_collection
+from planner.rules.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
 from planner.web.preferences import builtin_profile, current_basemap, map_options
@@ -55,7 +55,7 @@ def _jobs_root(app: Flask | None = None) -> Path:
 
 def _pool() -> CheckPool:
     """This process's pool (a forked worker makes its own: threads do not survive a fork)."""
-    key = f"planner.check_pool.{os.getpid()}"
+    key = f"planner.check.pool.{os.getpid()}"
     with _POOL_LOCK:
         pool = current_app.extensions.get(key)
         if pool is None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import geopandas as gpd
 from flask import Blueprint, after_this_request, render_template, request, send_file
 
-from planner.coverage import CoverageOptions, compute_coverage
-from planner.coverage_report import SUFFIXES, summary_rows, write_coverage
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.coverage.reports import SUFFIXES, summary_rows, write_coverage
 from planner.errors import UsageError
-from planner.maps import SHARE_COLOURS, coverage_map
-from planner.profiles import BUILT_IN, load_profile
+from planner.maps.render import SHARE_COLOURS, coverage_map
+from planner.rules.profiles import BUILT_IN, load_profile
 from planner.web import get_engine
 from planner.web.auth import role_required
 from planner.web.i18n import current_lang, texts

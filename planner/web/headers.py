@@ -14,8 +14,8 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context
 from markupsafe import Markup
 
-from planner.csp import checked_script, policy, script_hash, tile_hosts
-from planner.maps import BASEMAPS, MapParts
+from planner.maps.csp import checked_script, policy, script_hash, tile_hosts
+from planner.maps.render import BASEMAPS, MapParts
 
 __all__ = ["init_app", "inline_script", "map_header", "map_script", "security_headers"]
 

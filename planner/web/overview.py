@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 
-from planner.overview import POINT_LAYERS, build_overview
-from planner.profiles import BUILT_IN
+from planner.maps.overview import POINT_LAYERS, build_overview
+from planner.rules.profiles import BUILT_IN
 from planner.web import get_engine, request_versions
 from planner.web.i18n import current_lang, texts
 from planner.web.preferences import current_profile, map_options
@@ -77,7 +77,7 @@ def prerender(app) -> None:
     `planner serve` calls it before its workers fork, so every worker can answer the first
     overview of an unchanged registry from memory; any change to the registry makes them stale.
     """
-    from planner.maps import display_crs
+    from planner.maps.render import display_crs
     from planner.web.api import layer_answer
 
     with app.test_request_context("/"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 
-from planner.maps import BASEMAPS
+from planner.maps.render import BASEMAPS
 
 __all__ = ["builtin_profile", "current_basemap", "current_profile", "init_app", "map_options"]
 
@@ -21,7 +21,7 @@ def builtin_profile(name: str | None, *, app: Flask | None = None):
     """A built-in profile by name (`app`'s configured one when empty: the current app's unless
     given); the web never reads profile files."""
     from planner.errors import UsageError
-    from planner.profiles import BUILT_IN, load_profile
+    from planner.rules.profiles import BUILT_IN, load_profile
 
     name = str(name or (app or current_app).config.get("PROFILE", "yiwu"))
     if name not in BUILT_IN:

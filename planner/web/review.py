@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 
 from planner.errors import UsageError
-from planner.review import SURVEY_WORKDAYS, review_queue
+from planner.workflow.review import SURVEY_WORKDAYS, review_queue
 from planner.web import get_engine
 from planner.web.i18n import current_lang, texts
 

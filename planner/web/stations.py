@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.decisions import relocate_station, relocation_target, transfer_station
+from planner.workflow.decisions import relocate_station, relocation_target, transfer_station
 from planner.errors import ConflictError, UsageError
-from planner.profiles import BUILT_IN
-from planner.site_view import station_view
+from planner.rules.profiles import BUILT_IN
+from planner.web.site_view import station_view
 from planner.web import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map

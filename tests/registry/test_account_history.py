@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from planner.changes import change_counters
+from planner.registry.changes import change_counters
 from planner.errors import UsageError
-from planner.models import Event, User
-from planner.sign_in import Throttle, sign_in, unlock
-from planner.users import (
+from planner.registry.models import Event, User
+from planner.registry.sign_in import Throttle, sign_in, unlock
+from planner.registry.accounts import (
     add_user,
     authenticate,
     issue_token,
@@ -116,7 +116,7 @@ def test_the_history_refuses_update_and_delete_and_its_counter_still_moves(engin
 def test_migration_0005_goes_down_and_up_again(engine):
     from alembic import command
 
-    from planner.schema import (
+    from planner.registry.schema import (
         alembic_config,
         current_revision,
         head_revision,

@@ -6,9 +6,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 
-from planner.import_lock import ImportBusyError
-from planner.importing import prepare_import
-from planner.registry import load_records
+from planner.registry.import_lock import ImportBusyError
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
 from tests.cli_support import PLANNER
 
 N = 400

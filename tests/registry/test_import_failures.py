@@ -3,8 +3,8 @@
 import pytest
 
 from planner.errors import InputError, UsageError
-from planner.importing import prepare_import
-from planner.registry import count_rows, read_table
+from planner.files.imports import prepare_import
+from planner.registry.tables import count_rows, read_table
 from tests.conftest import DATA
 from tests.files import load_file, write_xlsx
 

@@ -17,8 +17,8 @@ import shapely
 from pyproj import Transformer
 
 from planner.errors import InputError
-from planner.importing import prepare_import
-from planner.registry import count_rows, read_table
+from planner.files.imports import prepare_import
+from planner.registry.tables import count_rows, read_table
 from tests.cli_support import PLANNER
 from tests.files import load_file
 from tests.geometry_files import (

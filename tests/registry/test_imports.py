@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from planner.importing import prepare_import
-from planner.registry import read_table
+from planner.files.imports import prepare_import
+from planner.registry.tables import read_table
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.conftest import DATA

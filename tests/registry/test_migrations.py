@@ -1,6 +1,6 @@
 from sqlalchemy import inspect, text
 
-from planner.schema import current_revision, head_revision, upgrade_schema
+from planner.registry.schema import current_revision, head_revision, upgrade_schema
 
 TABLES = {"outlets", "stations", "candidates", "areas", "transactions", "events"}
 

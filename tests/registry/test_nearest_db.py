@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.importing import prepare_import
-from planner.nearest_db import nearest_in_db
-from planner.registry import load_records, read_table
+from planner.files.imports import prepare_import
+from planner.registry.nearest import nearest_in_db
+from planner.registry.tables import load_records, read_table
 from planner.spatial.geodesic import GEOD
 from planner.spatial.nearest import SiteIndex
 
@@ -66,7 +66,7 @@ def test_fewer_sites_than_asked(engine, outlets):
 
 def test_several_questions_in_one_round_trip_match_the_oracle(engine, outlets):
     """nearest_each: filters, k and a left-out code per question, answered together, each exact."""
-    from planner.nearest_db import Nearest, nearest_each
+    from planner.registry.nearest import Nearest, nearest_each
 
     branches = outlets[outlets["kind"] == "branch"]
     agencies = outlets[outlets["kind"] == "agency"]

@@ -1,6 +1,6 @@
 """Re-importing updates by id and logs who changed what; --replace soft-deletes."""
 
-from planner.registry import history, read_table
+from planner.registry.tables import history, read_table
 from tests.conftest import DATA
 from tests.files import load_file, write_xlsx
 

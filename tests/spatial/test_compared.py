@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from planner.reasons import reason
+from planner.rules.reasons import reason
 from planner.spatial.compared import below_minimum, compared_metres
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from pyproj import CRS
 
-from planner.spatial.exact import exact_selection
+from planner.selection.exact import exact_selection
 from planner.spatial.grid import PopulationGrid
-from planner.spatial.ranking import greedy_selection
+from planner.selection.greedy import greedy_selection
 
 RADIUS = 300.0
 

@@ -8,7 +8,7 @@ Written to kill the mutants `bench/mutation.py` found surviving in planner/spati
 import numpy as np
 from pyproj import CRS, Transformer
 
-from planner.population_raster import Raster
+from planner.registry.population_raster import Raster
 from planner.spatial.grid import PopulationGrid, apply_raster
 
 CELL = 100.0

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from planner.importing import prepare_import
-from planner.registry import load_records
-from planner.users import add_user
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
+from planner.registry.accounts import add_user
 from planner.web import create_app
 from tests.conftest import DATA
 

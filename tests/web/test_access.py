@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.users import account, issue_token
+from planner.registry.accounts import account, issue_token
 from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in
 

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from planner.models import Event
-from planner.users import issue_token
+from planner.registry.models import Event
+from planner.registry.accounts import issue_token
 from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in, signed_in_page
 
@@ -80,7 +80,7 @@ def test_disabling_on_the_page_in_a_browser_ends_the_users_session(app, browser,
 
 
 def test_a_token_for_a_name_with_a_slash_and_a_long_unknown_name_echoed_short(app, engine):
-    from planner.users import add_user
+    from planner.registry.accounts import add_user
 
     add_user(engine, "east/li", "staff", PASSWORD)
     admin = sign_in(app.test_client(), "ada")

@@ -1,7 +1,7 @@
 import time
 
 from planner.spatial.geodesic import GEOD
-from planner.users import issue_token
+from planner.registry.accounts import issue_token
 from tests.web.api_support import TokenClient
 
 
@@ -64,10 +64,10 @@ def test_single_site_check(anonymous, engine):
 
 
 def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymous, engine, tmp_path):
-    from planner.changes import registry_version
-    from planner.decisions import decide
-    from planner.network_cache import cached_sites
-    from planner.profiles import load_profile
+    from planner.registry.changes import registry_version
+    from planner.workflow.decisions import decide
+    from planner.sites.cache import cached_sites
+    from planner.rules.profiles import load_profile
     from tests.check_support import offset
     from tests.decision_support import A, load_pair
 
@@ -93,8 +93,8 @@ def test_layers_revalidate_by_etag_and_come_gzipped_when_asked(client, engine, t
     import gzip
     import json
 
-    from planner.importing import prepare_import
-    from planner.registry import load_records
+    from planner.files.imports import prepare_import
+    from planner.registry.tables import load_records
     from tests.check_support import load_small_registry
 
     path = tmp_path / "stations.csv"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.users import issue_token
+from planner.registry.accounts import issue_token
 from tests.check_support import offset
 from tests.decision_support import A, load_pair
 from tests.web.api_support import TokenClient

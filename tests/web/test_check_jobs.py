@@ -8,7 +8,7 @@ import time
 
 import pandas as pd
 
-from planner.check_jobs import process_started, safe_filename
+from planner.check.jobs import process_started, safe_filename
 from planner.web import create_app
 from planner.web.check import check_settings
 from tests.check_support import row, write_list

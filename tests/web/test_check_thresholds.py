@@ -6,7 +6,7 @@ Positions are placed with pyproj.Geod.fwd exactly 500 m (以上 includes it: pas
 
 from __future__ import annotations
 
-from planner.users import issue_token
+from planner.registry.accounts import issue_token
 from tests.check_support import load_small_registry, offset
 from tests.web.api_support import TokenClient
 from tests.web.conftest import csrf

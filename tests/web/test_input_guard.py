@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.users import issue_token, list_users
+from planner.registry.accounts import issue_token, list_users
 from tests.decision_support import load_pair
 from tests.web.api_support import TokenClient
 from tests.web.conftest import csrf

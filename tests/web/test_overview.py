@@ -3,7 +3,7 @@
 import json
 import re
 
-from planner.registry import count_rows
+from planner.registry.tables import count_rows
 from planner.spatial.chinacoords import wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.check_support import load_small_registry, offset

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from planner.users import issue_token
+from planner.registry.accounts import issue_token
 from tests.web.conftest import signed_in_page, wait_until
 from tests.web.hostile_support import (
     FILE_NAME,

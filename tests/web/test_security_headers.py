@@ -10,10 +10,10 @@ import pytest
 from flask import render_template_string
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from planner.csp import checked_script, script_hash
-from planner.network_cache import cached_sites
-from planner.profiles import load_profile
-from planner.users import issue_token
+from planner.maps.csp import checked_script, script_hash
+from planner.sites.cache import cached_sites
+from planner.rules.profiles import load_profile
+from planner.registry.accounts import issue_token
 from planner.web.i18n import texts
 from tests.check_support import load_small_registry
 from tests.web.conftest import sign_in, signed_in_page, wait_until

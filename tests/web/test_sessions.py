@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from planner.users import issue_token, set_disabled, set_password, set_role
+from planner.registry.accounts import issue_token, set_disabled, set_password, set_role
 from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import insert, select
 
-from planner.models import Event, SignInFailure, utcnow
+from planner.registry.models import Event, SignInFailure, utcnow
 from planner.web.auth import hash_slots
 from tests.web.conftest import PASSWORD, csrf, sign_in
 
@@ -20,9 +20,9 @@ from tests.web.conftest import PASSWORD, csrf, sign_in
 @pytest.fixture
 def hashes(monkeypatch):
     """Counts the password hash checks sign-in makes, and the most running at once."""
-    import planner.users
+    import planner.registry.accounts
 
-    real, lock = planner.users.check_password_hash, threading.Lock()
+    real, lock = planner.registry.accounts.check_password_hash, threading.Lock()
     seen = {"calls": 0, "running": 0, "most": 0}
 
     def counted(stored, password):
@@ -36,7 +36,7 @@ def hashes(monkeypatch):
             with lock:
                 seen["running"] -= 1
 
-    monkeypatch.setattr(planner.users, "check_password_hash", counted)
+    monkeypatch.setattr(planner.registry.accounts, "check_password_hash", counted)
     return seen
 
 
@@ -105,7 +105,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(loaded
 
 
 def test_an_operator_lifts_the_refusal_of_an_address(strict, engine, tmp_path):
-    from planner.sign_in import unlock_address
+    from planner.registry.sign_in import unlock_address
 
     client = strict.test_client()
     for name in ("a1", "a2", "a3", "a4", "a5"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.registry import read_table
+from planner.registry.tables import read_table
 from planner.spatial.geodesic import geodesic_distance
 from tests.check_support import offset
 from tests.decision_support import load_pair

@@ -1,0 +1,1 @@
+"""Checks: the batch list (with its output and background jobs) and the single site."""

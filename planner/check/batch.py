@@ -1,0 +1,303 @@
+"""The batch check: every applicant judged against the registry and a rule profile.
+
+One output row per input row, in input order. Rows with unusable input get
+`error` with reasons; rows that break a rule get `fail` with every broken
+rule; applicants in the same list that are too close to each other are
+resolved in favour of the larger marginal service population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Engine
+
+from planner.check.applicants import Applicants, RowNotes, read_applicants
+from planner.errors import UsageError
+from planner.sites.postal import Network, load_network
+from planner.rules.profiles import Profile
+from planner.rules.reasons import positional, reason
+from planner.rules.region import district_refusals
+from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
+from planner.spatial.compared import below_minimum, compared_metres
+
+__all__ = ["ADDED_COLUMNS", "CheckResult", "check_applicants", "check_file"]
+
+ADDED_COLUMNS = (
+    "verdict", "reasons", "nearest_outlet_id", "nearest_outlet_m", "nearest_station_id", "nearest_station_m",
+    "conflicts_with", "service_population", "marginal_population", "rank", "lon_wgs84", "lat_wgs84",
+)
+
+
+@dataclass
+class CheckResult:
+    applicants: Applicants
+    added: pd.DataFrame
+    profile: Profile
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        values = self.added["verdict"].value_counts()
+        return {v: int(values.get(v, 0)) for v in ("pass", "fail", "error")}
+
+
+STAGES = ("read", "registry", "rules")
+
+
+def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None, lang: str = "zh",
+               progress=None) -> CheckResult:
+    """Read an applicant list and check it against the registry in `engine`.
+
+    `progress(stage, done, total)` is called as each of STAGES starts.
+    """
+    report = progress or (lambda stage, done, total: None)
+    require_straight_metric(profile, lang)
+    report("read", 0, len(STAGES))
+    applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
+    report("registry", 1, len(STAGES))
+    network = load_network(engine, profile)
+    report("rules", 2, len(STAGES))
+    result = check_applicants(applicants, network, profile, lang=lang)
+    result.notes.extend(applicants.table.notes)
+    return result
+
+
+def _facts_used(profile: Profile) -> tuple[str, ...]:
+    """Survey facts the profile's rules read: only those are parsed (and can be input errors)."""
+    return tuple(fact for key, fact, _ in SURVEY_MINIMUMS + SURVEY_FLAGS if getattr(profile.survey, key))
+
+
+def require_straight_metric(profile: Profile, lang: str) -> None:
+    if profile.metric == "walking":
+        raise UsageError(
+            f"profile {profile.name!r} measures walking distance, but no road network is loaded "
+            "(walking distances are not available yet)",
+            f"规则配置“{profile.name}”按步行距离计算，但尚未导入路网（暂不支持步行距离）",
+        )
+
+
+def check_applicants(applicants: Applicants, network: Network, profile: Profile, *, lang: str = "zh") -> CheckResult:
+    n = len(applicants)
+    lon, lat = applicants.lon, applicants.lat
+    errors = applicants.errors
+    _check_region(applicants, network, lang)
+    fails = RowNotes(n)
+    outlet_id, outlet_m = _nearest(network.outlets, network.outlet_index, lon, lat, None)
+    station_id, station_m = _nearest(network.stations, network.station_index, lon, lat, applicants.ids)
+    _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
+    survey_rules(profile, applicants.facts, fails, lang)
+    service, marginal = _populations(network, profile, lon, lat)
+    usable = ~errors.mask()
+    eligible = usable & ~fails.mask()
+    order = _priority(profile, service, marginal)
+    pair_i, pair_j, pair_m = close_pairs(lon, lat, profile.min_spacing_m)
+    _resolve_conflicts(applicants.ids, pair_i, pair_j, pair_m, eligible, order, profile, service, marginal,
+                       fails, lang)
+    eligible &= ~fails.mask()
+    if profile.max_stations_per_area > 0:
+        _area_limit(network, profile, lon, lat, eligible, order, applicants.ids, fails, lang)
+    verdict = np.where(~usable, "error", np.where(fails.mask(), "fail", "pass"))
+    reasons = np.where(verdict == "error", errors.joined(), np.where(verdict == "fail", fails.joined(), ""))
+    added = pd.DataFrame({
+        "verdict": verdict,
+        "reasons": reasons,
+        "nearest_outlet_id": outlet_id, "nearest_outlet_m": _shown_metres(outlet_m),
+        "nearest_station_id": station_id, "nearest_station_m": _shown_metres(station_m),
+        "conflicts_with": _conflict_lists(n, applicants.ids, pair_i, pair_j),
+        "service_population": _whole(service), "marginal_population": _whole(marginal),
+        "rank": _whole(_ranks(verdict, order)),
+        "lon_wgs84": np.round(lon, 7), "lat_wgs84": np.round(lat, 7),
+    })
+    notes = [] if network.grid is not None else ["the registry has no areas: populations are not computed"]
+    return CheckResult(applicants, added, profile, notes)
+
+
+def _shown_metres(values) -> np.ndarray:
+    """The metres the rules compared, blank (NaN) where there is no finite distance."""
+    values = compared_metres(values)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _whole(values) -> pd.Series:
+    """Whole numbers with blanks where there is no value (not 1234.0 / nan)."""
+    return pd.Series(np.round(np.asarray(values, float))).astype("Int64")
+
+
+def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
+    lon, lat, errors = applicants.lon, applicants.lat, applicants.errors
+    todo = np.flatnonzero(np.isfinite(lon) & ~errors.mask())
+    for k, (key, values) in district_refusals(network, lon[todo], lat[todo]).items():
+        errors.add(todo[k], reason(key, lang, **values))
+
+
+def _nearest(sites, index, lon, lat, own_ids):
+    """Nearest site id and metres; a registry applicant never counts as its own neighbour."""
+    n = lon.size
+    ids = np.full(n, None, dtype=object)
+    metres = np.full(n, np.nan)
+    if len(sites) == 0:
+        return ids, metres
+    codes = sites["code"].to_numpy(dtype=object)
+    found = index.query(lon, lat, k=1)
+    chosen, distance = found.index[:, 0], found.distance_m[:, 0]
+    if own_ids is not None:
+        # Rows whose nearest "station" is their own approved registry entry: take the second
+        # (none, -1, when that entry is the only station).
+        own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
+        if own.size:
+            second = index.query(lon[own], lat[own], k=2)
+            chosen[own], distance[own] = second.index[:, 1], second.distance_m[:, 1]
+    ok = chosen >= 0
+    ids[ok] = codes[chosen[ok]]
+    metres[ok] = distance[ok]
+    return ids, metres
+
+
+def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang):
+    for minimum, ids, metres, key in ((profile.min_outlet_distance_m, outlet_id, outlet_m, "outlet_too_close"),
+                                      (profile.min_station_distance_m, station_id, station_m, "station_too_close")):
+        if minimum <= 0:
+            continue
+        reported = compared_metres(metres)  # the verdict and the reason use the metres the user reads
+        too_close = np.flatnonzero(below_minimum(reported, minimum))  # 以上 includes the threshold itself
+        text = positional(key, lang, ("m", "id", "min")).format
+        fails.add_many(too_close, [text(m, site, minimum) for m, site in
+                                   zip(reported[too_close].tolist(), ids[too_close].tolist())])
+
+
+SURVEY_MINIMUMS = (
+    ("min_area_m2", "area_m2", "floor area (m²)"),
+    ("min_display_m2", "display_m2", "display area (m²)"),
+    ("min_months_in_business", "months_in_business", "months in business"),
+)
+SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
+
+
+def survey_rules(profile: Profile, facts, fails, lang):
+    """Survey conditions the profile enables, for columns of facts (numbers: float, NaN = not given)."""
+    survey = profile.survey
+    for key, fact, label in SURVEY_MINIMUMS:
+        minimum = getattr(survey, key)
+        if minimum <= 0:
+            continue
+        values = facts[fact]
+        for i in np.flatnonzero(np.isnan(values)):
+            fails.add(i, reason("survey_missing", lang, field=label))
+        for i in np.flatnonzero(values < minimum):
+            fails.add(i, reason("survey_below", lang, field=label, value=values[i], min=minimum))
+    for key, fact, label in SURVEY_FLAGS:
+        if not getattr(survey, key):
+            continue
+        for i, value in enumerate(facts[fact]):
+            if value is None:
+                fails.add(i, reason("survey_missing", lang, field=label))
+            elif not value:
+                fails.add(i, reason("survey_no", lang, field=label))
+
+
+def _populations(network: Network, profile: Profile, lon, lat):
+    n = lon.size
+    grid = network.grid
+    if grid is None:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    radius = profile.service_distance_m
+    uncovered = network.uncovered_population(radius)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    service, marginal = np.full(n, np.nan), np.full(n, np.nan)
+    x, y = grid.project(lon[ok], lat[ok])
+    service[ok], marginal[ok] = grid.disc_sums([grid.population, uncovered], x, y, radius)
+    return service, marginal
+
+
+def _priority(profile: Profile, service, marginal) -> np.ndarray:
+    """Row positions, best first, by the profile's conflict rule (ties: input order)."""
+    n = service.size
+    position = np.arange(n)
+    if profile.conflict_winner == "input_order":
+        return position
+    first = np.nan_to_num(marginal if profile.conflict_winner == "marginal_population" else service, nan=-1.0)
+    second = np.nan_to_num(service, nan=-1.0)
+    return np.lexsort((position, -second, -first))
+
+
+def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, service, marginal, fails, lang):
+    if pair_i.size == 0:
+        return
+    accepted, blocker = greedy_by_priority(ids.size, pair_i, pair_j, eligible, order)
+    lost = np.flatnonzero(eligible & ~accepted)
+    if lost.size == 0:
+        return
+    winner = blocker[lost]
+    # Pairs are sorted by (i, j): find each (loser, winner) pair's metres by binary search.
+    n = np.int64(ids.size)
+    keys = pair_i.astype(np.int64) * n + pair_j
+    metres = pair_m[np.searchsorted(keys, np.minimum(lost, winner) * n + np.maximum(lost, winner))]
+    people = np.nan_to_num(marginal)
+    key = "conflict_lost_order" if profile.conflict_winner == "input_order" else "conflict_lost"
+    text = positional(key, lang, ("m", "id", "min", "win", "own")).format
+    spacing = profile.min_spacing_m
+    fails.add_many(lost, [text(m, name, spacing, win, own) for m, name, win, own in
+                          zip(metres.tolist(), ids[winner].tolist(), people[winner].tolist(), people[lost].tolist())])
+
+
+def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
+    """At most `max_stations_per_area` stations in each village/community, existing ones first."""
+    areas = network.areas
+    group = _area_of(areas, lon, lat)
+    station_group = _area_of(areas, network.stations.geometry.x.to_numpy(), network.stations.geometry.y.to_numpy())
+    existing = np.bincount(station_group[station_group >= 0], minlength=len(areas))
+    capacity = np.maximum(profile.max_stations_per_area - existing, 0)
+    first_station = {}
+    for pos, g in enumerate(station_group):
+        first_station.setdefault(int(g), network.stations["code"].iat[pos])
+    names = areas["name"].fillna(areas["code"]).to_numpy(dtype=object)
+    for i in np.flatnonzero(eligible & (group < 0)):
+        fails.add(i, reason("area_missing", lang))
+    accepted, leader = limit_per_group(group, eligible & (group >= 0), order, capacity)
+    for i in np.flatnonzero(eligible & (group >= 0) & ~accepted):
+        g = int(group[i])
+        if leader[i] >= 0:
+            fails.add(i, reason("area_taken_batch", lang, area=names[g], id=ids[leader[i]]))
+        else:
+            fails.add(i, reason("area_taken", lang, area=names[g], id=first_station.get(g, "?")))
+
+
+def _area_of(areas, lon, lat) -> np.ndarray:
+    """Index of the area containing each point (first match), -1 for none."""
+    out = np.full(np.asarray(lon).size, -1, dtype=np.int64)
+    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    if ok.size == 0 or len(areas) == 0:
+        return out
+    tree = shapely.STRtree(areas.geometry.values)
+    point_pos, area_pos = tree.query(shapely.points(np.asarray(lon)[ok], np.asarray(lat)[ok]), predicate="within")
+    first = np.unique(point_pos, return_index=True)
+    out[ok[first[0]]] = area_pos[first[1]]
+    return out
+
+
+def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:
+    """For each row, the ids of the rows too close to it, in input order, joined by ', '."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from scipy.sparse import coo_matrix
+
+    if pair_i.size == 0:
+        return np.full(n, "", dtype=object)
+    # Pairs come sorted by (i, j). With the reversed half first, grouping by source with a
+    # stable counting sort (what CSR conversion does) leaves each row's neighbours in input order.
+    src = np.r_[pair_j, pair_i]
+    dst = np.r_[pair_i, pair_j]
+    graph = coo_matrix((np.ones(src.size, np.int8), (src, dst)), shape=(n, n)).tocsr()
+    names = pa.array(ids, type=pa.string(), from_pandas=True).take(pa.array(graph.indices))
+    lists = pa.LargeListArray.from_arrays(pa.array(graph.indptr.astype(np.int64)), names)
+    return pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False).astype(object)
+
+
+def _ranks(verdict, order) -> np.ndarray:
+    ranks = np.full(verdict.size, np.nan)
+    passing = order[verdict[order] == "pass"]
+    ranks[passing] = np.arange(1, passing.size + 1)
+    return ranks

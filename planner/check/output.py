@@ -1,0 +1,144 @@
+"""Write a checked applicant list back in the user's format: the input columns, then ours.
+
+Input columns come back unchanged and in order, except personal ID numbers,
+which are masked (first 6 and last 4 characters kept). CSV, GeoJSON and
+GeoPackage use the column names of interfaces.md; an Excel file gets
+Chinese or English header labels by `lang`, a frozen header and verdict
+colours.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.check.applicants import id_card_columns
+from planner.check.batch import ADDED_COLUMNS, CheckResult
+from planner.files.writers import excel_value, formula_safe_frame, output_path
+
+__all__ = ["default_output_path", "mask_id_number", "write_checked"]
+
+LABELS_ZH = {
+    "verdict": "结论", "reasons": "原因", "nearest_outlet_id": "最近邮政网点", "nearest_outlet_m": "距邮政网点（米）",
+    "nearest_station_id": "最近便民服务站", "nearest_station_m": "距便民服务站（米）",
+    "conflicts_with": "本批距离过近的申请户", "service_population": "服务人口", "marginal_population": "新增服务人口",
+    "rank": "排序", "lon_wgs84": "经度（WGS84）", "lat_wgs84": "纬度（WGS84）",
+}
+_FILLS = {"pass": "DCFCE7", "fail": "FEE2E2", "error": "E5E7EB"}
+SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg")
+
+
+def default_output_path(path) -> Path:
+    """FILE name + .checked + same extension."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.checked{path.suffix}")
+
+
+def mask_id_number(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return value
+    text = str(value).strip()
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def _input_frame(result: CheckResult) -> pd.DataFrame:
+    table = result.applicants.table
+    frame = table.frame.copy()
+    for pos in id_card_columns(table.headers):
+        frame.iloc[:, pos] = frame.iloc[:, pos].map(mask_id_number)
+    frame.columns = _unique_headers(table.headers)
+    return frame
+
+
+def _unique_headers(headers) -> list[str]:
+    seen, out = {}, []
+    for i, h in enumerate(headers):
+        name = h or f"column_{i + 1}"
+        if name in seen or name in ADDED_COLUMNS:
+            name = f"{name}_{i + 1}"
+        seen[name] = True
+        out.append(name)
+    return out
+
+
+def write_checked(result: CheckResult, out_path, *, lang: str = "zh") -> Path:
+    out_path, suffix = output_path(out_path, SUFFIXES)
+    frame = pd.concat([_input_frame(result), result.added.reset_index(drop=True)], axis=1)
+    if suffix == ".csv":
+        _write_csv(frame, out_path)
+    elif suffix == ".xlsx":
+        _write_xlsx(frame, out_path, lang, len(result.applicants.table.headers))
+    else:
+        _write_gis(result, frame, out_path)
+    return out_path
+
+
+def _write_csv(frame: pd.DataFrame, out_path: Path):
+    """UTF-8 with a BOM so Excel shows Chinese; Arrow's writer when the columns allow it."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    frame = formula_safe_frame(frame)
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        frame.to_csv(out_path, index=False, encoding="utf-8-sig")  # mixed cell types: the slower writer
+        return
+    with open(out_path, "wb") as handle:
+        handle.write("\ufeff".encode())
+        pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
+
+
+def _write_gis(result: CheckResult, frame: pd.DataFrame, out_path: Path):
+    import geopandas as gpd
+    import pyogrio
+
+    table = result.applicants.table
+    if table.geometry is not None:
+        geometry = gpd.GeoSeries(table.geometry.values, crs=table.file_crs or 4326)
+    else:
+        geometry = gpd.GeoSeries(gpd.points_from_xy(result.added["lon_wgs84"], result.added["lat_wgs84"]), crs=4326)
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: v if v is None or isinstance(v, (str, int, float))
+                                              else str(v))
+    out = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=geometry.crs)
+    if out_path.exists():
+        out_path.unlink()
+    pyogrio.write_dataframe(out, out_path, layer="checked" if out_path.suffix.lower() == ".gpkg" else None)
+
+
+def _write_xlsx(frame: pd.DataFrame, out_path: Path, lang: str, n_input: int):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("检查结果" if lang == "zh" else "checked")
+    headers = [c if i < n_input or lang != "zh" else LABELS_ZH.get(c, c) for i, c in enumerate(frame.columns)]
+    for i, header in enumerate(headers):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(40, max(8, 2 * len(str(header)) + 2))
+    sheet.column_dimensions[get_column_letter(n_input + 2)].width = 60  # reasons
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=excel_value(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in _FILLS.items()}
+    verdict_pos = n_input
+    for row in frame.itertuples(index=False, name=None):
+        values = [excel_value(v) for v in row]
+        verdict = WriteOnlyCell(sheet, value=values[verdict_pos])
+        verdict.fill = fills.get(values[verdict_pos], fills["error"])
+        values[verdict_pos] = verdict
+        sheet.append(values)
+    book.save(out_path)

@@ -1,0 +1,98 @@
+"""One position checked against the registry, for the web pages and the API.
+
+Distances come from the sites a web worker keeps in memory while the registry
+is unchanged (planner.sites.cache), or from the database's spatial index
+(nearest_db.nearest_each, one round trip on PostGIS: decisions re-check there,
+inside their transaction); both are exact geodesic metres. The rules are the
+profile's, as in the batch check: minimum distances to the counted post
+outlets and to existing stations (approved applicants included, never the site
+itself) and, when facts are given, the survey conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Connection, Engine
+
+from planner.check.applicants import RowNotes
+from planner.registry.engine import connected
+from planner.check.batch import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
+from planner.sites.postal import NearestSites
+from planner.rules.profiles import Profile
+from planner.rules.reasons import reason
+from planner.spatial.compared import below_minimum, compared_metres
+from planner.registry.nearest import Nearest, nearest_each
+
+__all__ = ["SiteVerdict", "check_site", "nearest_questions"]
+
+
+@dataclass
+class SiteVerdict:
+    verdict: str
+    reasons: list[str]
+    nearest_outlet: tuple[str, float] | None
+    nearest_station: tuple[str, float] | None
+    lon: float
+    lat: float
+    profile: str
+    thresholds: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        def site(found):
+            return None if found is None else {"code": found[0], "distance_m": compared_metres(found[1])}
+
+        return {"verdict": self.verdict, "reasons": self.reasons, "nearest_outlet": site(self.nearest_outlet),
+                "nearest_station": site(self.nearest_station), "lon": self.lon, "lat": self.lat,
+                "profile": self.profile, "thresholds": self.thresholds}
+
+
+def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat: float, *,
+               code: str | None = None, facts: dict | None = None, lang: str = "zh",
+               sites: NearestSites | None = None) -> SiteVerdict:
+    """The verdict at (lon, lat), never counting the station or applicant `code` itself.
+
+    Distances come from `sites` (already in memory, `planner.sites.cache`) when
+    given, else from the database: `db` may be a connection inside a decision's transaction."""
+    require_straight_metric(profile, lang)
+    if sites is not None:
+        outlet, station = sites.nearest_existing(lon, lat, code)
+    else:
+        outlet, station = _nearest_in_db(db, profile, lon, lat, code)
+    reasons = []
+    for minimum, found, key in ((profile.min_outlet_distance_m, outlet, "outlet_too_close"),
+                                (profile.min_station_distance_m, station, "station_too_close")):
+        metres = None if found is None else compared_metres(found[1])  # what the rule and the reason use
+        if minimum > 0 and metres is not None and below_minimum(metres, minimum):
+            reasons.append(reason(key, lang, m=metres, id=found[0], min=minimum))
+    if facts is not None:
+        reasons += _survey_reasons(profile, facts, lang)
+    return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
+                       {"min_outlet_distance_m": profile.min_outlet_distance_m,
+                        "min_station_distance_m": profile.min_station_distance_m,
+                        "service_distance_m": profile.service_distance_m})
+
+
+def nearest_questions(profile: Profile, code: str | None = None) -> list[Nearest]:
+    """What a single-site check asks the database: the nearest counted outlet, station, approved applicant."""
+    return [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
+            Nearest("candidates", statuses=("approved",), exclude_code=code)]
+
+
+def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | None):
+    questions = nearest_questions(profile, code)
+    with connected(db) as conn:
+        outlet, station, approved = nearest_each(conn, lon, lat, questions)
+    existing = sorted(station + approved, key=lambda found: found[1])
+    return (outlet[0] if outlet else None), (existing[0] if existing else None)
+
+
+def _survey_reasons(profile: Profile, facts: dict, lang: str) -> list[str]:
+    """The batch check's survey rules, applied to this one site's facts."""
+    columns = {fact: np.array([np.nan if facts.get(fact) is None else facts[fact]], dtype=float)
+               for _, fact, _ in SURVEY_MINIMUMS}
+    columns.update({fact: np.array([facts.get(fact)], dtype=object) for _, fact, _ in SURVEY_FLAGS})
+    notes = RowNotes(1)
+    survey_rules(profile, columns, notes, lang)
+    return notes.of(0)

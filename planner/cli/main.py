@@ -1,0 +1,275 @@
+"""The `planner` command line (interfaces.md): thin wrappers over the services."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import click
+
+from planner.errors import PlannerError, UsageError
+
+_LANG = os.environ.get("PLANNER_LANG", "zh")
+
+
+def _db_option(func):
+    return click.option(
+        "--db", "db_url", metavar="URL", envvar="PLANNER_DATABASE_URL",
+        help="Database: postgresql://… or a SpatiaLite file (default instance/planner.sqlite).",
+    )(func)
+
+
+def _terminal_progress():
+    """Stage lines on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(stage, done, total):
+        click.echo(f"[{done + 1}/{total}] {stage}…", err=True)
+
+    return report
+
+
+def _actor() -> str:
+    return os.environ.get("PLANNER_USER") or getpass.getuser()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """planner: siting and coverage of postal convenience stations (邮政便民服务站)."""
+
+
+@cli.command("init")
+@_db_option
+def init_command(db_url):
+    """Create or upgrade the database schema (idempotent)."""
+    from planner.registry.engine import make_engine
+    from planner.registry.schema import upgrade_schema
+
+    engine = make_engine(db_url)
+    revision = upgrade_schema(engine)
+    click.echo(f"schema at revision {revision}: {engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions", "population"]))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
+@click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
+@click.option("--user", "actor", default=None, help="Name written to the history (default: $PLANNER_USER or login).")
+@_db_option
+def import_command(kind, file, crs, replace, actor, db_url):
+    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF) in one transaction."""
+    from planner.registry.engine import make_engine
+    from planner.files.imports import prepare_import
+    from planner.registry.tables import load_records
+    from planner.registry.schema import upgrade_schema
+
+    if kind == "population":
+        from planner.registry.population_raster import import_raster
+
+        engine = make_engine(db_url)
+        upgrade_schema(engine)
+        click.echo(import_raster(engine, file, actor=actor or _actor()))
+        return
+    batch = prepare_import(file, kind, crs=crs)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    summary = load_records(engine, batch, actor=actor or _actor(), replace=replace)
+    for note in batch.notes:
+        click.echo(f"{file}: {note}")
+    for repair in batch.repairs:  # rows kept after a repair, one line each
+        click.echo(repair.text(_LANG))
+    click.echo(summary.line())
+
+
+@cli.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", default=None, help="Result file (.csv, .xlsx, .geojson, .gpkg); "
+              "default FILE.checked.<same extension>.")
+@click.option("--profile", default="yiwu", show_default=True,
+              help="Rule profile: yiwu, mianyang, heilongjiang, shunyi, or a .toml file.")
+@click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of reasons and Excel header labels.")
+@_db_option
+def check_command(file, out, profile, crs, lang, db_url):
+    """Check an applicant list against the registry; every row comes back with a verdict."""
+    from planner.check.output import default_output_path, write_checked
+    from planner.check.batch import check_file
+    from planner.registry.engine import make_engine
+    from planner.rules.profiles import load_profile
+    from planner.registry.schema import upgrade_schema
+
+    rules = load_profile(profile)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    result = check_file(file, engine, rules, crs=crs, lang=lang, progress=_terminal_progress())
+    written = write_checked(result, out or default_output_path(file), lang=lang)
+    for note in result.notes:
+        click.echo(f"{file}: {note}", err=True)
+    counts = result.counts()
+    click.echo(f"{written}: {len(result.added)} rows, {counts['pass']} pass, {counts['fail']} fail, "
+               f"{counts['error']} error (profile {rules.name})")
+
+
+@cli.command("coverage")
+@click.option("-o", "--output", "out", default="coverage.xlsx", show_default=True,
+              help="Report file: .xlsx (summary + per-area sheets), .csv, .gpkg (areas, cells, gaps) or .html.")
+@click.option("--profile", default="yiwu", show_default=True, help="Rule profile (service distance, thresholds).")
+@click.option("--level", "levels", multiple=True, type=click.Choice(["village", "community", "subdistrict", "township"]),
+              help="Area level(s) to report (default: the profile's, village and community).")
+@click.option("--cell", "cell_m", default=100.0, show_default=True, type=click.FloatRange(min=10, max=5000),
+              help="Grid cell size in metres.")
+@click.option("--assume-candidates", is_flag=True, help="What if: count open applicants as approved stations.")
+@click.option("--close-listed", is_flag=True, help="What if: stations listed for exit are closed.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_db_option
+def coverage_command(out, profile, levels, cell_m, assume_candidates, close_listed, lang, db_url):
+    """Coverage of every village and community: covered population, areas without service, gaps."""
+    from planner.coverage.compute import CoverageOptions, compute_coverage
+    from planner.coverage.reports import write_coverage
+    from planner.registry.engine import make_engine
+    from planner.rules.profiles import load_profile
+    from planner.registry.schema import upgrade_schema
+
+    options = CoverageOptions(load_profile(profile), tuple(levels) or None, cell_m, assume_candidates, close_listed)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    report = compute_coverage(engine, options)
+    written = write_coverage(report, out, lang=lang)
+    totals = report.totals
+    click.echo(f"{written}: {totals['areas']} areas, {totals['covered_share']:.1%} of "
+               f"{totals['population']:,.0f} people covered, {totals['areas_without_service']} areas without "
+               f"service, {totals['gaps']} gaps")
+
+
+@cli.command("rank")
+@click.option("-n", "count", type=click.IntRange(min=1), default=None,
+              help="Choose the best set of N that keeps the spacing rules (greedy maximal coverage).")
+@click.option("-o", "--output", "out", default=None, help="Write the ranking to .csv or .xlsx.")
+@click.option("--profile", default="yiwu", show_default=True, help="Rule profile.")
+@click.option("--exact", is_flag=True, help="With -n: the proved best set (mixed-integer programme, HiGHS) "
+              "instead of the greedy one.")
+@_db_option
+def rank_command(count, out, profile, exact, db_url):
+    """Rank open applicants by the people they would add (marginal service population)."""
+    from planner.check.batch import require_straight_metric
+    from planner.registry.engine import make_engine
+    from planner.rules.profiles import load_profile
+    from planner.selection.ranking import rank_candidates, write_ranking
+    from planner.registry.schema import upgrade_schema
+
+    if exact and count is None:
+        raise UsageError("--exact needs -n N: the size of the set to choose", "--exact 需要配合 -n N 指定选择数量")
+    rules = load_profile(profile)
+    require_straight_metric(rules, _LANG)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    table = rank_candidates(engine, rules, n=count, exact=exact)
+    if out:
+        click.echo(f"{write_ranking(table, out)}: {int(table['rank'].notna().sum())} ranked of {len(table)}")
+        return
+    for row in table[table["rank"].notna()].itertuples():
+        click.echo(f"{row.rank:>4}  {row.code}  {row.name or ''}  +{row.marginal_population:,.0f}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Worker processes, 4 threads each (default: one per CPU, 2 to 8).")
+@click.option("--access-log", default=None, metavar="FILE",
+              help="Write one line per request to FILE ('-': standard output); off by default.")
+@_db_option
+def serve_command(host, port, workers, access_log, db_url):
+    """Run the web application (creating or upgrading the schema first)."""
+    from planner.registry.engine import make_engine
+    from planner.registry.schema import upgrade_schema
+    from planner.registry.accounts import has_users
+    from planner.web import create_app
+    from planner.web.server import serve
+
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    if not has_users(engine):
+        click.echo("no accounts yet: create one with `planner user add NAME --role admin`", err=True)
+    engine.dispose()
+    serve(create_app({"DATABASE_URL": db_url} if db_url else None), host=host, port=port, workers=workers,
+          access_log=access_log)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--build-only", is_flag=True, help="Build the sample database and exit without serving.")
+@_db_option
+def demo_command(host, port, build_only, db_url):
+    """Build the sample district (Shunyi, Beijing) into the database if missing, then serve it."""
+    from planner.registry.engine import make_engine
+    from planner.cli.demo import build_demo_database
+    from planner.registry.accounts import demo_account
+
+    engine = make_engine(db_url)
+    for line in build_demo_database(engine, actor=_actor()):
+        click.echo(line)
+    if build_only:
+        return
+    from planner.web import create_app
+    from planner.web.server import serve
+
+    name, password = demo_account(engine)
+    engine.dispose()
+    click.echo(f"planner demo: http://{host}:{port}/  (sign in as {name} / {password})")
+    serve(create_app({"DATABASE_URL": engine.url.render_as_string(hide_password=False)}), host=host, port=port,
+          workers=2, access_log="-")
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_db_option
+def backup_command(file, db_url):
+    """Write the whole database to FILE (pg_dump's custom format for PostGIS; an SQLite copy for SpatiaLite)."""
+    from planner.registry.backup import backup
+
+    click.echo(backup(db_url, file))
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace the registry the database already holds.")
+@_db_option
+def restore_command(file, force, db_url):
+    """Load backup FILE into an empty database (pg_restore for PostGIS; SQLite's backup API for SpatiaLite)."""
+    from planner.registry.backup import restore
+
+    click.echo(restore(db_url, file, force=force))
+
+
+def _register_groups():
+    from planner.cli.users import user_group
+
+    cli.add_command(user_group)
+
+
+_register_groups()
+
+
+def main(argv=None):
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="planner", standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except PlannerError as exc:
+        click.echo(f"planner: {exc.message(_LANG)}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

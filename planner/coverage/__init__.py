@@ -1,0 +1,1 @@
+"""Coverage of every village and community, and the reports sent upward."""

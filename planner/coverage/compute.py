@@ -1,0 +1,213 @@
+"""Coverage of every village and community: the service behind `planner coverage` and its pages.
+
+Reads the registry, spreads census population over a grid (or takes a
+population raster when one is imported), marks cells within the service
+distance of open outlets and stations, and summarises per area, per parent
+(sub-district / township) and for the district, with the gaps to recruit in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, text
+
+from planner.errors import UsageError
+from planner.registry.population_raster import active_raster
+from planner.rules.profiles import Profile
+from planner.registry.tables import read_table
+from planner.spatial.coverage import area_coverage, find_gaps, population_centres, served_cells, status_of
+from planner.spatial.grid import PopulationGrid, build_population_grid
+from planner.spatial.nearest import SiteIndex
+
+__all__ = ["CoverageOptions", "CoverageReport", "compute_coverage"]
+
+_OPEN_CANDIDATES = ("submitted", "surveyed", "approved")
+_GAP_CANDIDATES = 3
+_MAX_GRID_CELLS = 200_000_000  # 1.6 GB per float layer: a province-sized district at 100 m fits
+
+
+@dataclass(frozen=True)
+class CoverageOptions:
+    profile: Profile
+    levels: tuple[str, ...] | None = None  # area levels reported; default: the profile's
+    cell_m: float = 100.0
+    assume_candidates: bool = False  # count open applicants as if they were stations
+    close_listed: bool = False  # stations listed for exit count as closed
+
+
+@dataclass
+class CoverageReport:
+    options: CoverageOptions
+    areas: pd.DataFrame
+    parents: pd.DataFrame
+    totals: dict
+    gaps: pd.DataFrame
+    area_geometry: gpd.GeoSeries
+    sites: gpd.GeoDataFrame
+    grid: PopulationGrid
+    served: np.ndarray
+    gap_labels: np.ndarray
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    data_date: str = ""
+
+
+def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
+    profile = options.profile
+    columns = ("code", "name", "kind", "status")
+    outlets = read_table(engine, "outlets", columns=columns)
+    outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].assign(role="outlet")
+    stations = read_table(engine, "stations", columns=columns)
+    excluded = ("closed", "listed_for_exit") if options.close_listed else ("closed",)
+    stations = stations[~stations["status"].isin(excluded)].assign(role="station")
+    frames = [outlets, stations]
+    if options.assume_candidates:
+        candidates = read_table(engine, "candidates", columns=columns)
+        frames.append(candidates[candidates["status"].isin(_OPEN_CANDIDATES)].assign(role="candidate"))
+    keep = ["code", "name", "role", "status", "geometry"]
+    sites = pd.concat([f.reindex(columns=keep) for f in frames], ignore_index=True)
+    return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326)
+
+
+def _data_date(engine: Engine) -> str:
+    with engine.connect() as conn:
+        latest = [conn.execute(text(f"SELECT max(updated_at) FROM {t}")).scalar()
+                  for t in ("areas", "outlets", "stations", "candidates")]
+    latest = [str(v)[:10] for v in latest if v is not None]
+    return max(latest) if latest else ""
+
+
+def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None) -> CoverageReport:
+    """Coverage per area from the registry (the grid may be given, e.g. from a population raster)."""
+    profile = options.profile
+    levels = options.levels or profile.area_levels
+    all_areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "households",
+                                                     "parent_code"))
+    areas = all_areas[all_areas["level"].isin(levels)].reset_index(drop=True)
+    if areas.empty:
+        raise UsageError(f"the registry has no areas of level {', '.join(levels)}: import areas first",
+                         f"登记库中没有级别为 {'、'.join(levels)} 的区域：请先导入区域")
+    if population_grid is None:
+        _require_buildable_grid(areas, options.cell_m, profile.service_distance_m)
+        population_grid = build_population_grid(
+            areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
+            margin_m=profile.service_distance_m, raster=active_raster(engine))
+    grid = population_grid
+    sites = _sites(engine, options)
+    served = served_cells(grid, sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy(),
+                          profile.service_distance_m)
+    table = _area_table(grid, served, areas, sites, profile)
+    gap_labels, gaps = find_gaps(grid, served)
+    gaps = _describe_gaps(gaps, areas, read_table(engine, "candidates", columns=("code", "name", "status")))
+    parents = _parent_table(table, all_areas)
+    return CoverageReport(options, table, parents, _totals(table, sites, gaps), gaps, areas.geometry, sites,
+                          grid, served, gap_labels, data_date=_data_date(engine))
+
+
+def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:
+    """Refuse a grid no machine can hold (areas spread over a continent, or a tiny --cell) before building it."""
+    west, south, east, north = areas.total_bounds
+    widest = 1.0 if south <= 0 <= north else max(np.cos(np.radians(south)), np.cos(np.radians(north)))
+    width_m = (east - west) * 111_320.0 * widest + 2 * margin_m
+    height_m = (north - south) * 110_574.0 + 2 * margin_m
+    cells = (width_m / cell_m) * (height_m / cell_m)
+    if cells > _MAX_GRID_CELLS:
+        size = f"{width_m / 1000:,.0f} × {height_m / 1000:,.0f} km"
+        raise UsageError(f"the areas span about {size}: {cells:,.0f} cells of {cell_m:g} m are more than "
+                         f"{_MAX_GRID_CELLS:,}; check the areas' coordinates or use a larger --cell",
+                         f"区域范围约 {size}：{cell_m:g} 米网格共 {cells:,.0f} 格，超过上限 {_MAX_GRID_CELLS:,}；"
+                         "请检查区域坐标或使用更大的 --cell")
+
+
+def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) -> np.ndarray:
+    chosen = sites[sites["role"] == role]
+    counts = np.zeros(len(areas), np.int64)
+    if len(chosen) == 0:
+        return counts
+    tree = shapely.STRtree(areas.geometry.values)
+    _, area_pos = tree.query(chosen.geometry.values, predicate="within")
+    np.add.at(counts, area_pos, 1)
+    return counts
+
+
+def _area_table(grid, served, areas, sites, profile: Profile) -> pd.DataFrame:
+    n = len(areas)
+    stats = area_coverage(grid, served, n)
+    lon, lat = population_centres(grid, n)
+    fallback = areas.geometry.representative_point()
+    lon = np.where(np.isfinite(lon), lon, fallback.x.to_numpy())
+    lat = np.where(np.isfinite(lat), lat, fallback.y.to_numpy())
+    nearest_id = np.full(n, None, dtype=object)
+    nearest_m = np.full(n, np.nan)
+    if len(sites):
+        found = SiteIndex(sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()).query(lon, lat)
+        nearest_id = sites["code"].to_numpy(dtype=object)[found.index[:, 0]]
+        nearest_m = np.round(found.distance_m[:, 0], 1)
+    thresholds = profile.coverage
+    return pd.DataFrame({
+        "code": areas["code"], "name": areas["name"], "level": areas["level"], "parent_code": areas["parent_code"],
+        "population": np.round(stats.population), "households": areas["households"],
+        "covered_population": np.round(stats.covered), "covered_share": np.round(stats.share, 4),
+        "served_twice_population": np.round(stats.served_twice),
+        "outlets": _inside_counts(areas, sites, "outlet"), "stations": _inside_counts(areas, sites, "station"),
+        "nearest_site_id": nearest_id, "nearest_site_m": nearest_m,
+        "status": status_of(stats.share, stats.population, partly_share=thresholds.partly_share,
+                            covered_share=thresholds.covered_share),
+        "centre_lon": np.round(lon, 7), "centre_lat": np.round(lat, 7),
+    })
+
+
+def _parent_table(table: pd.DataFrame, all_areas) -> pd.DataFrame:
+    names = dict(zip(all_areas["code"], all_areas["name"]))
+    grouped = table.assign(parent_code=table["parent_code"].fillna("")).groupby("parent_code", sort=True)
+    parents = grouped.agg(areas=("code", "size"), population=("population", "sum"),
+                          covered_population=("covered_population", "sum"), outlets=("outlets", "sum"),
+                          stations=("stations", "sum"),
+                          areas_without_service=("status", lambda s: int((s == "none").sum()))).reset_index()
+    parents.insert(1, "name", [names.get(code, "") for code in parents["parent_code"]])
+    parents["covered_share"] = np.round(np.divide(parents["covered_population"], parents["population"],
+                                                  out=np.zeros(len(parents)), where=parents["population"] > 0), 4)
+    return parents
+
+
+def _totals(table: pd.DataFrame, sites, gaps) -> dict:
+    population = float(table["population"].sum())
+    covered = float(table["covered_population"].sum())
+    return {
+        "areas": int(len(table)), "population": population, "covered_population": covered,
+        "covered_share": round(covered / population, 4) if population else 0.0,
+        "areas_without_service": int((table["status"] == "none").sum()),
+        "areas_partly": int((table["status"] == "partly").sum()),
+        "outlets": int((sites["role"] == "outlet").sum()), "stations": int((sites["role"] == "station").sum()),
+        "candidates_assumed": int((sites["role"] == "candidate").sum()),
+        "gaps": int(len(gaps)), "uncovered_population": population - covered,
+    }
+
+
+def _describe_gaps(gaps: pd.DataFrame, areas, candidates) -> pd.DataFrame:
+    gaps = gaps.copy()
+    area = gaps["area"].to_numpy(dtype=np.int64) if len(gaps) else np.empty(0, np.int64)
+    codes = areas["code"].to_numpy(dtype=object)
+    names = areas["name"].to_numpy(dtype=object)
+    gaps["area_code"] = np.where(area >= 0, codes[np.maximum(area, 0)], None) if len(gaps) else []
+    gaps["area_name"] = np.where(area >= 0, names[np.maximum(area, 0)], None) if len(gaps) else []
+    gaps = gaps.drop(columns="area")
+    open_candidates = candidates[candidates["status"].isin(("submitted", "surveyed"))]
+    nearby = [""] * len(gaps)
+    if len(open_candidates) and len(gaps):
+        k = min(_GAP_CANDIDATES, len(open_candidates))
+        found = SiteIndex(open_candidates.geometry.x.to_numpy(), open_candidates.geometry.y.to_numpy()).query(
+            gaps["lon"].to_numpy(), gaps["lat"].to_numpy(), k=k)
+        ids = open_candidates["code"].to_numpy(dtype=object)
+        nearby = [", ".join(f"{ids[j]} ({m:,.0f} m)" for j, m in zip(found.index[i], found.distance_m[i]) if j >= 0)
+                  for i in range(len(gaps))]
+    gaps["nearest_candidates"] = nearby
+    gaps["population"] = np.round(gaps["population"])
+    gaps["lon"] = np.round(gaps["lon"].astype(float), 7)
+    gaps["lat"] = np.round(gaps["lat"].astype(float), 7)
+    return gaps

@@ -1,0 +1,1 @@
+"""Maps: folium rendering, the content-security policy of inline scripts, the overview."""

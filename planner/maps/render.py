@@ -1,0 +1,308 @@
+"""Folium maps for the web pages: the only module that imports folium.
+
+Maps load Leaflet from the application's own static files, never from a CDN,
+and draw their data layers without depending on any tile server. For an
+Amap (GCJ-02) base map, data are shifted to GCJ-02 for display only.
+
+Every text a map shows (codes, names) goes through `_Tip` or `_AreaTip`: folium's own Tooltip
+puts its text raw into a JavaScript template literal (where `${…}` runs and `</script>` ends the
+script) and its GeoJsonTooltip writes feature properties into innerHTML unescaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+
+from planner.maps.csp import checked_script, script_hash
+from planner.spatial.crs import geometries_for_display, wgs84_to_display
+
+__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "display_crs", "share_colour", "STATUS_FILL",
+           "shift_collection"]
+
+BASEMAPS = {
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "© OpenStreetMap contributors",
+        "crs": "wgs84",
+    },
+    "tianditu": {
+        "tiles": "https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "attr": "© 天地图",
+        "crs": "wgs84",
+    },
+    "amap": {
+        "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attr": "© 高德地图",
+        "crs": "gcj02",
+        "subdomains": "1234",
+    },
+    "none": None,
+}
+
+LAYER_STYLES = {
+    "areas": {"color": "#6b7280", "fill": "#c7d2fe"},
+    "outlets": {"color": "#b91c1c", "fill": "#ef4444", "radius": 7},
+    "stations": {"color": "#1d4ed8", "fill": "#3b82f6", "radius": 5},
+    "candidates": {"color": "#b45309", "fill": "#f59e0b", "radius": 5},
+}
+STATUS_FILL = {  # fill of a point by its status (stations, applicants) or kind (outlets)
+    "listed_for_exit": "#a855f7", "closed": "#9ca3af", "rejected": "#6b7280",
+    "approved": "#0f766e", "opened": "#3b82f6", "needs_info": "#eab308", "agency": "#fb7185",
+}
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """Rendered pieces a Jinja template places: <head> links, the map <div>, the script (which also sets
+    `window.__planner.map`), and the CSP hashes of the inline scripts in `header` and `script`."""
+
+    header: str
+    html: str
+    script: str
+    map_name: str
+    script_hashes: tuple[str, ...] = ()
+
+
+def display_crs(basemap: str) -> str:
+    """The coordinates data are drawn in on `basemap`: gcj02 for Amap, else WGS84 (also with no base map)."""
+    base = BASEMAPS.get(basemap)
+    return base["crs"] if base else "wgs84"
+
+
+def _for_display(frame: gpd.GeoDataFrame, basemap_crs: str) -> gpd.GeoDataFrame:
+    if basemap_crs == "wgs84" or frame.empty:
+        return frame
+    return frame.set_geometry(geometries_for_display(frame.geometry.values, basemap_crs))
+
+
+def _json_ready(frame: gpd.GeoDataFrame, fields) -> gpd.GeoDataFrame:
+    keep = [f for f in fields if f in frame.columns]
+    out = frame[keep + [frame.geometry.name]].copy()
+    for column in keep:
+        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
+    return out
+
+
+def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, bounds=None):
+    """A folium map with local Leaflet, the chosen tiles, fitted to WGS84 `bounds` (w, s, e, n)."""
+    import folium
+
+    base = BASEMAPS.get(basemap) or None
+    basemap_crs = display_crs(basemap)
+    fmap = folium.Map(location=[40.13, 116.65] if bounds is None else None, zoom_start=11, tiles=None,
+                      prefer_canvas=True, control_scale=True)
+    fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
+    fmap.default_css = [("leaflet_css", f"{assets_url}/leaflet.css")]
+    if base:
+        folium.TileLayer(
+            tiles=base["tiles"].replace("{key}", tianditu_key), attr=base["attr"], name=labels["basemap"],
+            subdomains=base.get("subdomains", "abc"), max_zoom=18,
+        ).add_to(fmap)
+    if bounds is not None:
+        lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
+        fmap.fit_bounds([[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]], padding=(24, 24),
+                        max_zoom=17)  # bounds of one point: without tiles Leaflet knows no zoom limit
+    return fmap, basemap_crs
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def _render(fmap) -> MapParts:
+    root = fmap.get_root()
+    root.render()
+    name = fmap.get_name()
+    script = checked_script(root.script.render() + f"\nwindow.__planner = Object.assign(window.__planner || {{}}, "
+                                                   f"{{map: {name}}});\n")
+    header = root.header.render()
+    # folium's header holds its own constant inline scripts (no data of ours reaches it).
+    hashes = tuple(script_hash(body) for body in _INLINE_SCRIPT.findall(header)) + (script_hash(script),)
+    return MapParts(header, root.html.render(), script, name, hashes)
+
+
+@functools.cache
+def _tooltip_classes():
+    """folium's Tooltip and GeoJsonTooltip with templates that never parse data as HTML or JavaScript
+    (made once: folium is imported only when a map is drawn)."""
+    import folium
+    from folium.template import Template
+
+    class Tip(folium.Tooltip):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip({{ this.text|tojson }}, {{ this.options|tojavascript }});
+            {% endmacro %}""")
+
+    class AreaTip(folium.features.GeoJsonTooltip):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+                const div = L.DomUtil.create("div");
+                const table = L.DomUtil.create("table", "", div);
+                const aliases = {{ this.aliases|tojson }};
+                {{ this.fields|tojson }}.forEach(function (field, i) {
+                    const row = L.DomUtil.create("tr", "", table);
+                    L.DomUtil.create("th", "", row).textContent = aliases[i];
+                    const value = layer.feature.properties[field];
+                    L.DomUtil.create("td", "", row).textContent = value == null ? "" : String(value);
+                });
+                return div;
+            }, {{ this.tooltip_options|tojavascript }});
+            {% endmacro %}""")
+
+    return Tip, AreaTip
+
+
+def _tip(text, **options):
+    """A tooltip showing `text` as text: escaped HTML handed to Leaflet as a JSON string."""
+    return _tooltip_classes()[0]("<div>" + html.escape(str(text)) + "</div>", **options)
+
+
+def _area_tip(fields, aliases):
+    """A GeoJSON tooltip whose table is built with textContent, never innerHTML."""
+    return _tooltip_classes()[1](fields=fields, aliases=aliases)
+
+
+def _union_bounds(frames):
+    bounds = None
+    for frame in frames:
+        if frame is not None and len(frame):
+            b = frame.total_bounds
+            bounds = b if bounds is None else np.r_[np.minimum(bounds[:2], b[:2]), np.maximum(bounds[2:], b[2:])]
+    return bounds
+
+
+def data_map(labels: dict, *, assets_url: str, basemap: str = "osm", tianditu_key: str = "",
+             bounds=None) -> tuple[MapParts, str]:
+    """An empty map whose data layers the page loads itself (large results); returns its display CRS."""
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=bounds)
+    return _render(fmap), basemap_crs
+
+
+def shift_collection(collection: dict, basemap_crs: str, position_keys=()) -> dict:
+    """Shift a point FeatureCollection (and [lon, lat] properties) for a GCJ-02 base map."""
+    if basemap_crs == "wgs84" or not collection["features"]:
+        return collection
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        x, y = wgs84_to_display(lon, lat, basemap_crs)
+        feature["geometry"]["coordinates"] = [float(x), float(y)]
+        for key in position_keys:
+            if feature["properties"].get(key):
+                x, y = wgs84_to_display(*feature["properties"][key], basemap_crs)
+                feature["properties"][key] = [float(x), float(y)]
+    return collection
+
+
+SHARE_COLOURS = ((0.0, "#b91c1c"), (0.2, "#ef4444"), (0.4, "#f97316"), (0.6, "#facc15"), (0.8, "#84cc16"),
+                 (0.95, "#15803d"))
+_CIRCLES_LIMIT = 3_000
+
+
+def share_colour(share: float) -> str:
+    colour = SHARE_COLOURS[0][1]
+    for threshold, value in SHARE_COLOURS:
+        if share >= threshold:
+            colour = value
+    return colour
+
+
+def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_m: float, labels: dict, *,
+                 assets_url: str, basemap: str = "osm", tianditu_key: str = "") -> MapParts:
+    """Areas coloured by covered share, gaps to recruit in, sites with their service circles."""
+    import folium
+
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=_union_bounds([areas]))
+    shown = _json_ready(_for_display(areas, basemap_crs),
+                        ["name", "code", "population", "covered_share", "status"])
+    shares = areas["covered_share"].to_numpy(dtype=float)
+    shown["_fill"] = [share_colour(s) for s in shares]
+    shown["covered_share"] = [f"{s:.0%}" for s in shares]
+    folium.GeoJson(
+        shown, name=labels["areas"],
+        style_function=lambda f: {"color": "#374151", "weight": 0.6, "fillColor": f["properties"]["_fill"],
+                                  "fillOpacity": 0.55},
+        tooltip=_area_tip(["name", "population", "covered_share"],
+                          [labels["name"], labels["population"], labels["covered_share"]]),
+    ).add_to(fmap)
+    circles = folium.FeatureGroup(name=labels["service_circles"], show=len(sites) <= _CIRCLES_LIMIT)
+    site_layer = folium.FeatureGroup(name=labels["sites"])
+    display = _for_display(sites, basemap_crs)
+    for i, (geom, role, code) in enumerate(zip(display.geometry, display["role"], display["code"])):
+        colour = LAYER_STYLES["outlets" if role == "outlet" else "stations"]["fill"]
+        if i < _CIRCLES_LIMIT:
+            folium.Circle([geom.y, geom.x], radius=radius_m, color=colour, weight=1, fill=False,
+                          opacity=0.5).add_to(circles)
+        folium.CircleMarker([geom.y, geom.x], radius=3, color=colour, fill=True, fill_opacity=1, weight=1,
+                            tooltip=_tip(code)).add_to(site_layer)
+    circles.add_to(fmap)
+    site_layer.add_to(fmap)
+    gap_layer = folium.FeatureGroup(name=labels["gaps"])
+    top = gaps.head(30)
+    if len(top):
+        glon, glat = wgs84_to_display(top["lon"].to_numpy(float), top["lat"].to_numpy(float), basemap_crs)
+        biggest = max(float(top["population"].max()), 1.0)
+        for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
+            folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
+                                color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8, weight=2,
+                                tooltip=_tip(f"#{gap}: {float(people):,.0f}")).add_to(gap_layer)
+    gap_layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    return _render(fmap)
+
+
+def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, thresholds: dict, labels: dict, *,
+                  assets_url: str, basemap: str = "osm", tianditu_key: str = "", origin=None) -> MapParts:
+    """A shop with its nearest outlet and station (lines labelled in metres), the rule circles, neighbours.
+
+    `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None; `origin` (lon, lat) is
+    where a station stands now when `shop` is the new place of a relocation.
+    """
+    import folium
+
+    lon0, lat0 = shop[1], shop[2]
+    pad = 0.012
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=(lon0 - pad, lat0 - pad * 0.8, lon0 + pad, lat0 + pad * 0.8))
+
+    def here(lon, lat):
+        x, y = wgs84_to_display(lon, lat, basemap_crs)
+        return [float(y), float(x)]
+
+    centre = here(lon0, lat0)
+    for radius, colour in ((thresholds.get("min_outlet_distance_m", 0), LAYER_STYLES["outlets"]["color"]),
+                           (thresholds.get("min_station_distance_m", 0), LAYER_STYLES["stations"]["color"])):
+        if radius:
+            folium.Circle(centre, radius=radius, color=colour, weight=1, dash_array="6 4", fill=False,
+                          tooltip=_tip(f"{radius:g} m")).add_to(fmap)
+    others = folium.FeatureGroup(name=labels["candidates"])
+    for code, geom in zip(neighbours.get("code", []), neighbours.geometry if len(neighbours) else []):
+        folium.CircleMarker(here(geom.x, geom.y), radius=4, color="#6b7280", fill=True, fill_opacity=0.7,
+                            tooltip=_tip(code)).add_to(others)
+    others.add_to(fmap)
+    for site, layer in ((outlet, "outlets"), (station, "stations")):
+        if site is None:
+            continue
+        style = LAYER_STYLES[layer]
+        there = here(site[1], site[2])
+        folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
+                        tooltip=_tip(f"{site[0]}: {site[3]:,.1f} {labels['metres']}", permanent=True)).add_to(fmap)
+        folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
+                            fill_opacity=1, tooltip=_tip(site[0])).add_to(fmap)
+    if origin is not None:
+        was = here(*origin)
+        folium.PolyLine([was, centre], color="#111827", weight=2, tooltip=_tip(labels["relocate"])).add_to(fmap)
+        folium.CircleMarker(was, radius=6, color="#111827", fill=True, fill_color="#9ca3af", fill_opacity=1,
+                            tooltip=_tip(f"{shop[0]} ({labels['relocate']})")).add_to(fmap)
+    folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
+                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=_tip(shop[0])).add_to(fmap)
+    return _render(fmap)

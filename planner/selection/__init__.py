@@ -1,0 +1,1 @@
+"""Choosing new sites: ranking by added population, greedy and proved-optimal selection."""

@@ -1,0 +1,1 @@
+"""What staff decide: the review queue, decisions, relocation and transfer."""

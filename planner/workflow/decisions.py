@@ -1,0 +1,225 @@
+"""What staff change by hand: survey facts, approve / reject / needs-info, relocation, transfer.
+
+Every change is one transaction that first takes the `sites` lock row, so
+decisions that depend on the registry (an approval, a relocation) are
+serialised: the second of two conflicting approvals re-checks after the
+first has committed and fails. PostgreSQL blocks on the row lock;
+SQLite's first write takes the database's write lock (busy timeout 30 s).
+Each change writes an event naming the signed-in user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, select, text, update
+
+from planner.web.site_view import FACTS
+from planner.registry.engine import writer
+from planner.errors import ConflictError, NotFoundError, UsageError
+from planner.rules.geometry import position_faults, require_position
+from planner.registry.models import Candidate, Event, Lock, Station, utcnow
+from planner.rules.profiles import Profile
+from planner.rules.reasons import reason
+from planner.rules.region import china_refusals
+from planner.check.site import SiteVerdict, check_site
+
+__all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "relocation_target", "transfer_station",
+           "update_facts"]
+
+DECISIONS = {"approve": "approved", "reject": "rejected", "needs_info": "needs_info"}
+OPEN_STATUSES = ("submitted", "surveyed", "needs_info")
+_NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
+_FLAG_FACTS = ("signage", "line")
+_NOTE_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    code: str
+    status: str
+    verdict: SiteVerdict | None
+
+
+def _take_lock(conn: Connection) -> None:
+    conn.execute(update(Lock).where(Lock.name == "sites").values(taken_at=utcnow()))
+
+
+def _event(conn, actor, table, code, action, changes):
+    conn.execute(insert(Event).values(at=utcnow(), actor=actor, table_name=table, code=code, action=action,
+                                      changes=changes, source="web"))
+
+
+def _row(conn, model, code, columns):
+    row = conn.execute(select(*[getattr(model, c) for c in columns], text("ST_X(geom) AS lon"),
+                              text("ST_Y(geom) AS lat"))
+                       .where(model.code == code, model.deleted_at.is_(None))).mappings().first()
+    if row is None:
+        what = "applicant" if model is Candidate else "station"
+        raise NotFoundError(f"no {what} with id {code!r}", f"找不到编号为“{code}”的{'申请户' if model is Candidate else '服务站'}")
+    return dict(row)
+
+
+def _open_application(conn, code: str) -> dict:
+    """The applicant's status, facts and position; ConflictError once it has been decided."""
+    row = _row(conn, Candidate, code, ("status",) + FACTS)
+    if row["status"] not in OPEN_STATUSES:
+        raise ConflictError(f"{code} is {row['status']} already: only open applications can change",
+                            f"{code} 已是“{row['status']}”状态：只有待处理的申请可以修改或决定")
+    return row
+
+
+def _usable_stored_position(code: str, row: dict) -> None:
+    """An applicant stored before the position rules held cannot be judged: say so (409), never 500."""
+    fault = position_faults([row["lon"]], [row["lat"]]).get(0)
+    if fault is not None:
+        raise ConflictError(f"{code} has an unusable stored position: {fault.en}; import it again",
+                            f"{code} 的已存位置不可用：{fault.zh}；请重新导入")
+
+
+def _note(note: str | None, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise UsageError("a note is required for a decision", "作出决定时必须填写说明")
+    if len(note) > _NOTE_LIMIT:
+        raise UsageError(f"the note is longer than {_NOTE_LIMIT} characters", f"说明超过 {_NOTE_LIMIT} 个字符")
+    return note
+
+
+def parse_facts(raw: dict) -> dict:
+    """Survey facts from form or JSON values: numbers ≥ 0 or empty, flags yes/no/empty."""
+    facts = {}
+    for name in _NUMBER_FACTS:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            facts[name] = None
+            continue
+        try:
+            number = float(str(value).strip().replace(",", ""))
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            raise UsageError(f"{name} must be a number of at least 0, got {value!r}",
+                             f"{name} 必须是不小于 0 的数字，实际为 {value!r}")
+        facts[name] = number
+    for name in _FLAG_FACTS:
+        if name not in raw:
+            continue
+        value = raw[name]
+        flags = {"1": True, "true": True, "yes": True, "有": True, "是": True,
+                 "0": False, "false": False, "no": False, "无": False, "否": False, "": None}
+        key = value if isinstance(value, bool) or value is None else str(value).strip().lower()
+        if key not in flags and not isinstance(key, bool) and key is not None:
+            raise UsageError(f"{name} must be yes or no, got {value!r}", f"{name} 只能填“有”或“无”，实际为 {value!r}")
+        facts[name] = key if isinstance(key, bool) or key is None else flags[key]
+    return facts
+
+
+def update_facts(engine: Engine, code: str, raw: dict, *, actor: str) -> dict:
+    """Save survey facts; a submitted applicant becomes surveyed. Returns the changes made."""
+    facts = parse_facts(raw)
+    with writer(engine) as conn:
+        _take_lock(conn)
+        old = _open_application(conn, code)
+        changes = {k: [old[k], v] for k, v in facts.items() if old[k] != v}
+        if old["status"] == "submitted" and any(v is not None for v in facts.values()):
+            changes["status"] = ["submitted", "surveyed"]
+        if not changes:
+            return {}
+        values = {k: v[1] for k, v in changes.items()}
+        conn.execute(update(Candidate).where(Candidate.code == code).values(**values, updated_at=utcnow()))
+        _event(conn, actor, "candidates", code, "survey", changes)
+    return changes
+
+
+def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor: str, profile: Profile,
+           lang: str = "zh") -> DecisionResult:
+    """Approve, reject or ask for more information, with a required note.
+
+    An approval re-checks the shop against the registry inside the locked
+    transaction: if another approval or station now stands too close, or a
+    survey fact fails, nothing changes and ConflictError says why.
+    """
+    if decision not in DECISIONS:
+        raise UsageError(f"unknown decision {decision!r}: use " + ", ".join(DECISIONS), f"未知决定 {decision!r}")
+    note = _note(note, required=True)
+    status = DECISIONS[decision]
+    with writer(engine) as conn:
+        _take_lock(conn)
+        row = _open_application(conn, code)
+        verdict = None
+        if decision == "approve":
+            _usable_stored_position(code, row)
+            verdict = check_site(conn, profile, row["lon"], row["lat"], code=code,
+                                 facts={f: row[f] for f in FACTS}, lang=lang)
+            if verdict.verdict != "pass":
+                raise ConflictError(f"{code} cannot be approved now: " + "; ".join(verdict.reasons),
+                                    f"{code} 现在不能批准：" + "；".join(verdict.reasons))
+        conn.execute(update(Candidate).where(Candidate.code == code)
+                     .values(status=status, note=note, updated_at=utcnow()))
+        changes = {"status": [row["status"], status], "note": note, "profile": profile.name}
+        if verdict is not None:
+            changes["verdict"] = verdict.as_dict()
+        _event(conn, actor, "candidates", code, decision, changes)
+    return DecisionResult(code, status, verdict)
+
+
+def relocation_target(lon, lat) -> tuple[float, float]:
+    """(lon, lat) of a proposed new place, or UsageError: the position rules of every door, then
+    the batch check's China rule (the same reasons: outside China, or longitude and latitude swapped).
+
+    Like approvals and `/api/check`, a single place is not held to the batch check's district
+    tolerance: the distance rules at the new place decide."""
+    lon, lat = require_position(lon, lat)
+    refusal = china_refusals([lon], [lat]).get(0)
+    if refusal is not None:
+        key, values = refusal
+        raise UsageError(reason(key, "en", **values), reason(key, "zh", **values))
+    return lon, lat
+
+
+def relocate_station(engine: Engine, code: str, lon: float, lat: float, *, actor: str, profile: Profile,
+                     note: str | None = None, lang: str = "zh") -> SiteVerdict:
+    """Move a station (迁址) after checking the new place, the station itself excluded."""
+    note = _note(note, required=False)
+    lon, lat = relocation_target(lon, lat)
+    with writer(engine) as conn:
+        _take_lock(conn)
+        row = _row(conn, Station, code, ("status",))
+        if row["status"] == "closed":
+            raise ConflictError(f"{code} is closed and cannot move", f"{code} 已关闭，不能迁址")
+        verdict = check_site(conn, profile, lon, lat, code=code, lang=lang)
+        if verdict.verdict != "pass":
+            raise ConflictError(f"{code} cannot move there: " + "; ".join(verdict.reasons),
+                                f"{code} 不能迁至该位置：" + "；".join(verdict.reasons))
+        conn.execute(update(Station).where(Station.code == code)
+                     .values(geom=f"SRID=4326;POINT({lon!r} {lat!r})", updated_at=utcnow()))
+        _event(conn, actor, "stations", code, "relocate",
+               {"geom": [f"POINT ({row['lon']} {row['lat']})", f"POINT ({lon} {lat})"], "note": note,
+                "profile": profile.name, "verdict": verdict.as_dict()})
+    return verdict
+
+
+def transfer_station(engine: Engine, code: str, operator: str, *, actor: str, note: str | None = None,
+                     on: dt.date | None = None) -> dict:
+    """Hand a station to a new operator (转让): same code and place, new operator recorded."""
+    operator = (operator or "").strip()
+    if not operator:
+        raise UsageError("the new operator is required", "必须填写新的经营者")
+    note = _note(note, required=False)
+    with writer(engine) as conn:
+        _take_lock(conn)
+        row = _row(conn, Station, code, ("status", "operator"))
+        if row["status"] == "closed":
+            raise ConflictError(f"{code} is closed and cannot be transferred", f"{code} 已关闭，不能转让")
+        if row["operator"] == operator:
+            raise UsageError(f"{code} is run by {operator} already", f"{code} 的经营者已是 {operator}")
+        conn.execute(update(Station).where(Station.code == code).values(operator=operator, updated_at=utcnow()))
+        changes = {"operator": [row["operator"], operator], "note": note,
+                   "on": (on or dt.date.today()).isoformat()}
+        _event(conn, actor, "stations", code, "transfer", changes)
+    return changes
