@@ -16,11 +16,11 @@ from rasterio.transform import from_origin
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
+from planner.registry.accounts import add_user, issue_token, set_role
 from planner.registry.engine import make_engine
 from planner.registry.models import Base
 from planner.registry.population_raster import import_raster
 from planner.registry.sign_in import Throttle, sign_in
-from planner.registry.accounts import add_user, issue_token, set_role
 from tests.conftest import DATA
 from tests.files import load_file
 

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.check.output import write_checked
 from planner.check.batch import check_file
+from planner.check.output import write_checked
 from planner.files.imports import prepare_import
-from planner.rules.profiles import load_profile
 from planner.registry.tables import load_records
+from planner.rules.profiles import load_profile
 from planner.spatial.geodesic import GEOD
 from tests.check_support import (
     CHECK_DATA,

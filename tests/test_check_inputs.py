@@ -6,8 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from planner.check.output import write_checked
 from planner.check.batch import check_file
+from planner.check.output import write_checked
 from planner.rules.profiles import load_profile
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import HEADERS, load_small_registry, row, write_list

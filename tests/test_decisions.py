@@ -7,13 +7,18 @@ import time
 
 import pytest
 
-from planner.registry.engine import writer
-from planner.workflow.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import ConflictError, NotFoundError, UsageError
+from planner.registry.engine import writer
 from planner.registry.nearest import nearest_in_db
-from planner.rules.profiles import load_profile
 from planner.registry.tables import history, read_table
+from planner.rules.profiles import load_profile
 from planner.spatial.geodesic import geodesic_distance
+from planner.workflow.decisions import (
+    decide,
+    relocate_station,
+    transfer_station,
+    update_facts,
+)
 from tests.check_support import SITES, offset
 from tests.decision_support import A, load_pair, load_waiting_at
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from planner.workflow.decisions import decide, relocate_station, relocation_target, update_facts
 from planner.errors import ConflictError, UsageError
-from planner.rules.profiles import load_profile
 from planner.registry.tables import history, read_table
+from planner.rules.profiles import load_profile
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import GEOD
+from planner.workflow.decisions import (
+    decide,
+    relocate_station,
+    relocation_target,
+    update_facts,
+)
 from tests.check_support import SITES, offset
 from tests.decision_support import A, load_pair, load_waiting_at
 

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from planner.files.columns import KIND_FIELDS
 from planner.errors import UsageError
+from planner.files.columns import KIND_FIELDS
 from planner.files.tables import read_table
 from tests.cli_support import PLANNER
 from tests.hostile_files import (

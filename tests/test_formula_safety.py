@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.check.output import write_checked
 from planner.check.batch import check_file
+from planner.check.output import write_checked
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.reports import write_coverage
 from planner.files.writers import formula_safe, formula_safe_frame

@@ -11,17 +11,17 @@ import pytest
 from sqlalchemy import text
 
 import planner.registry.engine
+from planner.check.site import check_site
+from planner.files.imports import prepare_import
+from planner.registry.accounts import add_user, issue_token
 from planner.registry.changes import change_counters, registry_version
 from planner.registry.engine import make_engine
-from planner.workflow.decisions import decide
-from planner.files.imports import prepare_import
-from planner.sites.postal import load_network
-from planner.sites.cache import cached_sites
-from planner.rules.profiles import load_profile
-from planner.registry.tables import load_records
 from planner.registry.schema import upgrade_schema
-from planner.check.site import check_site
-from planner.registry.accounts import add_user, issue_token
+from planner.registry.tables import load_records
+from planner.rules.profiles import load_profile
+from planner.sites.cache import cached_sites
+from planner.sites.postal import load_network
+from planner.workflow.decisions import decide
 from tests.conftest import _postgis_url
 from tests.decision_support import load_pair
 

@@ -18,11 +18,11 @@ import shapely
 
 from planner.check.batch import check_file
 from planner.coverage.compute import CoverageOptions, compute_coverage
-from planner.workflow.decisions import decide, relocate_station
 from planner.errors import ConflictError, UsageError
+from planner.registry.tables import extent, read_table
 from planner.rules.profiles import load_profile
 from planner.rules.reasons import reason
-from planner.registry.tables import extent, read_table
+from planner.workflow.decisions import decide, relocate_station
 from tests.check_support import SITES, load_small_registry
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database

@@ -3,8 +3,8 @@ applied, and every survey fact rule on one site's facts — blank, below, missin
 
 Written to kill the mutants `bench/mutation.py` found surviving in planner/check/site.py."""
 
-from planner.rules.profiles import load_profile
 from planner.check.site import check_site
+from planner.rules.profiles import load_profile
 
 YIWU = load_profile("yiwu")
 MIANYANG = load_profile("mianyang")  # floor area ≥ 10 m², display ≥ 1 m², 6 months, signage, line

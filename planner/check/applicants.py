@@ -11,21 +11,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.files.cells import CellError, is_blank, parse_bool, parse_distinct, parse_number
-from planner.files.columns import KIND_FIELDS, match_headers, normalise_header
 from planner.errors import UsageError
+from planner.files.cells import (
+    CellError,
+    is_blank,
+    parse_bool,
+    parse_distinct,
+    parse_number,
+)
+from planner.files.columns import KIND_FIELDS, match_headers, normalise_header
 from planner.files.imports import code_text
-from planner.files.positions import Positions, file_crs_option, layer_positions, read_positions
+from planner.files.positions import (
+    Positions,
+    file_crs_option,
+    layer_positions,
+    read_positions,
+)
+from planner.files.tables import Table, read_table
 from planner.rules.reasons import reason
 from planner.rules.region import china_refusals
-from planner.files.tables import Table, read_table
+from planner.rules.vocabulary import FLAG_FACTS, NUMBER_FACTS, SURVEY_FACTS
 
 __all__ = ["Applicants", "ID_CARD_HEADERS", "RowNotes", "id_card_columns", "read_applicants"]
 
 FIELDS = KIND_FIELDS["candidates"]
 ID_CARD_HEADERS = {"身份证号", "身份证", "身份证号码", "id_card", "证件号", "证件号码", "id card"}
-NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
-BOOL_FACTS = ("signage", "line")
 
 
 class RowNotes:
@@ -104,7 +114,7 @@ def _usage(path, en, zh) -> UsageError:
 
 
 def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
-                    facts=NUMBER_FACTS + BOOL_FACTS) -> Applicants:
+                    facts=SURVEY_FACTS) -> Applicants:
     """Read an applicant list; rows with unusable cells are kept with their reasons.
 
     Only the survey `facts` named are parsed (a profile without survey rules
@@ -185,7 +195,7 @@ def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]
                 except CellError as exc:
                     errors.add(i, f"{table.headers[columns[name]]}: {exc.zh if lang == 'zh' else exc.en}")
         facts[name] = values
-    for name in BOOL_FACTS:
+    for name in FLAG_FACTS:
         values = np.full(n, None, dtype=object)
         if name in columns and name in wanted:
             header = table.headers[columns[name]]

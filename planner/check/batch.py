@@ -17,12 +17,12 @@ from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, RowNotes, read_applicants
 from planner.errors import UsageError
-from planner.sites.postal import Network, load_network
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
 from planner.rules.region import district_refusals
-from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
+from planner.sites.postal import Network, load_network
 from planner.spatial.compared import below_minimum, compared_metres
+from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
 __all__ = ["ADDED_COLUMNS", "CheckResult", "check_applicants", "check_file"]
 

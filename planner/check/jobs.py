@@ -26,8 +26,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from planner.check.output import SUFFIXES
 from planner.check.batch import STAGES
+from planner.check.output import SUFFIXES
 from planner.errors import NotFoundError, PlannerError, UsageError
 from planner.rules.profiles import load_profile
 

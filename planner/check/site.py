@@ -17,13 +17,19 @@ import numpy as np
 from sqlalchemy import Connection, Engine
 
 from planner.check.applicants import RowNotes
+from planner.check.batch import (
+    SURVEY_FLAGS,
+    SURVEY_MINIMUMS,
+    require_straight_metric,
+    survey_rules,
+)
 from planner.registry.engine import connected
-from planner.check.batch import SURVEY_FLAGS, SURVEY_MINIMUMS, require_straight_metric, survey_rules
-from planner.sites.postal import NearestSites
+from planner.registry.nearest import Nearest, nearest_each
 from planner.rules.profiles import Profile
 from planner.rules.reasons import reason
+from planner.rules.vocabulary import EXISTING_APPLICANT_STATUSES
+from planner.sites.postal import NearestSites
 from planner.spatial.compared import below_minimum, compared_metres
-from planner.registry.nearest import Nearest, nearest_each
 
 __all__ = ["SiteVerdict", "check_site", "nearest_questions"]
 
@@ -77,7 +83,7 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
 def nearest_questions(profile: Profile, code: str | None = None) -> list[Nearest]:
     """What a single-site check asks the database: the nearest counted outlet, station, approved applicant."""
     return [Nearest("outlets", kinds=tuple(profile.outlet_kinds)), Nearest("stations", exclude_code=code),
-            Nearest("candidates", statuses=("approved",), exclude_code=code)]
+            Nearest("candidates", statuses=EXISTING_APPLICANT_STATUSES, exclude_code=code)]
 
 
 def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | None):

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.check.batch import STAGES, CheckResult, check_file
 from planner.check.jobs import Job, load_job, save_job
 from planner.check.output import write_checked
-from planner.check.batch import STAGES, CheckResult, check_file
 from planner.errors import PlannerError
 
 __all__ = ["main"]

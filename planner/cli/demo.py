@@ -8,8 +8,8 @@ from sqlalchemy import Engine, inspect, text
 
 from planner.errors import UsageError
 from planner.files.imports import prepare_import
-from planner.registry.tables import load_records
 from planner.registry.schema import upgrade_schema
+from planner.registry.tables import load_records
 
 __all__ = ["SAMPLE_FILES", "build_demo_database", "sample_dir"]
 

@@ -61,10 +61,10 @@ def init_command(db_url):
 @_db_option
 def import_command(kind, file, crs, replace, actor, db_url):
     """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF) in one transaction."""
-    from planner.registry.engine import make_engine
     from planner.files.imports import prepare_import
-    from planner.registry.tables import load_records
+    from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
+    from planner.registry.tables import load_records
 
     if kind == "population":
         from planner.registry.population_raster import import_raster
@@ -96,11 +96,11 @@ def import_command(kind, file, crs, replace, actor, db_url):
 @_db_option
 def check_command(file, out, profile, crs, lang, db_url):
     """Check an applicant list against the registry; every row comes back with a verdict."""
-    from planner.check.output import default_output_path, write_checked
     from planner.check.batch import check_file
+    from planner.check.output import default_output_path, write_checked
     from planner.registry.engine import make_engine
-    from planner.rules.profiles import load_profile
     from planner.registry.schema import upgrade_schema
+    from planner.rules.profiles import load_profile
 
     rules = load_profile(profile)
     engine = make_engine(db_url)
@@ -131,8 +131,8 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
     from planner.coverage.compute import CoverageOptions, compute_coverage
     from planner.coverage.reports import write_coverage
     from planner.registry.engine import make_engine
-    from planner.rules.profiles import load_profile
     from planner.registry.schema import upgrade_schema
+    from planner.rules.profiles import load_profile
 
     options = CoverageOptions(load_profile(profile), tuple(levels) or None, cell_m, assume_candidates, close_listed)
     engine = make_engine(db_url)
@@ -157,9 +157,9 @@ def rank_command(count, out, profile, exact, db_url):
     """Rank open applicants by the people they would add (marginal service population)."""
     from planner.check.batch import require_straight_metric
     from planner.registry.engine import make_engine
+    from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
     from planner.selection.ranking import rank_candidates, write_ranking
-    from planner.registry.schema import upgrade_schema
 
     if exact and count is None:
         raise UsageError("--exact needs -n N: the size of the set to choose", "--exact 需要配合 -n N 指定选择数量")
@@ -185,9 +185,9 @@ def rank_command(count, out, profile, exact, db_url):
 @_db_option
 def serve_command(host, port, workers, access_log, db_url):
     """Run the web application (creating or upgrading the schema first)."""
+    from planner.registry.accounts import has_users
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
-    from planner.registry.accounts import has_users
     from planner.web import create_app
     from planner.web.server import serve
 
@@ -207,9 +207,9 @@ def serve_command(host, port, workers, access_log, db_url):
 @_db_option
 def demo_command(host, port, build_only, db_url):
     """Build the sample district (Shunyi, Beijing) into the database if missing, then serve it."""
-    from planner.registry.engine import make_engine
     from planner.cli.demo import build_demo_database
     from planner.registry.accounts import demo_account
+    from planner.registry.engine import make_engine
 
     engine = make_engine(db_url)
     for line in build_demo_database(engine, actor=_actor()):

@@ -13,7 +13,7 @@ import sys
 import click
 
 from planner.errors import UsageError
-from planner.registry.models import ROLES
+from planner.rules.vocabulary import ROLES
 
 
 def _engine(db_url):
@@ -154,8 +154,8 @@ def unlock_command(name, address, actor, db_url):
 @_db_option
 def list_command(db_url):
     """Accounts, their roles and state (active, disabled, locked)."""
-    from planner.registry.sign_in import Throttle, locked_names
     from planner.registry.accounts import list_users
+    from planner.registry.sign_in import Throttle, locked_names
 
     engine = _engine(db_url)
     locked = locked_names(engine, Throttle())

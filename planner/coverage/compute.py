@@ -19,15 +19,27 @@ from sqlalchemy import Engine, text
 
 from planner.errors import UsageError
 from planner.registry.population_raster import active_raster
-from planner.rules.profiles import Profile
 from planner.registry.tables import read_table
-from planner.spatial.coverage import area_coverage, find_gaps, population_centres, served_cells, status_of
+from planner.rules.profiles import Profile
+from planner.rules.vocabulary import (
+    EXISTING_APPLICANT_STATUSES,
+    EXISTING_STATION_STATUSES,
+    OPEN_APPLICANT_STATUSES,
+)
+from planner.spatial.coverage import (
+    area_coverage,
+    find_gaps,
+    population_centres,
+    served_cells,
+    status_of,
+)
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex
 
 __all__ = ["CoverageOptions", "CoverageReport", "compute_coverage"]
 
-_OPEN_CANDIDATES = ("submitted", "surveyed", "approved")
+# The what-if "every applicant as a station": those waiting a decision and those approved but not yet opened.
+_WHAT_IF_APPLICANTS = OPEN_APPLICANT_STATUSES + EXISTING_APPLICANT_STATUSES
 _GAP_CANDIDATES = 3
 _MAX_GRID_CELLS = 200_000_000  # 1.6 GB per float layer: a province-sized district at 100 m fits
 
@@ -63,12 +75,12 @@ def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
     outlets = read_table(engine, "outlets", columns=columns)
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].assign(role="outlet")
     stations = read_table(engine, "stations", columns=columns)
-    excluded = ("closed", "listed_for_exit") if options.close_listed else ("closed",)
-    stations = stations[~stations["status"].isin(excluded)].assign(role="station")
+    kept = [s for s in EXISTING_STATION_STATUSES if not (options.close_listed and s == "listed_for_exit")]
+    stations = stations[stations["status"].isin(kept)].assign(role="station")
     frames = [outlets, stations]
     if options.assume_candidates:
         candidates = read_table(engine, "candidates", columns=columns)
-        frames.append(candidates[candidates["status"].isin(_OPEN_CANDIDATES)].assign(role="candidate"))
+        frames.append(candidates[candidates["status"].isin(_WHAT_IF_APPLICANTS)].assign(role="candidate"))
     keep = ["code", "name", "role", "status", "geometry"]
     sites = pd.concat([f.reindex(columns=keep) for f in frames], ignore_index=True)
     return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326)
@@ -197,7 +209,7 @@ def _describe_gaps(gaps: pd.DataFrame, areas, candidates) -> pd.DataFrame:
     gaps["area_code"] = np.where(area >= 0, codes[np.maximum(area, 0)], None) if len(gaps) else []
     gaps["area_name"] = np.where(area >= 0, names[np.maximum(area, 0)], None) if len(gaps) else []
     gaps = gaps.drop(columns="area")
-    open_candidates = candidates[candidates["status"].isin(("submitted", "surveyed"))]
+    open_candidates = candidates[candidates["status"].isin(OPEN_APPLICANT_STATUSES)]
     nearby = [""] * len(gaps)
     if len(open_candidates) and len(gaps):
         k = min(_GAP_CANDIDATES, len(open_candidates))

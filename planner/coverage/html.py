@@ -14,7 +14,7 @@ import geopandas as gpd
 from planner.coverage.compute import CoverageReport
 from planner.maps.csp import checked_script, policy, script_hash, tile_hosts
 from planner.maps.render import BASEMAPS, SHARE_COLOURS, coverage_map
-from planner.web.i18n import texts
+from planner.texts.interface import texts
 
 __all__ = ["coverage_page"]
 

@@ -14,7 +14,15 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from planner.files.cells import CellError, is_blank, parse_bool, parse_date, parse_month, parse_number
+from planner.errors import InputError, RowProblem, UsageError
+from planner.files.cells import (
+    CellError,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_month,
+    parse_number,
+)
 from planner.files.columns import (
     KIND_FIELDS,
     LEVEL_WORDS,
@@ -22,11 +30,15 @@ from planner.files.columns import (
     STATUS_WORDS,
     match_headers,
 )
-from planner.errors import InputError, RowProblem, UsageError
-from planner.registry.models import CANDIDATE_STATUSES, STATION_STATUSES
 from planner.files.positions import file_crs_option, layer_shapes, read_positions
-from planner.spatial.crs import CoordSystem
 from planner.files.tables import Table, read_table
+from planner.rules.vocabulary import (
+    CANDIDATE_STATUSES,
+    FLAG_FACTS,
+    NUMBER_FACTS,
+    STATION_STATUSES,
+)
+from planner.spatial.crs import CoordSystem
 
 __all__ = ["ImportBatch", "TABLE_OF_KIND", "prepare_import", "code_text"]
 
@@ -37,8 +49,8 @@ TABLE_OF_KIND = {
     "areas": "areas",
     "transactions": "transactions",
 }
-_NUMBER_FIELDS = ("area_m2", "display_m2", "months_in_business", "population", "households")
-_BOOL_FIELDS = ("signage", "line")
+_NUMBER_FIELDS = NUMBER_FACTS + ("population", "households")
+_BOOL_FIELDS = FLAG_FACTS
 _DATE_FIELDS = ("opened_on", "reported_on")
 _TEXT_FIELDS = ("name", "address", "operator")
 _STATUSES = {"stations": STATION_STATUSES, "candidates": CANDIDATE_STATUSES}

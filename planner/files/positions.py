@@ -15,12 +15,24 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
-from planner.files.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.errors import RowProblem
-from planner.rules.geometry import (Fault, area_repairs, conversion_faults, coordinate_faults, position_faults,
-                                     shape_faults)
-from planner.spatial.crs import CoordSystem, UnknownCRSError, geometries_to_wgs84, parse_crs, points_to_wgs84
+from planner.files.cells import CellError, is_blank, parse_degrees, parse_distinct
 from planner.files.tables import Table
+from planner.rules.geometry import (
+    Fault,
+    area_repairs,
+    conversion_faults,
+    coordinate_faults,
+    position_faults,
+    shape_faults,
+)
+from planner.spatial.crs import (
+    CoordSystem,
+    UnknownCRSError,
+    geometries_to_wgs84,
+    parse_crs,
+    points_to_wgs84,
+)
 
 __all__ = ["LayerShapes", "Positions", "file_crs_option", "layer_positions", "layer_shapes", "read_positions"]
 

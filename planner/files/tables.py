@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.files.columns import match_headers
-from planner.errors import UsageError
-from planner.files.scan import check_size, check_zip, scan_lines, scan_xlsx_parts
 from planner.config import Limits, current_limits, unusable_file
+from planner.errors import UsageError
+from planner.files.columns import match_headers
 from planner.files.encoding import detect_encoding
+from planner.files.scan import check_size, check_zip, scan_lines, scan_xlsx_parts
 
 __all__ = ["Table", "read_table", "GIS_SUFFIXES", "TABULAR_SUFFIXES"]
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ILLEGAL  # control characters an XLSX cannot hold
+from openpyxl.cell.cell import (
+    ILLEGAL_CHARACTERS_RE as _ILLEGAL,  # control characters an XLSX cannot hold
+)
 
 from planner.errors import UsageError
 

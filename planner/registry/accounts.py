@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.registry.engine import connected, writer
 from planner.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
-from planner.registry.models import ROLES, Event, User, utcnow
+from planner.registry.engine import connected, writer
+from planner.registry.models import Event, User, utcnow
+from planner.rules.vocabulary import ROLES
 
 __all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account", "has_users",
            "issue_token", "list_users", "missing_user", "record_account_event", "require_role", "set_disabled",

@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text, update
 from sqlalchemy.engine import make_url
 
-from planner.registry.engine import is_sqlite, make_engine, resolve_url
 from planner.errors import PlannerError, UsageError
+from planner.registry.engine import is_sqlite, make_engine, resolve_url
 from planner.registry.models import Base, ChangeCounter
 from planner.registry.schema import upgrade_schema
 

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError
 
-from planner.errors import ConflictError
 from planner.config import env_number
+from planner.errors import ConflictError
 from planner.registry.models import Lock, utcnow
 
 __all__ = ["ImportBusyError", "import_transaction"]

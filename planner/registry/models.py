@@ -11,26 +11,25 @@ import datetime as dt
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SRID = 4326
-
-OUTLET_KINDS = ("branch", "agency")
-STATION_STATUSES = ("open", "listed_for_exit", "closed")
-CANDIDATE_STATUSES = (
-    "submitted",
-    "surveyed",
-    "needs_info",
-    "approved",
-    "rejected",
-    "opened",
-    "listed_for_exit",
-    "closed",
-)
-AREA_LEVELS = ("community", "village", "subdistrict", "township")
+from planner.rules.vocabulary import SRID
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -157,9 +156,6 @@ class PopulationRaster(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-ROLES = ("staff", "planner", "admin")
 
 
 class User(Base):

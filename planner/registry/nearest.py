@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, TextClause, text
 
 from planner.errors import UsageError
+from planner.rules.vocabulary import EXISTING_STATION_STATUSES
 
 __all__ = ["Nearest", "nearest_each", "nearest_in_db", "postgis_query"]
 
@@ -45,13 +46,14 @@ def _search_box(lon: float, lat: float, radius_m: float):
 def _filters(question: Nearest, prefix: str = "") -> tuple[str, dict]:
     sql, params = ["deleted_at IS NULL"], {}
     kinds = question.kinds if question.table == "outlets" else None
-    for column, values in (("kind", kinds), ("status", question.statuses)):
+    statuses = question.statuses
+    if question.table == "stations" and statuses is None:
+        statuses = EXISTING_STATION_STATUSES  # a closed station is no neighbour
+    for column, values in (("kind", kinds), ("status", statuses)):
         if values:
             names = [f":{prefix}{column}{i}" for i in range(len(values))]
             sql.append(f"{column} IN ({', '.join(names)})")
             params.update({f"{prefix}{column}{i}": v for i, v in enumerate(values)})
-    if question.table == "stations":
-        sql.append("status != 'closed'")
     if question.exclude_code is not None:
         sql.append(f"code != :{prefix}exclude")
         params[f"{prefix}exclude"] = question.exclude_code

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, insert, select, update
 
-from planner.registry.engine import connected
 from planner.errors import UsageError
+from planner.registry.engine import connected
 from planner.registry.models import Event, PopulationRaster, utcnow
 
 __all__ = ["Raster", "active_raster", "import_raster", "read_raster_file"]

@@ -19,10 +19,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
-from planner.registry.engine import connected, writer
 from planner.errors import TooManyRequestsError
+from planner.registry.accounts import (
+    Account,
+    authenticate,
+    missing_user,
+    record_account_event,
+)
+from planner.registry.engine import connected, writer
 from planner.registry.models import SignInFailure, User, utcnow
-from planner.registry.accounts import Account, authenticate, missing_user, record_account_event
 
 __all__ = ["Throttle", "locked_names", "sign_in", "unlock"]
 

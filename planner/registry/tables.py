@@ -18,12 +18,13 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
-from planner.registry.engine import connected
 from planner.errors import InputError, RowProblem, UsageError
-from planner.rules.geometry import usable_geometries, usable_positions
-from planner.registry.import_lock import import_transaction
 from planner.files.imports import ImportBatch
+from planner.registry.engine import connected
+from planner.registry.import_lock import import_transaction
 from planner.registry.models import Base, Event, utcnow
+from planner.rules.geometry import usable_geometries, usable_positions
+from planner.rules.vocabulary import SITE_TABLES
 
 __all__ = [
     "ImportSummary",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-SITE_TABLES = ("outlets", "stations", "candidates")
 _GEOMETRY_TABLES = SITE_TABLES + ("areas",)
 _SKIP = {"_row", "geom", "code"}
 _FLOAT_TOLERANCE = 1e-9

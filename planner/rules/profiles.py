@@ -7,15 +7,14 @@ errors that name the file and the key.
 
 from __future__ import annotations
 
-import functools
-
 import dataclasses
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.errors import UsageError
-from planner.registry.models import AREA_LEVELS, OUTLET_KINDS
+from planner.rules.vocabulary import AREA_LEVELS, OUTLET_KINDS
 
 __all__ = ["BUILT_IN", "CoverageThresholds", "Profile", "SurveyRules", "load_profile"]
 

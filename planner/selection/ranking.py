@@ -9,18 +9,18 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from planner.errors import UsageError
-from planner.sites.postal import load_network
 from planner.files.writers import formula_safe_frame, output_path
-from planner.rules.profiles import Profile
 from planner.registry.tables import read_table
-from planner.spatial.compared import below_minimum, compared_metres
-from planner.spatial.conflicts import close_pairs
+from planner.rules.profiles import Profile
+from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
 from planner.selection.exact import exact_selection
 from planner.selection.greedy import greedy_selection
+from planner.sites.postal import load_network
+from planner.spatial.compared import below_minimum, compared_metres
+from planner.spatial.conflicts import close_pairs
 
 __all__ = ["rank_candidates", "write_ranking"]
 
-_OPEN = ("submitted", "surveyed")
 
 
 def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, exact: bool = False) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     order each pick adds the most on top of the ones before.
     """
     candidates = read_table(engine, "candidates", columns=("code", "name", "status"))
-    candidates = candidates[candidates["status"].isin(_OPEN)].reset_index(drop=True)
+    candidates = candidates[candidates["status"].isin(OPEN_APPLICANT_STATUSES)].reset_index(drop=True)
     network = load_network(engine, profile)
     lon, lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()
     out = pd.DataFrame({"code": candidates["code"], "name": candidates["name"], "status": candidates["status"],

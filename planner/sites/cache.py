@@ -18,10 +18,10 @@ import threading
 
 from sqlalchemy import Engine
 
-from planner.registry.changes import registry_version
-from planner.sites.postal import NearestSites, load_nearest_sites
-from planner.rules.profiles import Profile
 from planner.recent import Recent
+from planner.registry.changes import registry_version
+from planner.rules.profiles import Profile
+from planner.sites.postal import NearestSites, load_nearest_sites
 
 __all__ = ["cached_sites"]
 

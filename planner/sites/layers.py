@@ -16,8 +16,9 @@ import numpy as np
 import shapely
 from sqlalchemy import Engine
 
-from planner.rules.profiles import Profile
 from planner.registry.tables import read_point_columns, read_table
+from planner.rules.profiles import Profile
+from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
 from planner.spatial.compared import below_minimum
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 from planner.spatial.nearest import nearest_other
@@ -30,7 +31,6 @@ POINT_FIELDS = {
     "stations": ("code", "name", "status", "operator", "address"),
     "candidates": ("code", "name", "status", "reported_on", "address"),
 }
-_OPEN = ("submitted", "surveyed", "needs_info")
 
 
 def layer_geojson(engine: Engine, layer: str, *, bbox=None, limit: int, offset: int = 0,
@@ -116,7 +116,7 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     if layer == "candidates":
         verdicts = []
         for status, outlet_m, station_m in zip(statuses, out["nearest_outlet_m"], out["nearest_station_m"]):
-            if status not in _OPEN:
+            if status not in OPEN_APPLICANT_STATUSES:
                 verdicts.append(None)
                 continue
             too_close = ((outlet_m is not None and below_minimum(outlet_m, profile.min_outlet_distance_m))

@@ -16,8 +16,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from planner.registry.population_raster import active_raster
-from planner.rules.profiles import Profile
 from planner.registry.tables import read_point_columns, read_points, read_table
+from planner.rules.profiles import Profile
+from planner.rules.vocabulary import (
+    EXISTING_APPLICANT_STATUSES,
+    EXISTING_STATION_STATUSES,
+)
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
@@ -101,11 +105,11 @@ def _counted_outlet(kinds, profile: Profile) -> np.ndarray:
 
 
 def _existing_station(statuses) -> np.ndarray:
-    return np.asarray(statuses, dtype=object) != "closed"
+    return np.isin(np.asarray(statuses, dtype=object), EXISTING_STATION_STATUSES)
 
 
 def _existing_applicant(statuses) -> np.ndarray:
-    return np.asarray(statuses, dtype=object) == "approved"
+    return np.isin(np.asarray(statuses, dtype=object), EXISTING_APPLICANT_STATUSES)
 
 
 def load_nearest_sites(db: Engine | Connection, profile: Profile) -> NearestSites:

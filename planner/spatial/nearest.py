@@ -15,7 +15,12 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from planner.spatial.compared import compared_metres
-from planner.spatial.geodesic import chord_metres, chord_to_geodesic, ecef_of_point, to_ecef
+from planner.spatial.geodesic import (
+    chord_metres,
+    chord_to_geodesic,
+    ecef_of_point,
+    to_ecef,
+)
 
 __all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_other_point", "nearest_sites"]
 

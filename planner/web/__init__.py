@@ -37,10 +37,30 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     else:
         app.config.from_mapping(test_config)
 
-    from planner.web import admin, api, auth, candidates, check, coverage, formatting, overview, preferences, review
-    from planner.web import api_changes, error_pages, headers, input_guard, stations
+    from planner.web import (
+        admin,
+        api,
+        api_changes,
+        auth,
+        candidates,
+        check,
+        coverage,
+        error_pages,
+        formatting,
+        headers,
+        input_guard,
+        overview,
+        preferences,
+        review,
+        stations,
+    )
     from planner.web.check_fast_path import CheckFastPath
-    from planner.web.security import csrf_token, ensure_secret_key, init_sessions, trust_proxies
+    from planner.web.security import (
+        csrf_token,
+        ensure_secret_key,
+        init_sessions,
+        trust_proxies,
+    )
 
     ensure_secret_key(app)
     init_sessions(app)

@@ -5,15 +5,32 @@ Every change is written to the account's history under the signed-in admin.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from planner.errors import ConflictError, NotFoundError, UsageError
-from planner.registry.models import ROLES
+from planner.registry.accounts import (
+    MAX_NAME_CHARS,
+    add_user,
+    issue_token,
+    list_users,
+    set_disabled,
+    set_role,
+)
 from planner.registry.sign_in import locked_names, unlock
-from planner.registry.accounts import MAX_NAME_CHARS, add_user, issue_token, list_users, set_disabled, set_role
+from planner.rules.vocabulary import ROLES
+from planner.texts.interface import texts
 from planner.web import get_engine
 from planner.web.auth import actor, role_required, throttle
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

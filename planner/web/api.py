@@ -9,17 +9,17 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, request
 
+from planner.check.site import check_site
 from planner.errors import UsageError
-from planner.sites.layers import layer_geojson
-from planner.rules.geometry import require_position
-from planner.web.openapi import openapi_document
+from planner.recent import Recent
 from planner.registry.nearest import nearest_in_db
 from planner.registry.tables import SITE_TABLES
-from planner.check.site import check_site
+from planner.rules.geometry import require_position
+from planner.sites.layers import layer_geojson
 from planner.web import current_sites, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
+from planner.web.openapi import openapi_document
 from planner.web.preferences import builtin_profile
-from planner.recent import Recent
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

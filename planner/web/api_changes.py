@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from planner.workflow.decisions import decide, relocate_station, transfer_station, update_facts
 from planner.errors import UsageError
 from planner.registry.tables import history
-from planner.web.site_view import FACTS
+from planner.rules.vocabulary import SURVEY_FACTS
 from planner.web import get_engine
-from planner.web.api_bodies import checked_body
 from planner.web.api import json_position
+from planner.web.api_bodies import checked_body
 from planner.web.auth import actor, role_required
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
+from planner.workflow.decisions import (
+    decide,
+    relocate_station,
+    transfer_station,
+    update_facts,
+)
 
 bp = Blueprint("api_changes", __name__, url_prefix="/api")
 
@@ -39,7 +44,7 @@ def _profile(body: dict):
 def facts(code: str):
     """Save survey facts: area_m2, display_m2, months_in_business (numbers), signage, line (booleans)."""
     body = _body()
-    unknown = sorted(set(body) - set(FACTS))
+    unknown = sorted(set(body) - set(SURVEY_FACTS))
     if unknown:
         raise UsageError("unknown field(s): " + ", ".join(unknown), "未知字段：" + "、".join(unknown))
     return jsonify({"code": code, "changes": update_facts(get_engine(), code, body, actor=actor())})

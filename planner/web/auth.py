@@ -26,14 +26,31 @@ import functools
 import threading
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from planner.errors import SignInError, TooManyRequestsError
 from planner.recent import Recent
+from planner.registry.accounts import (
+    Account,
+    account,
+    require_role,
+    sign_out_everywhere,
+    token_digest,
+    user_by_token,
+)
 from planner.registry.sign_in import Throttle, sign_in
-from planner.registry.accounts import Account, account, require_role, sign_out_everywhere, token_digest, user_by_token
+from planner.texts.interface import texts
 from planner.web import get_engine, read_connection, request_versions
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 from planner.web.security import require_csrf, session_account, start_session
 
 bp = Blueprint("auth", __name__)

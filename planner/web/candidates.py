@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.workflow.decisions import OPEN_STATUSES, decide, update_facts
 from planner.errors import ConflictError, UsageError
 from planner.maps.render import candidate_map
 from planner.rules.profiles import BUILT_IN
-from planner.web.site_view import FACTS, SiteView, candidate_view
+from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES, SURVEY_FACTS
+from planner.texts.interface import texts
 from planner.web import get_engine
 from planner.web.auth import actor, role_required
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
+from planner.web.site_view import SiteView, candidate_view
+from planner.workflow.decisions import decide, update_facts
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -30,8 +32,8 @@ def page(code: str):
     t = texts(lang)
     profile = current_profile()
     view = candidate_view(get_engine(), code, profile, lang=lang)
-    return render_template("candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t), facts=FACTS,
-                           profiles=BUILT_IN, profile=profile, open=view.record["status"] in OPEN_STATUSES)
+    return render_template("candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t), facts=SURVEY_FACTS,
+                           profiles=BUILT_IN, profile=profile, open=view.record["status"] in OPEN_APPLICANT_STATUSES)
 
 
 def _back(code: str):
@@ -44,7 +46,7 @@ def facts(code: str):
     """Save the survey facts typed on the page."""
     t = texts(current_lang())
     try:
-        update_facts(get_engine(), code, {f: request.form.get(f, "") for f in FACTS}, actor=actor())
+        update_facts(get_engine(), code, {f: request.form.get(f, "") for f in SURVEY_FACTS}, actor=actor())
         flash(t["facts_saved"], "done")
     except (UsageError, ConflictError) as exc:
         flash(exc.message(current_lang()), "problem")

@@ -12,17 +12,28 @@ import os
 import threading
 from pathlib import Path
 
-from flask import (Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from planner.check.jobs import create_job, fail_orphans, load_job, sweep_expired
 from planner.check.pool import CheckPool, run_in_process
-from planner.errors import UsageError
 from planner.config import env_number
+from planner.errors import UsageError
 from planner.maps.render import data_map, display_crs, shift_collection
 from planner.rules.profiles import BUILT_IN, load_profile
+from planner.texts.interface import texts
 from planner.web import get_engine
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile, current_basemap, map_options
 
 bp = Blueprint("check", __name__, url_prefix="/check")

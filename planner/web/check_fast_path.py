@@ -20,10 +20,10 @@ import json
 
 from flask import Flask
 
-from planner.registry.changes import change_counters, versions
-from planner.errors import PlannerError
-from planner.sites.cache import cached_sites
 from planner.check.site import check_site
+from planner.errors import PlannerError
+from planner.registry.changes import change_counters, versions
+from planner.sites.cache import cached_sites
 from planner.web import engine_of
 from planner.web.api import CheckQuestion
 from planner.web.auth import known_accounts, token_key

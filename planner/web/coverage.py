@@ -14,9 +14,10 @@ from planner.coverage.reports import SUFFIXES, summary_rows, write_coverage
 from planner.errors import UsageError
 from planner.maps.render import SHARE_COLOURS, coverage_map
 from planner.rules.profiles import BUILT_IN, load_profile
+from planner.texts.interface import texts
 from planner.web import get_engine
 from planner.web.auth import role_required
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 from planner.web.preferences import map_options
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")

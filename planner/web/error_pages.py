@@ -13,7 +13,8 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from planner.errors import PlannerError
-from planner.web.i18n import current_lang, texts
+from planner.texts.interface import texts
+from planner.web.i18n import current_lang
 
 __all__ = ["init_app"]
 

@@ -11,7 +11,8 @@ import math
 
 from flask import Flask
 
-from planner.web.i18n import TEXT, current_lang
+from planner.texts.interface import TEXT
+from planner.web.i18n import current_lang
 
 __all__ = ["describe_changes", "init_app"]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 
 from planner.maps.overview import POINT_LAYERS, build_overview
-from planner.rules.profiles import BUILT_IN
-from planner.web import get_engine, request_versions
-from planner.web.i18n import current_lang, texts
-from planner.web.preferences import current_profile, map_options
 from planner.recent import Recent
+from planner.rules.profiles import BUILT_IN
+from planner.texts.interface import texts
+from planner.web import get_engine, request_versions
+from planner.web.i18n import current_lang
+from planner.web.preferences import current_profile, map_options
 
 bp = Blueprint("overview", __name__)
 

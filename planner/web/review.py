@@ -7,9 +7,10 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 
 from planner.errors import UsageError
-from planner.workflow.review import SURVEY_WORKDAYS, review_queue
+from planner.texts.interface import texts
 from planner.web import get_engine
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
+from planner.workflow.review import SURVEY_WORKDAYS, review_queue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

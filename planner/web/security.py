@@ -20,8 +20,8 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from planner.errors import UsageError
 from planner.config import env_number
+from planner.errors import UsageError
 
 __all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "trust_proxies", "require_csrf", "session_account",
            "session_settings", "start_session"]

@@ -20,12 +20,11 @@ def default_workers() -> int:
 def _warm_up(app) -> None:
     """Compile the templates, index the registry's sites and answer the default overview once
     before forking, so every worker starts with them (copy on write)."""
-    from planner.sites.cache import cached_sites
-    from planner.rules.profiles import load_profile
-    from planner.web import get_engine
-
     from planner.maps.render import data_map
-    from planner.web.i18n import texts
+    from planner.rules.profiles import load_profile
+    from planner.sites.cache import cached_sites
+    from planner.texts.interface import texts
+    from planner.web import get_engine
     from planner.web.overview import prerender
 
     # Compile every page template and folium's own templates once, not once per worker.
@@ -67,9 +66,9 @@ def serve(app, *, host: str, port: int, workers: int | None = None, threads: int
     `access_log` is a file or "-" (standard output) for one line per request; off by default, as
     in gunicorn (it costs a tenth of a cheap API request; a reverse proxy usually keeps one).
     """
+    import planner.check.site  # noqa: F401
     import planner.sites.layers  # noqa: F401  - geopandas, numpy, scipy: imported once, shared by the workers
     import planner.sites.postal  # noqa: F401
-    import planner.check.site  # noqa: F401
 
     _warm_up(app)
     _Server(app, {"bind": f"{host}:{port}", "workers": workers or default_workers(), "threads": threads,

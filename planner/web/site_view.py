@@ -12,16 +12,16 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import Engine
 
+from planner.check.site import SiteVerdict, check_site
 from planner.errors import ConflictError, NotFoundError
+from planner.registry.tables import history, read_table
 from planner.rules.geometry import usable_geometries
 from planner.rules.profiles import Profile
-from planner.registry.tables import history, read_table
-from planner.check.site import SiteVerdict, check_site
+from planner.rules.vocabulary import SURVEY_FACTS
 from planner.spatial.geodesic import geodesic_distance
 
-__all__ = ["FACTS", "SiteView", "candidate_view", "station_view"]
+__all__ = ["SiteView", "candidate_view", "station_view"]
 
-FACTS = ("area_m2", "display_m2", "months_in_business", "signage", "line")
 _NEIGHBOUR_M = 2_000.0
 
 
@@ -86,7 +86,7 @@ def candidate_view(engine: Engine, code: str, profile: Profile, *, lang: str = "
     """An applicant at its own place, checked with its survey facts."""
     record = _record(engine, "candidates", code)
     point = record["geometry"]
-    facts = {name: record[name] for name in FACTS}
+    facts = {name: record[name] for name in SURVEY_FACTS}
     return _site_view(engine, "candidates", code, profile, point.x, point.y, facts, lang)
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.workflow.decisions import relocate_station, relocation_target, transfer_station
 from planner.errors import ConflictError, UsageError
 from planner.rules.profiles import BUILT_IN
-from planner.web.site_view import station_view
+from planner.texts.interface import texts
 from planner.web import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map
-from planner.web.i18n import current_lang, texts
+from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
+from planner.web.site_view import station_view
+from planner.workflow.decisions import (
+    relocate_station,
+    relocation_target,
+    transfer_station,
+)
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
 

@@ -16,23 +16,26 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
-from planner.web.site_view import FACTS
-from planner.registry.engine import writer
+from planner.check.site import SiteVerdict, check_site
 from planner.errors import ConflictError, NotFoundError, UsageError
-from planner.rules.geometry import position_faults, require_position
+from planner.files.cells import CellError, is_blank, parse_bool
+from planner.registry.engine import writer
 from planner.registry.models import Candidate, Event, Lock, Station, utcnow
+from planner.rules.geometry import position_faults, require_position
 from planner.rules.profiles import Profile
 from planner.rules.reasons import reason
 from planner.rules.region import china_refusals
-from planner.check.site import SiteVerdict, check_site
+from planner.rules.vocabulary import (
+    FLAG_FACTS,
+    NUMBER_FACTS,
+    OPEN_APPLICANT_STATUSES,
+    SURVEY_FACTS,
+)
 
 __all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "relocation_target", "transfer_station",
            "update_facts"]
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "needs_info": "needs_info"}
-OPEN_STATUSES = ("submitted", "surveyed", "needs_info")
-_NUMBER_FACTS = ("area_m2", "display_m2", "months_in_business")
-_FLAG_FACTS = ("signage", "line")
 _NOTE_LIMIT = 2_000
 
 
@@ -64,8 +67,8 @@ def _row(conn, model, code, columns):
 
 def _open_application(conn, code: str) -> dict:
     """The applicant's status, facts and position; ConflictError once it has been decided."""
-    row = _row(conn, Candidate, code, ("status",) + FACTS)
-    if row["status"] not in OPEN_STATUSES:
+    row = _row(conn, Candidate, code, ("status",) + SURVEY_FACTS)
+    if row["status"] not in OPEN_APPLICANT_STATUSES:
         raise ConflictError(f"{code} is {row['status']} already: only open applications can change",
                             f"{code} 已是“{row['status']}”状态：只有待处理的申请可以修改或决定")
     return row
@@ -91,7 +94,7 @@ def _note(note: str | None, *, required: bool) -> str:
 def parse_facts(raw: dict) -> dict:
     """Survey facts from form or JSON values: numbers ≥ 0 or empty, flags yes/no/empty."""
     facts = {}
-    for name in _NUMBER_FACTS:
+    for name in NUMBER_FACTS:
         if name not in raw:
             continue
         value = raw[name]
@@ -106,16 +109,18 @@ def parse_facts(raw: dict) -> dict:
             raise UsageError(f"{name} must be a number of at least 0, got {value!r}",
                              f"{name} 必须是不小于 0 的数字，实际为 {value!r}")
         facts[name] = number
-    for name in _FLAG_FACTS:
+    for name in FLAG_FACTS:
         if name not in raw:
             continue
         value = raw[name]
-        flags = {"1": True, "true": True, "yes": True, "有": True, "是": True,
-                 "0": False, "false": False, "no": False, "无": False, "否": False, "": None}
-        key = value if isinstance(value, bool) or value is None else str(value).strip().lower()
-        if key not in flags and not isinstance(key, bool) and key is not None:
-            raise UsageError(f"{name} must be yes or no, got {value!r}", f"{name} 只能填“有”或“无”，实际为 {value!r}")
-        facts[name] = key if isinstance(key, bool) or key is None else flags[key]
+        if value is None or is_blank(value):
+            facts[name] = None
+            continue
+        try:
+            facts[name] = parse_bool(value)
+        except CellError:
+            raise UsageError(f"{name} must be yes or no, got {value!r}",
+                             f"{name} 只能填“有”或“无”，实际为 {value!r}") from None
     return facts
 
 
@@ -155,7 +160,7 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
         if decision == "approve":
             _usable_stored_position(code, row)
             verdict = check_site(conn, profile, row["lon"], row["lat"], code=code,
-                                 facts={f: row[f] for f in FACTS}, lang=lang)
+                                 facts={f: row[f] for f in SURVEY_FACTS}, lang=lang)
             if verdict.verdict != "pass":
                 raise ConflictError(f"{code} cannot be approved now: " + "; ".join(verdict.reasons),
                                     f"{code} 现在不能批准：" + "；".join(verdict.reasons))

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from planner.registry.tables import read_table
+from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
 from planner.rules.workdays import add_workdays, workdays_between
 
 __all__ = ["SURVEY_WORKDAYS", "ReviewItem", "review_queue"]
 
 SURVEY_WORKDAYS = 3  # on-site survey within 3 working days after the shop is reported (seeds/001…)
-_WAITING = ("submitted", "surveyed", "needs_info")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ReviewItem:
 def review_queue(engine: Engine, today: dt.date | None = None) -> list[ReviewItem]:
     today = today or dt.date.today()
     candidates = read_table(engine, "candidates", columns=("code", "name", "status", "reported_on"))
-    waiting = candidates[candidates["status"].isin(_WAITING)]
+    waiting = candidates[candidates["status"].isin(OPEN_APPLICANT_STATUSES)]
     items = []
     for code, name, status, reported in zip(waiting["code"], waiting["name"], waiting["status"],
                                             waiting["reported_on"]):

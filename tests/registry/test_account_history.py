@@ -8,10 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from planner.registry.changes import change_counters
 from planner.errors import UsageError
-from planner.registry.models import Event, User
-from planner.registry.sign_in import Throttle, sign_in, unlock
 from planner.registry.accounts import (
     add_user,
     authenticate,
@@ -21,6 +18,9 @@ from planner.registry.accounts import (
     set_role,
     sign_out_everywhere,
 )
+from planner.registry.changes import change_counters
+from planner.registry.models import Event, User
+from planner.registry.sign_in import Throttle, sign_in, unlock
 from tests.conftest import DATA
 from tests.files import load_file
 

@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 
-from planner.registry.import_lock import ImportBusyError
 from planner.files.imports import prepare_import
+from planner.registry.import_lock import ImportBusyError
 from planner.registry.tables import load_records
 from tests.cli_support import PLANNER
 

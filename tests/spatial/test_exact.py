@@ -9,8 +9,8 @@ import pytest
 from pyproj import CRS
 
 from planner.selection.exact import exact_selection
-from planner.spatial.grid import PopulationGrid
 from planner.selection.greedy import greedy_selection
+from planner.spatial.grid import PopulationGrid
 
 RADIUS = 300.0
 

@@ -11,8 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from planner.files.imports import prepare_import
-from planner.registry.tables import load_records
 from planner.registry.accounts import add_user
+from planner.registry.tables import load_records
 from planner.web import create_app
 from tests.conftest import DATA
 

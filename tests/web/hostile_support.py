@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import json
 
-from planner.workflow.decisions import decide, transfer_station
 from planner.files.imports import prepare_import
-from planner.rules.profiles import load_profile
-from planner.registry.tables import load_records
-from planner.spatial.geodesic import GEOD
 from planner.registry.accounts import add_user
+from planner.registry.tables import load_records
+from planner.rules.profiles import load_profile
+from planner.spatial.geodesic import GEOD
+from planner.workflow.decisions import decide, transfer_station
 
 PAYLOADS = (
     "<script>window.__xss=1</script>",

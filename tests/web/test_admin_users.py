@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from planner.registry.models import Event
 from planner.registry.accounts import issue_token
+from planner.registry.models import Event
 from tests.web.api_support import TokenClient
 from tests.web.conftest import PASSWORD, csrf, sign_in, signed_in_page
 

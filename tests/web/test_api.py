@@ -1,7 +1,7 @@
 import time
 
-from planner.spatial.geodesic import GEOD
 from planner.registry.accounts import issue_token
+from planner.spatial.geodesic import GEOD
 from tests.web.api_support import TokenClient
 
 
@@ -65,9 +65,9 @@ def test_single_site_check(anonymous, engine):
 
 def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymous, engine, tmp_path):
     from planner.registry.changes import registry_version
-    from planner.workflow.decisions import decide
-    from planner.sites.cache import cached_sites
     from planner.rules.profiles import load_profile
+    from planner.sites.cache import cached_sites
+    from planner.workflow.decisions import decide
     from tests.check_support import offset
     from tests.decision_support import A, load_pair
 

@@ -13,8 +13,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as sc
 
-from planner.web.openapi import openapi_document
 from planner.registry.accounts import issue_token
+from planner.web.openapi import openapi_document
 
 # The document is a pure function of the code, so the schema is read once; each case is then sent
 # in-process to the app of its backend (schemathesis' pytest fixture loader does not run on pytest 9).

@@ -8,9 +8,9 @@ import json
 import numpy as np
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from planner.sites.cache import cached_sites
-from planner.rules.profiles import load_profile
 from planner.registry.accounts import issue_token
+from planner.rules.profiles import load_profile
+from planner.sites.cache import cached_sites
 from tests.check_support import SITES, load_small_registry, offset
 from tests.web.api_support import TokenClient
 

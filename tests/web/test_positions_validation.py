@@ -9,9 +9,9 @@ import time
 
 import shapely
 
-from planner.rules.reasons import reason
-from planner.registry.tables import read_table
 from planner.registry.accounts import issue_token
+from planner.registry.tables import read_table
+from planner.rules.reasons import reason
 from tests.check_support import SITES, load_small_registry
 from tests.decision_support import load_pair
 from tests.geometry_files import GOOD, write_shapes

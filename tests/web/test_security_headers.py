@@ -11,10 +11,10 @@ from flask import render_template_string
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from planner.maps.csp import checked_script, script_hash
-from planner.sites.cache import cached_sites
-from planner.rules.profiles import load_profile
 from planner.registry.accounts import issue_token
-from planner.web.i18n import texts
+from planner.rules.profiles import load_profile
+from planner.sites.cache import cached_sites
+from planner.texts.interface import texts
 from tests.check_support import load_small_registry
 from tests.web.conftest import sign_in, signed_in_page, wait_until
 

@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-23 08:48:03.523517
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 

@@ -15,8 +15,8 @@ Create Date: 2026-11-23 16:30:00
 
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
