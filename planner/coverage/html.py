@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from planner.coverage.compute import CoverageReport
+from planner.coverage.tables import label, readable, summary_rows, with_parent_names
 from planner.maps.csp import checked_script, policy, script_hash, tile_hosts
 from planner.maps.render import BASEMAPS, SHARE_COLOURS, coverage_map
 from planner.texts.interface import texts
@@ -32,9 +33,7 @@ def _inline_leaflet(header: str) -> tuple[str, str]:
 
 
 def _table(frame, lang, labels) -> str:
-    from planner.coverage.reports import _label
-
-    head = "".join(f"<th>{html.escape(_label(c, lang))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -49,8 +48,6 @@ def _cell(value) -> str:
 
 
 def coverage_page(report: CoverageReport, *, lang: str = "zh") -> str:
-    from planner.coverage.reports import _readable, _with_parent_names, summary_rows
-
     t = texts(lang)
     areas = gpd.GeoDataFrame(report.areas, geometry=report.area_geometry.values, crs=4326)
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
@@ -80,6 +77,6 @@ td {{ font-variant-numeric: tabular-nums; }}
 <h2>{html.escape(t['gaps'])}</h2>
 {_table(report.gaps.head(50), lang, t)}
 <h2>{html.escape(t['area_table'])}</h2>
-{_table(_readable(_with_parent_names(report), lang), lang, t)}
+{_table(readable(with_parent_names(report), lang), lang, t)}
 <script>{parts.script}</script>
 </body></html>"""

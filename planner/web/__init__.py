@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-__all__ = ["create_app", "current_sites", "engine_of", "get_engine", "read_connection", "request_versions"]
+__all__ = ["create_app"]
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -93,57 +93,3 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
             conn.close()
 
     return app
-
-
-def get_engine():
-    """The current app's engine, created on first use and shared by its requests."""
-    from flask import current_app
-
-    return engine_of(current_app)
-
-
-def engine_of(app: Flask):
-    """`app`'s engine (outside a request too)."""
-    from planner.registry.engine import make_engine
-
-    engine = app.extensions.get("planner.engine")
-    if engine is None:
-        engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["planner.engine"] = engine
-    return engine
-
-
-def read_connection():
-    """One connection for a request's reads (who is asking, nearest sites), opened on first use.
-
-    It runs in autocommit: a read costs one round trip with no BEGIN and ROLLBACK around it, and
-    on SQLite no read lock stays held while the same request writes. Changes never use it: they
-    take their own transaction.
-    """
-    from flask import g
-
-    conn = g.get("read_connection")
-    if conn is None:
-        conn = get_engine().connect().execution_options(isolation_level="AUTOCOMMIT")
-        g.read_connection = conn
-    return conn
-
-
-def request_versions():
-    """(registry version, accounts version) as this request first read them: one query per request."""
-    from flask import g
-
-    from planner.registry.changes import change_counters, versions
-
-    found = g.get("versions")
-    if found is None:
-        found = g.versions = versions(change_counters(read_connection()))
-    return found
-
-
-def current_sites(profile):
-    """The registry's sites in memory at the version this request sees, or None while a worker
-    thread reads them after a change (the caller then asks the database)."""
-    from planner.sites.cache import cached_sites
-
-    return cached_sites(get_engine(), profile, version=request_versions()[0], wait=False)

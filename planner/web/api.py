@@ -16,7 +16,7 @@ from planner.registry.nearest import nearest_in_db
 from planner.registry.tables import SITE_TABLES
 from planner.rules.geometry import require_position
 from planner.sites.layers import layer_geojson
-from planner.web import current_sites, get_engine, read_connection, request_versions
+from planner.web.context import current_sites, get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.openapi import openapi_document
 from planner.web.preferences import builtin_profile

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify
 from planner.errors import UsageError
 from planner.registry.tables import history
 from planner.rules.vocabulary import SURVEY_FACTS
-from planner.web import get_engine
+from planner.web.context import get_engine
 from planner.web.api import json_position
 from planner.web.api_bodies import checked_body
 from planner.web.auth import actor, role_required

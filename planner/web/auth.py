@@ -49,7 +49,7 @@ from planner.registry.accounts import (
 )
 from planner.registry.sign_in import Throttle, sign_in
 from planner.texts.interface import texts
-from planner.web import get_engine, read_connection, request_versions
+from planner.web.context import get_engine, read_connection, request_versions
 from planner.web.i18n import current_lang
 from planner.web.security import require_csrf, session_account, start_session
 

@@ -32,7 +32,7 @@ from planner.errors import UsageError
 from planner.maps.render import data_map, display_crs, shift_collection
 from planner.rules.profiles import BUILT_IN, load_profile
 from planner.texts.interface import texts
-from planner.web import get_engine
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile, current_basemap, map_options
 

@@ -24,7 +24,7 @@ from planner.check.site import check_site
 from planner.errors import PlannerError
 from planner.registry.changes import change_counters, versions
 from planner.sites.cache import cached_sites
-from planner.web import engine_of
+from planner.web.context import engine_of
 from planner.web.api import CheckQuestion
 from planner.web.auth import known_accounts, token_key
 from planner.web.headers import security_headers

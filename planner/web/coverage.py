@@ -10,13 +10,14 @@ import geopandas as gpd
 from flask import Blueprint, after_this_request, render_template, request, send_file
 
 from planner.coverage.compute import CoverageOptions, compute_coverage
-from planner.coverage.reports import SUFFIXES, summary_rows, write_coverage
+from planner.coverage.reports import SUFFIXES, write_coverage
+from planner.coverage.tables import summary_rows
 from planner.errors import UsageError
 from planner.maps.render import SHARE_COLOURS, coverage_map
 from planner.rules.profiles import BUILT_IN, load_profile
 from planner.texts.interface import texts
-from planner.web import get_engine
 from planner.web.auth import role_required
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import map_options
 

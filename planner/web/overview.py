@@ -8,7 +8,7 @@ from planner.maps.overview import POINT_LAYERS, build_overview
 from planner.recent import Recent
 from planner.rules.profiles import BUILT_IN
 from planner.texts.interface import texts
-from planner.web import get_engine, request_versions
+from planner.web.context import get_engine, request_versions
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
 

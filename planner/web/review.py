@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 
 from planner.errors import UsageError
 from planner.texts.interface import texts
-from planner.web import get_engine
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.workflow.review import SURVEY_WORKDAYS, review_queue
 

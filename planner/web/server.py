@@ -24,7 +24,7 @@ def _warm_up(app) -> None:
     from planner.rules.profiles import load_profile
     from planner.sites.cache import cached_sites
     from planner.texts.interface import texts
-    from planner.web import get_engine
+    from planner.web.context import get_engine
     from planner.web.overview import prerender
 
     # Compile every page template and folium's own templates once, not once per worker.

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from planner.errors import ConflictError, UsageError
 from planner.rules.profiles import BUILT_IN
 from planner.texts.interface import texts
-from planner.web import get_engine
+from planner.web.context import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map
 from planner.web.i18n import current_lang
