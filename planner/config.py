@@ -1,23 +1,96 @@
-"""How much of a user's file planner will read, and the settings that say so.
+"""Every PLANNER_* setting in one table, read here and nowhere else; and how much of a user's file planner reads.
 
-Every limit has a default and an environment variable. They are read when a
-file is read (not at import), so a test or an operator can change them
-without restarting anything. A file over a limit is refused with one line
-naming the file (its own name, never a server path), and where it applies
-the row and column, before the file's content is held in memory.
+`SETTINGS` names each environment variable with its default and meaning (the
+README's settings table is this table). `setting(name)` reads one when it is
+needed (not at import), so a test or an operator can change it without
+restarting anything; a number that is not a number, or is below its minimum,
+is refused with a message naming the variable. The command line and the app
+factory take every setting through here.
+
+The file limits: a file over a limit is refused with one line naming the file
+(its own name, never a server path), and where it applies the row and column,
+before the file's content is held in memory.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import UsageError
 
-__all__ = ["Limits", "current_limits", "env_number", "unusable_file"]
+__all__ = ["DEFAULT_PROFILE", "SETTINGS", "Limits", "Setting", "configure_logging", "current_limits", "env_number",
+           "setting", "unusable_file"]
 
 _MB = 1024 * 1024
+DEFAULT_PROFILE = "yiwu"  # the rule profile when none is named
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: object  # None: no default (the value must be given where it is needed)
+    meaning: str
+    kind: str = "int"  # "int", "float", "text" or "flag" ("1" turns it on)
+    minimum: float = 0
+
+
+SETTINGS: dict[str, Setting] = {
+    # where and who
+    "PLANNER_DATABASE_URL": Setting(None, "the registry: postgresql://… or sqlite:///…; default the embedded "
+                                          "SpatiaLite file instance/planner.sqlite", "text"),
+    "PLANNER_USER": Setting(None, "the name command-line changes are recorded under; default the login name", "text"),
+    "PLANNER_PASSWORD": Setting(None, "the password for `planner user add/password` without a prompt", "text"),
+    "PLANNER_LANG": Setting("zh", "language of command-line messages: zh or en", "text"),
+    "PLANNER_LOG_LEVEL": Setting("INFO", "log level of the command line and the server (DEBUG, INFO, WARNING…)",
+                                 "text"),
+    # the web application
+    "PLANNER_PROFILE": Setting(DEFAULT_PROFILE, "the rule profile pages use by default", "text"),
+    "PLANNER_BASEMAP": Setting("osm", "the default base map: osm, amap, tianditu or none", "text"),
+    "PLANNER_TIANDITU_KEY": Setting("", "a Tianditu key, for the tianditu base map", "text"),
+    "PLANNER_SECURE_COOKIES": Setting(False, "1: session cookies only over HTTPS", "flag"),
+    "PLANNER_SESSION_IDLE_MIN": Setting(8 * 60, "minutes a session may stay idle", minimum=1),
+    "PLANNER_SESSION_MAX_HOURS": Setting(7 * 24, "hours a session may last", minimum=1),
+    "PLANNER_PROXY_HOPS": Setting(0, "trusted reverse proxies in front of the server (X-Forwarded-For)"),
+    "PLANNER_MAX_UPLOAD_MB": Setting(50, "largest upload of one request", minimum=1),
+    "PLANNER_CHECK_WORKERS": Setting(2, "batch checks one web process runs at once", minimum=1),
+    "PLANNER_CHECK_QUEUE": Setting(8, "batch checks waiting beyond those"),
+    "PLANNER_CHECK_TIMEOUT_S": Setting(600.0, "seconds a batch check may run", "float", minimum=1),
+    "PLANNER_UPLOAD_RETENTION_DAYS": Setting(30.0, "days uploads and results of web checks are kept", "float"),
+    # imports
+    "PLANNER_IMPORT_WAIT_S": Setting(30.0, "seconds an import waits for another to finish", "float"),
+    # what a user's file may hold
+    "PLANNER_MAX_FILE_MB": Setting(256, "a file on disk", minimum=1),
+    "PLANNER_MAX_UNPACKED_MB": Setting(1024, "all parts of a zip (.xlsx, zipped shapefile) unpacked", minimum=1),
+    "PLANNER_MAX_ZIP_RATIO": Setting(100.0, "unpacked / packed size of one zip part over 1 MB", "float", minimum=1),
+    "PLANNER_MAX_ROWS": Setting(2_000_000, "rows", minimum=1),
+    "PLANNER_MAX_COLUMNS": Setting(500, "columns", minimum=1),
+    "PLANNER_MAX_CELLS": Setting(20_000_000, "rows × columns", minimum=1),
+    "PLANNER_MAX_LINE_KB": Setting(1024, "one line of text, one row of a sheet", minimum=1),
+    "PLANNER_MAX_CELL_CHARS": Setting(32_767, "characters in one cell (Excel's own limit)", minimum=1),
+    "PLANNER_MAX_GEOJSON_MB": Setting(32, "a GeoJSON document (GDAL holds it whole, at ~25× its size)", minimum=1),
+}
+
+
+def configure_logging() -> None:
+    """Log records of every planner module to stderr at $PLANNER_LOG_LEVEL (the command line, the server and
+    each check worker call this once; a host application that configured logging keeps its own)."""
+    level = str(setting("PLANNER_LOG_LEVEL")).upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO", stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s")
+
+
+def setting(name: str):
+    """The value of setting `name` now: from the environment, else its default."""
+    spec = SETTINGS[name]
+    if spec.kind in ("int", "float"):
+        return env_number(name, spec.default, minimum=spec.minimum, integer=spec.kind == "int")
+    raw = os.environ.get(name, "").strip()
+    if spec.kind == "flag":
+        return raw == "1" if raw else bool(spec.default)
+    return raw or spec.default
 
 
 def env_number(name: str, default: float, *, minimum: float = 0, integer: bool = True):
@@ -54,15 +127,15 @@ class Limits:
 def current_limits() -> Limits:
     """The limits in force now (environment, else defaults)."""
     return Limits(
-        file_bytes=env_number("PLANNER_MAX_FILE_MB", 256, minimum=1) * _MB,
-        unpacked_bytes=env_number("PLANNER_MAX_UNPACKED_MB", 1024, minimum=1) * _MB,
-        zip_ratio=env_number("PLANNER_MAX_ZIP_RATIO", 100.0, minimum=1, integer=False),
-        rows=env_number("PLANNER_MAX_ROWS", 2_000_000, minimum=1),
-        columns=env_number("PLANNER_MAX_COLUMNS", 500, minimum=1),
-        cells=env_number("PLANNER_MAX_CELLS", 20_000_000, minimum=1),
-        line_bytes=env_number("PLANNER_MAX_LINE_KB", 1024, minimum=1) * 1024,
-        cell_chars=env_number("PLANNER_MAX_CELL_CHARS", 32_767, minimum=1),
-        geojson_bytes=env_number("PLANNER_MAX_GEOJSON_MB", 32, minimum=1) * _MB,
+        file_bytes=setting("PLANNER_MAX_FILE_MB") * _MB,
+        unpacked_bytes=setting("PLANNER_MAX_UNPACKED_MB") * _MB,
+        zip_ratio=setting("PLANNER_MAX_ZIP_RATIO"),
+        rows=setting("PLANNER_MAX_ROWS"),
+        columns=setting("PLANNER_MAX_COLUMNS"),
+        cells=setting("PLANNER_MAX_CELLS"),
+        line_bytes=setting("PLANNER_MAX_LINE_KB") * 1024,
+        cell_chars=setting("PLANNER_MAX_CELL_CHARS"),
+        geojson_bytes=setting("PLANNER_MAX_GEOJSON_MB") * _MB,
     )
 
 

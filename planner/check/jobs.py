@@ -17,6 +17,7 @@ are deleted after PLANNER_UPLOAD_RETENTION_DAYS.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
@@ -32,6 +33,8 @@ from planner.errors import NotFoundError, PlannerError, UsageError
 from planner.rules.profiles import load_profile
 
 __all__ = ["Job", "create_job", "fail_orphans", "load_job", "safe_filename", "save_job", "sweep_expired"]
+
+LOGGER = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _NAME_BYTES = 120  # of the file name's stem, in UTF-8: far below any file system's limit
@@ -124,6 +127,7 @@ def _fail_if_orphaned(root: Path, job: Job) -> bool:
         return False
     job.state, job.message = "failed", RESTARTED.message(job.lang)
     save_job(root, job)
+    LOGGER.warning("check %s was cut off (its web process %d is gone): marked failed", job.token, job.owner_pid)
     (_folder(root, job.token) / Path(job.filename).name).unlink(missing_ok=True)  # the raw upload may hold ID numbers
     return True
 
@@ -209,4 +213,6 @@ def sweep_expired(root: Path, days: float, *, force: bool = True) -> int:
         if now - created > limit:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
+    if removed:
+        LOGGER.info("removed %d check folders older than %g days from %s", removed, days, root)
     return removed

@@ -10,6 +10,7 @@ goes back to the system when it ends.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from planner.check.jobs import Job, load_job, save_job
 from planner.errors import PlannerError
 
 __all__ = ["CheckPool", "ChecksBusyError", "run_in_process"]
+
+LOGGER = logging.getLogger(__name__)
 
 
 class ChecksBusyError(PlannerError):
@@ -50,8 +53,15 @@ class CheckPool:
         except BaseException:
             self._slots.release()
             raise
-        future.add_done_callback(lambda _done: self._slots.release())
+        future.add_done_callback(lambda done: self._finished(job, done))
         return job
+
+
+    def _finished(self, job: Job, done) -> None:
+        self._slots.release()
+        failure = done.exception()
+        if failure is not None:  # the page says failed (run_in_process); the log says why
+            LOGGER.error("check %s failed in the pool", job.token, exc_info=failure)
 
 
 def run_in_process(root: Path, job: Job, database_url: str, timeout_s: float) -> None:
@@ -66,6 +76,7 @@ def run_in_process(root: Path, job: Job, database_url: str, timeout_s: float) ->
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        LOGGER.warning("check %s stopped after %g s (PLANNER_CHECK_TIMEOUT_S)", job.token, timeout_s)
         stopped = PlannerError(f"the check took longer than {timeout_s:g} s and was stopped "
                                "(PLANNER_CHECK_TIMEOUT_S): try a smaller file",
                                f"检查超过 {timeout_s:g} 秒，已停止（PLANNER_CHECK_TIMEOUT_S）：请尝试较小的文件")
@@ -73,6 +84,7 @@ def run_in_process(root: Path, job: Job, database_url: str, timeout_s: float) ->
     if not job.finished:  # a worker that finished just at the deadline keeps its result
         stopped = stopped or PlannerError(f"the check stopped unexpectedly (exit code {process.returncode})",
                                           f"检查意外中止（退出码 {process.returncode}）")
+        LOGGER.warning("check %s ended without a result (exit code %s)", job.token, process.returncode)
         job.state, job.message = "failed", stopped.message(job.lang)
         save_job(root, job)
     (root / job.token / job.filename).unlink(missing_ok=True)  # a killed worker could not delete it

@@ -12,10 +12,10 @@ seconds of CPU in any case. The registry is named by $PLANNER_DATABASE_URL.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +23,18 @@ import numpy as np
 from planner.check.batch import STAGES, CheckResult, check_file
 from planner.check.jobs import Job, load_job, save_job
 from planner.check.output import write_checked
+from planner.config import configure_logging, setting
 from planner.errors import PlannerError
 
 __all__ = ["main"]
+
+LOGGER = logging.getLogger("planner.check.worker")  # not __name__: run as __main__
 
 _MAP_LINES_LIMIT = 3_000  # rows whose lines to the nearest sites are drawn
 
 
 def main(argv=None) -> int:
+    configure_logging()  # to stderr, which is the server's: a traceback goes to the log, never to the page
     folder, timeout_s = Path(argv[0]).resolve(), float(argv[1])
     _limit_cpu(timeout_s)
     root, parent = folder.parent, os.getppid()
@@ -48,7 +52,7 @@ def main(argv=None) -> int:
     except PlannerError as exc:
         job.state, job.message = "failed", exc.message(job.lang)
     except Exception as exc:  # the page must say the job died, whatever killed it; the log says how
-        traceback.print_exc(file=sys.stderr)
+        LOGGER.exception("check %s failed", job.token)
         name = type(exc).__name__
         job.state, job.message = "failed", PlannerError(
             f"the check failed with an internal error ({name}); the server log has the details",
@@ -71,7 +75,7 @@ def _run(job: Job, progress) -> None:
     from planner.rules.profiles import load_profile
 
     progress("read", 0, job.total)
-    engine = make_engine(os.environ["PLANNER_DATABASE_URL"])
+    engine = make_engine(setting("PLANNER_DATABASE_URL"))
     try:
         result = check_file(Path(job.filename), engine, load_profile(job.profile), crs=job.crs, lang=job.lang,
                             progress=progress)

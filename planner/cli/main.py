@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 
 import click
 
+from planner.config import DEFAULT_PROFILE, configure_logging, setting
 from planner.errors import PlannerError, UsageError
 
-_LANG = os.environ.get("PLANNER_LANG", "zh")
+_LANG = setting("PLANNER_LANG")
 
 
 def _db_option(func):
@@ -32,12 +32,13 @@ def _terminal_progress():
 
 
 def _actor() -> str:
-    return os.environ.get("PLANNER_USER") or getpass.getuser()
+    return setting("PLANNER_USER") or getpass.getuser()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """planner: siting and coverage of postal convenience stations (邮政便民服务站)."""
+    configure_logging()
 
 
 @cli.command("init")
@@ -88,7 +89,7 @@ def import_command(kind, file, crs, replace, actor, db_url):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", default=None, help="Result file (.csv, .xlsx, .geojson, .gpkg); "
               "default FILE.checked.<same extension>.")
-@click.option("--profile", default="yiwu", show_default=True,
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True,
               help="Rule profile: yiwu, mianyang, heilongjiang, shunyi, or a .toml file.")
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -117,7 +118,7 @@ def check_command(file, out, profile, crs, lang, db_url):
 @cli.command("coverage")
 @click.option("-o", "--output", "out", default="coverage.xlsx", show_default=True,
               help="Report file: .xlsx (summary + per-area sheets), .csv, .gpkg (areas, cells, gaps) or .html.")
-@click.option("--profile", default="yiwu", show_default=True, help="Rule profile (service distance, thresholds).")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile (service distance, thresholds).")
 @click.option("--level", "levels", multiple=True, type=click.Choice(["village", "community", "subdistrict", "township"]),
               help="Area level(s) to report (default: the profile's, village and community).")
 @click.option("--cell", "cell_m", default=100.0, show_default=True, type=click.FloatRange(min=10, max=5000),
@@ -149,7 +150,7 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
 @click.option("-n", "count", type=click.IntRange(min=1), default=None,
               help="Choose the best set of N that keeps the spacing rules (greedy maximal coverage).")
 @click.option("-o", "--output", "out", default=None, help="Write the ranking to .csv or .xlsx.")
-@click.option("--profile", default="yiwu", show_default=True, help="Rule profile.")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile.")
 @click.option("--exact", is_flag=True, help="With -n: the proved best set (mixed-integer programme, HiGHS) "
               "instead of the greedy one.")
 @_db_option

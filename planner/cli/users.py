@@ -7,11 +7,11 @@ $PLANNER_USER, else the login name) with source 'cli'.
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 
 import click
 
+from planner.config import setting
 from planner.errors import UsageError
 from planner.rules.vocabulary import ROLES
 
@@ -29,8 +29,8 @@ def _password(from_stdin: bool) -> str:
     """From stdin (scripts), $PLANNER_PASSWORD, or a hidden prompt asked twice."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    if os.environ.get("PLANNER_PASSWORD"):
-        return os.environ["PLANNER_PASSWORD"]
+    if setting("PLANNER_PASSWORD"):
+        return setting("PLANNER_PASSWORD")
     return click.prompt("password", hide_input=True, confirmation_prompt=True)
 
 

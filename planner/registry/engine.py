@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
+from planner.config import setting
 from planner.errors import UsageError
 
 __all__ = ["DEFAULT_SQLITE_PATH", "is_sqlite", "make_engine", "resolve_url", "writer"]
@@ -24,7 +25,7 @@ def resolve_url(url: str | None = None) -> str:
 
     A bare file path means a SpatiaLite file; `postgresql://` uses psycopg 3.
     """
-    url = url or os.environ.get(ENV_URL) or ""
+    url = url or setting(ENV_URL) or ""
     if not url:
         url = str(Path.cwd() / DEFAULT_SQLITE_PATH)
     if "://" not in url:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError
 
-from planner.config import env_number
+from planner.config import setting
 from planner.errors import ConflictError
 from planner.registry.models import Lock, utcnow
 
@@ -49,7 +49,7 @@ def _is_busy(exc: DBAPIError) -> bool:
 @contextmanager
 def import_transaction(engine: Engine, kind: str):
     """A connection in a transaction that holds the registry's write turn; commits at the end."""
-    wait_ms = int(env_number("PLANNER_IMPORT_WAIT_S", 30, minimum=0, integer=False) * 1000)
+    wait_ms = int(setting("PLANNER_IMPORT_WAIT_S") * 1000)
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:

@@ -17,12 +17,16 @@ The rules return faults in English and Chinese; callers add file, row and column
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike, NDArray
 
 from planner.errors import UsageError
+from planner.spatial.arrays import Bools, Floats, Geometries
 
 __all__ = ["Fault", "area_repairs", "conversion_faults", "coordinate_faults", "position_faults", "require_position",
            "shape_faults", "usable_geometries", "usable_positions"]
@@ -40,7 +44,7 @@ class Fault:
     zh: str
 
 
-def _n(value) -> str:
+def _n(value: float) -> str:
     return repr(float(value))  # 116.6, 1e+308, nan, inf
 
 
@@ -59,7 +63,8 @@ def _position_fault(lon: float, lat: float, kind: str, converted_from: str | Non
                  f"{what_zh}{pair} 不是以度为单位的经纬度（经度 -180…180，纬度 -90…90）{after_zh}")
 
 
-def position_faults(lon, lat, *, converted_from: str | None = None, vertex: bool = False) -> dict[int, Fault]:
+def position_faults(lon: ArrayLike, lat: ArrayLike, *, converted_from: str | None = None,
+                    vertex: bool = False) -> dict[int, Fault]:
     """Faults of the positions that break the rules, by index.
 
     `converted_from` names the system the values were converted from (the
@@ -72,14 +77,16 @@ def position_faults(lon, lat, *, converted_from: str | None = None, vertex: bool
         finite = np.isfinite(lon) & np.isfinite(lat)
         swapped = finite & (np.abs(lat) > 90) & (np.abs(lon) <= 90) & (converted_from is None)
         outside = finite & ~swapped & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    faults = {}
+    faults: dict[int, Fault] = {}
     for kind, mask in (("finite", ~finite), ("swapped", swapped), ("range", outside)):
         for i in np.flatnonzero(mask):
             faults[int(i)] = _position_fault(lon[i], lat[i], kind, converted_from, vertex)
     return faults
 
 
-def conversion_faults(x, y, lon, lat, back, label: str, *, vertex: bool = False) -> dict[int, Fault]:
+def conversion_faults(x: ArrayLike, y: ArrayLike, lon: ArrayLike, lat: ArrayLike,
+                      back: Callable[[Floats, Floats], tuple[ArrayLike, ArrayLike]], label: str, *,
+                      vertex: bool = False) -> dict[int, Fault]:
     """Positions whose conversion to WGS84 does not come back: outside where `label` is defined.
 
     A projection far outside its domain can land anywhere, even on a plausible
@@ -101,15 +108,15 @@ def conversion_faults(x, y, lon, lat, back, label: str, *, vertex: bool = False)
             for i in ok[~near]}
 
 
-def usable_positions(lon, lat) -> np.ndarray:
+def usable_positions(lon: ArrayLike, lat: ArrayLike) -> Bools:
     """True where a position passes the rules (vectorised, no messages: for read paths)."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+        return cast(Bools, np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
 
 
-def require_position(lon, lat, *, where: str = "lon/lat") -> tuple[float, float]:
+def require_position(lon: float, lat: float, *, where: str = "lon/lat") -> tuple[float, float]:
     """(lon, lat) as floats when they pass the rules; otherwise UsageError naming `where`."""
     lon, lat = float(lon), float(lat)
     if -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0:  # the common case, without arrays (NaN fails here)
@@ -120,11 +127,11 @@ def require_position(lon, lat, *, where: str = "lon/lat") -> tuple[float, float]
     return lon, lat
 
 
-def shape_faults(geoms, kind: str) -> dict[int, Fault]:
+def shape_faults(geoms: ArrayLike, kind: str) -> dict[int, Fault]:
     """Missing, empty or wrongly typed geometries: `kind` 'point' wants a Point, 'area' a (Multi)Polygon."""
     wanted = _POINT_TYPES if kind == "point" else _AREA_TYPES
     geoms = np.asarray(geoms, dtype=object)
-    faults = {}
+    faults: dict[int, Fault] = {}
     missing = shapely.get_type_id(geoms) < 0
     empty = missing | shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
@@ -137,7 +144,8 @@ def shape_faults(geoms, kind: str) -> dict[int, Fault]:
     return faults
 
 
-def coordinate_faults(geoms, *, converted_from: str | None = None, degrees: bool = True) -> dict[int, Fault]:
+def coordinate_faults(geoms: ArrayLike, *, converted_from: str | None = None,
+                      degrees: bool = True) -> dict[int, Fault]:
     """For each geometry with a bad vertex, the fault of its first one.
 
     With `degrees` false (a projected file before conversion) only finiteness
@@ -152,7 +160,7 @@ def coordinate_faults(geoms, *, converted_from: str | None = None, degrees: bool
         return {}
     rows, first = np.unique(owner[bad], return_index=True)
     where = np.flatnonzero(bad)[first]
-    faults = {}
+    faults: dict[int, Fault] = {}
     for row, k in zip(rows, where):
         single = shapely.get_type_id(geoms[row]) == 0
         found = position_faults(xy[k:k + 1, 0], xy[k:k + 1, 1], converted_from=converted_from,
@@ -161,7 +169,7 @@ def coordinate_faults(geoms, *, converted_from: str | None = None, degrees: bool
     return faults
 
 
-def usable_geometries(geoms) -> np.ndarray:
+def usable_geometries(geoms: ArrayLike) -> Bools:
     """True where a geometry is present, not empty, and every vertex is a usable position."""
     geoms = np.asarray(geoms, dtype=object)
     ok = (shapely.get_type_id(geoms) >= 0) & ~shapely.is_empty(geoms)
@@ -172,16 +180,17 @@ def usable_geometries(geoms) -> np.ndarray:
     return ok
 
 
-def area_repairs(geoms) -> tuple[np.ndarray, dict[int, Fault], dict[int, Fault]]:
+def area_repairs(geoms: ArrayLike) -> tuple[Geometries, dict[int, Fault], dict[int, Fault]]:
     """Areas as MultiPolygons: invalid ones repaired (keeping polygonal parts), degenerate ones refused.
 
     Returns (geometries, faults of refused rows, notes of repaired rows); the
     geometries must already have passed `shape_faults` and `coordinate_faults`.
     """
     geoms = np.asarray(geoms, dtype=object).copy()
-    faults, repairs = {}, {}
+    faults: dict[int, Fault] = {}
+    repairs: dict[int, Fault] = {}
     invalid = np.flatnonzero(~shapely.is_valid(geoms))
-    reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.size else []
+    reasons: NDArray[np.object_] | list[str] = shapely.is_valid_reason(geoms[invalid]) if invalid.size else []
     for i, why in zip(invalid, reasons):
         fixed = _polygonal(shapely.make_valid(geoms[i]))
         if fixed.is_empty or fixed.area <= 0:
@@ -195,15 +204,15 @@ def area_repairs(geoms) -> tuple[np.ndarray, dict[int, Fault], dict[int, Fault]]
     flat = np.flatnonzero(shapely.area(geoms) <= 0)
     for i in flat:
         faults.setdefault(int(i), Fault("polygon has no area", "多边形没有面积"))
-    for i in range(geoms.size):
-        if i not in faults and i not in repairs:
-            geoms[i] = _polygonal(geoms[i])
+    for k in range(geoms.size):
+        if k not in faults and k not in repairs:
+            geoms[k] = _polygonal(geoms[k])
     return geoms, faults, repairs
 
 
-def _polygonal(geom) -> shapely.MultiPolygon:
+def _polygonal(geom: shapely.Geometry) -> shapely.MultiPolygon:
     """The polygons of any geometry (nested collections too) as one MultiPolygon."""
-    polygons = []
+    polygons: list[shapely.Polygon] = []
     for part in shapely.get_parts(geom):
         if part.geom_type == "Polygon" and not part.is_empty:
             polygons.append(part)

@@ -10,11 +10,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from planner.config import DEFAULT_PROFILE
 from planner.errors import UsageError
 from planner.rules.vocabulary import AREA_LEVELS, OUTLET_KINDS
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = ["BUILT_IN", "CoverageThresholds", "Profile", "SurveyRules", "load_profile"]
 
@@ -22,6 +28,8 @@ PROFILE_DIR = Path(__file__).resolve().parent / "builtin_profiles"
 BUILT_IN = tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
 METRICS = ("straight", "walking")
 CONFLICT_WINNERS = ("marginal_population", "service_population", "input_order")
+
+_Rules = TypeVar("_Rules", bound="DataclassInstance")  # Profile and its tables
 
 
 @dataclass(frozen=True)
@@ -73,13 +81,14 @@ def _problem(where: str, en: str, zh: str) -> UsageError:
     return UsageError(f"{where}: {en}", f"{where}：{zh}")
 
 
-def _build(cls, data: dict, where: str, nested=()):
+def _build(cls: type[_Rules], data: dict[str, Any], where: str,
+           nested: Mapping[str, type[DataclassInstance]] = {}) -> _Rules:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise _problem(where, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(fields)}",
                        f"未知的键 {'、'.join(unknown)}；允许的键：{'、'.join(fields)}")
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key in nested:
             if not isinstance(value, dict):
@@ -90,7 +99,7 @@ def _build(cls, data: dict, where: str, nested=()):
     return cls(**values)
 
 
-def _coerce(cls, spec, value, where):
+def _coerce(cls: type[DataclassInstance], spec: dataclasses.Field[Any], value: Any, where: str) -> Any:
     default = spec.default if spec.default is not dataclasses.MISSING else None
     key = spec.name
     if isinstance(default, bool):
@@ -130,7 +139,7 @@ def _validate(profile: Profile, where: str) -> Profile:
 
 def load_profile(name_or_path: str | None) -> Profile:
     """A built-in profile by name (default 'yiwu') or a custom profile from a .toml file."""
-    name_or_path = name_or_path or "yiwu"
+    name_or_path = name_or_path or DEFAULT_PROFILE
     if name_or_path in BUILT_IN:
         return _built_in(name_or_path)
     return _load_file(Path(name_or_path), name_or_path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from planner.spatial.compared import METRES_FORMAT
 
 __all__ = ["positional", "reason"]
@@ -9,7 +12,7 @@ __all__ = ["positional", "reason"]
 # "{m}" stands for metres as the rule compared them (planner.spatial.compared): printed to the
 # centimetre, so "499.99 m … below the required 500 m" never reads "500.0 m … below 500 m".
 _METRES = "{m:" + METRES_FORMAT + "}"
-_TEMPLATES = {
+_TEMPLATES: dict[str, tuple[str, ...]] = {  # (English, Chinese)
     "outlet_too_close": ("{m} m from post outlet {id}, below the required {min:g} m",
                          "距邮政网点 {id} {m} 米，不足 {min:g} 米"),
     "station_too_close": ("{m} m from existing station {id}, below the required {min:g} m",
@@ -45,14 +48,14 @@ SURVEY_FIELDS_ZH = {
 }
 
 
-def reason(key: str, lang: str, **values) -> str:
+def reason(key: str, lang: str, **values: Any) -> str:
     en, zh = _TEMPLATES[key]
     if "field" in values:
         values.setdefault("field_zh", SURVEY_FIELDS_ZH.get(values["field"], values["field"]))
     return (zh if lang == "zh" else en).format(**values)
 
 
-def positional(key: str, lang: str, names) -> str:
+def positional(key: str, lang: str, names: Sequence[str]) -> str:
     """The reason's template with its named fields made positional (in `names` order).
 
     str.format with positional arguments is several times faster than with

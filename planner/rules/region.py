@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, cast
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
+from planner.spatial.arrays import Bools, Floats
 from planner.spatial.grid import PopulationGrid
 
 __all__ = ["NETWORK_REACH_KM", "REGION_TOLERANCE_M", "china_refusals", "district_refusals", "in_china",
@@ -25,9 +28,23 @@ NETWORK_REACH_KM = 50.0
 
 _OUTLINE = Path(__file__).resolve().parent / "data" / "china_outline.geojson"
 
+# A refusal: (reason key, values for `planner.rules.reasons.reason`).
+Refusal = tuple[str, dict[str, float]]
+
+
+class District(Protocol):
+    """What `district_refusals` reads of a registry's network (`planner.sites.postal.Network`)."""
+
+    @property
+    def grid(self) -> PopulationGrid | None: ...
+
+    def site_positions(self) -> tuple[Floats, Floats]:
+        """lon, lat of every outlet and existing station."""
+        ...
+
 
 @lru_cache(maxsize=1)
-def _china():
+def _china() -> shapely.Geometry:
     import json
 
     data = json.loads(_OUTLINE.read_text(encoding="utf-8"))
@@ -36,7 +53,7 @@ def _china():
     return geom
 
 
-def in_china(lon, lat) -> np.ndarray:
+def in_china(lon: ArrayLike, lat: ArrayLike) -> Bools:
     """True where a WGS84 point lies in China (land boundary widened by about 5 km)."""
     lon = np.asarray(lon, float)
     lat = np.asarray(lat, float)
@@ -47,7 +64,7 @@ def in_china(lon, lat) -> np.ndarray:
     return out
 
 
-def near_areas(grid: PopulationGrid, lon, lat, tolerance_m: float = 1_000.0) -> np.ndarray:
+def near_areas(grid: PopulationGrid, lon: ArrayLike, lat: ArrayLike, tolerance_m: float = 1_000.0) -> Bools:
     """True where a point lies within about `tolerance_m` of a cell that belongs to an area."""
     from scipy.ndimage import binary_dilation
 
@@ -61,7 +78,7 @@ def near_areas(grid: PopulationGrid, lon, lat, tolerance_m: float = 1_000.0) -> 
     rows, cols = grid.shape
     pad_r, pad_c = (-rows) % block, (-cols) % block
     mask = np.pad(grid.area_index >= 0, ((0, pad_r), (0, pad_c)))
-    coarse = mask.reshape(mask.shape[0] // block, block, mask.shape[1] // block, block).any(axis=(1, 3))
+    coarse = cast(Bools, mask.reshape(mask.shape[0] // block, block, mask.shape[1] // block, block).any(axis=(1, 3)))
     coarse = binary_dilation(coarse, structure=np.ones((3, 3), bool))
     x, y = grid.project(lon[ok], lat[ok])
     col = np.floor((x - grid.west) / (grid.cell_m * block)).astype(np.int64)
@@ -73,7 +90,7 @@ def near_areas(grid: PopulationGrid, lon, lat, tolerance_m: float = 1_000.0) -> 
     return out
 
 
-def china_refusals(lon, lat) -> dict[int, tuple[str, dict]]:
+def china_refusals(lon: ArrayLike, lat: ArrayLike) -> dict[int, Refusal]:
     """Finite positions outside China, by index: ('swapped' | 'outside_china', values)."""
     lon = np.asarray(lon, float)
     lat = np.asarray(lat, float)
@@ -85,7 +102,7 @@ def china_refusals(lon, lat) -> dict[int, tuple[str, dict]]:
             for i, flip in zip(outside, swapped)}
 
 
-def district_refusals(network, lon, lat) -> dict[int, tuple[str, dict]]:
+def district_refusals(network: District, lon: ArrayLike, lat: ArrayLike) -> dict[int, Refusal]:
     """Finite positions outside the registry's district, by index.
 
     `network` is a `planner.sites.postal.Network`: its areas' grid when it has

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from planner.spatial.arrays import Floats, Ints
 from planner.spatial.grid import PopulationGrid
 
 __all__ = ["ExactSelection", "exact_selection"]
@@ -25,14 +29,14 @@ __all__ = ["ExactSelection", "exact_selection"]
 
 @dataclass(frozen=True)
 class ExactSelection:
-    picks: np.ndarray  # candidate positions, in greedy order of what each adds within the optimal set
-    gains: np.ndarray  # people each pick adds on top of the picks before it
+    picks: Ints  # candidate positions, in greedy order of what each adds within the optimal set
+    gains: Floats  # people each pick adds on top of the picks before it
     covered: float  # people newly served by the whole set (the optimum)
     status: str  # the solver's model status
 
 
 @contextlib.contextmanager
-def _quiet_stdout():
+def _quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner on stdout from C++; keep it out of the command's output."""
     try:
         saved = os.dup(1)
@@ -48,9 +52,10 @@ def _quiet_stdout():
             os.close(saved)
 
 
-def _incidence(grid: PopulationGrid, weights: np.ndarray, x, y, radius_m: float, candidates: np.ndarray):
+def _incidence(grid: PopulationGrid, weights: Floats, x: Floats, y: Floats, radius_m: float,
+               candidates: Ints) -> tuple[list[Ints], Floats]:
     """Per candidate (column of the programme) the merged cell groups it reaches, and group weights."""
-    point, row, lo, hi = grid._spans(x[candidates], y[candidates], radius_m)
+    point, row, lo, hi = grid.spans(x[candidates], y[candidates], radius_m)
     cols = grid.shape[1]
     lengths = hi - lo + 1
     cell = np.repeat(row * cols + lo, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths))
@@ -62,18 +67,20 @@ def _incidence(grid: PopulationGrid, weights: np.ndarray, x, y, radius_m: float,
     order = np.lexsort((owner, cell))
     cell, owner = cell[order], owner[order]
     starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-    signatures = {}
+    signatures: dict[bytes, int] = {}
     group_of_cell = np.empty(starts.size, np.int64)
     ends = np.r_[starts[1:], cell.size]
     for k, (a, b) in enumerate(zip(starts, ends)):
         group_of_cell[k] = signatures.setdefault(owner[a:b].tobytes(), len(signatures))
-    group_weight = np.bincount(group_of_cell, weights=flat[cell[starts]], minlength=len(signatures))
+    # numpy's stubs type every bincount as integers; with weights it gives floats.
+    group_weight = cast(Floats, np.bincount(group_of_cell, weights=flat[cell[starts]], minlength=len(signatures)))
     members = [np.frombuffer(key, dtype=owner.dtype) for key in signatures]
     return members, group_weight
 
 
-def exact_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m: float, n: int, *,
-                    eligible, pair_i, pair_j, time_limit_s: float = 600.0) -> ExactSelection:
+def exact_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: ArrayLike, radius_m: float, n: int, *,
+                    eligible: ArrayLike, pair_i: ArrayLike, pair_j: ArrayLike,
+                    time_limit_s: float = 600.0) -> ExactSelection:
     """The set of at most `n` eligible candidates that serves the most people not yet served."""
     import highspy
 
@@ -89,7 +96,7 @@ def exact_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m:
     pairs = [(position[a], position[b]) for a, b in zip(np.asarray(pair_i).tolist(), np.asarray(pair_j).tolist())
              if position[a] >= 0 and position[b] >= 0]
     # Rows: one per cell group (y_g - Σ x_j ≤ 0), the budget, one per close pair.
-    rows_of_x = [[] for _ in range(nx)]
+    rows_of_x: list[list[tuple[int, float]]] = [[] for _ in range(nx)]
     for g, group in enumerate(members):
         for j in group.tolist():
             rows_of_x[j].append((g, -1.0))
@@ -99,7 +106,9 @@ def exact_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m:
     for k, (a, b) in enumerate(pairs):
         rows_of_x[a].append((budget + 1 + k, 1.0))
         rows_of_x[b].append((budget + 1 + k, 1.0))
-    starts, index, value = [0], [], []
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
     for entries in rows_of_x:
         index += [r for r, _ in entries]
         value += [v for _, v in entries]
@@ -134,10 +143,12 @@ def exact_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m:
     return _ordered(grid, uncovered, x, y, radius_m, candidates[chosen], status)
 
 
-def _ordered(grid, uncovered, x, y, radius_m, chosen, status) -> ExactSelection:
+def _ordered(grid: PopulationGrid, uncovered: Floats, x: Floats, y: Floats, radius_m: float, chosen: Ints,
+             status: str) -> ExactSelection:
     """The chosen set in the order a user reads it: each next pick adds the most on top of those before."""
     remaining = uncovered.copy()
-    picks, gains = [], []
+    picks: list[int] = []
+    gains: list[float] = []
     left = list(chosen.tolist())
     while left:
         sums = grid.disc_sums(remaining, x[left], y[left], radius_m)

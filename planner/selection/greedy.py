@@ -8,14 +8,16 @@ keep the spacing rule between each other.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from planner.spatial.arrays import Floats, Ints
 from planner.spatial.grid import PopulationGrid
 
 __all__ = ["greedy_selection"]
 
 
-def greedy_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m: float, n: int, *,
-                     eligible, pair_i, pair_j):
+def greedy_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: ArrayLike, radius_m: float, n: int, *,
+                     eligible: ArrayLike, pair_i: ArrayLike, pair_j: ArrayLike) -> tuple[Ints, Floats]:
     """Up to `n` picks among eligible points (grid-plane x, y), best gain first.
 
     Returns (picks in order, gain of each pick). Points closer than the spacing
@@ -26,12 +28,13 @@ def greedy_selection(grid: PopulationGrid, uncovered: np.ndarray, x, y, radius_m
     remaining = uncovered.copy()
     gains = np.where(eligible, grid.disc_sums(remaining, x, y, radius_m), -np.inf)
     blocked = ~np.asarray(eligible, bool)
-    neighbours = [[] for _ in range(x.size)]
+    neighbours: list[list[int]] = [[] for _ in range(x.size)]
     for a, b in zip(np.asarray(pair_i).tolist(), np.asarray(pair_j).tolist()):
         neighbours[a].append(b)
         neighbours[b].append(a)
     reach = 2.0 * radius_m * float(np.max(grid.scale_factor(x, y))) + 2.0 * grid.cell_m
-    picks, picked_gains = [], []
+    picks: list[int] = []
+    picked_gains: list[float] = []
     while len(picks) < n:
         gains[blocked] = -np.inf
         best = int(np.argmax(gains))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     return out.sort_values(["rank", "marginal_population"], ascending=[True, False], na_position="last")
 
 
-def write_ranking(table: pd.DataFrame, out_path) -> Path:
+def write_ranking(table: pd.DataFrame, out_path: str | os.PathLike[str]) -> Path:
     out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
     table = formula_safe_frame(table, excel=suffix == ".xlsx")  # names and codes are users' text
     if suffix == ".csv":

@@ -9,7 +9,12 @@ degrees and return arrays of the same shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+from planner.spatial.arrays import Bools, Floats
 
 __all__ = [
     "bd09_to_gcj02",
@@ -33,8 +38,11 @@ _CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 _TOLERANCE_DEG = 1e-11
 _MAX_ITERATIONS = 30
 
+# A forward offset: (lon, lat) degrees → shifted (lon, lat) degrees.
+Shift = Callable[[Floats, Floats], tuple[Floats, Floats]]
 
-def in_china_box(lon, lat):
+
+def in_china_box(lon: ArrayLike, lat: ArrayLike) -> Bools:
     """True where a point lies in the box in which GCJ-02 applies a shift."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -42,7 +50,7 @@ def in_china_box(lon, lat):
     return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
 
 
-def _shift_lat(x, y):
+def _shift_lat(x: Floats, y: Floats) -> Floats:
     ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
     ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     ret += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
@@ -50,7 +58,7 @@ def _shift_lat(x, y):
     return ret
 
 
-def _shift_lon(x, y):
+def _shift_lon(x: Floats, y: Floats) -> Floats:
     ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
     ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     ret += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
@@ -58,7 +66,7 @@ def _shift_lon(x, y):
     return ret
 
 
-def wgs84_to_gcj02(lon, lat):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """WGS84 → GCJ-02 (degrees). Points outside China are returned unchanged."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -73,7 +81,7 @@ def wgs84_to_gcj02(lon, lat):
     return np.where(inside, lon + dlon, lon), np.where(inside, lat + dlat, lat)
 
 
-def gcj02_to_bd09(lon, lat):
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """GCJ-02 → BD-09 (degrees)."""
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
@@ -82,12 +90,12 @@ def gcj02_to_bd09(lon, lat):
     return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def wgs84_to_bd09(lon, lat):
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """WGS84 → BD-09 (degrees)."""
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
-def _invert(forward, lon, lat):
+def _invert(forward: Shift, lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """Solve forward(x, y) == (lon, lat) for (x, y) by fixed-point iteration."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -104,16 +112,16 @@ def _invert(forward, lon, lat):
     return x, y
 
 
-def gcj02_to_wgs84(lon, lat):
+def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """GCJ-02 → WGS84 (degrees), iterative inverse accurate to well under 1 mm."""
     return _invert(wgs84_to_gcj02, lon, lat)
 
 
-def bd09_to_gcj02(lon, lat):
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """BD-09 → GCJ-02 (degrees), iterative inverse."""
     return _invert(gcj02_to_bd09, lon, lat)
 
 
-def bd09_to_wgs84(lon, lat):
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
     """BD-09 → WGS84 (degrees), iterative inverse of the composed shift."""
     return _invert(wgs84_to_bd09, lon, lat)

@@ -11,7 +11,13 @@ fails 500 m and says 499.99 m; 499.996 m is 500.00 m and passes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, overload
+
 import numpy as np
+from numpy.typing import NDArray
+
+from planner.spatial.arrays import Bools, Floats
 
 __all__ = ["METRES_FORMAT", "below_minimum", "compared_metres"]
 
@@ -19,7 +25,11 @@ DIGITS = 2
 METRES_FORMAT = f".{DIGITS}f"
 
 
-def compared_metres(metres):
+@overload
+def compared_metres(metres: float) -> float: ...
+@overload
+def compared_metres(metres: NDArray[Any] | Sequence[float | None]) -> Floats: ...
+def compared_metres(metres: float | NDArray[Any] | Sequence[float | None]) -> float | Floats:
     """Metres as the rules compare them and the output shows them; NaN stays NaN.
 
     An array gives an array, a single number a float. The array and the
@@ -29,7 +39,11 @@ def compared_metres(metres):
     return float(rounded) if rounded.ndim == 0 else rounded
 
 
-def below_minimum(metres, minimum: float):
+@overload
+def below_minimum(metres: float, minimum: float) -> bool: ...
+@overload
+def below_minimum(metres: NDArray[Any] | Sequence[float | None], minimum: float) -> Bools: ...
+def below_minimum(metres: float | NDArray[Any] | Sequence[float | None], minimum: float) -> bool | Bools:
     """Whether the compared metres fall short of `minimum` (以上 includes it; NaN never falls short)."""
     with np.errstate(invalid="ignore"):
         short = compared_metres(metres) < minimum

@@ -10,14 +10,16 @@ vectorised rounds that give exactly the sequential answer.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from planner.spatial.arrays import Bools, Floats, Ints
 from planner.spatial.compared import below_minimum, compared_metres
 from planner.spatial.geodesic import chord_to_geodesic, to_ecef
 
 __all__ = ["close_pairs", "greedy_by_priority", "limit_per_group"]
 
 
-def close_pairs(lon, lat, distance_m: float):
+def close_pairs(lon: ArrayLike, lat: ArrayLike, distance_m: float) -> tuple[Ints, Ints, Floats]:
     """Pairs (i < j) of valid points closer than `distance_m` geodesic metres, with their metres.
 
     Closer means below `distance_m` at the centimetre, like every distance rule
@@ -49,7 +51,7 @@ def close_pairs(lon, lat, distance_m: float):
     return i[order], j[order], metres[keep][order]
 
 
-def greedy_by_priority(n: int, i, j, eligible, order):
+def greedy_by_priority(n: int, i: ArrayLike, j: ArrayLike, eligible: ArrayLike, order: ArrayLike) -> tuple[Bools, Ints]:
     """Accept eligible items in `order` (best first) unless an accepted neighbour conflicts.
 
     `i`, `j` are conflict pairs. Returns (accepted bool array, blocker array:
@@ -82,7 +84,7 @@ def greedy_by_priority(n: int, i, j, eligible, order):
     return state == 1, blocker
 
 
-def limit_per_group(group, eligible, order, capacity):
+def limit_per_group(group: ArrayLike, eligible: ArrayLike, order: ArrayLike, capacity: ArrayLike) -> tuple[Bools, Ints]:
     """Accept at most capacity[g] eligible items of each group g, in `order` (best first).
 
     Items with group < 0 are unlimited. Returns (accepted, first accepted

@@ -8,16 +8,19 @@ metres) of a site. Gaps are the populated uncovered cells grouped into
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
+from planner.spatial.arrays import Floats
 from planner.spatial.grid import PopulationGrid
 
 __all__ = ["AreaCoverage", "area_coverage", "find_gaps", "population_centres", "served_cells", "status_of"]
 
 
-def served_cells(grid: PopulationGrid, lon, lat, radius_m: float) -> np.ndarray:
+def served_cells(grid: PopulationGrid, lon: ArrayLike, lat: ArrayLike, radius_m: float) -> NDArray[np.int32]:
     """How many of the sites have each cell centre within `radius_m` (grid-shaped int)."""
     lon = np.asarray(lon, float)
     if lon.size == 0:
@@ -27,17 +30,17 @@ def served_cells(grid: PopulationGrid, lon, lat, radius_m: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class AreaCoverage:
-    population: np.ndarray  # per area, people on the grid (census figure, spread)
-    covered: np.ndarray  # per area, people in covered cells
-    served_twice: np.ndarray  # per area, people within reach of two or more sites
+    population: Floats  # per area, people on the grid (census figure, spread)
+    covered: Floats  # per area, people in covered cells
+    served_twice: Floats  # per area, people within reach of two or more sites
 
     @property
-    def share(self) -> np.ndarray:
+    def share(self) -> Floats:
         return np.divide(self.covered, self.population, out=np.zeros_like(self.covered),
                          where=self.population > 0)
 
 
-def area_coverage(grid: PopulationGrid, served: np.ndarray, n_areas: int) -> AreaCoverage:
+def area_coverage(grid: PopulationGrid, served: NDArray[np.integer[Any]], n_areas: int) -> AreaCoverage:
     """Per area: people, people covered, people within reach of two or more sites."""
     if grid.orphan_area.size:  # areas smaller than a cell need the careful sums
         population = grid.population
@@ -52,13 +55,14 @@ def area_coverage(grid: PopulationGrid, served: np.ndarray, n_areas: int) -> Are
     return AreaCoverage(sums.sum(axis=0), sums[1] + sums[2], sums[2])
 
 
-def status_of(share: np.ndarray, population: np.ndarray, *, partly_share: float, covered_share: float):
+def status_of(share: Floats, population: Floats, *, partly_share: float,
+              covered_share: float) -> NDArray[np.str_]:
     """'none', 'partly' or 'covered' per area (areas without people count as covered)."""
     status = np.where(share >= covered_share, "covered", np.where(share > partly_share, "partly", "none"))
     return np.where(population > 0, status, "covered")
 
 
-def population_centres(grid: PopulationGrid, n_areas: int):
+def population_centres(grid: PopulationGrid, n_areas: int) -> tuple[Floats, Floats]:
     """Population-weighted centre (lon, lat) of each area; NaN for areas without people on the grid."""
     cx, cy = grid.cell_centres()
     x = np.broadcast_to(cx[None, :], grid.shape)
@@ -74,7 +78,8 @@ def population_centres(grid: PopulationGrid, n_areas: int):
     return lon, lat
 
 
-def find_gaps(grid: PopulationGrid, served: np.ndarray, *, min_population: float = 1.0):
+def find_gaps(grid: PopulationGrid, served: NDArray[np.integer[Any]], *,
+              min_population: float = 1.0) -> tuple[NDArray[np.int32], pd.DataFrame]:
     """Clusters of populated uncovered cells, largest population first.
 
     A gap is the part of one area inside one 8-connected uncovered region:

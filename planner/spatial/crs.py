@@ -11,13 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from planner.spatial import chinacoords
+from planner.spatial.arrays import Floats, Geometries
+
+if TYPE_CHECKING:
+    from geopandas.array import GeometryArray
 
 __all__ = [
     "CoordSystem",
@@ -38,7 +44,7 @@ _BD_NAMES = {"bd09", "bd-09", "bd09ll", "baidu", "百度"}
 class UnknownCRSError(ValueError):
     """A coordinate system name that is neither a Chinese offset nor an EPSG code."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         self.name = name
         msg = (
             f"unknown coordinate system {name!r}: use wgs84, gcj02, bd09 or EPSG:n"
@@ -94,7 +100,7 @@ def _to_wgs84_transformer(epsg: int) -> Transformer:
     return Transformer.from_crs(CRS.from_epsg(epsg), CRS.from_epsg(4326), always_xy=True)
 
 
-def points_to_wgs84(x, y, crs: CoordSystem):
+def points_to_wgs84(x: ArrayLike, y: ArrayLike, crs: CoordSystem) -> tuple[Floats, Floats]:
     """Convert coordinate arrays in `crs` to WGS84 lon/lat arrays."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -104,41 +110,42 @@ def points_to_wgs84(x, y, crs: CoordSystem):
         return chinacoords.gcj02_to_wgs84(x, y)
     if crs.kind == "bd09":
         return chinacoords.bd09_to_wgs84(x, y)
-    return _to_wgs84_transformer(crs.epsg).transform(x, y)
+    # The other kind, 'epsg', always carries its code (parse_crs).
+    return cast(tuple[Floats, Floats], _to_wgs84_transformer(cast(int, crs.epsg)).transform(x, y))
 
 
-def wgs84_to_display(lon, lat, base_map_crs: str):
+def wgs84_to_display(lon: ArrayLike, lat: ArrayLike, base_map_crs: str) -> tuple[Floats, Floats]:
     """Shift WGS84 points for drawing on a base map in another system (Amap: GCJ-02)."""
     if base_map_crs == "gcj02":
         return chinacoords.wgs84_to_gcj02(lon, lat)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
-def geometries_for_display(geometries, base_map_crs: str):
+def geometries_for_display(geometries: Geometries | GeometryArray, base_map_crs: str) -> Geometries | GeometryArray:
     """WGS84 shapely geometries shifted like `wgs84_to_display` (returned as they are for WGS84)."""
     if base_map_crs == "wgs84":
         return geometries
 
-    def shift(coords):
+    def shift(coords: Floats) -> Floats:
         lon, lat = wgs84_to_display(coords[:, 0], coords[:, 1], base_map_crs)
         return np.column_stack([lon, lat])
 
     return shapely.transform(geometries, shift)
 
 
-def geometries_to_wgs84(geometries, crs: CoordSystem):
+def geometries_to_wgs84(geometries: ArrayLike, crs: CoordSystem) -> Geometries:
     """Convert an array of shapely geometries in `crs` to WGS84."""
     if crs.kind == "wgs84":
         return np.asarray(geometries)
 
-    def _convert(coords):
+    def _convert(coords: Floats) -> Floats:
         lon, lat = points_to_wgs84(coords[:, 0], coords[:, 1], crs)
         return np.column_stack([lon, lat])
 
     return shapely.transform(np.asarray(geometries), _convert)
 
 
-def metric_crs_for(lon, lat) -> CRS:
+def metric_crs_for(lon: ArrayLike, lat: ArrayLike) -> CRS:
     """A CGCS2000 3-degree Gauss-Krüger CRS centred on the data (metres).
 
     Inside China's longitudes (75°E–135°E) this is one of EPSG:4534–4554; for

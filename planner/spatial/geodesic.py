@@ -13,9 +13,13 @@ report.
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pyproj import Geod
+
+from planner.spatial.arrays import Floats
 
 __all__ = ["GEOD", "chord_metres", "chord_to_geodesic", "ecef_of_point", "geodesic_distance", "to_ecef"]
 
@@ -30,8 +34,10 @@ _R_CORRECTION = 6_367_000.0
 # Above this chord length the geodesic is computed by pyproj.Geod.
 _CHORD_LIMIT_M = 50_000.0
 
+_Chord = TypeVar("_Chord", float, Floats)
 
-def to_ecef(lon, lat) -> np.ndarray:
+
+def to_ecef(lon: ArrayLike, lat: ArrayLike) -> Floats:
     """WGS84 lon/lat degrees (ellipsoid surface) → (n, 3) ECEF metres."""
     lon_r = np.radians(np.asarray(lon, dtype=float))
     lat_r = np.radians(np.asarray(lat, dtype=float))
@@ -60,12 +66,12 @@ def chord_metres(chord: float, lon1: float, lat1: float, lon2: float, lat2: floa
     return _arc(chord)
 
 
-def _arc(chord):
+def _arc(chord: _Chord) -> _Chord:
     """The arc-chord relation s = c + c³ / (24 R²), for a float or an array."""
     return chord + chord**3 / (24.0 * _R_CORRECTION**2)
 
 
-def chord_to_geodesic(chord, lon1, lat1, lon2, lat2) -> np.ndarray:
+def chord_to_geodesic(chord: ArrayLike, lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Floats:
     """Geodesic metres from ECEF chord lengths; long pairs go through pyproj.Geod.
 
     All arguments are arrays of one shape; NaN or inf chords stay as they are.
@@ -84,7 +90,7 @@ def chord_to_geodesic(chord, lon1, lat1, lon2, lat2) -> np.ndarray:
     return out
 
 
-def geodesic_distance(lon1, lat1, lon2, lat2) -> np.ndarray:
+def geodesic_distance(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Floats:
     """Geodesic metres between paired points (arrays broadcast like numpy)."""
     lon1, lat1, lon2, lat2 = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2))

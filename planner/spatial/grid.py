@@ -9,15 +9,34 @@ coverage use row prefix sums and per-row spans, never a per-cell loop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Transformer
 
-__all__ = ["PopulationGrid", "apply_raster", "build_population_grid", "spread_population"]
+from planner.spatial.arrays import Floats, Ints
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["PeopleRaster", "PopulationGrid", "apply_raster", "build_population_grid", "spread_population"]
 
 _MEAN_RADIUS_SQ = 6_371_000.0**2
+
+
+class PeopleRaster(Protocol):
+    """A population raster as `apply_raster` reads it (planner.registry.population_raster.Raster)."""
+
+    @property
+    def crs_wkt(self) -> str: ...
+
+    def pixel_centres(self) -> tuple[Floats, Floats, Floats]:
+        """x, y (in the raster's CRS) and people of every pixel with people."""
+        ...
 
 
 @dataclass
@@ -28,15 +47,15 @@ class PopulationGrid:
     west: float
     north: float
     cell_m: float
-    population: np.ndarray  # (rows, cols) float64
-    area_index: np.ndarray  # (rows, cols) int32, -1 where no area
+    population: Floats  # (rows, cols)
+    area_index: NDArray[np.int32]  # (rows, cols), -1 where no area
     # Areas too small to hold a cell centre: their people sit in the cell under their
     # representative point (flat cell index), which may be labelled with another area.
-    orphan_area: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    orphan_cell: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    orphan_population: np.ndarray = field(default_factory=lambda: np.empty(0))
+    orphan_area: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    orphan_cell: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    orphan_population: Floats = field(default_factory=lambda: np.empty(0))
 
-    def area_sums(self, values: np.ndarray, n_areas: int) -> np.ndarray:
+    def area_sums(self, values: NDArray[Any], n_areas: int) -> Floats:
         """Per area, the sum of a grid-shaped quantity of people (orphan areas included).
 
         `values` must be `population` or population masked by something (covered, …):
@@ -44,7 +63,8 @@ class PopulationGrid:
         """
         flat_area = self.area_index.ravel()
         flat = values.ravel()
-        sums = np.bincount(flat_area + 1, weights=flat, minlength=n_areas + 1)[1:]
+        # numpy's stubs type every bincount as integers; with weights it gives floats.
+        sums = cast(Floats, np.bincount(flat_area + 1, weights=flat, minlength=n_areas + 1)[1:])
         if self.orphan_area.size:
             pop = self.population.ravel()[self.orphan_cell]
             share = np.divide(flat[self.orphan_cell], pop, out=np.zeros(pop.size), where=pop > 0)
@@ -76,14 +96,14 @@ class PopulationGrid:
         return (float(values.get("scale factor at natural origin", 1.0)),
                 float(values.get("false easting", 0.0)))
 
-    def project(self, lon, lat):
+    def project(self, lon: ArrayLike, lat: ArrayLike) -> tuple[Floats, Floats]:
         """WGS84 → grid plane metres."""
-        return self._to_metric.transform(np.asarray(lon, float), np.asarray(lat, float))
+        return cast(tuple[Floats, Floats], self._to_metric.transform(np.asarray(lon, float), np.asarray(lat, float)))
 
-    def unproject(self, x, y):
-        return self._from_metric.transform(np.asarray(x, float), np.asarray(y, float))
+    def unproject(self, x: ArrayLike, y: ArrayLike) -> tuple[Floats, Floats]:
+        return cast(tuple[Floats, Floats], self._from_metric.transform(np.asarray(x, float), np.asarray(y, float)))
 
-    def scale_factor(self, x, y) -> np.ndarray:
+    def scale_factor(self, x: ArrayLike, y: ArrayLike) -> Floats:
         """Point scale of the projection: planar metres per ellipsoidal metre."""
         x = np.asarray(x, float)
         if self._tm_params is not None:
@@ -95,13 +115,13 @@ class PopulationGrid:
         lon, lat = self.unproject(x, y)
         return np.asarray(Proj(self.crs).get_factors(lon, lat).meridional_scale)
 
-    def cell_centres(self):
+    def cell_centres(self) -> tuple[Floats, Floats]:
         """x (cols,), y (rows,) of cell centres in the grid plane."""
         rows, cols = self.shape
-        return (self.west + (np.arange(cols) + 0.5) * self.cell_m,
-                self.north - (np.arange(rows) + 0.5) * self.cell_m)
+        return cast(tuple[Floats, Floats], (self.west + (np.arange(cols) + 0.5) * self.cell_m,
+                                            self.north - (np.arange(rows) + 0.5) * self.cell_m))
 
-    def locate(self, x, y):
+    def locate(self, x: ArrayLike, y: ArrayLike) -> tuple[Ints, Ints]:
         """(row, col) of the cells holding plane points; -1 outside the grid."""
         rows, cols = self.shape
         col = np.floor((np.asarray(x, float) - self.west) / self.cell_m)
@@ -109,11 +129,13 @@ class PopulationGrid:
         inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
         return np.where(inside, row, -1).astype(np.int64), np.where(inside, col, -1).astype(np.int64)
 
-    def _spans(self, x, y, radius_m):
+    def spans(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike) -> tuple[Ints, Ints, Ints, Ints]:
         """Per (point, grid row) the column span of cell centres within the disc.
 
         Returns point index, row, first and last column (inclusive) of the
-        non-empty spans. Radii are ellipsoidal metres.
+        non-empty spans. Points are in the grid plane; radii are ellipsoidal
+        metres (one, or one per point). The cells of a disc are exactly those
+        that `coverage_count` counts for it.
         """
         x = np.asarray(x, float)
         y = np.asarray(y, float)
@@ -140,7 +162,14 @@ class PopulationGrid:
         keep = hi >= lo
         return point[keep], row[keep], lo[keep], hi[keep]
 
-    def disc_sums(self, values, x, y, radius_m, *, chunk: int = 250_000):
+    @overload
+    def disc_sums(self, values: NDArray[Any], x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *,
+                  chunk: int = ...) -> Floats: ...
+    @overload
+    def disc_sums(self, values: Sequence[NDArray[Any]], x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *,
+                  chunk: int = ...) -> list[Floats]: ...
+    def disc_sums(self, values: NDArray[Any] | Sequence[NDArray[Any]], x: ArrayLike, y: ArrayLike,
+                  radius_m: ArrayLike, *, chunk: int = 250_000) -> Floats | list[Floats]:
         """Sum of grid-shaped `values` over cells whose centre is within radius of each point.
 
         `values` may be one array or a list of arrays (then a list of sums comes back,
@@ -153,7 +182,7 @@ class PopulationGrid:
         width = cols + 1
         prefixes = []
         for array in arrays:
-            prefix = np.zeros((rows, width))
+            prefix: Floats = np.zeros((rows, width))
             np.cumsum(array, axis=1, out=prefix[:, 1:])
             prefixes.append(prefix.ravel())
         x = np.asarray(x, float)
@@ -183,7 +212,8 @@ class PopulationGrid:
                     out[part] += prefix[hi] - prefix[lo]
         return outs if many else outs[0]
 
-    def coverage_count(self, x, y, radius_m, *, chunk: int = 100_000) -> np.ndarray:
+    def coverage_count(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *,
+                       chunk: int = 100_000) -> NDArray[np.int32]:
         """How many of the points have each cell centre within their radius (grid-shaped)."""
         rows, cols = self.shape
         diff = np.zeros((rows, cols + 1), dtype=np.int32)
@@ -192,7 +222,7 @@ class PopulationGrid:
         radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
-            _, row, lo, hi = self._spans(x[part], y[part], radius[part])
+            _, row, lo, hi = self.spans(x[part], y[part], radius[part])
             width = cols + 1
             flat = diff.reshape(-1)
             np.add.at(flat, row * width + lo, 1)
@@ -200,7 +230,7 @@ class PopulationGrid:
         return np.cumsum(diff, axis=1, dtype=np.int32)[:, :cols]
 
 
-def _grid_frame(bounds, cell_m: float):
+def _grid_frame(bounds: Sequence[float], cell_m: float) -> tuple[float, float, int, int]:
     west = np.floor(bounds[0] / cell_m) * cell_m
     south = np.floor(bounds[1] / cell_m) * cell_m
     east = np.ceil(bounds[2] / cell_m) * cell_m
@@ -210,8 +240,9 @@ def _grid_frame(bounds, cell_m: float):
     return west, north, rows, cols
 
 
-def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs: CRS | None = None,
-                          margin_m: float = 0.0, raster=None) -> PopulationGrid:
+def build_population_grid(geometries: ArrayLike, population: ArrayLike, *, cell_m: float = 100.0,
+                          crs: CRS | None = None, margin_m: float = 0.0,
+                          raster: PeopleRaster | None = None) -> PopulationGrid:
     """Spread each area's population over the cells whose centre lies in it (area share).
 
     `geometries` are WGS84 polygons (a GeoSeries or array); `population` one
@@ -240,7 +271,7 @@ def build_population_grid(geometries, population, *, cell_m: float = 100.0, crs:
     return grid
 
 
-def apply_raster(grid: PopulationGrid, raster, census: np.ndarray) -> None:
+def apply_raster(grid: PopulationGrid, raster: PeopleRaster, census: Floats) -> None:
     """Put a population raster's people on the grid, then scale each area to its census figure.
 
     Each pixel's people go to the cell holding the pixel centre. An area with a
@@ -253,9 +284,10 @@ def apply_raster(grid: PopulationGrid, raster, census: np.ndarray) -> None:
     gx, gy = to_grid.transform(x, y)
     row, col = grid.locate(gx, gy)
     ok = row >= 0
-    values = np.bincount(row[ok] * cols + col[ok], weights=people[ok], minlength=rows * cols)
+    # numpy's stubs type every bincount as integers; with weights it gives floats.
+    values = cast(Floats, np.bincount(row[ok] * cols + col[ok], weights=people[ok], minlength=rows * cols))
     flat_area = grid.area_index.ravel()
-    raster_total = np.bincount(flat_area + 1, weights=values, minlength=census.size + 1)[1:]
+    raster_total = cast(Floats, np.bincount(flat_area + 1, weights=values, minlength=census.size + 1)[1:])
     has_census = np.isfinite(census) & (census > 0)
     factor = np.ones(census.size + 1)
     scale = has_census & (raster_total > 0)
@@ -274,7 +306,7 @@ def apply_raster(grid: PopulationGrid, raster, census: np.ndarray) -> None:
     grid.population = values.reshape(grid.shape)
 
 
-def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -> None:
+def spread_population(grid: PopulationGrid, projected: gpd.GeoSeries, population: Floats) -> None:
     """Fill grid.population from per-area totals by equal shares of each area's cells."""
     population = np.nan_to_num(np.asarray(population, float), nan=0.0)
     flat_index = grid.area_index.ravel()
@@ -285,7 +317,7 @@ def spread_population(grid: PopulationGrid, projected, population: np.ndarray) -
     values = per_cell[flat_index + 1]
     orphans = np.flatnonzero((counts == 0) & (population > 0))
     if orphans.size:
-        points = projected.iloc[orphans].representative_point()
+        points = cast("gpd.GeoSeries", projected.iloc[orphans]).representative_point()
         row, col = grid.locate(points.x.to_numpy(), points.y.to_numpy())
         ok = row >= 0
         cells = row[ok] * grid.shape[1] + col[ok]

@@ -8,12 +8,16 @@ the WGS84 ellipsoid and agree with `pyproj.Geod` to well under 0.1 m.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
+from planner.spatial.arrays import Floats, Ints
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import (
     chord_metres,
@@ -22,10 +26,14 @@ from planner.spatial.geodesic import (
     to_ecef,
 )
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 __all__ = ["NearestResult", "SiteIndex", "check_lonlat", "nearest_other", "nearest_other_point", "nearest_sites"]
 
 
-def check_lonlat(lon, lat, *, what: str = "points", allow_nan: bool = False):
+def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "points",
+                 allow_nan: bool = False) -> tuple[Floats, Floats]:
     """Return lon/lat as float arrays, refusing values that are not degrees."""
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
@@ -51,16 +59,16 @@ def check_lonlat(lon, lat, *, what: str = "points", allow_nan: bool = False):
 class NearestResult:
     """Positions (into the site arrays, -1 where none) and metres (inf where none)."""
 
-    index: np.ndarray  # (n, k) int
-    distance_m: np.ndarray  # (n, k) float
+    index: Ints  # (n, k)
+    distance_m: Floats  # (n, k)
 
 
 class SiteIndex:
     """Sites indexed once for many nearest-neighbour queries."""
 
-    def __init__(self, lon, lat):
+    def __init__(self, lon: ArrayLike, lat: ArrayLike) -> None:
         self.lon, self.lat = check_lonlat(lon, lat, what="sites")
-        self._tree = None
+        self._tree: cKDTree | None = None
         if self.lon.size:
             self._tree = cKDTree(
                 to_ecef(self.lon, self.lat), balanced_tree=False, compact_nodes=False
@@ -85,7 +93,7 @@ class SiteIndex:
         return sorted(((i, chord_metres(c, lon, lat, float(self.lon[i]), float(self.lat[i]))) for i, c in pairs),
                       key=lambda pair: pair[1])
 
-    def query(self, lon, lat, k: int = 1, *, workers: int = -1) -> NearestResult:
+    def query(self, lon: ArrayLike, lat: ArrayLike, k: int = 1, *, workers: int = -1) -> NearestResult:
         """The k nearest sites of each point, closest first."""
         if k < 1:
             msg = f"k must be at least 1, got {k}"
@@ -99,7 +107,8 @@ class SiteIndex:
         if self._tree is None or not valid.any():
             return NearestResult(index, dist)
         qlon, qlat = lon[valid], lat[valid]
-        chord, found = self._tree.query(to_ecef(qlon, qlat), k=k, workers=workers)
+        # Many points (an (n, 3) array) give arrays of chords and positions.
+        chord, found = cast(tuple[Floats, Ints], self._tree.query(to_ecef(qlon, qlat), k=k, workers=workers))
         chord = chord.reshape(-1, k)
         found = found.reshape(-1, k)
         present = found < len(self)
@@ -123,7 +132,7 @@ class SiteIndex:
         return NearestResult(index, dist)
 
 
-def _lonlat_of(frame, what: str):
+def _lonlat_of(frame: gpd.GeoDataFrame, what: str) -> tuple[NDArray[np.floating[Any]], NDArray[np.floating[Any]]]:
     if frame.crs is None:
         msg = f"{what} have no CRS: set one (e.g. EPSG:4326) before measuring"
         raise ValueError(msg)
@@ -136,7 +145,8 @@ def _lonlat_of(frame, what: str):
     return geom.x.to_numpy(), geom.y.to_numpy()
 
 
-def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) -> pd.DataFrame:
+def nearest_sites(points: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, k: int = 1,
+                  id_column: str | None = None) -> pd.DataFrame:
     """For each point of a GeoDataFrame, the k nearest sites and their metres.
 
     Returns a DataFrame indexed like `points` with columns `id_1`, `m_1`, …
@@ -146,7 +156,7 @@ def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) ->
     site_lon, site_lat = _lonlat_of(sites, "sites")
     ids = sites[id_column].to_numpy() if id_column else sites.index.to_numpy()
     result = SiteIndex(site_lon, site_lat).query(lon, lat, k=k)
-    columns = {}
+    columns: dict[str, ArrayLike] = {}
     for j in range(k):
         pos = result.index[:, j]
         columns[f"id_{j + 1}"] = pd.Series(ids[np.where(pos >= 0, pos, 0)]).where(pos >= 0)
@@ -154,7 +164,8 @@ def nearest_sites(points, sites, *, k: int = 1, id_column: str | None = None) ->
     return pd.DataFrame({key: np.asarray(val) for key, val in columns.items()}, index=points.index)
 
 
-def nearest_other_point(index: SiteIndex, site_codes, code, lon: float, lat: float) -> tuple[str, float] | None:
+def nearest_other_point(index: SiteIndex, site_codes: NDArray[Any], code: object, lon: float,
+                        lat: float) -> tuple[str, float] | None:
     """One point's nearest indexed site that is not itself (`code`): (code, metres to 0.01 m) or None."""
     for position, metres in index.query_point(lon, lat, k=2):
         if code is None or site_codes[position] != code:
@@ -162,7 +173,8 @@ def nearest_other_point(index: SiteIndex, site_codes, code, lon: float, lat: flo
     return None
 
 
-def nearest_other(index: SiteIndex, site_codes, codes, lon, lat):
+def nearest_other(index: SiteIndex, site_codes: NDArray[Any], codes: NDArray[Any] | Sequence[object],
+                  lon: ArrayLike, lat: ArrayLike) -> tuple[list[str | None], list[float | None]]:
     """Each point's nearest indexed site that is not itself (same code): ([code or None], [metres, 0.01 m])."""
     if not len(index):
         return [None] * len(codes), [None] * len(codes)

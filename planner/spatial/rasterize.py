@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike, NDArray
+
+from planner.spatial.arrays import Floats, Ints
 
 __all__ = ["label_cells"]
 
 
-def _edges(polygons):
+def _edges(polygons: ArrayLike) -> tuple[Floats, Floats, Floats, Floats, Ints]:
     """All ring edges as arrays (x1, y1, x2, y2, polygon index)."""
     parts, part_owner = shapely.get_parts(np.asarray(polygons, dtype=object), return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
@@ -27,7 +30,8 @@ def _edges(polygons):
     return coords[start, 0], coords[start, 1], coords[start + 1, 0], coords[start + 1, 1], owner
 
 
-def label_cells(polygons, *, west: float, north: float, cell: float, shape, fill: int = -1) -> np.ndarray:
+def label_cells(polygons: ArrayLike, *, west: float, north: float, cell: float, shape: tuple[int, int],
+                fill: int = -1) -> NDArray[np.int32]:
     """(rows, cols) int32 array: index of the polygon containing each cell centre, else `fill`.
 
     Where polygons overlap, the one with the higher index wins.
@@ -73,7 +77,7 @@ def label_cells(polygons, *, west: float, north: float, cell: float, shape, fill
     return _fill_runs(out, run_start, run_len, run_poly, fill).reshape(shape)
 
 
-def _fill_runs(out, run_start, run_len, run_poly, fill):
+def _fill_runs(out: NDArray[np.int32], run_start: Ints, run_len: Ints, run_poly: Ints, fill: int) -> NDArray[np.int32]:
     """Write each run's polygon index into `out` (flat)."""
     n = out.size
     run_end = run_start + run_len

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask
+
+from planner.config import setting
 
 __all__ = ["create_app"]
 
@@ -19,10 +20,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path or str(Path.cwd() / "instance"),
                 template_folder="../templates", static_folder="../static")
     app.config.from_mapping(
-        DATABASE_URL=os.environ.get("PLANNER_DATABASE_URL"),
-        BASEMAP=os.environ.get("PLANNER_BASEMAP", "osm"),
-        PROFILE=os.environ.get("PLANNER_PROFILE", "yiwu"),
-        TIANDITU_KEY=os.environ.get("PLANNER_TIANDITU_KEY", ""),
+        DATABASE_URL=setting("PLANNER_DATABASE_URL"),
+        BASEMAP=setting("PLANNER_BASEMAP"),
+        PROFILE=setting("PLANNER_PROFILE"),
+        TIANDITU_KEY=setting("PLANNER_TIANDITU_KEY"),
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=512 * 1024 * 1024,
     )

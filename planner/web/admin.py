@@ -28,8 +28,8 @@ from planner.registry.accounts import (
 from planner.registry.sign_in import locked_names, unlock
 from planner.rules.vocabulary import ROLES
 from planner.texts.interface import texts
-from planner.web.context import get_engine
 from planner.web.auth import actor, role_required, throttle
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

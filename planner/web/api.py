@@ -9,14 +9,19 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, request
 
-from planner.check.site import check_site
 from planner.errors import UsageError
 from planner.recent import Recent
 from planner.registry.nearest import nearest_in_db
 from planner.registry.tables import SITE_TABLES
 from planner.rules.geometry import require_position
 from planner.sites.layers import layer_geojson
-from planner.web.context import current_sites, get_engine, read_connection, request_versions
+from planner.web.answers import CheckQuestion, check_answer
+from planner.web.context import (
+    current_sites,
+    get_engine,
+    read_connection,
+    request_versions,
+)
 from planner.web.i18n import current_lang
 from planner.web.openapi import openapi_document
 from planner.web.preferences import builtin_profile
@@ -164,37 +169,6 @@ def nearest():
                     "nearest": [{"code": code, "distance_m": round(d, 3)} for code, d in found]})
 
 
-@dataclass(frozen=True)
-class CheckQuestion:
-    """A `POST /api/check` body, validated."""
-
-    lon: float
-    lat: float
-    profile: str | None
-    code: str | None
-
-    @classmethod
-    def from_body(cls, body) -> "CheckQuestion":
-        if not isinstance(body, dict):
-            raise _bad("send a JSON object with lon, lat and optionally profile and code",
-                       "请发送包含 lon、lat（可选 profile、code）的 JSON 对象")
-        lon, lat = json_position(body)
-        code, profile = body.get("code"), body.get("profile")
-        for name, value in (("code", code), ("profile", profile)):
-            if value is not None and not isinstance(value, str):
-                raise _bad(f"{name} must be a string", f"{name} 必须是字符串")
-        return cls(lon, lat, profile, code)
-
-
-def json_position(body: dict) -> tuple[float, float]:
-    """`lon` and `lat` of a JSON body: numbers that pass the position rules of every door."""
-    for name in ("lon", "lat"):
-        value = body.get(name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _bad(f"{name} must be a number, got {value!r}", f"{name} 必须是数字，实际为 {value!r}")
-    return require_position(body["lon"], body["lat"])
-
-
 @bp.post("/check")
 def check():
     """Check one WGS84 position against the registry and a rule profile.
@@ -203,9 +177,9 @@ def check():
     the same answer; this view answers the rest, and every error."""
     question = CheckQuestion.from_body(request.get_json(silent=True))
     profile = builtin_profile(question.profile)
-    verdict = check_site(read_connection(), profile, question.lon, question.lat, code=question.code,
-                         lang=current_lang(), sites=current_sites(profile))
-    return jsonify(verdict.as_dict())
+    sites = current_sites(profile)
+    return jsonify(check_answer(question, profile, db=read_connection() if sites is None else None, sites=sites,
+                                lang=current_lang()))
 
 
 @bp.get("/openapi.json")

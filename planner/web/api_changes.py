@@ -11,10 +11,10 @@ from flask import Blueprint, jsonify
 from planner.errors import UsageError
 from planner.registry.tables import history
 from planner.rules.vocabulary import SURVEY_FACTS
-from planner.web.context import get_engine
-from planner.web.api import json_position
+from planner.web.answers import json_position
 from planner.web.api_bodies import checked_body
 from planner.web.auth import actor, role_required
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile
 from planner.workflow.decisions import (

@@ -38,18 +38,15 @@ from flask import (
 )
 
 from planner.errors import SignInError, TooManyRequestsError
-from planner.recent import Recent
 from planner.registry.accounts import (
     Account,
     account,
     require_role,
     sign_out_everywhere,
-    token_digest,
-    user_by_token,
 )
 from planner.registry.sign_in import Throttle, sign_in
 from planner.texts.interface import texts
-from planner.web.context import get_engine, read_connection, request_versions
+from planner.web.context import current_asking, get_engine, pipeline_of, read_connection
 from planner.web.i18n import current_lang
 from planner.web.security import require_csrf, session_account, start_session
 
@@ -64,44 +61,22 @@ def _needs_account() -> SignInError:
                        "请先登录（会话或 Authorization: Bearer 令牌）")
 
 
-def known_accounts(app) -> Recent:
-    """Accounts `app` has looked up, by (accounts version, "token" or "name", digest or name);
-    one set per app, as each app has its own database."""
-    return app.extensions.setdefault("planner.accounts", Recent(10_000))
-
-
-def token_key(token: str) -> tuple:
-    """How a bearer token is remembered: by its digest, never the token itself."""
-    return ("token", token_digest(token))
-
-
 def _remembered(key: tuple, look_up) -> Account | None:
     """The account for `key` at this request's accounts version: remembered, else looked up."""
-    accounts, key = known_accounts(current_app), (request_versions()[1],) + key
-    found = accounts.get(key)
-    if found is None:
-        found = look_up()
-        if found is not None:
-            accounts.put(key, found)
-    return found
+    return pipeline_of(current_app).remembered(current_asking(), key, look_up)
 
 
 @bp.before_app_request
 def identify():
-    """Set g.user from the bearer token or the session; refuse anonymous requests."""
-    g.user = None
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        token = header[7:].strip()
-        g.user = _remembered(token_key(token), lambda: user_by_token(read_connection(), token))
-        if g.user is None:
-            raise SignInError("the API token is not valid", "API 令牌无效")
-        g.via_token = True
-        return None
-    g.via_token = False
-    if session.get("user"):
-        g.user = session_account(lambda name: _remembered(("name", name), lambda: account(read_connection(), name)))
-    if request.endpoint in _PUBLIC or request.endpoint is None:
+    """Who is asking (bearer token or session), the pipeline's hooks, then: refuse anonymous requests."""
+    pipeline, asking = pipeline_of(current_app), current_asking()
+    pipeline.identify(asking)  # change counters; a bearer token's account, refused when unknown
+    g.via_token = asking.bearer is not None
+    if not g.via_token and session.get("user"):
+        asking.user = session_account(lambda name: _remembered(("name", name), lambda: account(read_connection(), name)))
+    g.user = asking.user
+    pipeline.admit(asking)  # every later hook (audit, rate limit) sees the account
+    if g.via_token or request.endpoint in _PUBLIC or request.endpoint is None:
         return None
     if g.user is None:
         if request.path.startswith("/api/"):

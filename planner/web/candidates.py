@@ -9,8 +9,8 @@ from planner.maps.render import candidate_map
 from planner.rules.profiles import BUILT_IN
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES, SURVEY_FACTS
 from planner.texts.interface import texts
-from planner.web.context import get_engine
 from planner.web.auth import actor, role_required
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
 from planner.web.site_view import SiteView, candidate_view

@@ -27,7 +27,7 @@ from flask import (
 
 from planner.check.jobs import create_job, fail_orphans, load_job, sweep_expired
 from planner.check.pool import CheckPool, run_in_process
-from planner.config import env_number
+from planner.config import setting
 from planner.errors import UsageError
 from planner.maps.render import data_map, display_crs, shift_collection
 from planner.rules.profiles import BUILT_IN, load_profile
@@ -45,11 +45,11 @@ _POOL_LOCK = threading.Lock()
 def check_settings() -> dict:
     """Flask settings for uploads and checks, from the environment (README, Configuration)."""
     return {
-        "MAX_CONTENT_LENGTH": env_number("PLANNER_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024,
-        "CHECK_WORKERS": env_number("PLANNER_CHECK_WORKERS", 2, minimum=1),
-        "CHECK_QUEUE": env_number("PLANNER_CHECK_QUEUE", 8, minimum=0),
-        "CHECK_TIMEOUT_S": env_number("PLANNER_CHECK_TIMEOUT_S", 600, minimum=1, integer=False),
-        "UPLOAD_RETENTION_DAYS": env_number("PLANNER_UPLOAD_RETENTION_DAYS", 30, minimum=0, integer=False),
+        "MAX_CONTENT_LENGTH": setting("PLANNER_MAX_UPLOAD_MB") * 1024 * 1024,
+        "CHECK_WORKERS": setting("PLANNER_CHECK_WORKERS"),
+        "CHECK_QUEUE": setting("PLANNER_CHECK_QUEUE"),
+        "CHECK_TIMEOUT_S": setting("PLANNER_CHECK_TIMEOUT_S"),
+        "UPLOAD_RETENTION_DAYS": setting("PLANNER_UPLOAD_RETENTION_DAYS"),
     }
 
 

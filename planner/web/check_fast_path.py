@@ -1,16 +1,18 @@
 """`POST /api/check` for scripts, answered before Flask when everything it needs is at hand.
 
 A bulk client checking thousands of positions with an API token spends most of
-each request in Flask's request machinery (contexts, session, routing, hooks),
-not in the check. This WSGI middleware answers such a request directly when it
-is plain: a bearer token this process has already verified at the current
+each request in Flask's request machinery (contexts, session, routing), not in
+the check. This WSGI middleware answers such a request directly when it is
+plain: a bearer token this process has already verified at the current
 accounts version, a JSON body that validates, no query string and no cookies
-(so the language is the default and nothing is remembered), and the registry's
-sites in memory at the current version. It reads the change counters (one tiny
-query, as every request does) and answers with the very function and JSON the
-Flask view uses. Anything else — an unknown token, bad input, `?lang=`, the
-sites being re-read after a change — goes to Flask, which answers exactly as
-before (and then knows the token for next time).
+(so the language is the default and nothing is remembered). It runs the same
+request pipeline as Flask (planner.web.pipeline: change counters, the token's
+account, every `before` hook, then the `after` hooks on the response headers)
+and answers with the same function (planner.web.answers.check_answer) and
+JSON encoder as the Flask view. A hook that refuses the request is answered
+here, as the API answers errors. Anything else — an unknown token, bad input,
+`?lang=` — goes to Flask, which answers exactly as before (and then knows the
+token for next time).
 """
 
 from __future__ import annotations
@@ -19,21 +21,20 @@ import io
 import json
 
 from flask import Flask
+from sqlalchemy import Connection
 
-from planner.check.site import check_site
 from planner.errors import PlannerError
-from planner.registry.changes import change_counters, versions
 from planner.sites.cache import cached_sites
-from planner.web.context import engine_of
-from planner.web.api import CheckQuestion
-from planner.web.auth import known_accounts, token_key
-from planner.web.headers import security_headers
+from planner.web.answers import CheckQuestion, api_error, check_answer
+from planner.web.context import engine_of, pipeline_of
+from planner.web.pipeline import Asking
 from planner.web.preferences import builtin_profile
 
 __all__ = ["CheckFastPath"]
 
 _PATH = "/api/check"
 _MAX_BODY = 64 * 1024
+_LANG = "zh"  # no ?lang= and no cookie: the default language
 
 
 class CheckFastPath:
@@ -61,18 +62,28 @@ class CheckFastPath:
             profile = builtin_profile(question.profile, app=self.app)
         except (ValueError, RecursionError, PlannerError):  # not JSON, or not valid: Flask says why
             return None
-        engine = engine_of(self.app)
-        with engine.connect() as conn:
-            registry, accounts = versions(change_counters(conn.execution_options(isolation_level="AUTOCOMMIT")))
+        with engine_of(self.app).connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            return self._respond(environ, conn, question, profile)
+
+    def _respond(self, environ, conn: Connection, question: CheckQuestion, profile):
+        pipeline = pipeline_of(self.app)
         token = environ["HTTP_AUTHORIZATION"][7:].strip()
-        if known_accounts(self.app).get((accounts,) + token_key(token)) is None:
-            return None
-        sites = cached_sites(engine, profile, version=registry, wait=False)
-        if sites is None:
-            return None
-        verdict = check_site(None, profile, question.lon, question.lat, code=question.code, sites=sites)
-        response = self.app.json.response(verdict.as_dict())
-        response.headers.update(security_headers())  # what Flask's after-request hook adds to its answer
+        asking = Asking("POST", _PATH, environ.get("REMOTE_ADDR", ""), token, lambda: conn)
+        if pipeline.known(asking, token) is None:
+            return None  # Flask looks the token up (and remembers it), or refuses it
+        try:
+            pipeline.enter(asking)
+        except PlannerError as exc:  # a hook refused: answered here, so no hook runs twice
+            payload, status = api_error(exc, _LANG)
+            response = self.app.json.response(payload)
+            response.status_code = status
+        else:
+            registry_version = asking.versions[0]
+            sites = cached_sites(engine_of(self.app), profile, version=registry_version, wait=False)
+            response = self.app.json.response(
+                check_answer(question, profile, db=conn if sites is None else None, sites=sites, lang=_LANG))
+        pipeline.leave(asking, response.headers)
         return response
 
 

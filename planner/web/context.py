@@ -6,16 +6,17 @@ Blueprints, the fast path and the server import these from here; the package's
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import Connection, Engine
 
-from planner.registry.changes import change_counters, versions
 from planner.registry.engine import make_engine
 from planner.rules.profiles import Profile
 from planner.sites.cache import cached_sites
 from planner.sites.postal import NearestSites
+from planner.web.pipeline import Asking, Pipeline
 
-__all__ = ["current_sites", "engine_of", "get_engine", "read_connection", "request_versions"]
+__all__ = ["current_asking", "current_sites", "engine_of", "get_engine", "pipeline_of", "read_connection",
+           "request_versions"]
 
 
 def get_engine() -> Engine:
@@ -46,15 +47,27 @@ def read_connection() -> Connection:
     return conn
 
 
-def request_versions() -> tuple:
+def request_versions() -> tuple[tuple[int, int], tuple[int, int]]:
     """(registry version, accounts version) as this request first read them: one query per request."""
-    found = g.get("versions")
-    if found is None:
-        found = g.versions = versions(change_counters(read_connection()))
-    return found
+    return pipeline_of(current_app).read_versions(current_asking())
 
 
 def current_sites(profile: Profile) -> NearestSites | None:
     """The registry's sites in memory at the version this request sees, or None while a worker
     thread reads them after a change (the caller then asks the database)."""
     return cached_sites(get_engine(), profile, version=request_versions()[0], wait=False)
+
+
+def pipeline_of(app: Flask) -> Pipeline:
+    """`app`'s request pipeline: the hooks every request runs, whichever door answers it."""
+    return app.extensions.setdefault("planner.pipeline", Pipeline())
+
+
+def current_asking() -> Asking:
+    """This request as the pipeline's hooks see it (made on first use)."""
+    asking = g.get("asking")
+    if asking is None:
+        header = request.headers.get("Authorization", "")
+        asking = g.asking = Asking(request.method, request.path, request.remote_addr or "",
+                                   header[7:].strip() if header.startswith("Bearer ") else None, read_connection)
+    return asking

@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 from flask import Blueprint, after_this_request, render_template, request, send_file
 
+from planner.config import DEFAULT_PROFILE
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.reports import SUFFIXES, write_coverage
 from planner.coverage.tables import summary_rows
@@ -32,7 +33,7 @@ class CoverageQuery:
 
     @classmethod
     def from_request(cls) -> "CoverageQuery":
-        profile = request.args.get("profile", "yiwu")
+        profile = request.args.get("profile", DEFAULT_PROFILE)
         if profile not in BUILT_IN:
             raise UsageError(f"unknown profile {profile!r}", f"未知规则配置“{profile}”")
         return cls(profile, request.args.get("assume_candidates") == "1", request.args.get("close_listed") == "1")

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from planner.errors import PlannerError
 from planner.texts.interface import texts
+from planner.web.answers import api_error_body
 from planner.web.i18n import current_lang
 
 __all__ = ["init_app"]
@@ -48,7 +49,7 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
     lang = current_lang()
     message = zh if lang == "zh" else en
     if request.path.startswith("/api/"):
-        return jsonify({"error": name, "message": message}), status
+        return jsonify(api_error_body(name, message)), status
     title = TITLES[lang].get(status) or TITLES[lang][500 if status >= 500 else 400]
     try:
         return render_template("error.html", t=texts(lang), lang=lang, status=status, title=title,

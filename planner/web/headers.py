@@ -11,26 +11,14 @@ through data, say — has no recorded hash and does not run.
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from markupsafe import Markup
 
-from planner.maps.csp import checked_script, policy, script_hash, tile_hosts
-from planner.maps.render import BASEMAPS, MapParts
+from planner.maps.csp import checked_script, script_hash
+from planner.maps.render import MapParts
+from planner.web.context import current_asking, pipeline_of
 
-__all__ = ["init_app", "inline_script", "map_header", "map_script", "security_headers"]
-
-_IMG_HOSTS = tuple(tile_hosts(BASEMAPS))
-
-
-def security_headers(script_hashes=()) -> dict[str, str]:
-    """The headers every response carries; `script_hashes` are the inline scripts the page may run."""
-    return {
-        "Content-Security-Policy": policy(script_hashes, img_hosts=_IMG_HOSTS),
-        "X-Frame-Options": "DENY",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-    }
-
+__all__ = ["init_app", "inline_script", "map_header", "map_script"]
 
 def _allow(hashes) -> None:
     if has_request_context():
@@ -57,13 +45,15 @@ def map_script(parts: MapParts) -> Markup:
     return Markup(f"<script>{parts.script}</script>")
 
 
-def _add_headers(response):
-    for key, value in security_headers(g.get("script_hashes", ())).items():
-        response.headers[key] = value
+def _leave(response):
+    """The pipeline's after hooks (security headers first), with the inline scripts this response emitted."""
+    asking = current_asking()
+    asking.script_hashes = list(g.get("script_hashes", ()))
+    pipeline_of(current_app).leave(asking, response.headers)
     return response
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["inline_script"] = inline_script
     app.jinja_env.globals.update(map_header=map_header, map_script=map_script)
-    app.after_request(_add_headers)
+    app.after_request(_leave)

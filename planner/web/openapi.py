@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.rules.profiles import BUILT_IN
+
 __all__ = ["openapi_document"]
 
 _ERROR = {"description": "Invalid input", "content": {"application/json": {"schema": {
@@ -12,7 +14,7 @@ def _param(name, schema, description, *, required=False, where="query"):
     return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
 
 
-_PROFILES = ["yiwu", "mianyang", "heilongjiang", "shunyi"]
+_PROFILES = list(BUILT_IN)
 # Ranges are said, not declared: one rule set (planner.rules.geometry) refuses impossible positions at
 # every door, with the same words, after the body's shape is checked against this document.
 _LON = {"type": "number", "description": "WGS84 longitude, degrees, -180…180 (finite)"}

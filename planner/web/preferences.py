@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 
+from planner.config import DEFAULT_PROFILE
 from planner.maps.render import BASEMAPS
 
 __all__ = ["builtin_profile", "current_basemap", "current_profile", "init_app", "map_options"]
@@ -23,7 +24,7 @@ def builtin_profile(name: str | None, *, app: Flask | None = None):
     from planner.errors import UsageError
     from planner.rules.profiles import BUILT_IN, load_profile
 
-    name = str(name or (app or current_app).config.get("PROFILE", "yiwu"))
+    name = str(name or (app or current_app).config.get("PROFILE", DEFAULT_PROFILE))
     if name not in BUILT_IN:
         raise UsageError(f"unknown profile {name!r}: use " + ", ".join(BUILT_IN),
                          f"未知规则配置“{name}”：可用 " + "、".join(BUILT_IN))

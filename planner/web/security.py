@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import os
 import secrets
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from planner.config import env_number
+from planner.config import setting
 from planner.errors import UsageError
 
 __all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "trust_proxies", "require_csrf", "session_account",
@@ -34,17 +33,17 @@ def session_settings() -> dict:
     return {
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": os.environ.get("PLANNER_SECURE_COOKIES", "").strip() == "1",
+        "SESSION_COOKIE_SECURE": setting("PLANNER_SECURE_COOKIES"),
         "SESSION_REFRESH_EACH_REQUEST": False,  # rewritten when "last seen" moves, once a minute at most
-        "SESSION_IDLE_MINUTES": env_number("PLANNER_SESSION_IDLE_MIN", 8 * 60, minimum=1),
-        "SESSION_MAX_HOURS": env_number("PLANNER_SESSION_MAX_HOURS", 7 * 24, minimum=1),
+        "SESSION_IDLE_MINUTES": setting("PLANNER_SESSION_IDLE_MIN"),
+        "SESSION_MAX_HOURS": setting("PLANNER_SESSION_MAX_HOURS"),
         "SIGNIN_MAX_FAILURES": 10,
         "SIGNIN_MAX_ADDRESS_FAILURES": 30,
         "SIGNIN_WINDOW_MINUTES": 15,
         "SIGNIN_HASH_SLOTS": 1,
         # Proxies in front of planner whose X-Forwarded-For/-Proto are trusted (0: none). Behind one, every
         # client would otherwise share the proxy's address, and one stranger's failures would refuse all.
-        "PROXY_HOPS": env_number("PLANNER_PROXY_HOPS", 0, minimum=0),
+        "PROXY_HOPS": setting("PLANNER_PROXY_HOPS"),
     }
 
 

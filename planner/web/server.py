@@ -20,6 +20,7 @@ def default_workers() -> int:
 def _warm_up(app) -> None:
     """Compile the templates, index the registry's sites and answer the default overview once
     before forking, so every worker starts with them (copy on write)."""
+    from planner.config import DEFAULT_PROFILE
     from planner.maps.render import data_map
     from planner.rules.profiles import load_profile
     from planner.sites.cache import cached_sites
@@ -34,7 +35,7 @@ def _warm_up(app) -> None:
     with app.app_context():
         engine = get_engine()
         try:
-            cached_sites(engine, load_profile(app.config.get("PROFILE", "yiwu")))
+            cached_sites(engine, load_profile(app.config.get("PROFILE", DEFAULT_PROFILE)))
             prerender(app)
         finally:
             engine.dispose()  # no connection may cross the fork

@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from planner.errors import ConflictError, UsageError
 from planner.rules.profiles import BUILT_IN
 from planner.texts.interface import texts
-from planner.web.context import get_engine
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map
+from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
 from planner.web.site_view import station_view
