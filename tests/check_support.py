@@ -8,7 +8,7 @@ from planner.files.imports import prepare_import
 from planner.registry.tables import load_records
 from planner.spatial.geodesic import GEOD
 from tests.conftest import DATA
-from tests.files import write_xlsx
+from tests.file_support import write_xlsx
 
 CHECK_DATA = DATA / "check"
 SITES = {  # code: (lon, lat)

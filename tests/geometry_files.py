@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from tests.files import write_xlsx
+from tests.file_support import write_xlsx
 
 GOOD = (116.628, 40.1035)  # inside the small registry's district, far from its sites
 

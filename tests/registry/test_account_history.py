@@ -22,7 +22,7 @@ from planner.registry.changes import change_counters
 from planner.registry.models import Event, User
 from planner.registry.sign_in import Throttle, sign_in, unlock
 from tests.conftest import DATA
-from tests.files import load_file
+from tests.file_support import load_file
 
 
 def _history(engine, name):

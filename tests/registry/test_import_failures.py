@@ -6,7 +6,7 @@ from planner.errors import InputError, UsageError
 from planner.files.imports import prepare_import
 from planner.registry.tables import count_rows, read_table
 from tests.conftest import DATA
-from tests.files import load_file, write_xlsx
+from tests.file_support import load_file, write_xlsx
 
 _load = load_file
 

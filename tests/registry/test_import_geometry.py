@@ -20,7 +20,7 @@ from planner.errors import InputError
 from planner.files.imports import prepare_import
 from planner.registry.tables import count_rows, read_table
 from tests.cli_support import PLANNER
-from tests.files import load_file
+from tests.file_support import load_file
 from tests.geometry_files import (
     AREA,
     BAD_POSITIONS,

@@ -11,7 +11,7 @@ from planner.registry.tables import read_table
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.conftest import DATA
-from tests.files import load_file, write_points, write_xlsx
+from tests.file_support import load_file, write_points, write_xlsx
 
 EXPECTED = {"B001": (116.654, 40.130), "B002": (116.670, 40.120), "B003": (116.590, 40.080)}
 HEADERS = ["机构号", "网点名称", "类型", "地址", "经度", "纬度", "负责人"]

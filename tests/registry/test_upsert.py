@@ -2,7 +2,7 @@
 
 from planner.registry.tables import history, read_table
 from tests.conftest import DATA
-from tests.files import load_file, write_xlsx
+from tests.file_support import load_file, write_xlsx
 
 _load = load_file
 

@@ -3,7 +3,7 @@
 import re
 
 from tests.check_support import load_small_registry, offset
-from tests.files import load_file, write_xlsx
+from tests.file_support import load_file, write_xlsx
 from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_until
 
 

@@ -7,7 +7,7 @@ from planner.registry.tables import count_rows
 from planner.spatial.chinacoords import wgs84_to_gcj02
 from planner.spatial.geodesic import GEOD
 from tests.check_support import load_small_registry, offset
-from tests.files import load_file, write_xlsx
+from tests.file_support import load_file, write_xlsx
 from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.files import load_file, write_xlsx
+from tests.file_support import load_file, write_xlsx
 
 
 def _load_queue(engine, tmp_path):

@@ -22,7 +22,7 @@ from planner.registry.models import Base
 from planner.registry.population_raster import import_raster
 from planner.registry.sign_in import Throttle, sign_in
 from tests.conftest import DATA
-from tests.files import load_file
+from tests.file_support import load_file
 
 PLANNER = str(Path(sys.executable).with_name("planner"))
 

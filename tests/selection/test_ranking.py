@@ -11,7 +11,7 @@ from planner.spatial.geodesic import GEOD
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
 from tests.coverage_support import load_district
-from tests.files import load_file
+from tests.file_support import load_file
 from tests.strip_support import Q, load_strips
 
 
@@ -70,7 +70,7 @@ def test_cli_rank(database_url, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{tmp_path / 'r.csv'}: 1 ranked of 1\n"
     # C1 (C2 is rejected) stands 300 m north of V2's middle: 44 of V2's 64 cells, 31.25 people each,
-    # nobody served yet (tests/test_coverage.py counts them).
+    # nobody served yet (tests/coverage/test_compute.py counts them).
     written = pd.read_csv(tmp_path / "r.csv", encoding="utf-8-sig")
     assert written[["code", "rank", "service_population", "marginal_population", "added_population"]].values.tolist() \
         == [["C1", 1, 1375, 1375, 1375]]

@@ -15,7 +15,7 @@ from planner.rules.profiles import load_profile
 from planner.selection.ranking import rank_candidates, write_ranking
 from tests.check_support import HEADERS, load_small_registry, row, write_list
 from tests.coverage_support import load_district, to_lonlat
-from tests.files import load_file
+from tests.file_support import load_file
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/","click")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1-1", "-2+3",
             "\tTAB"]

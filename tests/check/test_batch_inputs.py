@@ -13,7 +13,7 @@ from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import HEADERS, load_small_registry, row, write_list
 from tests.cli_support import PLANNER
 from tests.conftest import prepared_database
-from tests.files import write_xlsx
+from tests.file_support import write_xlsx
 
 GOOD = (116.628, 40.1035)
 
