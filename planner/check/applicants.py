@@ -30,66 +30,15 @@ from planner.files.positions import (
 from planner.files.tables import Table, read_table
 from planner.rules.reasons import reason
 from planner.rules.region import china_refusals
+from planner.rules.verdict import RowNotes
 from planner.rules.vocabulary import FLAG_FACTS, NUMBER_FACTS, SURVEY_FACTS
 
-__all__ = ["Applicants", "ID_CARD_HEADERS", "RowNotes", "id_card_columns", "read_applicants"]
+__all__ = ["Applicants", "ID_CARD_HEADERS", "id_card_columns", "read_applicants"]
 
 FIELDS = KIND_FIELDS["candidates"]
 ID_CARD_HEADERS = {"身份证号", "身份证", "身份证号码", "id_card", "证件号", "证件号码", "id card"}
 
 
-class RowNotes:
-    """Reasons attached to rows, kept in the order they were added; most rows have none."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self._rows: list[int] = []
-        self._texts: list[str] = []
-        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def add(self, row, text: str) -> None:
-        self._rows.append(int(row))
-        self._texts.append(text)
-
-    def add_many(self, rows, texts) -> None:
-        """Attach texts[k] to rows[k] for every k (the fast path for whole columns)."""
-        self._flush()
-        self._chunks.append((np.asarray(rows, dtype=np.int64), np.asarray(texts, dtype=object)))
-
-    def _flush(self) -> None:
-        if self._rows:
-            self._chunks.append((np.asarray(self._rows, dtype=np.int64), np.asarray(self._texts, dtype=object)))
-            self._rows, self._texts = [], []
-
-    def _all(self):
-        self._flush()
-        if not self._chunks:
-            return np.empty(0, np.int64), np.empty(0, dtype=object)
-        return np.concatenate([c[0] for c in self._chunks]), np.concatenate([c[1] for c in self._chunks])
-
-    def mask(self) -> np.ndarray:
-        out = np.zeros(self.n, bool)
-        out[self._all()[0]] = True
-        return out
-
-    def of(self, row: int) -> list[str]:
-        rows, texts = self._all()
-        return list(texts[rows == row])
-
-    def joined(self, sep: str = "; ") -> np.ndarray:
-        """One string per row: its reasons in the order added, joined by `sep` ('' for none)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        rows, texts = self._all()
-        if rows.size == 0:
-            return np.full(self.n, "", dtype=object)
-        order = np.argsort(rows, kind="stable")
-        offsets = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
-        values = pa.array(texts[order], type=pa.string())
-        lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
-        return pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object)
 
 
 @dataclass

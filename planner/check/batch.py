@@ -15,13 +15,20 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
-from planner.check.applicants import Applicants, RowNotes, read_applicants
-from planner.errors import UsageError
+from planner.check.applicants import Applicants, read_applicants
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
 from planner.rules.region import district_refusals
+from planner.rules.verdict import (
+    SURVEY_FLAGS,
+    SURVEY_MINIMUMS,
+    RowNotes,
+    distance_rules,
+    require_straight_metric,
+    survey_rules,
+)
 from planner.sites.postal import Network, load_network
-from planner.spatial.compared import below_minimum, compared_metres
+from planner.spatial.compared import compared_metres
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
 __all__ = ["ADDED_COLUMNS", "CheckResult", "check_applicants", "check_file"]
@@ -70,13 +77,6 @@ def _facts_used(profile: Profile) -> tuple[str, ...]:
     return tuple(fact for key, fact, _ in SURVEY_MINIMUMS + SURVEY_FLAGS if getattr(profile.survey, key))
 
 
-def require_straight_metric(profile: Profile, lang: str) -> None:
-    if profile.metric == "walking":
-        raise UsageError(
-            f"profile {profile.name!r} measures walking distance, but no road network is loaded "
-            "(walking distances are not available yet)",
-            f"规则配置“{profile.name}”按步行距离计算，但尚未导入路网（暂不支持步行距离）",
-        )
 
 
 def check_applicants(applicants: Applicants, network: Network, profile: Profile, *, lang: str = "zh") -> CheckResult:
@@ -87,7 +87,7 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     fails = RowNotes(n)
     outlet_id, outlet_m = _nearest(network.outlets, network.outlet_index, lon, lat, None)
     station_id, station_m = _nearest(network.stations, network.station_index, lon, lat, applicants.ids)
-    _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
+    distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat)
     usable = ~errors.mask()
@@ -156,46 +156,6 @@ def _nearest(sites, index, lon, lat, own_ids):
     return ids, metres
 
 
-def _distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang):
-    for minimum, ids, metres, key in ((profile.min_outlet_distance_m, outlet_id, outlet_m, "outlet_too_close"),
-                                      (profile.min_station_distance_m, station_id, station_m, "station_too_close")):
-        if minimum <= 0:
-            continue
-        reported = compared_metres(metres)  # the verdict and the reason use the metres the user reads
-        too_close = np.flatnonzero(below_minimum(reported, minimum))  # 以上 includes the threshold itself
-        text = positional(key, lang, ("m", "id", "min")).format
-        fails.add_many(too_close, [text(m, site, minimum) for m, site in
-                                   zip(reported[too_close].tolist(), ids[too_close].tolist())])
-
-
-SURVEY_MINIMUMS = (
-    ("min_area_m2", "area_m2", "floor area (m²)"),
-    ("min_display_m2", "display_m2", "display area (m²)"),
-    ("min_months_in_business", "months_in_business", "months in business"),
-)
-SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
-
-
-def survey_rules(profile: Profile, facts, fails, lang):
-    """Survey conditions the profile enables, for columns of facts (numbers: float, NaN = not given)."""
-    survey = profile.survey
-    for key, fact, label in SURVEY_MINIMUMS:
-        minimum = getattr(survey, key)
-        if minimum <= 0:
-            continue
-        values = facts[fact]
-        for i in np.flatnonzero(np.isnan(values)):
-            fails.add(i, reason("survey_missing", lang, field=label))
-        for i in np.flatnonzero(values < minimum):
-            fails.add(i, reason("survey_below", lang, field=label, value=values[i], min=minimum))
-    for key, fact, label in SURVEY_FLAGS:
-        if not getattr(survey, key):
-            continue
-        for i, value in enumerate(facts[fact]):
-            if value is None:
-                fails.add(i, reason("survey_missing", lang, field=label))
-            elif not value:
-                fails.add(i, reason("survey_no", lang, field=label))
 
 
 def _populations(network: Network, profile: Profile, lon, lat):

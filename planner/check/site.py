@@ -16,20 +16,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Connection, Engine
 
-from planner.check.applicants import RowNotes
-from planner.check.batch import (
-    SURVEY_FLAGS,
-    SURVEY_MINIMUMS,
-    require_straight_metric,
-    survey_rules,
-)
 from planner.registry.engine import connected
 from planner.registry.nearest import Nearest, nearest_each
 from planner.rules.profiles import Profile
-from planner.rules.reasons import reason
+from planner.rules.verdict import (
+    SURVEY_FLAGS,
+    SURVEY_MINIMUMS,
+    RowNotes,
+    distance_rules,
+    require_straight_metric,
+    survey_rules,
+)
 from planner.rules.vocabulary import EXISTING_APPLICANT_STATUSES
 from planner.sites.postal import NearestSites
-from planner.spatial.compared import below_minimum, compared_metres
+from planner.spatial.compared import compared_metres
 
 __all__ = ["SiteVerdict", "check_site", "nearest_questions"]
 
@@ -66,14 +66,11 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
         outlet, station = sites.nearest_existing(lon, lat, code)
     else:
         outlet, station = _nearest_in_db(db, profile, lon, lat, code)
-    reasons = []
-    for minimum, found, key in ((profile.min_outlet_distance_m, outlet, "outlet_too_close"),
-                                (profile.min_station_distance_m, station, "station_too_close")):
-        metres = None if found is None else compared_metres(found[1])  # what the rule and the reason use
-        if minimum > 0 and metres is not None and below_minimum(metres, minimum):
-            reasons.append(reason(key, lang, m=metres, id=found[0], min=minimum))
+    notes = RowNotes(1)  # the batch check's rules, on columns of one
+    distance_rules(profile, *_column(outlet), *_column(station), notes, lang)
     if facts is not None:
-        reasons += _survey_reasons(profile, facts, lang)
+        survey_rules(profile, _fact_columns(facts), notes, lang)
+    reasons = notes.of(0)
     return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
                        {"min_outlet_distance_m": profile.min_outlet_distance_m,
                         "min_station_distance_m": profile.min_station_distance_m,
@@ -94,11 +91,15 @@ def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | Non
     return (outlet[0] if outlet else None), (existing[0] if existing else None)
 
 
-def _survey_reasons(profile: Profile, facts: dict, lang: str) -> list[str]:
-    """The batch check's survey rules, applied to this one site's facts."""
+def _column(found: tuple[str, float] | None) -> tuple[np.ndarray, np.ndarray]:
+    """A nearest site as the one-row columns of ids and metres the rules read (NaN: none)."""
+    return (np.array([None if found is None else found[0]], dtype=object),
+            np.array([np.nan if found is None else found[1]], dtype=float))
+
+
+def _fact_columns(facts: dict) -> dict[str, np.ndarray]:
+    """One site's survey facts as the one-row columns the rules read (numbers NaN when not given)."""
     columns = {fact: np.array([np.nan if facts.get(fact) is None else facts[fact]], dtype=float)
                for _, fact, _ in SURVEY_MINIMUMS}
     columns.update({fact: np.array([facts.get(fact)], dtype=object) for _, fact, _ in SURVEY_FLAGS})
-    notes = RowNotes(1)
-    survey_rules(profile, columns, notes, lang)
-    return notes.of(0)
+    return columns

@@ -13,11 +13,12 @@ from planner.errors import UsageError
 from planner.files.writers import formula_safe_frame, output_path
 from planner.registry.tables import read_table
 from planner.rules.profiles import Profile
+from planner.rules.verdict import too_close
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
 from planner.selection.exact import exact_selection
 from planner.selection.greedy import greedy_selection
 from planner.sites.postal import load_network
-from planner.spatial.compared import below_minimum, compared_metres
+from planner.spatial.compared import compared_metres
 from planner.spatial.conflicts import close_pairs
 
 __all__ = ["rank_candidates", "write_ranking"]
@@ -40,15 +41,14 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     lon, lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()
     out = pd.DataFrame({"code": candidates["code"], "name": candidates["name"], "status": candidates["status"],
                         "lon": np.round(lon, 7), "lat": np.round(lat, 7)})
-    keeps_rules = np.ones(len(out), bool)
-    for minimum, sites, index, column in ((profile.min_outlet_distance_m, network.outlets, network.outlet_index,
-                                           "nearest_outlet_m"),
-                                          (profile.min_station_distance_m, network.stations, network.station_index,
-                                           "nearest_station_m")):
+    nearest = {}
+    for sites, index, column in ((network.outlets, network.outlet_index, "nearest_outlet_m"),
+                                 (network.stations, network.station_index, "nearest_station_m")):
         metres = index.query(lon, lat).distance_m[:, 0] if len(sites) and len(out) else np.full(len(out), np.inf)
+        nearest[column] = metres
         out[column] = compared_metres(metres)
-        if minimum > 0:
-            keeps_rules &= ~below_minimum(metres, minimum)
+    outlet_close, station_close = too_close(profile, nearest["nearest_outlet_m"], nearest["nearest_station_m"])
+    keeps_rules = ~(outlet_close | station_close)
     out["keeps_distance_rules"] = keeps_rules
     grid = network.grid
     if grid is None or out.empty:

@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 
 from planner.registry.tables import read_point_columns, read_table
 from planner.rules.profiles import Profile
+from planner.rules.verdict import too_close
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
-from planner.spatial.compared import below_minimum
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 from planner.spatial.nearest import nearest_other
 
@@ -114,14 +114,13 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
         names, metres = nearest_other(index, site_codes, codes, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
     if layer == "candidates":
-        verdicts = []
-        for status, outlet_m, station_m in zip(statuses, out["nearest_outlet_m"], out["nearest_station_m"]):
-            if status not in OPEN_APPLICANT_STATUSES:
-                verdicts.append(None)
-                continue
-            too_close = ((outlet_m is not None and below_minimum(outlet_m, profile.min_outlet_distance_m))
-                         or (station_m is not None and below_minimum(station_m, profile.min_station_distance_m)))
-            verdicts.append("fail" if too_close else "pass")
-        out["verdict"] = verdicts
+        outlet_close, station_close = too_close(profile, _metres(out["nearest_outlet_m"]),
+                                                _metres(out["nearest_station_m"]))
+        out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES else "fail" if close else "pass"
+                          for status, close in zip(statuses, (outlet_close | station_close).tolist())]
     return out
 
+
+def _metres(values) -> np.ndarray:
+    """Distances as floats, NaN where there is no site."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)

@@ -1,0 +1,142 @@
+"""The verdict of the rules, defined once: distances to post outlets and existing stations, survey facts.
+
+Every door that judges a position asks here: the batch check (whole columns),
+the single-site check of the pages, the API and decisions (columns of one),
+the ranking (which applicants keep the distance rules) and the map layers'
+verdict colours. A distance is compared as the reason prints it: geodesic
+metres to the centimetre (planner.spatial.compared), and 以上 includes the
+threshold itself. A minimum of 0 turns a rule off; no site at all (NaN) is
+never too close.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.errors import UsageError
+from planner.rules.profiles import Profile
+from planner.rules.reasons import positional, reason
+from planner.spatial.arrays import Bools, Floats
+from planner.spatial.compared import below_minimum, compared_metres
+
+__all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "distance_rules", "require_straight_metric",
+           "survey_rules", "too_close"]
+
+
+class RowNotes:
+    """Reasons attached to rows, kept in the order they were added; most rows have none."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._rows: list[int] = []
+        self._texts: list[str] = []
+        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, row, text: str) -> None:
+        self._rows.append(int(row))
+        self._texts.append(text)
+
+    def add_many(self, rows, texts) -> None:
+        """Attach texts[k] to rows[k] for every k (the fast path for whole columns)."""
+        self._flush()
+        self._chunks.append((np.asarray(rows, dtype=np.int64), np.asarray(texts, dtype=object)))
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._chunks.append((np.asarray(self._rows, dtype=np.int64), np.asarray(self._texts, dtype=object)))
+            self._rows, self._texts = [], []
+
+    def _all(self):
+        self._flush()
+        if not self._chunks:
+            return np.empty(0, np.int64), np.empty(0, dtype=object)
+        return np.concatenate([c[0] for c in self._chunks]), np.concatenate([c[1] for c in self._chunks])
+
+    def mask(self) -> np.ndarray:
+        out = np.zeros(self.n, bool)
+        out[self._all()[0]] = True
+        return out
+
+    def of(self, row: int) -> list[str]:
+        rows, texts = self._all()
+        return list(texts[rows == row])
+
+    def joined(self, sep: str = "; ") -> np.ndarray:
+        """One string per row: its reasons in the order added, joined by `sep` ('' for none)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        rows, texts = self._all()
+        if rows.size == 0:
+            return np.full(self.n, "", dtype=object)
+        order = np.argsort(rows, kind="stable")
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
+        values = pa.array(texts[order], type=pa.string())
+        lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+        return pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object)
+
+
+def require_straight_metric(profile: Profile, lang: str) -> None:
+    """Refuse a profile whose distances are walking distances: the road network is not there yet."""
+    if profile.metric == "walking":
+        raise UsageError(
+            f"profile {profile.name!r} measures walking distance, but no road network is loaded "
+            "(walking distances are not available yet)",
+            f"规则配置“{profile.name}”按步行距离计算，但尚未导入路网（暂不支持步行距离）",
+        )
+
+
+def too_close(profile: Profile, outlet_m: Floats, station_m: Floats) -> tuple[Bools, Bools]:
+    """Per position: closer than the profile allows to the nearest counted outlet, to the nearest existing station."""
+    outlet = np.asarray(outlet_m, dtype=float)
+    station = np.asarray(station_m, dtype=float)
+    return (below_minimum(outlet, profile.min_outlet_distance_m) if profile.min_outlet_distance_m > 0
+            else np.zeros(outlet.shape, bool),
+            below_minimum(station, profile.min_station_distance_m) if profile.min_station_distance_m > 0
+            else np.zeros(station.shape, bool))
+
+
+def distance_rules(profile: Profile, outlet_id: np.ndarray, outlet_m: Floats, station_id: np.ndarray,
+                   station_m: Floats, fails: RowNotes, lang: str) -> None:
+    """The reasons of positions too close to an outlet or a station, in `fails`, naming the metres compared."""
+    outlet_close, station_close = too_close(profile, outlet_m, station_m)
+    for close, minimum, ids, metres, key in (
+            (outlet_close, profile.min_outlet_distance_m, outlet_id, outlet_m, "outlet_too_close"),
+            (station_close, profile.min_station_distance_m, station_id, station_m, "station_too_close")):
+        rows = np.flatnonzero(close)
+        if rows.size == 0:
+            continue
+        reported = compared_metres(np.asarray(metres, dtype=float)[rows])
+        text = positional(key, lang, ("m", "id", "min")).format
+        fails.add_many(rows, [text(m, site, minimum) for m, site in zip(reported.tolist(), ids[rows].tolist())])
+
+
+SURVEY_MINIMUMS = (
+    ("min_area_m2", "area_m2", "floor area (m²)"),
+    ("min_display_m2", "display_m2", "display area (m²)"),
+    ("min_months_in_business", "months_in_business", "months in business"),
+)
+SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
+
+
+def survey_rules(profile: Profile, facts, fails, lang):
+    """Survey conditions the profile enables, for columns of facts (numbers: float, NaN = not given)."""
+    survey = profile.survey
+    for key, fact, label in SURVEY_MINIMUMS:
+        minimum = getattr(survey, key)
+        if minimum <= 0:
+            continue
+        values = facts[fact]
+        for i in np.flatnonzero(np.isnan(values)):
+            fails.add(i, reason("survey_missing", lang, field=label))
+        for i in np.flatnonzero(values < minimum):
+            fails.add(i, reason("survey_below", lang, field=label, value=values[i], min=minimum))
+    for key, fact, label in SURVEY_FLAGS:
+        if not getattr(survey, key):
+            continue
+        for i, value in enumerate(facts[fact]):
+            if value is None:
+                fails.add(i, reason("survey_missing", lang, field=label))
+            elif not value:
+                fails.add(i, reason("survey_no", lang, field=label))
