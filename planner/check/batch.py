@@ -207,12 +207,15 @@ def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
     """At most `max_stations_per_area` stations in each village/community, existing ones first."""
     areas = network.areas
     group = _area_of(areas, lon, lat)
-    station_group = _area_of(areas, network.stations.geometry.x.to_numpy(), network.stations.geometry.y.to_numpy())
+    # A registry entry of a row in this list (an applicant approved before, re-checked) is judged as a row of
+    # the list, competing with the others, not as a station already there: never as its own occupant.
+    stations = network.stations[~np.isin(network.stations["code"].to_numpy(dtype=object), ids)]
+    station_group = _area_of(areas, stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy())
     existing = np.bincount(station_group[station_group >= 0], minlength=len(areas))
     capacity = np.maximum(profile.max_stations_per_area - existing, 0)
     first_station = {}
     for pos, g in enumerate(station_group):
-        first_station.setdefault(int(g), network.stations["code"].iat[pos])
+        first_station.setdefault(int(g), stations["code"].iat[pos])
     names = areas["name"].fillna(areas["code"]).to_numpy(dtype=object)
     for i in np.flatnonzero(eligible & (group < 0)):
         fails.add(i, reason("area_missing", lang))
@@ -226,13 +229,15 @@ def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
 
 
 def _area_of(areas, lon, lat) -> np.ndarray:
-    """Index of the area containing each point (first match), -1 for none."""
+    """Index of the area containing each point (the first in registry order when several do), -1 for none."""
     out = np.full(np.asarray(lon).size, -1, dtype=np.int64)
     ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     if ok.size == 0 or len(areas) == 0:
         return out
     tree = shapely.STRtree(areas.geometry.values)
     point_pos, area_pos = tree.query(shapely.points(np.asarray(lon)[ok], np.asarray(lat)[ok]), predicate="within")
+    order = np.lexsort((area_pos, point_pos))  # per point, the area first in registry order
+    point_pos, area_pos = point_pos[order], area_pos[order]
     first = np.unique(point_pos, return_index=True)
     out[ok[first[0]]] = area_pos[first[1]]
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Connection, Engine
 
+from planner.registry.areas import area_occupancy
 from planner.registry.engine import connected
 from planner.registry.nearest import Nearest, nearest_each
 from planner.rules.profiles import Profile
@@ -23,6 +24,7 @@ from planner.rules.verdict import (
     SURVEY_FLAGS,
     SURVEY_MINIMUMS,
     RowNotes,
+    area_rule,
     distance_rules,
     require_straight_metric,
     survey_rules,
@@ -60,7 +62,8 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
     """The verdict at (lon, lat), never counting the station or applicant `code` itself.
 
     Distances come from `sites` (already in memory, `planner.sites.cache`) when
-    given, else from the database: `db` may be a connection inside a decision's transaction."""
+    given, else from the database: `db` may be a connection inside a decision's transaction. A profile
+    with a per-area limit also asks the database which area the position is in and what stands there."""
     require_straight_metric(profile, lang)
     if sites is not None:
         outlet, station = sites.nearest_existing(lon, lat, code)
@@ -70,6 +73,10 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
     distance_rules(profile, *_column(outlet), *_column(station), notes, lang)
     if facts is not None:
         survey_rules(profile, _fact_columns(facts), notes, lang)
+    if profile.max_stations_per_area > 0 and not notes.of(0):  # as in the batch: once the other rules pass
+        problem = area_rule(profile, _area_in_db(db, profile, lon, lat, code), lang)
+        if problem is not None:
+            notes.add(0, problem)
     reasons = notes.of(0)
     return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
                        {"min_outlet_distance_m": profile.min_outlet_distance_m,
@@ -89,6 +96,12 @@ def _nearest_in_db(db, profile: Profile, lon: float, lat: float, code: str | Non
         outlet, station, approved = nearest_each(conn, lon, lat, questions)
     existing = sorted(station + approved, key=lambda found: found[1])
     return (outlet[0] if outlet else None), (existing[0] if existing else None)
+
+
+def _area_in_db(db, profile: Profile, lon: float, lat: float, code: str | None):
+    with connected(db) as conn:
+        found = area_occupancy(conn, lon, lat, profile.area_levels, code)
+    return None if found is None else (found.name, found.stations)
 
 
 def _column(found: tuple[str, float] | None) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from planner.rules.reasons import positional, reason
 from planner.spatial.arrays import Bools, Floats
 from planner.spatial.compared import below_minimum, compared_metres
 
-__all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "distance_rules", "require_straight_metric",
+__all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance_rules", "require_straight_metric",
            "survey_rules", "too_close"]
 
 
@@ -110,6 +110,20 @@ def distance_rules(profile: Profile, outlet_id: np.ndarray, outlet_m: Floats, st
         reported = compared_metres(np.asarray(metres, dtype=float)[rows])
         text = positional(key, lang, ("m", "id", "min")).format
         fails.add_many(rows, [text(m, site, minimum) for m, site in zip(reported.tolist(), ids[rows].tolist())])
+
+
+def area_rule(profile: Profile, area: tuple[str, tuple[str, ...]] | None, lang: str) -> str | None:
+    """The reason one position breaks the per-area limit, else None; `area` is the name of the village or
+    community it lies in and the existing stations there (None: in none). The batch check applies the same
+    limit to a whole list at once, the list's own applicants competing in priority order."""
+    if profile.max_stations_per_area <= 0:
+        return None
+    if area is None:
+        return reason("area_missing", lang)
+    name, stations = area
+    if len(stations) >= profile.max_stations_per_area:
+        return reason("area_taken", lang, area=name, id=stations[0])
+    return None
 
 
 SURVEY_MINIMUMS = (

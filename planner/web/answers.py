@@ -53,7 +53,8 @@ def json_position(body: dict) -> tuple[float, float]:
 
 def check_answer(question: CheckQuestion, profile: Profile, *, db: Connection | None, sites: NearestSites | None,
                  lang: str) -> dict:
-    """The verdict at one position: from the sites in memory when given, else from the database `db`."""
+    """The verdict at one position: distances from the sites in memory when given, else from the database `db`
+    (which a profile's per-area limit asks in any case)."""
     return check_site(db, profile, question.lon, question.lat, code=question.code, lang=lang, sites=sites).as_dict()
 
 

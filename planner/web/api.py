@@ -87,7 +87,7 @@ class LayerQuery:
     code: str | None
 
     @classmethod
-    def from_request(cls, layer: str) -> "LayerQuery":
+    def from_request(cls, layer: str) -> LayerQuery:
         if layer not in _LAYERS:
             raise _bad(f"unknown layer {layer!r}: use " + ", ".join(_LAYERS), f"未知图层 {layer!r}")
         bbox = None
@@ -178,7 +178,7 @@ def check():
     question = CheckQuestion.from_body(request.get_json(silent=True))
     profile = builtin_profile(question.profile)
     sites = current_sites(profile)
-    return jsonify(check_answer(question, profile, db=read_connection() if sites is None else None, sites=sites,
+    return jsonify(check_answer(question, profile, db=read_connection(), sites=sites,
                                 lang=current_lang()))
 
 

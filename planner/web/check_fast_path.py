@@ -82,7 +82,7 @@ class CheckFastPath:
             registry_version = asking.versions[0]
             sites = cached_sites(engine_of(self.app), profile, version=registry_version, wait=False)
             response = self.app.json.response(
-                check_answer(question, profile, db=conn if sites is None else None, sites=sites, lang=_LANG))
+                check_answer(question, profile, db=conn, sites=sites, lang=_LANG))
         pipeline.leave(asking, response.headers)
         return response
 
