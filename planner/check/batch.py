@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import shapely
 from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
@@ -28,6 +27,7 @@ from planner.rules.verdict import (
     survey_rules,
 )
 from planner.sites.postal import Network, load_network
+from planner.spatial.areas import containing_area, stations_per_area
 from planner.spatial.compared import compared_metres
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
@@ -206,12 +206,13 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
 def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
     """At most `max_stations_per_area` stations in each village/community, existing ones first."""
     areas = network.areas
-    group = _area_of(areas, lon, lat)
+    group = containing_area(areas.geometry.values, lon, lat)
     # A registry entry of a row in this list (an applicant approved before, re-checked) is judged as a row of
     # the list, competing with the others, not as a station already there: never as its own occupant.
     stations = network.stations[~np.isin(network.stations["code"].to_numpy(dtype=object), ids)]
-    station_group = _area_of(areas, stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy())
-    existing = np.bincount(station_group[station_group >= 0], minlength=len(areas))
+    station_group = containing_area(areas.geometry.values, stations.geometry.x.to_numpy(),
+                                    stations.geometry.y.to_numpy())
+    existing = stations_per_area(station_group, len(areas))
     capacity = np.maximum(profile.max_stations_per_area - existing, 0)
     first_station = {}
     for pos, g in enumerate(station_group):
@@ -226,21 +227,6 @@ def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
             fails.add(i, reason("area_taken_batch", lang, area=names[g], id=ids[leader[i]]))
         else:
             fails.add(i, reason("area_taken", lang, area=names[g], id=first_station.get(g, "?")))
-
-
-def _area_of(areas, lon, lat) -> np.ndarray:
-    """Index of the area containing each point (the first in registry order when several do), -1 for none."""
-    out = np.full(np.asarray(lon).size, -1, dtype=np.int64)
-    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-    if ok.size == 0 or len(areas) == 0:
-        return out
-    tree = shapely.STRtree(areas.geometry.values)
-    point_pos, area_pos = tree.query(shapely.points(np.asarray(lon)[ok], np.asarray(lat)[ok]), predicate="within")
-    order = np.lexsort((area_pos, point_pos))  # per point, the area first in registry order
-    point_pos, area_pos = point_pos[order], area_pos[order]
-    first = np.unique(point_pos, return_index=True)
-    out[ok[first[0]]] = area_pos[first[1]]
-    return out
 
 
 def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:

@@ -20,6 +20,7 @@ from planner.registry.tables import read_point_columns, read_table
 from planner.rules.profiles import Profile
 from planner.rules.verdict import too_close
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
+from planner.spatial.areas import containing_area, stations_per_area
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 from planner.spatial.nearest import nearest_other
 
@@ -116,11 +117,26 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     if layer == "candidates":
         outlet_close, station_close = too_close(profile, _metres(out["nearest_outlet_m"]),
                                                 _metres(out["nearest_station_m"]))
+        failing = outlet_close | station_close
+        if profile.max_stations_per_area > 0:
+            failing |= _area_full(engine, profile, sites, lon, lat)
         out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES else "fail" if close else "pass"
-                          for status, close in zip(statuses, (outlet_close | station_close).tolist())]
+                          for status, close in zip(statuses, failing.tolist())]
     return out
 
 
 def _metres(values) -> np.ndarray:
     """Distances as floats, NaN where there is no site."""
     return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _area_full(engine, profile: Profile, sites, lon, lat) -> np.ndarray:
+    """Per point, judged alone as the single-site check judges it: outside every area of the profile's levels,
+    or in one that already holds `max_stations_per_area` existing stations. Only open applicants get a
+    verdict, and an open applicant is never among the existing stations, so none counts itself."""
+    areas = read_table(engine, "areas", columns=("code", "level"))
+    polygons = areas.geometry.values[np.isin(areas["level"].to_numpy(dtype=object), list(profile.area_levels))]
+    area = containing_area(polygons, lon, lat)
+    held = stations_per_area(containing_area(polygons, sites.station_index.lon, sites.station_index.lat),
+                             len(polygons))
+    return (area < 0) | (held[np.maximum(area, 0)] >= profile.max_stations_per_area)

@@ -54,3 +54,15 @@ def test_an_approved_applicant_rechecked_in_a_list_is_not_its_own_areas_occupant
     with engine.connect() as conn:  # the single-site check: W at its own place passes, V beside it fails
         assert check_site(conn, SHUNYI, *IN_A2, code="W").reasons == []
         assert check_site(conn, SHUNYI, 116.639, 40.102).reasons == ["前进社区已有便民服务站 W"]
+
+
+def test_the_map_layer_colours_open_applicants_by_the_same_area_rule(engine, tmp_path):
+    import json
+
+    from planner.sites.layers import layer_geojson
+
+    load_small_registry(engine)
+    load_waiting_at(engine, tmp_path, {name: point for name, (point, code, _, _) in CASES.items() if code is None})
+    layer = json.loads(layer_geojson(engine, "candidates", limit=100, profile=SHUNYI))
+    verdicts = {f["properties"]["code"]: f["properties"]["verdict"] for f in layer["features"]}
+    assert verdicts == {"in_a1": "fail", "in_a2": "pass", "outside": "fail", "R1": None, "R2": "pass"}  # R2 stands in 前进社区
