@@ -11,12 +11,16 @@ never too close.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, SupportsInt, cast
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from planner.errors import UsageError
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
-from planner.spatial.arrays import Bools, Floats
+from planner.spatial.arrays import Bools, Floats, Ints
 from planner.spatial.compared import below_minimum, compared_metres
 
 __all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance_rules", "require_straight_metric",
@@ -26,17 +30,17 @@ __all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance
 class RowNotes:
     """Reasons attached to rows, kept in the order they were added; most rows have none."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int) -> None:
         self.n = n
         self._rows: list[int] = []
         self._texts: list[str] = []
         self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def add(self, row, text: str) -> None:
+    def add(self, row: SupportsInt, text: str) -> None:
         self._rows.append(int(row))
         self._texts.append(text)
 
-    def add_many(self, rows, texts) -> None:
+    def add_many(self, rows: ArrayLike, texts: ArrayLike) -> None:
         """Attach texts[k] to rows[k] for every k (the fast path for whole columns)."""
         self._flush()
         self._chunks.append((np.asarray(rows, dtype=np.int64), np.asarray(texts, dtype=object)))
@@ -46,7 +50,7 @@ class RowNotes:
             self._chunks.append((np.asarray(self._rows, dtype=np.int64), np.asarray(self._texts, dtype=object)))
             self._rows, self._texts = [], []
 
-    def _all(self):
+    def _all(self) -> tuple[Ints, NDArray[np.object_]]:
         self._flush()
         if not self._chunks:
             return np.empty(0, np.int64), np.empty(0, dtype=object)
@@ -74,7 +78,7 @@ class RowNotes:
         np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
         values = pa.array(texts[order], type=pa.string())
         lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
-        return pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object)
+        return cast(NDArray[np.object_], pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object))
 
 
 def require_straight_metric(profile: Profile, lang: str) -> None:
@@ -134,7 +138,7 @@ SURVEY_MINIMUMS = (
 SURVEY_FLAGS = (("require_signage", "signage", "outdoor signage place"), ("require_line", "line", "communication line"))
 
 
-def survey_rules(profile: Profile, facts, fails, lang):
+def survey_rules(profile: Profile, facts: Mapping[str, NDArray[Any]], fails: RowNotes, lang: str) -> None:
     """Survey conditions the profile enables, for columns of facts (numbers: float, NaN = not given)."""
     survey = profile.survey
     for key, fact, label in SURVEY_MINIMUMS:
@@ -149,8 +153,8 @@ def survey_rules(profile: Profile, facts, fails, lang):
     for key, fact, label in SURVEY_FLAGS:
         if not getattr(survey, key):
             continue
-        for i, value in enumerate(facts[fact]):
+        for row, value in enumerate(facts[fact]):
             if value is None:
-                fails.add(i, reason("survey_missing", lang, field=label))
+                fails.add(row, reason("survey_missing", lang, field=label))
             elif not value:
-                fails.add(i, reason("survey_no", lang, field=label))
+                fails.add(row, reason("survey_no", lang, field=label))
