@@ -110,11 +110,16 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
 
     sites = cached_sites(engine, profile)
     out = {}
-    for key, site_codes, index in (("outlet", sites.outlet_codes, sites.outlet_index),
-                                   ("station", sites.station_codes, sites.station_index)):
-        names, metres = nearest_other(index, site_codes, codes, lon, lat)
+    for key, site_codes, index, own_table in (("outlet", sites.outlet_codes, sites.outlet_index, ("outlets",)),
+                                              ("station", sites.station_codes, sites.station_index,
+                                               ("stations", "candidates"))):
+        # A point is never its own neighbour; a site of another table that shares its code is one.
+        others = codes if layer in own_table else np.full(len(codes), None, dtype=object)
+        names, metres = nearest_other(index, site_codes, others, lon, lat)
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
-    if layer == "candidates":
+    if layer == "candidates" and profile.metric != "straight":
+        out["verdict"] = [None] * len(codes)  # walking distances: no straight-line verdict to show
+    elif layer == "candidates":
         outlet_close, station_close = too_close(profile, _metres(out["nearest_outlet_m"]),
                                                 _metres(out["nearest_station_m"]))
         failing = outlet_close | station_close
@@ -136,6 +141,8 @@ def _area_full(engine, profile: Profile, sites, lon, lat) -> np.ndarray:
     verdict, and an open applicant is never among the existing stations, so none counts itself."""
     areas = read_table(engine, "areas", columns=("code", "level"))
     polygons = areas.geometry.values[np.isin(areas["level"].to_numpy(dtype=object), list(profile.area_levels))]
+    if len(polygons) == 0:
+        return np.ones(np.asarray(lon).size, dtype=bool)  # no area of those levels: every point is outside
     area = containing_area(polygons, lon, lat)
     held = stations_per_area(containing_area(polygons, sites.station_index.lon, sites.station_index.lat),
                              len(polygons))

@@ -225,8 +225,7 @@ def test_the_four_copies_of_the_distance_rules_agree(engine, tmp_path, scenario)
     sites = {table: _stored(engine, table) for table in ("outlets", "stations", "candidates")}
     stored = {code: (code, status, p) for code, status, p in sites["candidates"]}
     for profile in STRAIGHT:
-        # A profile with a per-area limit breaks the layer of a registry without areas: see the xfail below.
-        layer = _layer(engine, profile) if profile.max_stations_per_area == 0 else None
+        layer = _layer(engine, profile)
         for code, _, _ in scenario[3]:
             assert stored[code][1] in OPEN_WORDS
             _judge(engine, folder, profile, sites, stored[code], layer)
@@ -269,8 +268,6 @@ def _known(reason: str, raises=AssertionError):
     return pytest.mark.xfail(strict=True, raises=raises, reason=reason)
 
 
-@_known("the layer leaves out a post outlet whose code is the applicant's own (planner.sites.layers."
-        "nearest_context: nearest_other on outlets too); both checks count it")
 def test_an_outlet_sharing_the_applicants_code_counts_everywhere(engine, tmp_path):
     point = offset(HERE, 100.0, 0.0)
     _load(engine, tmp_path / "registry", [("X1", "branch", HERE), ("X2", "branch", offset(HERE, 900.0, 180.0))],
@@ -303,7 +300,6 @@ def test_half_a_centimetre_short_rounds_alike(engine, tmp_path):
     assert all(len(set(v.values())) == 1 for v in verdicts.values()), verdicts
 
 
-@_known("the layer judges a walking-distance profile by straight-line metres; both checks refuse it")
 @pytest.mark.parametrize("profile", WALKING, ids=lambda p: p.name)
 def test_the_layer_gives_no_straight_line_verdict_for_a_walking_profile(engine, tmp_path, profile):
     _load(engine, tmp_path / "registry", [("O1", "branch", HERE)], [("S1", "open", offset(HERE, 1000.0, 90.0))],
@@ -315,8 +311,6 @@ def test_the_layer_gives_no_straight_line_verdict_for_a_walking_profile(engine, 
     assert shown["verdict"] is None, shown
 
 
-@_known("planner.sites.layers._area_full indexes an empty count when the registry has no areas of the "
-        "profile's levels; the batch check answers 'not inside any village or community'", raises=IndexError)
 @pytest.mark.parametrize("profile", [p for p in STRAIGHT if p.max_stations_per_area > 0], ids=lambda p: p.name)
 def test_the_layer_judges_a_per_area_limit_without_areas(engine, tmp_path, profile):
     point = offset(HERE, 100.0, 0.0)
