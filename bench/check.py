@@ -166,7 +166,7 @@ def main():
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         centre_lon = generate(folder, *sizes)
-        epsg = 4534 + int(round((centre_lon - 75) / 3))
+        epsg = 4534 + round((centre_lon - 75) / 3)
         db = str(folder / "registry.sqlite")
         planner = str(BIN / "planner")
         env = dict(os.environ, PLANNER_USER="bench")
@@ -177,8 +177,8 @@ def main():
         ours_s, ours_mb = _best([planner, "check", str(folder / "applicants.csv"), "-o", str(folder / "out.csv"),
                                  "--db", db], env, args.repeat)
         peer_s, peer_mb = _best([sys.executable, "-c", PEER, str(folder), str(epsg)], env, args.repeat)
-        xlsx_s, xlsx_mb = _best([planner, "check", str(folder / "applicants.xlsx"), "-o",
-                                 str(folder / "out.xlsx"), "--db", db], env, args.repeat)
+        xlsx_s, _ = _best([planner, "check", str(folder / "applicants.xlsx"), "-o",
+                           str(folder / "out.xlsx"), "--db", db], env, args.repeat)
         import pandas as pd
 
         out = pd.read_csv(folder / "out.csv", usecols=["verdict"])

@@ -87,7 +87,7 @@ def run_ours(folder: Path, epsg: int) -> dict:
     stats = area_coverage(grid, served, len(areas))
     _, gaps = find_gaps(grid, served)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "covered": float(stats.covered.sum()), "gaps": int(len(gaps)),
+    return {"seconds": seconds, "covered": float(stats.covered.sum()), "gaps": len(gaps),
             "cells": int(grid.population.size)}
 
 
@@ -112,10 +112,10 @@ def run_peer(folder: Path, epsg: int) -> dict:
 def _warm_up():
     """Import what each side uses before its timer starts, so neither pays for module loading."""
     import geopandas  # noqa: F401
-    import scipy.ndimage  # noqa: F401
+    import scipy.ndimage
     import scipy.sparse  # noqa: F401
 
-    import planner.spatial.coverage  # noqa: F401
+    import planner.spatial.coverage
     import planner.spatial.rasterize  # noqa: F401
 
 

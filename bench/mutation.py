@@ -62,7 +62,7 @@ TIMEOUT_SETTINGS = {"timeout_multiplier": 6.0, "timeout_constant": 2.0}
 KILLED, TIMEOUT, SURVIVED, NO_TESTS, OTHER = "killed", "timeout", "survived", "no tests", "other"
 
 
-class ToolFailed(Exception):
+class ToolFailedError(Exception):
     """mutmut could not run a module (e.g. its clean tests fail)."""
 
 
@@ -95,7 +95,8 @@ MODULES = {
                        ("tests/spatial/test_coverage_kernels.py", "tests/coverage/test_compute.py")),
     "grid": Target("planner/spatial/grid.py",
                    ("tests/spatial/test_grid.py", "tests/spatial/test_grid_raster.py",
-                    "tests/spatial/test_coverage_kernels.py", "tests/spatial/test_exact.py", "tests/coverage/test_compute.py",
+                    "tests/spatial/test_coverage_kernels.py", "tests/spatial/test_exact.py",
+                    "tests/coverage/test_compute.py",
                     "tests/registry/test_population_raster.py::test_uniform_raster_agrees_with_area_shares",
                     "tests/registry/test_population_raster.py::test_raster_moves_people_where_they_live")),
     "nearest": Target("planner/spatial/nearest.py",
@@ -103,7 +104,8 @@ MODULES = {
     "chinacoords": Target("planner/spatial/chinacoords.py",
                           ("tests/spatial/test_chinacoords.py", "tests/spatial/test_chinacoords_edges.py",
                            "tests/spatial/test_crs.py")),
-    "decisions": Target("planner/workflow/decisions.py", ("tests/workflow/test_decisions.py", "tests/workflow/test_decisions_messages.py"),
+    "decisions": Target("planner/workflow/decisions.py",
+                        ("tests/workflow/test_decisions.py", "tests/workflow/test_decisions_messages.py"),
                         ("decide", "relocate_station", "relocation_target", "_usable_stored_position")),
 }
 QUICK = "compared"
@@ -199,7 +201,7 @@ def run_mutmut(work: Path, target: Target, jobs: int, log: Path, names: list[str
     if returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
         print(f"mutmut failed on {target.path} (exit {returncode}); last output:\n{tail}", file=sys.stderr)
-        raise ToolFailed(target.path)
+        raise ToolFailedError(target.path)
 
 
 def status_of(exit_code) -> str:
@@ -333,7 +335,7 @@ def mutate(names: list[str], work: Path, jobs: int, only: list[str] | None = Non
         try:
             configure(copy, target)
             run_mutmut(copy, target, jobs, work / f"mutmut-{name}.log")
-        except ToolFailed:
+        except ToolFailedError:
             failed.append(target.path)
             continue
         scores.append(score(copy, name, target))
@@ -357,7 +359,7 @@ def recheck(kept: Path, names: list[str], jobs: int) -> None:
             settings.write_text(text, encoding="utf-8")
             try:
                 run_mutmut(kept / name, target, jobs, kept / f"mutmut-{name}-recheck.log", timed_out)
-            except ToolFailed:
+            except ToolFailedError:
                 pass  # its timeouts stay as they were; the log says why
 
 

@@ -69,8 +69,10 @@ def generate(folder: Path, n_points: int, seed: int = 5) -> dict:
     counts["candidates"] = n_points - counts["branches"] - counts["stations"]
     files = {}
     specs = {
-        "branches": (["机构号", "网点名称", "类型", "经度", "纬度"], "O", lambda: rng.choice(["支局", "代办点"], p=[0.7, 0.3])),
-        "stations": (["机构号", "名称", "状态", "经度", "纬度"], "S", lambda: rng.choice(["营业", "待退出"], p=[0.95, 0.05])),
+        "branches": (["机构号", "网点名称", "类型", "经度", "纬度"], "O",
+                     lambda: rng.choice(["支局", "代办点"], p=[0.7, 0.3])),
+        "stations": (["机构号", "名称", "状态", "经度", "纬度"], "S",
+                     lambda: rng.choice(["营业", "待退出"], p=[0.95, 0.05])),
         "candidates": (["序号", "店名", "状态", "经度", "纬度"], "C",
                        lambda: rng.choice(["待勘察", "已勘察", "已批准", "已拒绝"], p=[0.5, 0.3, 0.1, 0.1])),
     }
@@ -292,9 +294,9 @@ def api_statement():
     a function giving its parameters at a point."""
     import re
 
+    from planner.check.site import nearest_questions
     from planner.registry.nearest import postgis_query
     from planner.rules.profiles import load_profile
-    from planner.check.site import nearest_questions
 
     questions = nearest_questions(load_profile("yiwu"))
     text = postgis_query(0.0, 0.0, questions)[0]
@@ -320,7 +322,7 @@ def load_client(mode: str, target: str, clients: int, seconds: float) -> dict:
                 answer = conn.getresponse()
                 data = json.loads(answer.read())
                 ok = answer.status == 200 and data["nearest_outlet"] is not None
-            except Exception:  # noqa: BLE001 - every failure counts as an error
+            except Exception:  # every failure counts as an error
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
@@ -339,7 +341,7 @@ def load_client(mode: str, target: str, clients: int, seconds: float) -> dict:
                 try:
                     found = conn.execute(statement, params_at(float(lon), float(lat))).fetchall()
                     ok = any(row[0] == 0 for row in found)  # a nearest outlet, as the API client asks
-                except Exception:  # noqa: BLE001
+                except Exception:
                     ok = False
                 latencies[i].append(time.perf_counter() - start)
                 errors[i] += not ok
@@ -390,7 +392,7 @@ def main():
             env = {"PLANNER_DATABASE_URL": url, "PLANNER_USER": "bench"}
             for kind, path in files.items():
                 planner("import", kind, str(path), env=env)
-            password = "bench password 1"
+            password = "bench password 1"  # noqa: S105 - the throwaway bench user's, in a fresh database
             token = planner("user", "add", "bench", "--role", "planner", "--password-stdin", "--token",
                             env=env, stdin=password + "\n").split("API token: ")[1].strip()
             port = free_port()

@@ -262,9 +262,9 @@ def main():
     pd.DataFrame(rows, columns=["网点编号", "月份", "笔数"]).to_csv(
         OUT / "transactions.csv", index=False, encoding="utf-8-sig")
 
-    summary = {"areas": int(len(areas)), "villages_and_communities": int(len(villages)),
-               "population": int(villages["人口"].sum()), "branches": int(len(branches)),
-               "stations": int(len(stations)), "candidates": int(len(candidates)), "seed": SEED}
+    summary = {"areas": len(areas), "villages_and_communities": len(villages),
+               "population": int(villages["人口"].sum()), "branches": len(branches),
+               "stations": len(stations), "candidates": len(candidates), "seed": SEED}
     (OUT / "SOURCES.md").write_text(_sources_text(summary), encoding="utf-8")
     print(json.dumps(summary, ensure_ascii=False))
 

@@ -18,7 +18,8 @@ SITES = {  # code: (lon, lat)
     "S2": (116.625, 40.105),  # closed station
     "R1": (116.645, 40.115),  # applicant approved in the registry
 }
-HEADERS = ["序号", "店名", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位", "通信线路", "联系电话", "身份证号"]
+HEADERS = ["序号", "店名", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位", "通信线路",
+           "联系电话", "身份证号"]
 
 
 def load_small_registry(engine):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from tests.check_support import load_small_registry, offset
 from tests.file_support import load_file, write_xlsx
 
-HEADERS = ["序号", "店名", "状态", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位", "通信线路", "报送日期"]
+HEADERS = ["序号", "店名", "状态", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位", "通信线路",
+           "报送日期"]
 A = (116.605, 40.130)  # ≥ 1.9 km from every outlet, station and applicant of the small registry
 B = offset(A, 300.0, 90.0)
 

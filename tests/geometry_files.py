@@ -52,7 +52,9 @@ def write_points(path, points, *, codes=None):
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
     if fmt == "xlsx":
-        cell = (lambda v: v if math.isfinite(v) else repr(v))  # Excel has no NaN: people type it as text
+        def cell(v):
+            return v if math.isfinite(v) else repr(v)  # Excel has no NaN: people type it as text
+
         return write_xlsx(path, ["机构号", "名称", "经度", "纬度"],
                           [[c, f"店{c}", cell(x), cell(y)] for c, (x, y) in zip(codes, points)])
     return write_shapes(path, [shapely.Point(x, y) for x, y in points], codes=codes)

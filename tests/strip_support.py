@@ -77,7 +77,8 @@ def load_strips(engine, folder, *, candidates: bool = True):
              ("stations", write_list(folder / "strip_stations.csv", headers=["机构号", "状态", "经度", "纬度"],
                                      rows=[[c, k, *to_lonlat(x, 50)] for c, (k, x) in SITES.items() if c[0] == "S"]))]
     if candidates:
-        files.append(("candidates", write_list(folder / "strip_candidates.csv", headers=["序号", "状态", "经度", "纬度"],
+        files.append(("candidates", write_list(folder / "strip_candidates.csv",
+                                               headers=["序号", "状态", "经度", "纬度"],
                                                rows=[[c, s, *p] for c, (s, p) in CANDIDATES.items()])))
     for kind, path in files:
         load_records(engine, prepare_import(path, kind), actor="test")

@@ -36,7 +36,8 @@ def _environ_reads(tree: ast.AST):
         # os.environ.get("PLANNER_…"), os.getenv("PLANNER_…"), os.environ["PLANNER_…"]
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             target = ast.unparse(node.func)
-            if target in ("os.environ.get", "os.getenv", "environ.get") and str(node.args[0].value).startswith("PLANNER_"):
+            if (target in ("os.environ.get", "os.getenv", "environ.get")
+                    and str(node.args[0].value).startswith("PLANNER_")):
                 yield node.lineno
         if isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ") and \
                 isinstance(node.slice, ast.Constant) and str(node.slice.value).startswith("PLANNER_"):

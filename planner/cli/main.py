@@ -54,7 +54,8 @@ def init_command(db_url):
 
 
 @cli.command("import")
-@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions", "population"]))
+@click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions",
+                                           "population"]))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
@@ -117,9 +118,12 @@ def check_command(file, out, profile, crs, lang, db_url):
 
 @cli.command("coverage")
 @click.option("-o", "--output", "out", default="coverage.xlsx", show_default=True,
-              help="Report file: .xlsx (summary + per-area sheets), .csv, .gpkg (areas, cells, gaps) or .html.")
-@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile (service distance, thresholds).")
-@click.option("--level", "levels", multiple=True, type=click.Choice(["village", "community", "subdistrict", "township"]),
+              help="Report file: .xlsx (summary + per-area sheets), .csv, .gpkg (areas, cells, gaps) "
+                   "or .html.")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True,
+              help="Rule profile (service distance, thresholds).")
+@click.option("--level", "levels", multiple=True,
+              type=click.Choice(["village", "community", "subdistrict", "township"]),
               help="Area level(s) to report (default: the profile's, village and community).")
 @click.option("--cell", "cell_m", default=100.0, show_default=True, type=click.FloatRange(min=10, max=5000),
               help="Grid cell size in metres.")

@@ -88,7 +88,7 @@ def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
 
 def _data_date(engine: Engine) -> str:
     with engine.connect() as conn:
-        latest = [conn.execute(text(f"SELECT max(updated_at) FROM {t}")).scalar()
+        latest = [conn.execute(text(f"SELECT max(updated_at) FROM {t}")).scalar()  # noqa: S608 - our fixed table names
                   for t in ("areas", "outlets", "stations", "candidates")]
     latest = [str(v)[:10] for v in latest if v is not None]
     return max(latest) if latest else ""
@@ -191,13 +191,13 @@ def _totals(table: pd.DataFrame, sites, gaps) -> dict:
     population = float(table["population"].sum())
     covered = float(table["covered_population"].sum())
     return {
-        "areas": int(len(table)), "population": population, "covered_population": covered,
+        "areas": len(table), "population": population, "covered_population": covered,
         "covered_share": round(covered / population, 4) if population else 0.0,
         "areas_without_service": int((table["status"] == "none").sum()),
         "areas_partly": int((table["status"] == "partly").sum()),
         "outlets": int((sites["role"] == "outlet").sum()), "stations": int((sites["role"] == "station").sum()),
         "candidates_assumed": int((sites["role"] == "candidate").sum()),
-        "gaps": int(len(gaps)), "uncovered_population": population - covered,
+        "gaps": len(gaps), "uncovered_population": population - covered,
     }
 
 

@@ -34,7 +34,8 @@ TOTAL_LABELS = {
     "covered_population": ("已覆盖人口", "Covered population"), "covered_share": ("覆盖率", "Covered share"),
     "areas_without_service": ("无服务的村/社区", "Areas without service"),
     "areas_partly": ("部分覆盖的村/社区", "Areas partly covered"), "outlets": ("邮政网点", "Post outlets"),
-    "stations": ("便民服务站", "Stations"), "candidates_assumed": ("按已批准计入的申请户", "Applicants assumed approved"),
+    "stations": ("便民服务站", "Stations"),
+    "candidates_assumed": ("按已批准计入的申请户", "Applicants assumed approved"),
     "gaps": ("覆盖空白区", "Coverage gaps"), "uncovered_population": ("未覆盖人口", "Uncovered population"),
 }
 

@@ -16,11 +16,11 @@ import unicodedata
 __all__ = [
     "CellError",
     "NonFiniteError",
-    "parse_distinct",
     "is_blank",
     "parse_bool",
     "parse_date",
     "parse_degrees",
+    "parse_distinct",
     "parse_month",
     "parse_number",
 ]

@@ -11,11 +11,11 @@ import unicodedata
 
 __all__ = [
     "FIELD_ALIASES",
-    "KIND_FIELDS",
     "KINDS",
+    "KIND_FIELDS",
+    "LEVEL_WORDS",
     "OUTLET_KIND_WORDS",
     "STATUS_WORDS",
-    "LEVEL_WORDS",
     "match_headers",
     "normalise_header",
 ]

@@ -27,7 +27,7 @@ _KANA_SHARE = 0.1  # real Japanese text has kana among its non-ASCII characters
 _KANA = re.compile("[\u3040-\u30ff]")
 
 
-class _Unreadable(Exception):
+class _UnreadableError(Exception):
     def __init__(self, row: int):
         self.row = row
 
@@ -42,23 +42,24 @@ def detect_encoding(path) -> tuple[str, str | None]:
     try:
         _decode_all(path, "utf-8-sig")
         return "utf-8-sig", None
-    except _Unreadable as exc:
+    except _UnreadableError as exc:
         first_bad = exc.row  # the first row that is not UTF-8 is where another encoding starts to show
     for encoding, plausible, note in (("gb18030", _mostly_gb2312, None),
                                       ("cp932", _has_kana, "read as Shift-JIS (Japanese) text")):
         try:
             if plausible(_decode_all(path, encoding)):
                 return encoding, note
-        except _Unreadable:
+        except _UnreadableError:
             continue
     raise unusable_file(path, "the text is not UTF-8 or GB18030 (Chinese) and would read as garbage: "
-                        "save it as \"CSV UTF-8\"", "文本不是 UTF-8 或 GB18030 编码，读出来会是乱码：请另存为“CSV UTF-8”",
+                        "save it as \"CSV UTF-8\"",
+                        "文本不是 UTF-8 或 GB18030 编码，读出来会是乱码：请另存为“CSV UTF-8”",
                         row=first_bad)
 
 
 def _decode_all(path, encoding: str) -> str:
     """The first `_SAMPLE_CHARS` characters of the whole file decoded as `encoding`; raises
-    _Unreadable with the row (line, from 1) of the first byte that does not decode."""
+    _UnreadableError with the row (line, from 1) of the first byte that does not decode."""
     decoder = codecs.getincrementaldecoder(encoding)()
     sample, kept, lines_before = [], 0, 0
     with open(path, "rb") as handle:
@@ -70,7 +71,7 @@ def _decode_all(path, encoding: str) -> str:
             except UnicodeDecodeError as exc:
                 pending = len(exc.object) - len(chunk)  # bytes the decoder held back from the last chunk
                 bad = max(0, exc.start - pending)
-                raise _Unreadable(lines_before + chunk[:bad].count(b"\n") + 1) from None
+                raise _UnreadableError(lines_before + chunk[:bad].count(b"\n") + 1) from None
             if kept < _SAMPLE_CHARS:
                 sample.append(text[:_SAMPLE_CHARS - kept])
                 kept += len(sample[-1])

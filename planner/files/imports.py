@@ -40,7 +40,7 @@ from planner.rules.vocabulary import (
 )
 from planner.spatial.crs import CoordSystem
 
-__all__ = ["ImportBatch", "TABLE_OF_KIND", "prepare_import", "code_text"]
+__all__ = ["TABLE_OF_KIND", "ImportBatch", "code_text", "prepare_import"]
 
 TABLE_OF_KIND = {
     "branches": "outlets",
@@ -181,7 +181,7 @@ def _geometry(table, columns, records, issues, kind, default_crs: CoordSystem):
     if not _require(table, columns, issues, "lon", "lat"):
         return
     positions = read_positions(table, columns, default_crs)
-    for i, row_problems in positions.problems.items():
+    for row_problems in positions.problems.values():
         issues.problems.extend(row_problems)
     points = shapely.points(positions.lon, positions.lat)
     for i, record in enumerate(records):

@@ -91,7 +91,8 @@ def check_zip(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         what = ("workbook", "工作簿") if path.suffix.lower() in (".xlsx", ".xlsm") else ("zip file", "zip 文件")
         raise unusable_file(path, f"cannot open {what[0]}: not a valid zip (an .xlsx workbook is one), the file is "
-                            "damaged or of another type", f"无法打开{what[1]}：不是有效的 zip 压缩包（.xlsx 工作簿即 zip），"
+                            "damaged or of another type",
+                            f"无法打开{what[1]}：不是有效的 zip 压缩包（.xlsx 工作簿即 zip），"
                             "文件已损坏或类型不符") from None
     if len(parts) > _MAX_PARTS:
         raise unusable_file(path, f"{len(parts):,} parts in the zip: refused as a possible zip bomb",
@@ -100,8 +101,8 @@ def check_zip(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     if unpacked > limits.unpacked_bytes:
         raise unusable_file(path, f"unpacks to {_mb(unpacked)}, more than the {_mb(limits.unpacked_bytes)} allowed "
                             "(PLANNER_MAX_UNPACKED_MB): refused as a possible zip bomb",
-                            f"解压后 {_mb(unpacked)}，超过允许的 {_mb(limits.unpacked_bytes)}（PLANNER_MAX_UNPACKED_MB）："
-                            "疑似压缩炸弹，拒绝读取")
+                            f"解压后 {_mb(unpacked)}，超过允许的 {_mb(limits.unpacked_bytes)}"
+                            "（PLANNER_MAX_UNPACKED_MB）：疑似压缩炸弹，拒绝读取")
     for part in parts:
         if part.file_size > _RATIO_FLOOR and part.file_size > limits.zip_ratio * max(part.compress_size, 1):
             ratio = part.file_size / max(part.compress_size, 1)

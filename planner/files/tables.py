@@ -24,7 +24,7 @@ from planner.files.columns import match_headers
 from planner.files.encoding import detect_encoding
 from planner.files.scan import check_size, check_zip, scan_lines, scan_xlsx_parts
 
-__all__ = ["Table", "read_table", "GIS_SUFFIXES", "TABULAR_SUFFIXES"]
+__all__ = ["GIS_SUFFIXES", "TABULAR_SUFFIXES", "Table", "read_table"]
 
 TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 GIS_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
@@ -283,7 +283,8 @@ def _sheet_rows(path: Path, sheet, limits: Limits) -> tuple[list, list]:
         for number, parsed in _parsed_rows(sheet):
             if number > limits.rows + _HEADER_SCAN_ROWS:
                 raise unusable_file(path, f"sheet {sheet.title!r} has more than {limits.rows:,} rows "
-                                    "(PLANNER_MAX_ROWS)", f"工作表“{sheet.title}”超过 {limits.rows:,} 行（PLANNER_MAX_ROWS）")
+                                    "(PLANNER_MAX_ROWS)",
+                                    f"工作表“{sheet.title}”超过 {limits.rows:,} 行（PLANNER_MAX_ROWS）")
             filled = [c for c in parsed if c["value"] is not None]
             if not filled:
                 continue
@@ -352,8 +353,9 @@ def _read_gis(path: Path, limits: Limits) -> Table:
                             f"超过 {limits.rows:,} 个要素（PLANNER_MAX_ROWS）")
         if len(info.get("fields", ())) > limits.columns:
             raise unusable_file(path, f"{len(info['fields']):,} fields, more than the {limits.columns:,} allowed "
-                            "(PLANNER_MAX_COLUMNS)", f"共 {len(info['fields']):,} 个字段，超过允许的 {limits.columns:,} "
-                            "个（PLANNER_MAX_COLUMNS）")
+                                "(PLANNER_MAX_COLUMNS)",
+                                f"共 {len(info['fields']):,} 个字段，超过允许的 {limits.columns:,} "
+                                "个（PLANNER_MAX_COLUMNS）")
         frame = pyogrio.read_dataframe(path)
     except UsageError:
         raise

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from planner.maps.render import LAYER_STYLES, STATUS_FILL, MapParts, data_map
 from planner.registry.tables import count_rows, extent
 
-__all__ = ["Overview", "VERDICT_FILL", "build_overview"]
+__all__ = ["VERDICT_FILL", "Overview", "build_overview"]
 
 POINT_LAYERS = ("outlets", "stations", "candidates")
 VERDICT_FILL = {"pass": "#22c55e", "fail": "#dc2626"}

@@ -22,8 +22,18 @@ import numpy as np
 from planner.maps.csp import checked_script, script_hash
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 
-__all__ = ["BASEMAPS", "LAYER_STYLES", "MapParts", "candidate_map", "coverage_map", "data_map", "display_crs", "share_colour", "STATUS_FILL",
-           "shift_collection"]
+__all__ = [
+    "BASEMAPS",
+    "LAYER_STYLES",
+    "STATUS_FILL",
+    "MapParts",
+    "candidate_map",
+    "coverage_map",
+    "data_map",
+    "display_crs",
+    "share_colour",
+    "shift_collection",
+]
 
 BASEMAPS = {
     "osm": {
@@ -304,5 +314,6 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
         folium.CircleMarker(was, radius=6, color="#111827", fill=True, fill_color="#9ca3af", fill_opacity=1,
                             tooltip=_tip(f"{shop[0]} ({labels['relocate']})")).add_to(fmap)
     folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
-                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1, tooltip=_tip(shop[0])).add_to(fmap)
+                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1,
+                        tooltip=_tip(shop[0])).add_to(fmap)
     return _render(fmap)

@@ -51,7 +51,7 @@ def _load_in_background(engine: Engine, profile: Profile, base: tuple) -> None:
     def load():
         try:
             _read(engine, profile, base)
-        except Exception:  # noqa: BLE001 - the requests go on asking the database; the next one retries
+        except Exception:  # the requests go on asking the database; the next one retries
             _log.warning("reading the sites into memory failed", exc_info=True)
         finally:
             with _LOCK:

@@ -67,7 +67,7 @@ class Network:
             cached = self._uncovered[radius_m] = np.where(covered, 0.0, grid.population)
         return cached
 
-    def prepare(self, profile: Profile) -> "Network":
+    def prepare(self, profile: Profile) -> Network:
         """Build the indexes, grid and coverage a check with `profile` needs, now."""
         _ = self.outlet_index, self.station_index
         if self.grid is not None:

@@ -55,7 +55,9 @@ TEXT = {
         "downloads": "Download the report", "totals": "Totals", "legend_share": "Covered share (legend)",
         "what_if": "What if", "assume_candidates": "count applicants as approved",
         "close_listed": "stations listed for exit closed", "apply": "Recalculate", "area_table": "Coverage by area",
-        "review": "Review queue", "review_rule": "site survey within {days} working days of the report (Chinese public holidays and make-up days)",
+        "review": "Review queue",
+        "review_rule": ("site survey within {days} working days of the report "
+                        "(Chinese public holidays and make-up days)"),
         "today": "Today", "overdue_count": "{n} overdue", "reported_on": "Reported", "survey_due": "Survey due",
         "workdays_left": "Working days left", "status_submitted": "awaiting survey",
         "status_surveyed": "awaiting decision", "queue_empty": "Nothing waiting",

@@ -73,7 +73,8 @@ def identify():
     pipeline.identify(asking)  # change counters; a bearer token's account, refused when unknown
     g.via_token = asking.bearer is not None
     if not g.via_token and session.get("user"):
-        asking.user = session_account(lambda name: _remembered(("name", name), lambda: account(read_connection(), name)))
+        asking.user = session_account(
+            lambda name: _remembered(("name", name), lambda: account(read_connection(), name)))
     g.user = asking.user
     pipeline.admit(asking)  # every later hook (audit, rate limit) sees the account
     if g.via_token or request.endpoint in _PUBLIC or request.endpoint is None:

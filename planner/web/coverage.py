@@ -32,7 +32,7 @@ class CoverageQuery:
     close_listed: bool
 
     @classmethod
-    def from_request(cls) -> "CoverageQuery":
+    def from_request(cls) -> CoverageQuery:
         profile = request.args.get("profile", DEFAULT_PROFILE)
         if profile not in BUILT_IN:
             raise UsageError(f"unknown profile {profile!r}", f"未知规则配置“{profile}”")

@@ -39,7 +39,8 @@ def _too_large() -> tuple[str, str]:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if not limit:
         return "the upload is too large", "上传内容过大"
-    size = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit / 2**10:.0f} KB" if limit >= 2**10 else f"{limit} B"
+    size = (f"{limit / 2**20:.0f} MB" if limit >= 2**20
+            else f"{limit / 2**10:.0f} KB" if limit >= 2**10 else f"{limit} B")
     return (f"the upload is larger than the limit of {size}: split the file or remove columns you do not need",
             f"上传内容超过 {size} 的上限：请拆分文件或删去不需要的列")
 

@@ -31,7 +31,7 @@ def _as_datetime(value):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(CHINA)
     return value
 

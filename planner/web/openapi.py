@@ -76,7 +76,8 @@ def openapi_document() -> dict:
                     "properties": {"lon": _LON, "lat": _LAT,
                                    "profile": {"type": ["string", "null"], "enum": [*_PROFILES, "", None],
                                                "description": "yiwu (default), mianyang, shunyi"},
-                                   "code": {"type": ["string", "null"], "description": "the site itself, left out"}}}}}},
+                                   "code": {"type": ["string", "null"],
+                                            "description": "the site itself, left out"}}}}}},
                 "responses": {"200": {"description": "Verdict, reasons and nearest sites", "content": {
                     "application/json": {"schema": {"type": "object"}}}}, "400": _ERROR},
             }},

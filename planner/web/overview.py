@@ -52,7 +52,8 @@ def index():
         "locale": "zh-CN" if lang == "zh" else "en", "styles": overview.styles,
         "labels": {key: labels[key] for key in _LABELS}
         | {k: v for k, v in labels.items() if k.startswith("status_")},
-        "urls": {"layers": url_for("api.layer", layer="__layer__"), "first": _first_pages(overview.display, profile.name),
+        "urls": {"layers": url_for("api.layer", layer="__layer__"),
+                 "first": _first_pages(overview.display, profile.name),
                  "candidate": url_for("candidates.page", code="__code__"),
                  "station": url_for("stations.page", code="__code__")},
     }

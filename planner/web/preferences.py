@@ -55,5 +55,5 @@ def init_app(app: Flask) -> None:
     def choices():
         from flask import g
 
-        return {"basemap": current_basemap() if request else "osm", "basemaps": [b for b in BASEMAPS],
+        return {"basemap": current_basemap() if request else "osm", "basemaps": list(BASEMAPS),
                 "user": g.get("user")}

@@ -22,8 +22,16 @@ from flask.sessions import SecureCookieSessionInterface
 from planner.config import setting
 from planner.errors import UsageError
 
-__all__ = ["csrf_token", "ensure_secret_key", "init_sessions", "trust_proxies", "require_csrf", "session_account",
-           "session_settings", "start_session"]
+__all__ = [
+    "csrf_token",
+    "ensure_secret_key",
+    "init_sessions",
+    "require_csrf",
+    "session_account",
+    "session_settings",
+    "start_session",
+    "trust_proxies",
+]
 
 _SEEN_EVERY_S = 60  # how often a session's "last seen" is rewritten (and the cookie with it)
 

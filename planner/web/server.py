@@ -67,8 +67,8 @@ def serve(app, *, host: str, port: int, workers: int | None = None, threads: int
     `access_log` is a file or "-" (standard output) for one line per request; off by default, as
     in gunicorn (it costs a tenth of a cheap API request; a reverse proxy usually keeps one).
     """
-    import planner.check.site  # noqa: F401
-    import planner.sites.layers  # noqa: F401  - geopandas, numpy, scipy: imported once, shared by the workers
+    import planner.check.site
+    import planner.sites.layers  # geopandas, numpy, scipy: imported once, shared by the workers
     import planner.sites.postal  # noqa: F401
 
     _warm_up(app)

@@ -61,7 +61,8 @@ def _row(conn, model, code, columns):
                        .where(model.code == code, model.deleted_at.is_(None))).mappings().first()
     if row is None:
         what = "applicant" if model is Candidate else "station"
-        raise NotFoundError(f"no {what} with id {code!r}", f"找不到编号为“{code}”的{'申请户' if model is Candidate else '服务站'}")
+        what_zh = "申请户" if model is Candidate else "服务站"
+        raise NotFoundError(f"no {what} with id {code!r}", f"找不到编号为“{code}”的{what_zh}")
     return dict(row)
 
 

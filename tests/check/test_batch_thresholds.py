@@ -62,7 +62,8 @@ def test_a_centimetre_short_fails_and_the_reason_prints_the_compared_metres(regi
                                        "499.99 m from existing station S1, below the required 500 m", ""]
     assert out["nearest_outlet_m"]["outlet"] == 499.99 and out["nearest_station_m"]["station"] == 499.99
     zh = _check(registry, tmp_path, rows[:2], lang="zh")
-    assert zh["reasons"].tolist() == ["距邮政网点 O1 499.99 米，不足 500 米", "距已有便民服务站 S1 499.99 米，不足 500 米"]
+    assert zh["reasons"].tolist() == ["距邮政网点 O1 499.99 米，不足 500 米",
+                                      "距已有便民服务站 S1 499.99 米，不足 500 米"]
 
 
 def test_two_applicants_exactly_the_spacing_apart_both_pass(engine, tmp_path):

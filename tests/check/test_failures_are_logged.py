@@ -21,7 +21,7 @@ def test_a_worker_that_fails_inside_logs_its_traceback_and_fails_the_job(tmp_pat
     env = dict(os.environ, PLANNER_DATABASE_URL="postgresql://nobody@127.0.0.1:1/none", PLANNER_LOG_LEVEL="INFO")
     done = subprocess.run([sys.executable, "-m", "planner.check.worker", str(root / job.token), "60"], env=env,
                           capture_output=True, text=True, timeout=120)
-    assert f"ERROR planner.check.worker [" in done.stderr and f"check {job.token} failed" in done.stderr
+    assert "ERROR planner.check.worker [" in done.stderr and f"check {job.token} failed" in done.stderr
     assert "Traceback (most recent call last)" in done.stderr and "OperationalError" in done.stderr
     failed = load_job(root, job.token)
     assert failed.state == "failed"

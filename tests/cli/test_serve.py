@@ -43,7 +43,7 @@ def test_demo_serves_the_sample_and_prints_a_working_sign_in(tmp_path):
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/api/openapi.json", timeout=2)
+                urllib.request.urlopen(base + "/api/openapi.json", timeout=2)  # noqa: S310 - http://127.0.0.1 only
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)

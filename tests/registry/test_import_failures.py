@@ -88,7 +88,7 @@ def test_unknown_crs_names_are_row_errors(tmp_path):
     ("list.xls", b"\xd0\xcf\x11\xe0", "old .xls"),
     ("list.pdf", b"%PDF", "unsupported file type"),
     ("broken.xlsx", b"not a zip", "cannot open workbook"),
-    ("blank.csv", "a,b\n1,2\n".encode(), "no header row found"),
+    ("blank.csv", b"a,b\n1,2\n", "no header row found"),
 ])
 def test_unusable_files_are_usage_errors(tmp_path, name, content, message):
     path = tmp_path / name

@@ -65,7 +65,7 @@ def test_nothing_is_loaded_when_one_row_is_bad(engine, tmp_path, fmt):
     assert count_rows(engine)["stations"] == 1
 
 
-@pytest.mark.parametrize("fmt", ("geojson", "gpkg"))
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
 def test_lines_and_empty_geometries_are_not_points(tmp_path, fmt):
     geoms = [shapely.Point(GOOD), shapely.LineString([GOOD, (116.63, 40.11)]),
              None if fmt == "geojson" else shapely.Point()]

@@ -131,8 +131,8 @@ def test_stations_candidates_and_transactions(engine, tmp_path):
                            ["S2", "便民站二", "待退出", "李女士", "2023/1/2", 116.68, 40.14]])
     _load(engine, stations, kind="stations")
     candidates = write_xlsx(tmp_path / "cand.xlsx",
-                            ["序号", "店名", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位", "通信线路",
-                             "报送日期", "身份证号"],
+                            ["序号", "店名", "经度", "纬度", "营业面积", "展示面积", "经营月数", "户外标识位",
+                             "通信线路", "报送日期", "身份证号"],
                             [["C1", "鑫源超市", "116°39'36\"", "40°07'48\"", "25", 1.5, 8, "有", "无", "2026-11-20",
                               "110113199001011234"]])
     _load(engine, candidates, kind="candidates")

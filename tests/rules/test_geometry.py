@@ -74,8 +74,12 @@ def test_a_repair_keeps_only_the_polygonal_parts_and_a_flat_polygon_is_refused()
 
 
 def test_a_conversion_must_come_back():
-    identity = (lambda lon, lat: (lon, lat))
-    wrapped = (lambda lon, lat: (np.asarray(lon) + 360.0, lat))  # what a projection outside its domain does
+    def identity(lon, lat):
+        return lon, lat
+
+    def wrapped(lon, lat):  # what a projection outside its domain does
+        return np.asarray(lon) + 360.0, lat
+
     assert conversion_faults([116.0], [40.0], [116.0], [40.0], identity, "EPSG:4490") == {}
     faults = conversion_faults([116.0], [40.0], [116.0], [40.0], wrapped, "EPSG:3857")
     assert faults[0].en == "(116.0, 40.0) is outside the area where EPSG:3857 converts to longitude/latitude"

@@ -53,7 +53,7 @@ def test_every_bad_position_in_a_check_list_is_an_error_never_a_pass(registry, t
     result = check_file(path, registry, YIWU, lang="en")
     verdicts = dict(zip(result.applicants.ids, result.added["verdict"]))
     reasons = dict(zip(result.applicants.ids, result.added["reasons"]))
-    assert verdicts == {"good": "pass", **{name: "error" for name in names}}, reasons
+    assert verdicts == {"good": "pass", **dict.fromkeys(names, "error")}, reasons
     for name in names:
         says = BAD_POSITIONS[name][2]
         assert says in reasons[name] or (name == "swapped" and "look swapped" in reasons[name]), reasons[name]

@@ -70,7 +70,7 @@ def test_exact_beats_greedy_where_greedy_takes_the_middle():
     grid = _grid(weights)
     x = np.array([-200.0, 0.0, 200.0])  # A reaches cols 7–9 (75), M cols 9–11 (110), B cols 11–13 (75)
     y = np.zeros(3)
-    common = dict(eligible=np.ones(3, bool), pair_i=[], pair_j=[])
+    common = {"eligible": np.ones(3, bool), "pair_i": [], "pair_j": []}
     greedy, _ = greedy_selection(grid, weights, x, y, 150.0, 2, **common)
     exact = exact_selection(grid, weights, x, y, 150.0, 2, **common)
     assert greedy.tolist()[0] == 1 and _served_r(grid, weights, x, y, greedy.tolist(), 150.0) == 145.0

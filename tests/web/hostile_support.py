@@ -74,7 +74,8 @@ def load_hostile(engine, folder) -> None:
                          [[code(p, "s"), p, p, "营业", p, *around(900 + 40 * i, i)] for i, p in enumerate(PAYLOADS)]),
         "candidates": _csv(folder / "candidates.csv", ["序号", "店名", "地址", "状态", "经度", "纬度"],
                            [["R0", "普通商店", "普通地址", "待勘察", *CENTRE]]
-                           + [[code(p, "c"), p, p, "待勘察", *around(1500 + 40 * i, i)] for i, p in enumerate(PAYLOADS)]),
+                           + [[code(p, "c"), p, p, "待勘察", *around(1500 + 40 * i, i)]
+                              for i, p in enumerate(PAYLOADS)]),
     }
     for kind, path in files.items():
         load_records(engine, prepare_import(path, kind), actor=PAYLOADS[0])

@@ -9,7 +9,8 @@ from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_un
 
 def _shop(engine, tmp_path, position, **facts):
     row = ["C9", "测试商店", "待勘察", position[0], position[1], facts.get("area", 20), "有", "无"]
-    path = write_xlsx(tmp_path / "c.xlsx", ["序号", "店名", "状态", "经度", "纬度", "营业面积", "户外标识位", "通信线路"], [row])
+    headers = ["序号", "店名", "状态", "经度", "纬度", "营业面积", "户外标识位", "通信线路"]
+    path = write_xlsx(tmp_path / "c.xlsx", headers, [row])
     load_file(engine, path, "candidates", actor="alice")
 
 

@@ -46,7 +46,8 @@ def test_plain_token_checks_get_the_flask_answer_byte_for_byte(app, engine):
                  for _ in range(30)]
     questions += [{"lon": SITES[code][0], "lat": SITES[code][1], "code": code, "profile": profile}
                   for code in SITES for profile in ("yiwu", "mianyang")]
-    questions += [dict(zip(("lon", "lat"), offset("O1", 300, 0)), profile="yiwu"), {"lon": 116, "lat": 40, "code": None}]
+    questions += [dict(zip(("lon", "lat"), offset("O1", 300, 0)), profile="yiwu"),
+                  {"lon": 116, "lat": 40, "code": None}]
     for question in questions:
         environ = _environ(question, token)
         assert fast._answer(environ, environ["wsgi.input"].getvalue()) is not None, question

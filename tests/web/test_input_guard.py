@@ -29,7 +29,8 @@ def test_nul_and_lone_surrogates_are_refused_before_the_database(app, anonymous,
     assert _history(api, "A") == before
     stranger = anonymous.post("/api/candidates/A/decision", data=_NUL_NOTE, content_type="application/json")
     assert stranger.status_code == 401  # who is asking comes first: a stranger's body is never read
-    for url in ("/candidates/A%00", "/stations/S1%00", "/api/candidates/A%00/history", "/api/layers/stations?code=S%00"):
+    for url in ("/candidates/A%00", "/stations/S1%00", "/api/candidates/A%00/history",
+                "/api/layers/stations?code=S%00"):
         assert api.get(url).status_code == 400, url
 
 

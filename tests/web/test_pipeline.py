@@ -41,7 +41,7 @@ def test_a_hook_runs_once_for_the_fast_path_and_for_flask(app, engine):
     environ = _check_environ(token, question)
     assert app.wsgi_app._answer(environ, environ["wsgi.input"].getvalue()) is not None  # the fast path answers
     assert seen == [("/api/check", "alice")]
-    body, status, headers = run_wsgi_app(app.wsgi_app, _check_environ(token, question), buffered=True)
+    _, status, headers = run_wsgi_app(app.wsgi_app, _check_environ(token, question), buffered=True)
     assert status == "200 OK" and headers["X-Audit"] == "/api/check"
     assert headers["X-Frame-Options"] == "DENY"  # the built-in after hook: security headers
     assert seen == [("/api/check", "alice")] * 2
@@ -66,6 +66,7 @@ def test_a_hook_that_refuses_refuses_at_both_doors_the_same_way(app, engine):
     assert calls == ["/api/check", "/api/check"]  # once per request, not again when Flask answers
     for body, status, headers in (fast, flask):
         assert status.startswith("429")
-        assert json.loads(b"".join(body)) == {"error": "TooManyRequestsError", "message": "请求过于频繁，请一分钟后再试"}
+        assert json.loads(b"".join(body)) == {"error": "TooManyRequestsError",
+                                              "message": "请求过于频繁，请一分钟后再试"}
         assert headers["Content-Security-Policy"].startswith("default-src")
     assert client.get("/api/layers/outlets").status_code == 429

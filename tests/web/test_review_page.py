@@ -20,7 +20,7 @@ def test_queue_order_deadlines_and_overdue(client, engine, tmp_path):
     html = client.get("/review/?today=2026-10-12").get_data(as_text=True)
     rows = re.findall(r'<tr class="(\w*)" data-code="(\w+)">', html)
     assert [code for _, code in rows] == ["C1", "C2", "C3"]  # approved ones are not waiting
-    assert dict((code, cls) for cls, code in rows)["C1"] == "overdue"  # due 10 Oct (make-up Saturday)
+    assert {code: cls for cls, code in rows}["C1"] == "overdue"  # due 10 Oct (make-up Saturday)
     assert "2026年10月10日" in html
     later = client.get("/review/?today=2026-11-23&lang=en").get_data(as_text=True)
     assert "25 Nov 2026" in later and ">2 overdue<" not in later

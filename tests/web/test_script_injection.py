@@ -29,14 +29,16 @@ SCAN = """() => {
   for (const el of document.querySelectorAll("*")) {
     for (const a of el.attributes) {
       if (a.name.startsWith("on")) found.push(el.tagName + " " + a.name);
-      if ((a.name === "href" || a.name === "src") && /^\\s*javascript:/i.test(a.value)) found.push(el.tagName + " " + a.value);
+      if ((a.name === "href" || a.name === "src") && /^\\s*javascript:/i.test(a.value))
+        found.push(el.tagName + " " + a.value);
     }
     if (el.tagName === "IMG" && el.getAttribute("src") === "x") found.push("img src=x");
     if (el.tagName === "SCRIPT" && el.textContent.startsWith("window.__xss")) found.push("script element");
   }
   return {xss: window.__xss === undefined ? null : String(window.__xss), found};
 }"""
-OPEN_TOOLTIPS = """() => { window.__planner.map.eachLayer((l) => { if (!l.feature && l.getTooltip && l.getTooltip()) l.openTooltip(); });
+OPEN_TOOLTIPS = """() => {
+  window.__planner.map.eachLayer((l) => { if (!l.feature && l.getTooltip && l.getTooltip()) l.openTooltip(); });
   return Array.from(document.querySelectorAll(".leaflet-tooltip"), (t) => t.textContent).join("\\n"); }"""
 AREA_POINT = """(name) => { const m = window.__planner.map; let area = null;
   m.eachLayer((l) => { if (l.feature && l.feature.properties.name === name && l.getBounds) area = l; });
@@ -46,7 +48,8 @@ AREA_POINT = """(name) => { const m = window.__planner.map; let area = null;
   const sw = area.getBounds().getSouthWest(), ne = area.getBounds().getNorthEast();
   const p = m.latLngToContainerPoint([sw.lat + 0.25 * (ne.lat - sw.lat), sw.lng + 0.25 * (ne.lng - sw.lng)]);
   const r = m.getContainer().getBoundingClientRect(); return {x: r.left + p.x, y: r.top + p.y}; }"""
-SITE_POINT = """([layer, code]) => { const m = window.__planner.map; const at = window.__planner.layers[layer].latLngOf(code);
+SITE_POINT = """([layer, code]) => { const m = window.__planner.map;
+  const at = window.__planner.layers[layer].latLngOf(code);
   if (!at) return null;
   m.setView(at, 16, {animate: false}); const p = m.latLngToContainerPoint(at);
   const r = m.getContainer().getBoundingClientRect(); return {x: r.left + p.x, y: r.top + p.y}; }"""

@@ -83,7 +83,8 @@ def test_a_script_that_could_end_its_element_is_refused():
 
 def test_error_pages_come_from_the_template(client, app):
     app.config["MAX_CONTENT_LENGTH"] = 10 * 1024
-    too_big = client.post("/check/", data={"file": (io.BytesIO(b"x" * 20_000), "big.csv")}, content_type="multipart/form-data")
+    too_big = client.post("/check/", data={"file": (io.BytesIO(b"x" * 20_000), "big.csv")},
+                          content_type="multipart/form-data")
     assert too_big.status_code == 413 and too_big.mimetype == "text/html"
     assert 'id="error-message"' in too_big.get_data(as_text=True) and "10 KB" in too_big.get_data(as_text=True)
     english = client.post("/check/?lang=en", data={"file": (io.BytesIO(b"x" * 20_000), "big.csv")},
