@@ -40,7 +40,8 @@ def test_a_layer_violation_breaks_a_contract(tmp_path):
 
 def test_no_import_cycles():
     graph = grimp.build_graph("planner")
-    cycles = [(module, imported) for module in graph.modules for imported in graph.find_modules_directly_imported_by(module)
+    cycles = [(module, imported) for module in graph.modules
+              for imported in graph.find_modules_directly_imported_by(module)
               if graph.find_shortest_chain(importer=imported, imported=module)]
     assert cycles == []
 

@@ -65,4 +65,5 @@ def test_the_map_layer_colours_open_applicants_by_the_same_area_rule(engine, tmp
     load_waiting_at(engine, tmp_path, {name: point for name, (point, code, _, _) in CASES.items() if code is None})
     layer = json.loads(layer_geojson(engine, "candidates", limit=100, profile=SHUNYI))
     verdicts = {f["properties"]["code"]: f["properties"]["verdict"] for f in layer["features"]}
-    assert verdicts == {"in_a1": "fail", "in_a2": "pass", "outside": "fail", "R1": None, "R2": "pass"}  # R2 stands in 前进社区
+    # R2 stands in 前进社区
+    assert verdicts == {"in_a1": "fail", "in_a2": "pass", "outside": "fail", "R1": None, "R2": "pass"}
