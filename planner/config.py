@@ -44,7 +44,7 @@ SETTINGS: dict[str, Setting] = {
     "PLANNER_USER": Setting(None, "the name command-line changes are recorded under; default the login name", "text"),
     "PLANNER_PASSWORD": Setting(None, "the password for `planner user add/password` without a prompt", "text"),
     "PLANNER_LANG": Setting("zh", "language of command-line messages: zh or en", "text"),
-    "PLANNER_LOG_LEVEL": Setting("INFO", "log level of the command line and the server (DEBUG, INFO, WARNING…)",
+    "PLANNER_LOG_LEVEL": Setting("WARNING", "level of planner's log on stderr (DEBUG, INFO, WARNING, ERROR)",
                                  "text"),
     # the web application
     "PLANNER_PROFILE": Setting(DEFAULT_PROFILE, "the rule profile pages use by default", "text"),
@@ -75,11 +75,17 @@ SETTINGS: dict[str, Setting] = {
 
 
 def configure_logging() -> None:
-    """Log records of every planner module to stderr at $PLANNER_LOG_LEVEL (the command line, the server and
-    each check worker call this once; a host application that configured logging keeps its own)."""
+    """Log records of planner's modules to stderr at $PLANNER_LOG_LEVEL (the command line, the server and each
+    check worker call this; only planner's loggers are touched: libraries keep theirs, and a command's stderr
+    stays the one line it promises unless something is worth a warning)."""
     level = str(setting("PLANNER_LOG_LEVEL")).upper()
-    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO", stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s")
+    logger = logging.getLogger("planner")
+    logger.setLevel(level if level in logging.getLevelNamesMapping() else "WARNING")
+    if not any(getattr(h, "planner", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.planner = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"))
+        logger.addHandler(handler)
 
 
 def setting(name: str):
