@@ -33,7 +33,7 @@ from planner.rules.region import china_refusals
 from planner.rules.verdict import RowNotes
 from planner.rules.vocabulary import FLAG_FACTS, NUMBER_FACTS, SURVEY_FACTS
 
-__all__ = ["Applicants", "ID_CARD_HEADERS", "id_card_columns", "read_applicants"]
+__all__ = ["ID_CARD_HEADERS", "Applicants", "id_card_columns", "read_applicants"]
 
 FIELDS = KIND_FIELDS["candidates"]
 ID_CARD_HEADERS = {"身份证号", "身份证", "身份证号码", "id_card", "证件号", "证件号码", "id card"}

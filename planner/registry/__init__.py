@@ -1,1 +1,4 @@
-"""The registry: the only package that speaks SQL (engine, models, migrations, reads, loads with history, nearest-site queries, accounts)."""
+"""The registry: the only package that speaks SQL.
+
+Engine, models, migrations, reads, loads with history, nearest-site and area queries, accounts.
+"""

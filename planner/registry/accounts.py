@@ -24,9 +24,9 @@ from planner.registry.engine import connected, writer
 from planner.registry.models import Event, User, utcnow
 from planner.rules.vocabulary import ROLES
 
-__all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account", "has_users",
-           "issue_token", "list_users", "missing_user", "record_account_event", "require_role", "set_disabled",
-           "set_password", "set_role", "sign_out_everywhere", "token_digest", "user_by_token"]
+__all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account",
+           "has_users", "issue_token", "list_users", "missing_user", "record_account_event", "require_role",
+           "set_disabled", "set_password", "set_role", "sign_out_everywhere", "token_digest", "user_by_token"]
 
 _MIN_PASSWORD = 8
 MAX_NAME_CHARS = 100
@@ -106,7 +106,8 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, actor: str 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise UsageError(f"unknown role {role!r}: use " + ", ".join(ROLES), f"未知角色 {role!r}：可用 " + "、".join(ROLES))
+        raise UsageError(f"unknown role {role!r}: use " + ", ".join(ROLES),
+                         f"未知角色 {role!r}：可用 " + "、".join(ROLES))
 
 
 def _current(conn: Connection, name: str):

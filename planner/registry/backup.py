@@ -195,7 +195,8 @@ def _run_pg(name: str, url: str | None, arguments: list[str], *, major: int | No
         parsed = make_url(url)
         if parsed.password:
             env["PGPASSWORD"] = parsed.password
-        target = [f"--dbname={parsed.set(drivername='postgresql', password=None).render_as_string(hide_password=False)}"]
+        plain = parsed.set(drivername="postgresql", password=None)
+        target = [f"--dbname={plain.render_as_string(hide_password=False)}"]
         major = _server_major(url)
     done = subprocess.run([_tool(name, major), *target, *arguments], capture_output=True, text=True, env=env,
                           check=False)

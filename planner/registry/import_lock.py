@@ -37,7 +37,8 @@ class ImportBusyError(ConflictError):
 
 def _busy(kind: str) -> ImportBusyError:
     return ImportBusyError(f"another import of {kind} is running (or the registry is busy with another change); "
-                           "try again", f"另一个{_KIND_ZH.get(kind, kind)}导入正在进行（或登记库正忙于其他修改）；请稍后重试")
+                           "try again",
+                           f"另一个{_KIND_ZH.get(kind, kind)}导入正在进行（或登记库正忙于其他修改）；请稍后重试")
 
 
 def _is_busy(exc: DBAPIError) -> bool:

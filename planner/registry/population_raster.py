@@ -77,7 +77,8 @@ def active_raster(db) -> Raster | None:
     """The newest active raster; `db` is an engine or an open connection."""
     table = PopulationRaster.__table__
     with connected(db) as conn:
-        row = conn.execute(select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id.desc()).limit(1)).first()
+        latest = select(table).where(table.c.deleted_at.is_(None)).order_by(table.c.id.desc()).limit(1)
+        row = conn.execute(latest).first()
     if row is None:
         return None
     values = np.frombuffer(zlib.decompress(row.data), dtype=np.float32).reshape(row.height, row.width)

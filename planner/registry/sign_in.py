@@ -53,7 +53,7 @@ def _lock_end(conn: Connection, column, value: str, limit: int, since: dt.dateti
                           .order_by(SignInFailure.at.desc()).limit(limit)).scalars().all()
     if len(newest) < limit:
         return None
-    oldest = newest[-1] if newest[-1].tzinfo else newest[-1].replace(tzinfo=dt.timezone.utc)
+    oldest = newest[-1] if newest[-1].tzinfo else newest[-1].replace(tzinfo=dt.UTC)
     return oldest + window
 
 

@@ -27,8 +27,8 @@ from planner.rules.geometry import usable_geometries, usable_positions
 from planner.rules.vocabulary import SITE_TABLES
 
 __all__ = [
-    "ImportSummary",
     "SITE_TABLES",
+    "ImportSummary",
     "count_rows",
     "extent",
     "history",
@@ -298,8 +298,13 @@ def read_point_columns(db: Engine | Connection, table_name: str, names, *, code:
     """
     if table_name not in SITE_TABLES:
         raise UsageError(f"unknown site table {table_name!r}")
+    unknown = sorted(set(names) - set(Base.metadata.tables[table_name].columns.keys()))
+    if unknown:  # names go into the statement's text: only the table's own columns may
+        raise UsageError(f"unknown column(s) of {table_name}: {', '.join(map(repr, unknown))}")
     postgres = db.dialect.name == "postgresql"
-    where = "deleted_at IS NULL" + ("" if code is None else (" AND code = %(code)s" if postgres else " AND code = :code"))
+    where = "deleted_at IS NULL"
+    if code is not None:
+        where += " AND code = %(code)s" if postgres else " AND code = :code"
     sql = f"SELECT {', '.join(names)}, ST_X(geom), ST_Y(geom) FROM {table_name} WHERE {where} ORDER BY id"
     with connected(db) as conn:
         cursor = conn.connection.cursor()
