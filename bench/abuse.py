@@ -230,7 +230,7 @@ def _clear(message: str) -> bool:
     """A message for a person: said, no traceback, no internal error, no server path."""
     lowered = message.lower()
     return (bool(message.strip()) and "traceback" not in lowered and "internal error" not in lowered
-            and "/tmp/" not in message and "instance/" not in message)  # noqa: S108 - a leaked path, no file made
+            and "/tmp/" not in message and "instance/" not in message)  # a leaked path (no file is made)
 
 
 def send_web(port: int, token: str, name: str, path: Path) -> Outcome:

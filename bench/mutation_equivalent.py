@@ -33,6 +33,8 @@ COVERAGE = "planner/spatial/coverage.py"
 CHECKING = "planner/check/batch.py"
 GRID = "planner/spatial/grid.py"
 SITE = "planner/check/site.py"
+VERDICT = "planner/rules/verdict.py"
+AREAS = "planner/spatial/areas.py"
 DECISIONS = "planner/workflow/decisions.py"
 
 _KDTREE = "balanced_tree=False, compact_nodes=False"
@@ -110,38 +112,37 @@ EQUIVALENT = [
                "codes are text: pandas hands them back as objects either way"),
     Equivalent(CHECKING, "_nearest", "found = index.query(lon, lat, k=1)", "",
                "k is 1 by default, and only the first column is read"),
-    Equivalent(CHECKING, "_nearest", "if own_ids is not None and len(sites) > 1", "or len(sites) > 1",
-               "without own ids no row matches its own code: the block finds nothing"),
     Equivalent(CHECKING, "_nearest", "second = index.query(lon[own], lat[own], k=2)", "k=3",
                "only the second column is read"),
-    Equivalent(CHECKING, "_distance_rules", "if minimum <= 0:", "if minimum < 0:",
+    # rules/verdict.py
+    Equivalent(VERDICT, "too_close", "if profile.min_outlet_distance_m > 0", ">= 0",
+               "a minimum of 0 m: no compared metres fall below it"),
+    Equivalent(VERDICT, "too_close", "if profile.min_station_distance_m > 0", ">= 0",
                "a minimum of 0 m: no compared metres fall below it"),
     Equivalent(CHECKING, "_priority", "second = np.nan_to_num(service, nan=-1.0)", "",
                "only rows without a position lack a service population, and they never pass or rank"),
     Equivalent(CHECKING, "check_applicants", "_resolve_conflicts(applicants.ids, pair_i, pair_j, pair_m, eligible",
                "profile, None, marg", "_resolve_conflicts does not read the service population"),
-    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "dtype=None",
+    Equivalent(AREAS, "containing_area", "out = np.full(lon.size, -1, dtype=np.int64)", "dtype=None",
                "a full of -1 is int64 by default"),
-    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "-1, )",
+    Equivalent(AREAS, "containing_area", "out = np.full(lon.size, -1, dtype=np.int64)", "-1, )",
                "a full of -1 is int64 by default"),
-    Equivalent(CHECKING, "_area_of", "out = np.full(np.asarray(lon).size, -1, dtype=np.int64)", "-2, dtype",
+    Equivalent(AREAS, "containing_area", "out = np.full(lon.size, -1, dtype=np.int64)", "-2, dtype",
                "callers only ask whether the area is < 0"),
-    Equivalent(CHECKING, "_area_of", "np.isfinite(lon) & np.isfinite(lat)", "np.isfinite(lon) | np.isfinite(lat)",
+    Equivalent(AREAS, "containing_area", "np.isfinite(lon) & np.isfinite(lat)", "np.isfinite(lon) | np.isfinite(lat)",
                "a point with one NaN coordinate is within no area either way"),
-    Equivalent(CHECKING, "_area_of", "if ok.size == 0 or len(areas) == 0", "if ok.size == 0 and len(areas) == 0",
+    Equivalent(AREAS, "containing_area", "if ok.size == 0 or len(polygons) == 0", "and len(polygons) == 0",
                "with no points or no areas the query finds nothing: -1 either way"),
     # site_check.py
     Equivalent(SITE, "check_site", "require_straight_metric(profile, lang)", "require_straight_metric(profile, None)",
                "require_straight_metric does not read lang: its error carries both languages"),
-    Equivalent(SITE, "_survey_reasons", "notes = RowNotes(1)", "RowNotes(",
+    Equivalent(SITE, "check_site", "notes = RowNotes(1)", "RowNotes(",
                "RowNotes.of(0) does not read the row count: only row 0 is written and read"),
-    Equivalent(SITE, "check_site", "if minimum > 0 and metres is not None", "if minimum >= 0 and",
-               "a minimum of 0 m: no compared metres fall below it"),
-    Equivalent(SITE, "_survey_reasons", "else facts[fact]], dtype=float)", "facts[fact]], dtype=None)",
+    Equivalent(SITE, "_fact_columns", "else facts[fact]], dtype=float)", "facts[fact]], dtype=None)",
                "facts are numbers or None (NaN): an integer array compares the same"),
-    Equivalent(SITE, "_survey_reasons", "else facts[fact]], dtype=float)", "facts[fact]], )",
+    Equivalent(SITE, "_fact_columns", "else facts[fact]], dtype=float)", "facts[fact]], )",
                "facts are numbers or None (NaN): an integer array compares the same"),
-    Equivalent(SITE, "_survey_reasons", "np.array([facts.get(fact)], dtype=object)", "",
+    Equivalent(SITE, "_fact_columns", "np.array([facts.get(fact)], dtype=object)", "",
                "a flag is True, False or None: `is None` and `not` read a bool array alike"),
     # decisions.py
     Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, None',

@@ -392,7 +392,7 @@ def main():
             env = {"PLANNER_DATABASE_URL": url, "PLANNER_USER": "bench"}
             for kind, path in files.items():
                 planner("import", kind, str(path), env=env)
-            password = "bench password 1"  # noqa: S105 - the throwaway bench user's, in a fresh database
+            password = "bench password 1"  # the throwaway bench user's, in a fresh database
             token = planner("user", "add", "bench", "--role", "planner", "--password-stdin", "--token",
                             env=env, stdin=password + "\n").split("API token: ")[1].strip()
             port = free_port()
