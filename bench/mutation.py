@@ -101,7 +101,7 @@ MODULES = {
                        ("tests/spatial/test_coverage_kernels.py", "tests/coverage/test_compute.py")),
     "grid": Target("planner/spatial/grid.py",
                    ("tests/spatial/test_grid.py", "tests/spatial/test_grid_raster.py",
-                    "tests/spatial/test_coverage_kernels.py", "tests/spatial/test_exact.py",
+                    "tests/spatial/test_coverage_kernels.py", "tests/selection/test_exact.py",
                     "tests/coverage/test_compute.py",
                     "tests/registry/test_population_raster.py::test_uniform_raster_agrees_with_area_shares",
                     "tests/registry/test_population_raster.py::test_raster_moves_people_where_they_live")),

@@ -145,7 +145,7 @@ def load_profile(name_or_path: str | None) -> Profile:
     return _load_file(Path(name_or_path), name_or_path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _built_in(name: str) -> Profile:
     """Built-in profiles are read once per process (they ship with the package; profiles are frozen)."""
     return _load_file(PROFILE_DIR / f"{name}.toml", name)

@@ -22,7 +22,8 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {  # (English, Chinese)
                       "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
                       "（{win:,.0f} 对 {own:,.0f}），优先通过"),
     "conflict_lost_order": ("{m} m from applicant {id} in the same list, below the spacing {min:g} m; "
-                            "{id} comes first", "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
+                            "{id} comes first",
+                            "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
     "area_taken": ("{area} already has station {id}", "{area}已有便民服务站 {id}"),
     "area_taken_batch": ("{area} gets applicant {id} from this list", "{area}已由本批申请户 {id} 占用"),
     "area_missing": ("not inside any village or community", "不在任何村或社区范围内"),

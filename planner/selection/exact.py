@@ -58,7 +58,8 @@ def _incidence(grid: PopulationGrid, weights: Floats, x: Floats, y: Floats, radi
     point, row, lo, hi = grid.spans(x[candidates], y[candidates], radius_m)
     cols = grid.shape[1]
     lengths = hi - lo + 1
-    cell = np.repeat(row * cols + lo, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    cell = np.repeat(row * cols + lo, lengths) + (np.arange(lengths.sum()) - starts)
     owner = np.repeat(point, lengths)
     flat = weights.reshape(-1)
     keep = flat[cell] > 0

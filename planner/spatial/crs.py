@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CoordSystem",
-    "geometries_for_display",
     "UnknownCRSError",
+    "geometries_for_display",
     "geometries_to_wgs84",
     "metric_crs_for",
     "parse_crs",
@@ -157,7 +157,7 @@ def metric_crs_for(lon: ArrayLike, lat: ArrayLike) -> CRS:
     lat = np.asarray(lat, dtype=float)
     centre_lon = float(np.nanmedian(lon))
     centre_lat = float(np.nanmedian(lat))
-    zone_index = int(round((centre_lon - 75.0) / 3.0))
+    zone_index = round((centre_lon - 75.0) / 3.0)
     if 0 <= zone_index <= 20 and centre_lat > 0:
         return CRS.from_epsg(4534 + zone_index)
     utm_zone = int((centre_lon + 180.0) // 6.0) + 1

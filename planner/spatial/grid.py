@@ -235,8 +235,8 @@ def _grid_frame(bounds: Sequence[float], cell_m: float) -> tuple[float, float, i
     south = np.floor(bounds[1] / cell_m) * cell_m
     east = np.ceil(bounds[2] / cell_m) * cell_m
     north = np.ceil(bounds[3] / cell_m) * cell_m
-    cols = max(1, int(round((east - west) / cell_m)))
-    rows = max(1, int(round((north - south) / cell_m)))
+    cols = max(1, round(float((east - west) / cell_m)))
+    rows = max(1, round(float((north - south) / cell_m)))
     return west, north, rows, cols
 
 

@@ -97,6 +97,7 @@ def _fill_runs(out: NDArray[np.int32], run_start: Ints, run_len: Ints, run_poly:
     out.fill(fill)
     order = np.argsort(run_poly, kind="stable")  # overlapping areas: the higher index is written last
     run_start, run_len, run_poly = run_start[order], run_len[order], run_poly[order]
-    cells = np.repeat(run_start, run_len) + (np.arange(run_len.sum()) - np.repeat(np.cumsum(run_len) - run_len, run_len))
+    run_offsets = np.repeat(np.cumsum(run_len) - run_len, run_len)
+    cells = np.repeat(run_start, run_len) + (np.arange(run_len.sum()) - run_offsets)
     out[cells] = np.repeat(run_poly, run_len).astype(np.int32)
     return out
