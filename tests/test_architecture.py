@@ -79,3 +79,22 @@ def test_ruff_passes():
 def test_mypy_strict_passes_on_the_kernels_the_rules_and_selection():
     done = _run(str(BIN / "mypy"), "planner/spatial", "planner/rules", "planner/selection")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_only_the_registry_speaks_sql():
+    """Outside planner/registry a module may pass an Engine or a Connection along, never write or run SQL."""
+    found = []
+    for path, tree in _planner_modules():
+        if "registry" in path.relative_to(ROOT / "planner").parts[:1]:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+                found += [f"{path.relative_to(ROOT)}: sqlalchemy {a.name}" for a in node.names
+                          if node.module != "sqlalchemy" or a.name not in ("Engine", "Connection")]
+            elif isinstance(node, ast.Import):
+                found += [f"{path.relative_to(ROOT)}: import {a.name}" for a in node.names
+                          if a.name.split(".")[0] == "sqlalchemy"]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("execute", "exec_driver_sql", "executescript"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.func.attr}()")
+    assert found == []

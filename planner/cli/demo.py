@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.files.imports import prepare_import
 from planner.registry.schema import upgrade_schema
-from planner.registry.tables import load_records
+from planner.registry.tables import has_outlets, load_records
 
 __all__ = ["SAMPLE_FILES", "build_demo_database", "sample_dir"]
 
@@ -33,17 +33,10 @@ def sample_dir() -> Path:
     raise UsageError(msg, "找不到示例数据：应位于 planner 包旁的 data/shunyi/")
 
 
-def _has_data(engine: Engine) -> bool:
-    if "outlets" not in inspect(engine).get_table_names():
-        return False
-    with engine.connect() as conn:
-        return bool(conn.execute(text("SELECT count(*) FROM outlets")).scalar())
-
-
 def build_demo_database(engine: Engine, *, actor: str):
     """Create or upgrade the schema and load the sample files unless the database has data; yields progress lines."""
     upgrade_schema(engine)
-    if _has_data(engine):
+    if has_outlets(engine):
         yield "sample database already built"
         return
     folder = sample_dir()

@@ -15,11 +15,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.registry.population_raster import active_raster
-from planner.registry.tables import read_table
+from planner.registry.tables import data_date, read_table
 from planner.rules.profiles import Profile
 from planner.rules.vocabulary import (
     EXISTING_APPLICANT_STATUSES,
@@ -86,14 +86,6 @@ def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326)
 
 
-def _data_date(engine: Engine) -> str:
-    with engine.connect() as conn:
-        latest = [conn.execute(text(f"SELECT max(updated_at) FROM {t}")).scalar()  # noqa: S608 - our fixed table names
-                  for t in ("areas", "outlets", "stations", "candidates")]
-    latest = [str(v)[:10] for v in latest if v is not None]
-    return max(latest) if latest else ""
-
-
 def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None) -> CoverageReport:
     """Coverage per area from the registry (the grid may be given, e.g. from a population raster)."""
     profile = options.profile
@@ -118,7 +110,7 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     gaps = _describe_gaps(gaps, areas, read_table(engine, "candidates", columns=("code", "name", "status")))
     parents = _parent_table(table, all_areas)
     return CoverageReport(options, table, parents, _totals(table, sites, gaps), gaps, areas.geometry, sites,
-                          grid, served, gap_labels, data_date=_data_date(engine))
+                          grid, served, gap_labels, data_date=data_date(engine))
 
 
 def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:

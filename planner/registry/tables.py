@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, inspect, select, text, update
 
 from planner.errors import InputError, RowProblem, UsageError
 from planner.files.imports import ImportBatch
@@ -360,3 +360,20 @@ def history(engine: Engine, table_name: str, code: str) -> list[dict]:
             .order_by(Event.at, Event.id))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def data_date(engine: Engine) -> str:
+    """The day (YYYY-MM-DD) the registry's sites or areas last changed, "" for an empty registry."""
+    with engine.connect() as conn:
+        latest = [conn.execute(text(f"SELECT max(updated_at) FROM {t}")).scalar()
+                  for t in ("areas", "outlets", "stations", "candidates")]
+    days = [str(v)[:10] for v in latest if v is not None]
+    return max(days) if days else ""
+
+
+def has_outlets(engine: Engine) -> bool:
+    """Whether the database has the registry's schema and at least one post outlet in it."""
+    if "outlets" not in inspect(engine).get_table_names():
+        return False
+    with engine.connect() as conn:
+        return bool(conn.execute(text("SELECT count(*) FROM outlets")).scalar())

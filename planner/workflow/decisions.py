@@ -14,13 +14,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Engine
 
 from planner.check.site import SiteVerdict, check_site
-from planner.errors import ConflictError, NotFoundError, UsageError
+from planner.errors import ConflictError, UsageError
 from planner.files.cells import CellError, is_blank, parse_bool
-from planner.registry.engine import writer
-from planner.registry.models import Candidate, Event, Lock, Station, utcnow
+from planner.registry.site_changes import changing_sites, move_site, record_event, site_row, update_site
 from planner.rules.geometry import position_faults, require_position
 from planner.rules.profiles import Profile
 from planner.rules.reasons import reason
@@ -46,29 +45,9 @@ class DecisionResult:
     verdict: SiteVerdict | None
 
 
-def _take_lock(conn: Connection) -> None:
-    conn.execute(update(Lock).where(Lock.name == "sites").values(taken_at=utcnow()))
-
-
-def _event(conn, actor, table, code, action, changes):
-    conn.execute(insert(Event).values(at=utcnow(), actor=actor, table_name=table, code=code, action=action,
-                                      changes=changes, source="web"))
-
-
-def _row(conn, model, code, columns):
-    row = conn.execute(select(*[getattr(model, c) for c in columns], text("ST_X(geom) AS lon"),
-                              text("ST_Y(geom) AS lat"))
-                       .where(model.code == code, model.deleted_at.is_(None))).mappings().first()
-    if row is None:
-        what = "applicant" if model is Candidate else "station"
-        what_zh = "申请户" if model is Candidate else "服务站"
-        raise NotFoundError(f"no {what} with id {code!r}", f"找不到编号为“{code}”的{what_zh}")
-    return dict(row)
-
-
 def _open_application(conn, code: str) -> dict:
     """The applicant's status, facts and position; ConflictError once it has been decided."""
-    row = _row(conn, Candidate, code, ("status",) + SURVEY_FACTS)
+    row = site_row(conn, "candidates", code, ("status",) + SURVEY_FACTS)
     if row["status"] not in OPEN_APPLICANT_STATUSES:
         raise ConflictError(f"{code} is {row['status']} already: only open applications can change",
                             f"{code} 已是“{row['status']}”状态：只有待处理的申请可以修改或决定")
@@ -128,8 +107,7 @@ def parse_facts(raw: dict) -> dict:
 def update_facts(engine: Engine, code: str, raw: dict, *, actor: str) -> dict:
     """Save survey facts; a submitted applicant becomes surveyed. Returns the changes made."""
     facts = parse_facts(raw)
-    with writer(engine) as conn:
-        _take_lock(conn)
+    with changing_sites(engine) as conn:
         old = _open_application(conn, code)
         changes = {k: [old[k], v] for k, v in facts.items() if old[k] != v}
         if old["status"] == "submitted" and any(v is not None for v in facts.values()):
@@ -137,8 +115,8 @@ def update_facts(engine: Engine, code: str, raw: dict, *, actor: str) -> dict:
         if not changes:
             return {}
         values = {k: v[1] for k, v in changes.items()}
-        conn.execute(update(Candidate).where(Candidate.code == code).values(**values, updated_at=utcnow()))
-        _event(conn, actor, "candidates", code, "survey", changes)
+        update_site(conn, "candidates", code, **values)
+        record_event(conn, actor, "candidates", code, "survey", changes)
     return changes
 
 
@@ -154,8 +132,7 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
         raise UsageError(f"unknown decision {decision!r}: use " + ", ".join(DECISIONS), f"未知决定 {decision!r}")
     note = _note(note, required=True)
     status = DECISIONS[decision]
-    with writer(engine) as conn:
-        _take_lock(conn)
+    with changing_sites(engine) as conn:
         row = _open_application(conn, code)
         verdict = None
         if decision == "approve":
@@ -165,12 +142,11 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
             if verdict.verdict != "pass":
                 raise ConflictError(f"{code} cannot be approved now: " + "; ".join(verdict.reasons),
                                     f"{code} 现在不能批准：" + "；".join(verdict.reasons))
-        conn.execute(update(Candidate).where(Candidate.code == code)
-                     .values(status=status, note=note, updated_at=utcnow()))
+        update_site(conn, "candidates", code, status=status, note=note)
         changes = {"status": [row["status"], status], "note": note, "profile": profile.name}
         if verdict is not None:
             changes["verdict"] = verdict.as_dict()
-        _event(conn, actor, "candidates", code, decision, changes)
+        record_event(conn, actor, "candidates", code, decision, changes)
     return DecisionResult(code, status, verdict)
 
 
@@ -193,18 +169,16 @@ def relocate_station(engine: Engine, code: str, lon: float, lat: float, *, actor
     """Move a station (迁址) after checking the new place, the station itself excluded."""
     note = _note(note, required=False)
     lon, lat = relocation_target(lon, lat)
-    with writer(engine) as conn:
-        _take_lock(conn)
-        row = _row(conn, Station, code, ("status",))
+    with changing_sites(engine) as conn:
+        row = site_row(conn, "stations", code, ("status",))
         if row["status"] == "closed":
             raise ConflictError(f"{code} is closed and cannot move", f"{code} 已关闭，不能迁址")
         verdict = check_site(conn, profile, lon, lat, code=code, lang=lang)
         if verdict.verdict != "pass":
             raise ConflictError(f"{code} cannot move there: " + "; ".join(verdict.reasons),
                                 f"{code} 不能迁至该位置：" + "；".join(verdict.reasons))
-        conn.execute(update(Station).where(Station.code == code)
-                     .values(geom=f"SRID=4326;POINT({lon!r} {lat!r})", updated_at=utcnow()))
-        _event(conn, actor, "stations", code, "relocate",
+        move_site(conn, "stations", code, lon, lat)
+        record_event(conn, actor, "stations", code, "relocate",
                {"geom": [f"POINT ({row['lon']} {row['lat']})", f"POINT ({lon} {lat})"], "note": note,
                 "profile": profile.name, "verdict": verdict.as_dict()})
     return verdict
@@ -217,15 +191,14 @@ def transfer_station(engine: Engine, code: str, operator: str, *, actor: str, no
     if not operator:
         raise UsageError("the new operator is required", "必须填写新的经营者")
     note = _note(note, required=False)
-    with writer(engine) as conn:
-        _take_lock(conn)
-        row = _row(conn, Station, code, ("status", "operator"))
+    with changing_sites(engine) as conn:
+        row = site_row(conn, "stations", code, ("status", "operator"))
         if row["status"] == "closed":
             raise ConflictError(f"{code} is closed and cannot be transferred", f"{code} 已关闭，不能转让")
         if row["operator"] == operator:
             raise UsageError(f"{code} is run by {operator} already", f"{code} 的经营者已是 {operator}")
-        conn.execute(update(Station).where(Station.code == code).values(operator=operator, updated_at=utcnow()))
+        update_site(conn, "stations", code, operator=operator)
         changes = {"operator": [row["operator"], operator], "note": note,
                    "on": (on or dt.date.today()).isoformat()}
-        _event(conn, actor, "stations", code, "transfer", changes)
+        record_event(conn, actor, "stations", code, "transfer", changes)
     return changes
