@@ -27,7 +27,7 @@ from planner.files.positions import (
     layer_positions,
     read_positions,
 )
-from planner.files.tables import Table, read_table
+from planner.files.tables import Table, read_user_table
 from planner.rules.reasons import reason
 from planner.rules.region import china_refusals
 from planner.rules.verdict import RowNotes
@@ -70,7 +70,7 @@ def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
     needs none, and a typo in a column it never reads is not an error).
     """
     default_crs = file_crs_option(crs)
-    table = read_table(path, FIELDS)
+    table = read_user_table(path, FIELDS)
     columns = match_headers(table.headers, FIELDS)
     if table.geometry is not None:
         positions = layer_positions(table, default_crs)

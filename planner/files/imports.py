@@ -31,7 +31,7 @@ from planner.files.columns import (
     match_headers,
 )
 from planner.files.positions import file_crs_option, layer_shapes, read_positions
-from planner.files.tables import Table, read_table
+from planner.files.tables import Table, read_user_table
 from planner.rules.vocabulary import (
     CANDIDATE_STATUSES,
     FLAG_FACTS,
@@ -108,7 +108,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
         msg = f"unknown kind {kind!r}: use one of " + ", ".join(KIND_FIELDS)
         raise UsageError(msg, f"未知数据类型 {kind!r}：可用 " + "、".join(KIND_FIELDS))
     default_crs = file_crs_option(crs)
-    table = read_table(path, KIND_FIELDS[kind])
+    table = read_user_table(path, KIND_FIELDS[kind])
     columns = match_headers(table.headers, KIND_FIELDS[kind])
     issues = _Collector(table)
     _nul_cells(table, issues)

@@ -24,7 +24,7 @@ from planner.files.columns import match_headers
 from planner.files.encoding import detect_encoding
 from planner.files.scan import check_size, check_zip, scan_lines, scan_xlsx_parts
 
-__all__ = ["GIS_SUFFIXES", "TABULAR_SUFFIXES", "Table", "read_table"]
+__all__ = ["GIS_SUFFIXES", "TABULAR_SUFFIXES", "Table", "read_user_table"]
 
 TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 GIS_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
@@ -59,7 +59,7 @@ def _quiet(exc: Exception, path: Path) -> str:
     return text
 
 
-def read_table(path, fields) -> Table:
+def read_user_table(path, fields) -> Table:
     """Read `path`; for CSV/XLSX, find the header row by the `fields` it names.
 
     The file is checked against the limits in force (planner.config) before

@@ -10,7 +10,7 @@ import pytest
 
 from planner.errors import UsageError
 from planner.files.columns import KIND_FIELDS
-from planner.files.tables import read_table
+from planner.files.tables import read_user_table
 from tests.cli_support import PLANNER
 from tests.hostile_files import (
     declared_bomb,
@@ -26,12 +26,12 @@ MB = 1024 * 1024
 
 
 def refused(path, fields=BRANCHES) -> tuple[str, float, float]:
-    """(English message, peak MB traced while refusing, seconds) for a file read_table must refuse."""
+    """(English message, peak MB traced while refusing, seconds) for a file read_user_table must refuse."""
     tracemalloc.start()
     started = time.perf_counter()
     try:
         with pytest.raises(UsageError) as info:
-            read_table(path, fields)
+            read_user_table(path, fields)
         peak = tracemalloc.get_traced_memory()[1] / MB
     finally:
         tracemalloc.stop()
@@ -113,7 +113,7 @@ def test_a_far_row_costs_nothing_and_keeps_its_number(tmp_path):
     rows = (header + row(2, "A1") + row(1048576, "A2")).encode()
     path = with_sheet(small_workbook(tmp_path / "base.xlsx"), tmp_path / "far.xlsx", lambda s: s.write(rows))
     started = time.perf_counter()
-    table = read_table(path, BRANCHES)
+    table = read_user_table(path, BRANCHES)
     assert time.perf_counter() - started < 2
     assert table.row_numbers.tolist() == [2, 1048576] and table.column(0).tolist() == ["A1", "A2"]
 
@@ -127,7 +127,7 @@ def test_a_far_row_costs_nothing_and_keeps_its_number(tmp_path):
 def test_each_limit_is_a_setting(tmp_path, monkeypatch, variable, value, content, fragment):
     path = tmp_path / "f.csv"
     path.write_text(content, encoding="utf-8")
-    read_table(path, BRANCHES)  # within the defaults
+    read_user_table(path, BRANCHES)  # within the defaults
     monkeypatch.setenv(variable, value)
     assert fragment in refused(path)[0]
 
@@ -137,7 +137,7 @@ def test_a_bad_setting_is_named(tmp_path, monkeypatch):
     path = tmp_path / "f.csv"
     path.write_text("code,lon,lat\nA,1,2\n", encoding="utf-8")
     with pytest.raises(UsageError, match="PLANNER_MAX_ROWS must be a whole number"):
-        read_table(path, BRANCHES)
+        read_user_table(path, BRANCHES)
 
 
 def test_gis_layers_within_limits(tmp_path, monkeypatch):
@@ -145,7 +145,7 @@ def test_gis_layers_within_limits(tmp_path, monkeypatch):
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.6, 40.1]},
                  "properties": {"code": f"A{i}", "a": 1, "b": 2, "c": 3}} for i in range(5)]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
-    assert len(read_table(path, BRANCHES)) == 5
+    assert len(read_user_table(path, BRANCHES)) == 5
     monkeypatch.setenv("PLANNER_MAX_COLUMNS", "3")
     assert "4 fields, more than the 3 allowed" in refused(path)[0]
     monkeypatch.setenv("PLANNER_MAX_COLUMNS", "30")
@@ -158,7 +158,7 @@ def test_a_geojson_larger_than_gdal_should_hold_is_refused_before_reading(tmp_pa
     feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.6, 40.1]},
                "properties": {"code": "A", "name": "x" * 4000}}
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature] * 300}), encoding="utf-8")
-    assert len(read_table(path, BRANCHES)) == 300  # 1.2 MB: within the default
+    assert len(read_user_table(path, BRANCHES)) == 300  # 1.2 MB: within the default
     monkeypatch.setenv("PLANNER_MAX_GEOJSON_MB", "1")
     message = refused(path)[0]
     assert message.startswith("areas.geojson: a GeoJSON file over 1 MB") and ".gpkg" in message
@@ -170,7 +170,7 @@ JAPANESE = "code,name,lon,lat\nA1,東京ラーメンさくら,116.6,40.1\nA2,す
 def test_shift_jis_with_kana_is_read_as_shift_jis(tmp_path):
     path = tmp_path / "jp.csv"
     path.write_bytes(JAPANESE.encode("shift_jis"))
-    table = read_table(path, BRANCHES)
+    table = read_user_table(path, BRANCHES)
     assert table.column(1).tolist() == ["東京ラーメンさくら", "すし処"]
     assert "read as Shift-JIS (Japanese) text" in table.notes
 
@@ -190,7 +190,7 @@ def test_chinese_encodings_still_read(tmp_path):
     for encoding in ("utf-8", "utf-8-sig", "gb18030"):
         path = tmp_path / f"{encoding}.csv"
         path.write_bytes(text.encode(encoding))
-        assert read_table(path, BRANCHES).column(1).tolist() == ["北京顺义邮政支局（𠀀）"]
+        assert read_user_table(path, BRANCHES).column(1).tolist() == ["北京顺义邮政支局（𠀀）"]
     path = tmp_path / "u16.csv"
     path.write_bytes(text.encode("utf-16"))
     assert "UTF-16" in refused(path)[0]
@@ -210,6 +210,6 @@ def test_cli_refuses_with_one_line_and_exit_2(tmp_path, make):
 def test_lines_wider_than_the_header_never_shift_cells(tmp_path):
     path = tmp_path / "wide-rows.csv"
     path.write_text("code,lon,lat\nA,116.6,40.1,x,y\nB,116.7,40.2,x,y\n", encoding="utf-8")
-    table = read_table(path, BRANCHES)  # pandas once took the extra cells for an index and shifted the rest
+    table = read_user_table(path, BRANCHES)  # pandas once took the extra cells for an index and shifted the rest
     assert table.frame.values.tolist() == [["A", "116.6", "40.1"], ["B", "116.7", "40.2"]]
     assert table.row_numbers.tolist() == [2, 3]
