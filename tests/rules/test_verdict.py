@@ -32,7 +32,7 @@ def test_a_limit_of_zero_stations_per_area_is_no_rule():
     assert area_rule(limited, ("东庄村", ("S1", "R1")), "zh") == "东庄村已有便民服务站 S1"
 
 
-@pytest.mark.parametrize("survey, broken", [
+@pytest.mark.parametrize(("survey", "broken"), [
     (SurveyRules(min_display_m2=2.0), "display area (m²) 1 is below the required 2"),  # the first minimum is off
     (SurveyRules(min_months_in_business=6.0), "months in business 3 is below the required 6"),
     (SurveyRules(require_line=True), "communication line is not available"),  # the first flag is off
