@@ -88,7 +88,8 @@ MODULES = {
          "tests/check/test_site.py", "tests/check/test_site_areas.py", "tests/web/test_check_thresholds.py",
          "tests/selection/test_ranking.py", "tests/rules/test_verdict.py"),
         ("too_close", "distance_rules", "area_rule", "survey_rules", "require_straight_metric")),
-    "areas": Target("planner/spatial/areas.py", ("tests/check/test_batch_areas.py", "tests/check/test_site_areas.py")),
+    "areas": Target("planner/spatial/areas.py", ("tests/spatial/test_areas.py", "tests/check/test_batch_areas.py",
+                                                "tests/check/test_site_areas.py")),
     "site_check": Target(
         "planner/check/site.py",
         ("tests/check/test_site.py", "tests/check/test_site_areas.py", "tests/sites/test_cache.py",

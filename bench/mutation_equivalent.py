@@ -143,6 +143,12 @@ EQUIVALENT = [
                "a point with one NaN coordinate is within no area either way"),
     Equivalent(AREAS, "containing_area", "if ok.size == 0 or len(polygons) == 0", "and len(polygons) == 0",
                "with no points or no areas the query finds nothing: -1 either way"),
+    Equivalent(AREAS, "containing_area", "tree = shapely.STRtree(np.asarray(polygons, dtype=object))", "",
+               "an array of shapely geometries is an object array whatever dtype is asked"),
+    Equivalent(AREAS, "stations_per_area", "station_area = np.asarray(station_area, dtype=np.int64)", "",
+               "area positions are integers already: bincount reads them alike"),
+    Equivalent(AREAS, "stations_per_area", "minlength=areas).astype(np.int64)", "astype(None)",
+               "bincount of integers gives int64 already"),
     # site_check.py
     Equivalent(SITE, "check_site", "require_straight_metric(profile, lang)", "require_straight_metric(profile, None)",
                "require_straight_metric does not read lang: its error carries both languages"),
