@@ -67,3 +67,15 @@ def test_the_map_layer_colours_open_applicants_by_the_same_area_rule(engine, tmp
     verdicts = {f["properties"]["code"]: f["properties"]["verdict"] for f in layer["features"]}
     # R2 stands in 前进社区
     assert verdicts == {"in_a1": "fail", "in_a2": "pass", "outside": "fail", "R1": None, "R2": "pass"}
+
+
+def test_the_area_rule_speaks_only_once_the_other_rules_pass(engine):
+    """As in the batch check: a site that already breaks a distance rule gets no per-area reason on top."""
+    load_small_registry(engine)
+    strict = SHUNYI.__class__(**{**SHUNYI.__dict__, "name": "strict-shunyi", "min_outlet_distance_m": 500.0})
+    near_o1_outside = (116.605, 40.0985)  # 722 m south of O1's area, 722 m from O1: outside every area
+    near_o1_inside = (116.6055, 40.1055)  # inside 东庄村, 68 m from O1
+    with engine.connect() as conn:
+        assert check_site(conn, strict, *near_o1_outside).reasons == ["不在任何村或社区范围内"]
+        [too_close] = check_site(conn, strict, *near_o1_inside).reasons
+    assert too_close.startswith("距邮政网点 O1 ") and too_close.endswith("米，不足 500 米")
