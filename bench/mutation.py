@@ -80,7 +80,7 @@ MODULES = {
     "checking": Target(
         "planner/check/batch.py",
         ("tests/check/test_batch.py", "tests/check/test_batch_thresholds.py", "tests/check/test_batch_areas.py",
-         "tests/check/test_batch_inputs.py", "tests/check/test_site_areas.py"),
+         "tests/check/test_batch_inputs.py", "tests/check/test_site_areas.py", "tests/check/test_batch_outputs.py"),
         ("check_applicants", "_nearest", "_priority", "_resolve_conflicts", "_area_limit", "_ranks")),
     "verdict": Target(
         "planner/rules/verdict.py",

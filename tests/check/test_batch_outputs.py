@@ -1,0 +1,42 @@
+"""What the batch check writes beside each row, read back exactly: positions, notes, names of areas, errors."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from planner.check.batch import check_file
+from planner.rules.profiles import load_profile
+from tests.check_support import CHECK_DATA, SITES, load_small_registry, row, write_list
+from tests.file_support import load_file
+
+SHUNYI = load_profile("shunyi")
+YIWU = load_profile("yiwu")
+
+
+def test_positions_are_written_to_seven_decimals_and_error_rows_keep_their_reason(engine, tmp_path):
+    load_small_registry(engine)
+    rows = [row("fine", (116.62123456789, 40.10987654321)), row("swapped", (40.11, 116.62))]
+    result = check_file(write_list(tmp_path / "list.csv", rows), engine, YIWU, lang="en")
+    added = result.added
+    assert (added["lon_wgs84"][0], added["lat_wgs84"][0]) == (116.6212346, 40.1098765)
+    assert added["verdict"].tolist() == ["pass", "error"]
+    assert added["reasons"][0] == "" and "swapped" in added["reasons"][1]
+    assert result.notes == []
+
+
+def test_a_registry_without_areas_says_populations_are_not_computed(engine, tmp_path):
+    load_file(engine, CHECK_DATA / "outlets.csv", "branches")
+    result = check_file(write_list(tmp_path / "list.csv", [row("A", (116.62, 40.13))]), engine, YIWU, lang="en")
+    assert result.notes == ["the registry has no areas: populations are not computed"]
+    assert result.added["service_population"].isna().all() and result.added["verdict"].tolist() == ["pass"]
+
+
+def test_an_area_without_a_name_is_named_by_its_code(engine, tmp_path):
+    areas = gpd.GeoDataFrame({"代码": ["X1"], "名称": [None], "级别": ["社区"], "人口": [100]},
+                             geometry=[shapely.box(116.60, 40.10, 116.62, 40.12)], crs=4326)
+    areas.to_file(tmp_path / "unnamed.gpkg", layer="areas")
+    load_file(engine, tmp_path / "unnamed.gpkg", "areas")
+    load_file(engine, CHECK_DATA / "stations.csv", "stations")  # S1 stands in X1
+    result = check_file(write_list(tmp_path / "list.csv", [row("A", (116.601, 40.119))]), engine, SHUNYI)
+    assert SITES["S1"][0] < 116.62 and result.added["reasons"].tolist() == ["X1已有便民服务站 S1"]
