@@ -195,8 +195,11 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
     n = np.int64(ids.size)
     keys = pair_i.astype(np.int64) * n + pair_j
     metres = pair_m[np.searchsorted(keys, np.minimum(lost, winner) * n + np.maximum(lost, winner))]
-    people = np.nan_to_num(marginal)
-    key = "conflict_lost_order" if profile.conflict_winner == "input_order" else "conflict_lost"
+    # The reason names the figure the profile's rule compared: people not yet served, or all people served.
+    by_service = profile.conflict_winner == "service_population"
+    people = np.nan_to_num(service if by_service else marginal)
+    key = {"input_order": "conflict_lost_order", "service_population": "conflict_lost_service"}.get(
+        profile.conflict_winner, "conflict_lost")
     text = positional(key, lang, ("m", "id", "min", "win", "own")).format
     spacing = profile.min_spacing_m
     fails.add_many(lost, [text(m, name, spacing, win, own) for m, name, win, own in

@@ -21,6 +21,10 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {  # (English, Chinese)
                       "{id} wins with more uncovered people ({win:,.0f} vs {own:,.0f})",
                       "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
                       "（{win:,.0f} 对 {own:,.0f}），优先通过"),
+    "conflict_lost_service": ("{m} m from applicant {id} in the same list, below the spacing {min:g} m; "
+                              "{id} wins with more people served ({win:,.0f} vs {own:,.0f})",
+                              "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 的服务人口更多"
+                              "（{win:,.0f} 对 {own:,.0f}），优先通过"),
     "conflict_lost_order": ("{m} m from applicant {id} in the same list, below the spacing {min:g} m; "
                             "{id} comes first",
                             "与本批申请户 {id} 相距 {m} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),

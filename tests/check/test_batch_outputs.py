@@ -40,3 +40,33 @@ def test_an_area_without_a_name_is_named_by_its_code(engine, tmp_path):
     load_file(engine, CHECK_DATA / "stations.csv", "stations")  # S1 stands in X1
     result = check_file(write_list(tmp_path / "list.csv", [row("A", (116.601, 40.119))]), engine, SHUNYI)
     assert SITES["S1"][0] < 116.62 and result.added["reasons"].tolist() == ["X1已有便民服务站 S1"]
+
+
+def test_the_service_population_rule_lets_the_larger_service_win(engine, tmp_path):
+    """tests/strip_support.py: P serves 1000 people (600 new), Q 800 (all new), 400 m apart: by service P wins,
+    though Q comes first in the list and adds more people."""
+    from tests.strip_support import P, Q, load_strips
+
+    load_strips(engine, tmp_path, candidates=False)
+    custom = tmp_path / "service.toml"
+    custom.write_text('name = "service"\nmin_spacing_m = 500\nconflict_winner = "service_population"\n',
+                      encoding="utf-8")
+    result = check_file(write_list(tmp_path / "list.csv", [row("Q", Q), row("P", P)]), engine,
+                        load_profile(str(custom)), lang="en")
+    added = result.added
+    assert added["verdict"].tolist() == ["fail", "pass"]
+    assert added["reasons"][0] == ("400.00 m from applicant P in the same list, below the spacing 500 m; "
+                                   "P wins with more people served (1,000 vs 800)")
+    assert added["rank"].tolist()[1] == 1
+
+
+def test_input_order_decides_even_against_more_people(engine, tmp_path):
+    from tests.strip_support import P, Q, load_strips
+
+    load_strips(engine, tmp_path, candidates=False)
+    custom = tmp_path / "order.toml"
+    custom.write_text('name = "order"\nmin_spacing_m = 500\nconflict_winner = "input_order"\n', encoding="utf-8")
+    result = check_file(write_list(tmp_path / "list.csv", [row("P", P), row("Q", Q)]), engine,
+                        load_profile(str(custom)), lang="en")
+    assert result.added["verdict"].tolist() == ["pass", "fail"]  # Q adds more people, P comes first
+    assert result.added["reasons"][1].endswith("P comes first")
