@@ -41,7 +41,7 @@ _NAME_CHARS = MAX_NAME_CHARS  # of a name echoed back: a longer one is no accoun
 def _page(**extra):
     lang = current_lang()
     engine = get_engine()
-    return render_template("users.html", t=texts(lang), lang=lang, users=list_users(engine), roles=ROLES,
+    return render_template("admin/users.html", t=texts(lang), lang=lang, users=list_users(engine), roles=ROLES,
                            locked=locked_names(engine, throttle(current_app)), **extra)
 
 

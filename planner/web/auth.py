@@ -145,7 +145,7 @@ def signin():
                 start_session(found.name, found.session_gen)
                 return redirect(_safe_next(request.form.get("next")))
             problem, status = t["signin_failed"], 401
-    return render_template("signin.html", t=t, lang=lang, problem=problem, refused=status == 429,
+    return render_template("auth/signin.html", t=t, lang=lang, problem=problem, refused=status == 429,
                            next=request.values.get("next", "")), status
 
 

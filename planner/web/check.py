@@ -84,7 +84,7 @@ def form():
     """The upload form."""
     lang = current_lang()
     profiles = [load_profile(name) for name in BUILT_IN]
-    return render_template("check_form.html", t=texts(lang), lang=lang, profiles=profiles, crs_choices=CRS_CHOICES)
+    return render_template("check/check_form.html", t=texts(lang), lang=lang, profiles=profiles, crs_choices=CRS_CHOICES)
 
 
 @bp.post("/")
@@ -114,7 +114,7 @@ def result(token: str):
     parts = None
     if job.state == "done":
         parts, _ = data_map(texts(lang), **map_options())
-    return render_template("check_result.html", t=texts(lang), lang=lang, job=job, map=parts)
+    return render_template("check/check_result.html", t=texts(lang), lang=lang, job=job, map=parts)
 
 
 @bp.get("/<token>/status")

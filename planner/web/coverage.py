@@ -59,7 +59,7 @@ def index():
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
                          **map_options())
     without = report.areas[report.areas["status"] == "none"].sort_values("population", ascending=False).head(15)
-    return render_template("coverage.html", t=t, lang=lang, map=parts, summary=summary_rows(report, lang),
+    return render_template("coverage/coverage.html", t=t, lang=lang, map=parts, summary=summary_rows(report, lang),
                            query=query, profiles=[load_profile(p) for p in BUILT_IN], without=without,
                            gaps=report.gaps.head(15), colours=SHARE_COLOURS, formats=SUFFIXES)
 

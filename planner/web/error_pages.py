@@ -53,7 +53,7 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
         return jsonify(api_error_body(name, message)), status
     title = TITLES[lang].get(status) or TITLES[lang][500 if status >= 500 else 400]
     try:
-        return render_template("error.html", t=texts(lang), lang=lang, status=status, title=title,
+        return render_template("layout/error.html", t=texts(lang), lang=lang, status=status, title=title,
                                message=message), status
     except Exception:  # the page itself failed (a broken request state): plain text is inert too
         LOGGER.exception("error page for %s failed", status)

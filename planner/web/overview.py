@@ -57,7 +57,7 @@ def index():
                  "candidate": url_for("candidates.page", code="__code__"),
                  "station": url_for("stations.page", code="__code__")},
     }
-    return render_template("overview.html", t=labels, lang=lang, overview=overview, config=config,
+    return render_template("overview/overview.html", t=labels, lang=lang, overview=overview, config=config,
                            profiles=BUILT_IN, profile=profile)
 
 

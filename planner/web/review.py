@@ -32,5 +32,5 @@ def queue():
     lang = current_lang()
     today = _today()
     items = review_queue(get_engine(), today)
-    return render_template("review.html", t=texts(lang), lang=lang, items=items, today=today,
+    return render_template("review/review.html", t=texts(lang), lang=lang, items=items, today=today,
                            survey_days=SURVEY_WORKDAYS, overdue=sum(i.overdue for i in items))

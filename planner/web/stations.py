@@ -44,7 +44,7 @@ def page(code: str):
     profile = current_profile()
     at = _position(request.args)
     view = station_view(get_engine(), code, profile, at=at, lang=lang)
-    return render_template("station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
+    return render_template("sites/station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
                            profiles=BUILT_IN, profile=profile)
 
 
