@@ -32,8 +32,9 @@ def page(code: str):
     t = texts(lang)
     profile = current_profile()
     view = candidate_view(get_engine(), code, profile, lang=lang)
-    return render_template("sites/candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t), facts=SURVEY_FACTS,
-                           profiles=BUILT_IN, profile=profile, open=view.record["status"] in OPEN_APPLICANT_STATUSES)
+    return render_template("sites/candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t),
+                           facts=SURVEY_FACTS, profiles=BUILT_IN, profile=profile,
+                           open=view.record["status"] in OPEN_APPLICANT_STATUSES)
 
 
 def _back(code: str):

@@ -84,7 +84,8 @@ def form():
     """The upload form."""
     lang = current_lang()
     profiles = [load_profile(name) for name in BUILT_IN]
-    return render_template("check/check_form.html", t=texts(lang), lang=lang, profiles=profiles, crs_choices=CRS_CHOICES)
+    return render_template("check/check_form.html", t=texts(lang), lang=lang, profiles=profiles,
+                           crs_choices=CRS_CHOICES)
 
 
 @bp.post("/")

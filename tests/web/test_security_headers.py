@@ -169,7 +169,8 @@ def test_the_policy_blocks_an_inline_script_it_did_not_register(browser, app, li
     @app.get("/probe")
     def probe():
         return render_template_string(
-            '{% extends "layout/base.html" %}{% block scripts %}{% filter inline_script %}window.__ours = 1;{% endfilter %}'
+            '{% extends "layout/base.html" %}{% block scripts %}'
+            '{% filter inline_script %}window.__ours = 1;{% endfilter %}'
             '<script>window.__theirs = 1;</script>{% endblock %}', t=texts("zh"), lang="zh")
 
     page = _watched_page(browser, live_url)
