@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import inspect, text, update
 from sqlalchemy.engine import make_url
@@ -116,7 +117,7 @@ def _backup_sqlite(path: Path, target: Path) -> None:
     if not path.is_file():
         raise UsageError(f"no database at {path}", f"{path} 处没有数据库")
     sqlite = _sqlite()
-    source = sqlite.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     try:
         copy = sqlite.connect(target)
         try:
@@ -129,7 +130,7 @@ def _backup_sqlite(path: Path, target: Path) -> None:
 
 def _restore_sqlite(file: Path, path: Path) -> None:
     sqlite = _sqlite()
-    source = sqlite.connect(f"file:{file}?mode=ro", uri=True)
+    source = sqlite.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
     try:
         if not source.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
             raise UsageError(f"{file} is an SQLite database but not a planner backup (no schema revision)",

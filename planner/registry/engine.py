@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 
 from planner.config import setting
@@ -28,8 +28,9 @@ def resolve_url(url: str | None = None) -> str:
     url = url or setting(ENV_URL) or ""
     if not url:
         url = str(Path.cwd() / DEFAULT_SQLITE_PATH)
-    if "://" not in url:
-        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    if "://" not in url:  # a file path: its ? and # are part of the name, not a query or a fragment
+        path = str(Path(url).expanduser().resolve())
+        return URL.create("sqlite", database=path).render_as_string(hide_password=False)
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     if not url.startswith(("sqlite", "postgresql")):

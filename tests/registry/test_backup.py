@@ -21,6 +21,7 @@ from planner.registry.engine import make_engine
 from planner.registry.models import Base
 from planner.registry.population_raster import import_raster
 from planner.registry.sign_in import Throttle, sign_in
+from tests.check_support import CHECK_DATA
 from tests.conftest import DATA
 from tests.file_support import load_file
 
@@ -120,3 +121,25 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_kind(database_url, 
     other.write_bytes(b"SQLite format 3\x00" + bytes(100) if "://" in database_url else b"PGDMP" + bytes(100))
     refused = _planner("restore", str(other), "--db", database_url, cwd=tmp_path)
     assert refused.returncode == 2 and "cannot be restored into this database" in refused.stderr
+
+
+def test_a_spatialite_file_whose_folder_name_holds_a_question_mark_and_a_hash(tmp_path):
+    """A path is a name: its ? and # are neither a URL's query nor its fragment, for every command."""
+    folder = tmp_path / "区?2026#1"
+    folder.mkdir()
+    database = str(folder / "planner.sqlite")
+    assert _planner("init", "--db", database, cwd=tmp_path).returncode == 0
+    assert (folder / "planner.sqlite").is_file() and not (tmp_path / "区").exists()
+    done = _planner("import", "branches", str(CHECK_DATA / "outlets.csv"), "--db", database, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    backup = folder / "copy.backup"
+    assert _planner("backup", str(backup), "--db", database, cwd=tmp_path).returncode == 0
+    restored = str(folder / "restored.sqlite")
+    done = _planner("restore", str(backup), "--db", restored, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    engine = make_engine(restored)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM outlets")).scalar() == 2
+    finally:
+        engine.dispose()
