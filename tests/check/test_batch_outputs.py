@@ -70,3 +70,39 @@ def test_input_order_decides_even_against_more_people(engine, tmp_path):
                         load_profile(str(custom)), lang="en")
     assert result.added["verdict"].tolist() == ["pass", "fail"]  # Q adds more people, P comes first
     assert result.added["reasons"][1].endswith("P comes first")
+
+
+def _shunyi_like(tmp_path, extra=""):
+    custom = tmp_path / "strict.toml"
+    custom.write_text('name = "strict"\noutlet_kinds = ["branch", "agency"]\nmax_stations_per_area = 1\n'
+                      'area_levels = ["community", "village"]\nconflict_winner = "input_order"\n' + extra,
+                      encoding="utf-8")
+    return load_profile(str(custom))
+
+
+def test_a_row_that_fails_another_rule_or_is_an_error_takes_no_place_in_its_area(engine, tmp_path):
+    """前进社区 (A2) is free. Rows that fail a distance rule, or are errors, come first in the list: the one
+    row that keeps every rule still gets the community."""
+    load_small_registry(engine)
+    profile = _shunyi_like(tmp_path, "min_outlet_distance_m = 500\n")
+    near_o2 = (116.6352, 40.1135)  # inside A2, ~170 m from the agency O2
+    rows = [row("near", near_o2), row("dup", (116.625, 40.118)), row("dup", (116.626, 40.119)),
+            row("good", (116.623, 40.102))]
+    added = check_file(write_list(tmp_path / "list.csv", rows), engine, profile, lang="zh").added
+    assert added["verdict"].tolist() == ["fail", "error", "error", "pass"]
+    assert added["reasons"][0].startswith("距邮政网点 O2 ")
+
+
+def test_conflict_reasons_are_written_in_the_lists_language(engine, tmp_path):
+    load_small_registry(engine)
+    a = (116.628, 40.1035)
+    rows = [row("B", offset_point(a, 300)), row("A", a)]
+    profile = _shunyi_like(tmp_path, "min_spacing_m = 500\n")
+    added = check_file(write_list(tmp_path / "list.csv", rows), engine, profile, lang="zh").added
+    assert added["reasons"].tolist()[1] == "与本批申请户 B 相距 300.00 米，不足 500 米；B 排序在前，优先通过"
+
+
+def offset_point(point, metres):
+    from tests.check_support import offset
+
+    return offset(point, metres, 0)
