@@ -114,6 +114,10 @@ EQUIVALENT = [
                "k is 1 by default, and only the first column is read"),
     Equivalent(CHECKING, "_nearest", "second = index.query(lon[own], lat[own], k=2)", "k=3",
                "only the second column is read"),
+    Equivalent(CHECKING, "check_applicants", 'profile: Profile, *, lang: str = "zh")', "",
+               "check_file, its only caller, always passes the language"),
+    Equivalent(CHECKING, "_area_limit", 'stations["code"].to_numpy(dtype=object), ids)', "to_numpy(dtype=None)",
+               "codes are text: pandas hands them back as objects either way"),
     # rules/verdict.py
     Equivalent(VERDICT, "too_close", "if profile.min_outlet_distance_m > 0", ">= 0",
                "a minimum of 0 m: no compared metres fall below it"),
