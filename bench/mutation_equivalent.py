@@ -118,6 +118,10 @@ EQUIVALENT = [
                "check_file, its only caller, always passes the language"),
     Equivalent(CHECKING, "_area_limit", 'stations["code"].to_numpy(dtype=object), ids)', "to_numpy(dtype=None)",
                "codes are text: pandas hands them back as objects either way"),
+    Equivalent(CHECKING, "_priority", 'else service, nan=-1.0)', "",
+               "only rows without a position lack a population, and they never pass or rank"),
+    Equivalent(CHECKING, "_resolve_conflicts", "keys = pair_i.astype(np.int64) * n + pair_j", "astype(None)",
+               "pair positions are int64 already"),
     # rules/verdict.py
     Equivalent(VERDICT, "too_close", "if profile.min_outlet_distance_m > 0", ">= 0",
                "a minimum of 0 m: no compared metres fall below it"),

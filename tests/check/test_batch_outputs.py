@@ -66,10 +66,10 @@ def test_input_order_decides_even_against_more_people(engine, tmp_path):
     load_strips(engine, tmp_path, candidates=False)
     custom = tmp_path / "order.toml"
     custom.write_text('name = "order"\nmin_spacing_m = 500\nconflict_winner = "input_order"\n', encoding="utf-8")
-    result = check_file(write_list(tmp_path / "list.csv", [row("P", P), row("Q", Q)]), engine,
+    result = check_file(write_list(tmp_path / "list.csv", [row("Q", Q), row("P", P)]), engine,
                         load_profile(str(custom)), lang="en")
-    assert result.added["verdict"].tolist() == ["pass", "fail"]  # Q adds more people, P comes first
-    assert result.added["reasons"][1].endswith("P comes first")
+    assert result.added["verdict"].tolist() == ["pass", "fail"]  # P serves more people, Q comes first
+    assert result.added["reasons"][1].endswith("Q comes first")
 
 
 def _shunyi_like(tmp_path, extra=""):
@@ -103,6 +103,37 @@ def test_conflict_reasons_are_written_in_the_lists_language(engine, tmp_path):
 
 
 def offset_point(point, metres):
+    """The point `metres` north of `point` (south when negative)."""
     from tests.check_support import offset
 
-    return offset(point, metres, 0)
+    return offset(point, abs(metres), 0 if metres >= 0 else 180)
+
+
+def test_equal_new_people_go_to_the_larger_service_then_the_earlier_row(engine, tmp_path):
+    """strip_support: P serves 1000 (600 new); Y, 600 m east at x = −1775, serves 600, all new. With a spacing
+    of 700 m they conflict; marginal populations tie at 600, so the larger service wins: P, though listed last."""
+    from tests.coverage_support import to_lonlat
+    from tests.strip_support import P, load_strips
+
+    load_strips(engine, tmp_path, candidates=False)
+    custom = tmp_path / "wide.toml"
+    custom.write_text('name = "wide"\nmin_spacing_m = 700\n', encoding="utf-8")
+    rows = [row("Y", to_lonlat(-1775, 50)), row("P", P)]
+    added = check_file(write_list(tmp_path / "list.csv", rows), engine, load_profile(str(custom)), lang="en").added
+    assert added["service_population"].tolist() == [600, 1000] and added["marginal_population"].tolist() == [600, 600]
+    assert added["verdict"].tolist() == ["fail", "pass"]
+    assert added["reasons"][0] == ("599.99 m from applicant P in the same list, below the spacing 700 m; "
+                                   "P wins with more uncovered people (600 vs 600)")  # 600 m on the plane
+
+
+def test_each_loser_quotes_the_metres_to_its_own_winner(engine, tmp_path):
+    load_small_registry(engine)
+    a = (116.628, 40.1035)
+    rows = [row("far", (116.612, 40.118)), row("A", a), row("B", offset_point(a, 300)),
+            row("C", offset_point(a, -200))]
+    profile = _shunyi_like(tmp_path, "min_spacing_m = 500\n")
+    profile = profile.__class__(**{**profile.__dict__, "max_stations_per_area": 0})
+    added = check_file(write_list(tmp_path / "list.csv", rows), engine, profile, lang="en").added
+    assert added["verdict"].tolist() == ["pass", "pass", "fail", "fail"]
+    assert added["reasons"][2].startswith("300.00 m from applicant A") and added["reasons"][3].startswith(
+        "200.00 m from applicant A")
