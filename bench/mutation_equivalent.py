@@ -122,6 +122,8 @@ EQUIVALENT = [
                "only rows without a position lack a population, and they never pass or rank"),
     Equivalent(CHECKING, "_resolve_conflicts", "keys = pair_i.astype(np.int64) * n + pair_j", "astype(None)",
                "pair positions are int64 already"),
+    Equivalent(CHECKING, "_ranks", "ranks = np.full(verdict.size, np.nan)", "np.full(verdict.size, None)",
+               "the ranks are written as whole numbers through a float array: None becomes NaN"),
     # rules/verdict.py
     Equivalent(VERDICT, "too_close", "if profile.min_outlet_distance_m > 0", ">= 0",
                "a minimum of 0 m: no compared metres fall below it"),

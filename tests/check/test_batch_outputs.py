@@ -22,7 +22,7 @@ def test_positions_are_written_to_seven_decimals_and_error_rows_keep_their_reaso
     assert (added["lon_wgs84"][0], added["lat_wgs84"][0]) == (116.6212346, 40.1098765)
     assert added["verdict"].tolist() == ["pass", "error"]
     assert added["reasons"][0] == "" and "swapped" in added["reasons"][1]
-    assert result.notes == []
+    assert result.notes == [] and result.profile is YIWU  # the result says which profile judged it
 
 
 def test_a_registry_without_areas_says_populations_are_not_computed(engine, tmp_path):
