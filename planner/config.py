@@ -22,7 +22,7 @@ from pathlib import Path
 
 from planner.errors import UsageError
 
-__all__ = ["DEFAULT_PROFILE", "SETTINGS", "Limits", "Setting", "configure_logging", "current_limits", "env_number",
+__all__ = ["DEFAULT_PROFILE", "SETTINGS", "Limits", "Setting", "configure_logging", "current_limits",
            "setting", "unusable_file"]
 
 _MB = 1024 * 1024
@@ -92,14 +92,14 @@ def setting(name: str):
     """The value of setting `name` now: from the environment, else its default."""
     spec = SETTINGS[name]
     if spec.kind in ("int", "float"):
-        return env_number(name, spec.default, minimum=spec.minimum, integer=spec.kind == "int")
+        return _env_number(name, spec.default, minimum=spec.minimum, integer=spec.kind == "int")
     raw = os.environ.get(name, "").strip()
     if spec.kind == "flag":
         return raw == "1" if raw else bool(spec.default)
     return raw or spec.default
 
 
-def env_number(name: str, default: float, *, minimum: float = 0, integer: bool = True):
+def _env_number(name: str, default: float, *, minimum: float = 0, integer: bool = True):
     """The number in $`name`, else `default`; a value that is not a number, or below `minimum`, is refused."""
     raw = os.environ.get(name, "").strip()
     if not raw:

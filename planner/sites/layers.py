@@ -120,19 +120,14 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     if layer == "candidates" and profile.metric != "straight":
         out["verdict"] = [None] * len(codes)  # walking distances: no straight-line verdict to show
     elif layer == "candidates":
-        outlet_close, station_close = too_close(profile, _metres(out["nearest_outlet_m"]),
-                                                _metres(out["nearest_station_m"]))
+        # too_close reads the metres as floats: a missing site (None) becomes NaN, never too close.
+        outlet_close, station_close = too_close(profile, out["nearest_outlet_m"], out["nearest_station_m"])
         failing = outlet_close | station_close
         if profile.max_stations_per_area > 0:
             failing |= _area_full(engine, profile, sites, lon, lat)
         out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES else "fail" if close else "pass"
                           for status, close in zip(statuses, failing.tolist())]
     return out
-
-
-def _metres(values) -> np.ndarray:
-    """Distances as floats, NaN where there is no site."""
-    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _area_full(engine, profile: Profile, sites, lon, lat) -> np.ndarray:

@@ -60,7 +60,10 @@ def current_sites(profile: Profile) -> NearestSites | None:
 
 def pipeline_of(app: Flask) -> Pipeline:
     """`app`'s request pipeline: the hooks every request runs, whichever door answers it."""
-    return app.extensions.setdefault("planner.pipeline", Pipeline())
+    pipeline = app.extensions.get("planner.pipeline")
+    if pipeline is None:  # made once per app; setdefault keeps the first when two threads race
+        pipeline = app.extensions.setdefault("planner.pipeline", Pipeline())
+    return pipeline
 
 
 def current_asking() -> Asking:
