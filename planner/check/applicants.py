@@ -1,7 +1,9 @@
 """An applicant list as the batch check needs it: ids, WGS84 positions, survey facts, row problems.
 
 Nothing is dropped: a row whose cells cannot be used keeps its place and
-carries the reasons, which make its verdict `error`.
+carries the reasons, which make its verdict `error`. Whether a position lies
+in the registry's region depends on the registry, so the batch check judges
+that (`planner.rules.region`), with the system each position was given in.
 """
 
 from __future__ import annotations
@@ -21,15 +23,9 @@ from planner.files.cells import (
 )
 from planner.files.columns import KIND_FIELDS, match_headers, normalise_header
 from planner.files.imports import code_text
-from planner.files.positions import (
-    Positions,
-    file_crs_option,
-    layer_positions,
-    read_positions,
-)
+from planner.files.positions import file_crs_option, layer_positions, read_positions
 from planner.files.tables import Table, read_user_table
 from planner.rules.reasons import reason
-from planner.rules.region import china_refusals
 from planner.rules.verdict import RowNotes
 from planner.rules.vocabulary import FLAG_FACTS, NUMBER_FACTS, SURVEY_FACTS
 
@@ -49,6 +45,7 @@ class Applicants:
     lat: np.ndarray
     errors: RowNotes  # reasons that make a row's verdict 'error'
     facts: dict[str, np.ndarray]  # survey facts: float (NaN = not given) or object bool/None
+    systems: np.ndarray  # object: the label of the system each position was given in ('wgs84', 'gcj02', …)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -87,9 +84,8 @@ def read_applicants(path, *, crs: str | None = None, lang: str = "zh",
             errors.add(i, _cell_text(problem, lang))
     ids = _ids(table, columns, errors, lang)
     facts = _facts(table, columns, errors, lang, facts)
-    lon, lat = positions.lon.copy(), positions.lat.copy()
-    _check_china(lon, lat, positions, errors, lang)
-    return Applicants(table, ids, lon, lat, errors, facts)
+    return Applicants(table, ids, positions.lon.copy(), positions.lat.copy(), errors, facts,
+                      np.array(positions.crs_labels, dtype=object))
 
 
 def _cell_text(problem, lang: str) -> str:
@@ -153,15 +149,6 @@ def _facts(table: Table, columns, errors, lang, wanted) -> dict[str, np.ndarray]
                 errors.add(i, f"{header}: {exc.zh if lang == 'zh' else exc.en}")
         facts[name] = values
     return facts
-
-
-def _check_china(lon, lat, positions: Positions, errors, lang):
-    for i, (key, values) in china_refusals(lon, lat).items():
-        errors.add(i, reason(key, lang, **values))
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    bad = errors.mask()
-    lon[bad & ~ok] = np.nan
-    lat[bad & ~ok] = np.nan
 
 
 def id_card_columns(headers) -> list[int]:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from planner.check.applicants import Applicants, read_applicants
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
-from planner.rules.region import district_refusals
+from planner.rules.region import region_refusals
 from planner.rules.verdict import (
     SURVEY_FLAGS,
     SURVEY_MINIMUMS,
@@ -127,9 +127,11 @@ def _whole(values) -> pd.Series:
 
 
 def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
+    """Rows whose position the registry's region refuses (planner.rules.region: the one rule of every door)."""
     lon, lat, errors = applicants.lon, applicants.lat, applicants.errors
-    todo = np.flatnonzero(np.isfinite(lon) & ~errors.mask())
-    for k, (key, values) in district_refusals(network, lon[todo], lat[todo]).items():
+    todo = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    refusals = region_refusals(network.region, lon[todo], lat[todo], applicants.systems[todo])
+    for k, (key, values) in refusals.items():
         errors.add(todo[k], reason(key, lang, **values))
 
 

@@ -35,6 +35,10 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {  # (English, Chinese)
     "survey_missing": ("{field} is not given", "未填写{field_zh}"),
     "survey_no": ("{field} is not available", "不具备{field_zh}"),
     "outside_china": ("position ({lon:.6f}, {lat:.6f}) is outside China", "位置（{lon:.6f}，{lat:.6f}）不在中国境内"),
+    "offset_outside_china": ("position ({lon:.6f}, {lat:.6f}) in {crs} is outside China, where {crs} is not "
+                             "defined: give it in WGS84",
+                             "{crs} 坐标只在中国境内有定义，位置（{lon:.6f}，{lat:.6f}）不在中国境内："
+                             "请改用 WGS84 坐标"),
     "swapped": ("longitude and latitude look swapped ({lon}, {lat})", "经度与纬度似乎填反了（{lon}，{lat}）"),
     "outside_region": ("outside the registry's district: no village or community within {km:g} km",
                        "超出登记库所辖区域：{km:g} 公里内没有任何村或社区"),

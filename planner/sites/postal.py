@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from planner.registry.population_raster import active_raster
 from planner.registry.tables import read_point_columns, read_points, read_table
 from planner.rules.profiles import Profile
+from planner.rules.region import Region, region_of
 from planner.rules.vocabulary import (
     EXISTING_APPLICANT_STATUSES,
     EXISTING_STATION_STATUSES,
@@ -82,6 +83,18 @@ class Network:
         return (np.concatenate([f.geometry.x.to_numpy() for f in frames]),
                 np.concatenate([f.geometry.y.to_numpy() for f in frames]))
 
+    def area_positions(self):
+        """lon, lat of a point inside every area (its representative point)."""
+        if not len(self.areas):
+            return np.empty(0), np.empty(0)
+        points = self.areas.geometry.representative_point()
+        return points.x.to_numpy(), points.y.to_numpy()
+
+    @cached_property
+    def region(self) -> Region:
+        """What the region rules read of this registry: its country rule and its district."""
+        return region_of(self)
+
 
 @dataclass(frozen=True)
 class NearestSites:
@@ -129,10 +142,11 @@ def load_nearest_sites(db: Engine | Connection, profile: Profile) -> NearestSite
 
 
 def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
-                 with_areas: bool = True) -> Network:
+                 with_areas: bool = True, with_raster: bool = True) -> Network:
     """Outlets, existing stations and (unless `with_areas` is false: nearest-site work only) areas.
 
-    `db` is an engine, or a connection whose transaction gives every table the same snapshot."""
+    `db` is an engine, or a connection whose transaction gives every table the same snapshot.
+    `with_raster=False` leaves the population raster out (the areas' cells, not their people)."""
     outlets = read_points(db, "outlets", ("code", "name", "kind"))
     outlets = outlets[_counted_outlet(outlets["kind"], profile)].reset_index(drop=True)
     stations = read_points(db, "stations", ("code", "name", "status"))
@@ -145,6 +159,6 @@ def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = D
     areas = read_table(db, "areas", columns=("code", "name", "level", "population", "parent_code"),
                        codes=None if with_areas else [])
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
-    raster = active_raster(db) if with_areas else None
+    raster = active_raster(db) if with_areas and with_raster else None
     return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster)
 
