@@ -15,6 +15,7 @@ from planner.check.site import check_site
 from planner.errors import PlannerError, UsageError
 from planner.rules.geometry import require_position
 from planner.rules.profiles import Profile
+from planner.rules.region import Region, require_in_region
 from planner.sites.postal import NearestSites
 
 __all__ = ["CheckQuestion", "api_error", "api_error_body", "check_answer", "json_position"]
@@ -52,9 +53,11 @@ def json_position(body: dict) -> tuple[float, float]:
 
 
 def check_answer(question: CheckQuestion, profile: Profile, *, db: Connection | None, sites: NearestSites | None,
-                 lang: str) -> dict:
+                 region: Region, lang: str) -> dict:
     """The verdict at one position: distances from the sites in memory when given, else from the database `db`
-    (which a profile's per-area limit asks in any case)."""
+    (which a profile's per-area limit asks in any case). A position the registry's `region` refuses is a
+    UsageError in the batch check's words (outside China, outside the district)."""
+    require_in_region(region, question.lon, question.lat)
     return check_site(db, profile, question.lon, question.lat, code=question.code, lang=lang, sites=sites).as_dict()
 
 

@@ -17,6 +17,7 @@ from planner.rules.geometry import require_position
 from planner.sites.layers import layer_geojson
 from planner.web.answers import CheckQuestion, check_answer
 from planner.web.context import (
+    current_region,
     current_sites,
     get_engine,
     read_connection,
@@ -179,7 +180,7 @@ def check():
     profile = builtin_profile(question.profile)
     sites = current_sites(profile)
     return jsonify(check_answer(question, profile, db=read_connection(), sites=sites,
-                                lang=current_lang()))
+                                region=current_region(profile), lang=current_lang()))
 
 
 @bp.get("/openapi.json")

@@ -9,8 +9,9 @@ accounts version, a JSON body that validates, no query string and no cookies
 request pipeline as Flask (planner.web.pipeline: change counters, the token's
 account, every `before` hook, then the `after` hooks on the response headers)
 and answers with the same function (planner.web.answers.check_answer) and
-JSON encoder as the Flask view. A hook that refuses the request is answered
-here, as the API answers errors. Anything else — an unknown token, bad input,
+JSON encoder as the Flask view. A hook that refuses the request, or a position
+the registry's region refuses (planner.rules.region), is answered here, as the
+API answers errors. Anything else — an unknown token, bad input,
 `?lang=` — goes to Flask, which answers exactly as before (and then knows the
 token for next time).
 """
@@ -25,6 +26,7 @@ from sqlalchemy import Connection
 
 from planner.errors import PlannerError
 from planner.sites.cache import cached_sites
+from planner.sites.district import cached_region
 from planner.web.answers import CheckQuestion, api_error, check_answer
 from planner.web.context import engine_of, pipeline_of
 from planner.web.pipeline import Asking
@@ -74,15 +76,15 @@ class CheckFastPath:
             return None  # Flask looks the token up (and remembers it), or refuses it
         try:
             pipeline.enter(asking)
-        except PlannerError as exc:  # a hook refused: answered here, so no hook runs twice
+            registry_version = asking.versions[0]
+            sites = cached_sites(engine_of(self.app), profile, version=registry_version, wait=False)
+            region = cached_region(engine_of(self.app), profile, version=registry_version)
+            response = self.app.json.response(
+                check_answer(question, profile, db=conn, sites=sites, region=region, lang=_LANG))
+        except PlannerError as exc:  # a hook or the region refused: answered here, so no hook runs twice
             payload, status = api_error(exc, _LANG)
             response = self.app.json.response(payload)
             response.status_code = status
-        else:
-            registry_version = asking.versions[0]
-            sites = cached_sites(engine_of(self.app), profile, version=registry_version, wait=False)
-            response = self.app.json.response(
-                check_answer(question, profile, db=conn, sites=sites, lang=_LANG))
         pipeline.leave(asking, response.headers)
         return response
 

@@ -1,4 +1,5 @@
-"""What a request works with: the app's engine, one read connection, the change counters it saw, the sites in memory.
+"""What a request works with: the app's engine, one read connection, the change counters it saw, the sites
+and the region in memory.
 
 Blueprints, the fast path and the server import these from here; the package's
 `__init__` holds only the application factory.
@@ -11,12 +12,14 @@ from sqlalchemy import Connection, Engine
 
 from planner.registry.engine import make_engine
 from planner.rules.profiles import Profile
+from planner.rules.region import Region
 from planner.sites.cache import cached_sites
+from planner.sites.district import cached_region
 from planner.sites.postal import NearestSites
 from planner.web.pipeline import Asking, Pipeline
 
-__all__ = ["current_asking", "current_sites", "engine_of", "get_engine", "pipeline_of", "read_connection",
-           "request_versions"]
+__all__ = ["current_asking", "current_region", "current_sites", "engine_of", "get_engine", "pipeline_of",
+           "read_connection", "request_versions"]
 
 
 def get_engine() -> Engine:
@@ -56,6 +59,11 @@ def current_sites(profile: Profile) -> NearestSites | None:
     """The registry's sites in memory at the version this request sees, or None while a worker
     thread reads them after a change (the caller then asks the database)."""
     return cached_sites(get_engine(), profile, version=request_versions()[0], wait=False)
+
+
+def current_region(profile: Profile) -> Region:
+    """The registry's region (planner.rules.region) at the version this request sees, kept per process."""
+    return cached_region(get_engine(), profile, version=request_versions()[0])
 
 
 def pipeline_of(app: Flask) -> Pipeline:

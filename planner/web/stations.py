@@ -9,7 +9,7 @@ from planner.rules.profiles import BUILT_IN
 from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map
-from planner.web.context import get_engine
+from planner.web.context import current_region, get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
 from planner.web.site_view import station_view
@@ -24,7 +24,7 @@ bp = Blueprint("stations", __name__, url_prefix="/stations")
 
 def _position(source) -> tuple[float, float] | None:
     """A WGS84 (lon, lat) from `lon`/`lat` values (None when both are empty) that a station may move to:
-    the rules of every door and the batch check's China rule (`relocation_target`)."""
+    the rules of every door and the batch check's region rule (`relocation_target`)."""
     raw = (source.get("lon", "").strip(), source.get("lat", "").strip())
     if not any(raw):
         return None
@@ -33,7 +33,7 @@ def _position(source) -> tuple[float, float] | None:
     except ValueError:
         raise UsageError(f"longitude and latitude must be numbers, got {raw[0]!r}, {raw[1]!r}",
                          f"经纬度必须是数字，实际为 {raw[0]!r}、{raw[1]!r}") from None
-    return relocation_target(lon, lat)
+    return relocation_target(lon, lat, current_region(current_profile()))
 
 
 @bp.get("/<code>")

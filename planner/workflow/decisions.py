@@ -22,14 +22,14 @@ from planner.files.cells import CellError, is_blank, parse_bool
 from planner.registry.site_changes import changing_sites, move_site, record_event, site_row, update_site
 from planner.rules.geometry import position_faults, require_position
 from planner.rules.profiles import Profile
-from planner.rules.reasons import reason
-from planner.rules.region import china_refusals
+from planner.rules.region import Region, require_in_region
 from planner.rules.vocabulary import (
     FLAG_FACTS,
     NUMBER_FACTS,
     OPEN_APPLICANT_STATUSES,
     SURVEY_FACTS,
 )
+from planner.sites.district import cached_region
 
 __all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "relocation_target", "transfer_station",
            "update_facts"]
@@ -150,17 +150,12 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
     return DecisionResult(code, status, verdict)
 
 
-def relocation_target(lon, lat) -> tuple[float, float]:
+def relocation_target(lon, lat, region: Region) -> tuple[float, float]:
     """(lon, lat) of a proposed new place, or UsageError: the position rules of every door, then
-    the batch check's China rule (the same reasons: outside China, or longitude and latitude swapped).
-
-    Like approvals and `/api/check`, a single place is not held to the batch check's district
-    tolerance: the distance rules at the new place decide."""
+    the batch check's region rule for the registry's `region` (`planner.sites.district.cached_region`),
+    in its words: outside China or swapped (a registry in China), outside the district (any registry)."""
     lon, lat = require_position(lon, lat)
-    refusal = china_refusals([lon], [lat]).get(0)
-    if refusal is not None:
-        key, values = refusal
-        raise UsageError(reason(key, "en", **values), reason(key, "zh", **values))
+    require_in_region(region, lon, lat)
     return lon, lat
 
 
@@ -168,7 +163,7 @@ def relocate_station(engine: Engine, code: str, lon: float, lat: float, *, actor
                      note: str | None = None, lang: str = "zh") -> SiteVerdict:
     """Move a station (迁址) after checking the new place, the station itself excluded."""
     note = _note(note, required=False)
-    lon, lat = relocation_target(lon, lat)
+    lon, lat = relocation_target(lon, lat, cached_region(engine, profile))
     with changing_sites(engine) as conn:
         row = site_row(conn, "stations", code, ("status",))
         if row["status"] == "closed":

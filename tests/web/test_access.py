@@ -38,15 +38,15 @@ def test_roles_limit_pages(app):
 
 
 def test_session_changes_need_the_csrf_token(client):
-    body = {"lon": 116.66, "lat": 40.13}
+    body = {"lon": 116.638, "lat": 40.118}  # in community A2: the check refuses places outside the district
     refused = client.post("/api/check", json=body)
     assert refused.status_code == 400 and "CSRF" in refused.get_json()["message"]
     accepted = client.post("/api/check", json=body, headers={"X-CSRF-Token": csrf(client)})
-    # B001, the nearest branch, is 511.39 m away (pyproj.Geod); the registry has no stations.
+    # B001, the nearest branch, is 1906.68 m away (pyproj.Geod); the registry has no stations.
     assert accepted.status_code == 200
     answer = accepted.get_json()
     assert (answer["verdict"], answer["reasons"], answer["nearest_outlet"], answer["nearest_station"]) == (
-        "pass", [], {"code": "B001", "distance_m": 511.39}, None)
+        "pass", [], {"code": "B001", "distance_m": 1906.68}, None)
 
 
 def test_tokens_authenticate_api_calls_and_a_new_token_replaces_the_old(anonymous, engine):
@@ -54,7 +54,7 @@ def test_tokens_authenticate_api_calls_and_a_new_token_replaces_the_old(anonymou
     assert TokenClient(anonymous, old).get("/api/layers/outlets").status_code == 200
     new = issue_token(engine, "paula")
     assert TokenClient(anonymous, old).get("/api/layers/outlets").status_code == 401
-    assert TokenClient(anonymous, new).post("/api/check", json={"lon": 116.66, "lat": 40.13}).status_code == 200
+    assert TokenClient(anonymous, new).post("/api/check", json={"lon": 116.638, "lat": 40.118}).status_code == 200
 
 
 def test_admin_adds_a_user_and_issues_a_token_on_the_page(app, engine):

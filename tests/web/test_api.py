@@ -69,17 +69,18 @@ def test_the_check_sees_a_decision_at_once_and_then_answers_from_memory(anonymou
     from planner.sites.cache import cached_sites
     from planner.workflow.decisions import decide
     from tests.check_support import offset
-    from tests.decision_support import A, load_pair
+    from tests.decision_support import load_waiting_at
+    from tests.geometry_files import GOOD
 
-    load_pair(engine, tmp_path)
+    load_waiting_at(engine, tmp_path, {"E": GOOD})  # inside the district: the check refuses places outside it
     client = TokenClient(anonymous, issue_token(engine, "alice"))
-    near = offset(A, 120.0, 0.0)
+    near = offset(GOOD, 120.0, 0.0)
     question = {"lon": near[0], "lat": near[1], "profile": "yiwu"}
     before = client.post("/api/check", json=question).get_json()
-    assert before["nearest_station"] is None or before["nearest_station"]["code"] != "A"
-    decide(engine, "A", "approve", "ok", actor="alice", profile=load_profile("yiwu"))
+    assert before["nearest_station"] is None or before["nearest_station"]["code"] != "E"
+    decide(engine, "E", "approve", "ok", actor="alice", profile=load_profile("yiwu"))
     after = client.post("/api/check", json=question).get_json()  # the very next request
-    assert after["verdict"] == "fail" and after["nearest_station"]["code"] == "A"
+    assert after["verdict"] == "fail" and after["nearest_station"]["code"] == "E"
     assert abs(after["nearest_station"]["distance_m"] - 120.0) < 0.01
     version = registry_version(engine)
     deadline = time.time() + 60

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from planner.registry.accounts import issue_token
 from tests.check_support import offset
-from tests.decision_support import A, load_pair
+from tests.decision_support import load_pair
+from tests.geometry_files import GOOD
 from tests.web.api_support import TokenClient
 
 
@@ -52,7 +53,8 @@ def test_relocation_and_transfer_through_the_api(anonymous, engine, tmp_path):
     api = _api(anonymous, engine)
     near_o1 = offset("O1", 100)
     assert api.post("/api/stations/S1/relocation", json={"lon": near_o1[0], "lat": near_o1[1]}).status_code == 409
-    moved = api.post("/api/stations/S1/relocation", json={"lon": A[0], "lat": A[1], "note": "搬迁"})
+    # A place in the district (a relocation out of it is refused like a batch check row).
+    moved = api.post("/api/stations/S1/relocation", json={"lon": GOOD[0], "lat": GOOD[1], "note": "搬迁"})
     assert moved.status_code == 200 and moved.get_json()["verdict"]["verdict"] == "pass"
     handed = api.post("/api/stations/S1/transfer", json={"operator": "王五"})
     assert handed.status_code == 200 and handed.get_json()["changes"]["operator"][1] == "王五"

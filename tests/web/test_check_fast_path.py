@@ -10,6 +10,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from planner.registry.accounts import issue_token
 from planner.rules.profiles import load_profile
+from planner.rules.reasons import reason
 from planner.sites.cache import cached_sites
 from tests.check_support import SITES, load_small_registry, offset
 from tests.web.api_support import TokenClient
@@ -48,13 +49,19 @@ def test_plain_token_checks_get_the_flask_answer_byte_for_byte(app, engine):
                   for code in SITES for profile in ("yiwu", "mianyang")]
     questions += [dict(zip(("lon", "lat"), offset("O1", 300, 0)), profile="yiwu"),
                   {"lon": 116, "lat": 40, "code": None}]
+    statuses = []
     for question in questions:
         environ = _environ(question, token)
         assert fast._answer(environ, environ["wsgi.input"].getvalue()) is not None, question
         ours = _run(fast, _environ(question, token))
         flask = _run(fast.flask_wsgi, _environ(question, token))
         assert ours == flask, question
-        assert ours[0] == "200 OK"
+        statuses.append(ours[0])
+        if ours[0] != "200 OK":  # outside the registry's district: refused as a batch check row is
+            assert ours[0] == "400 BAD REQUEST", question
+            assert json.loads(ours[2])["message"] == reason("outside_region", "zh", km=1), question
+    assert set(statuses[:30]) == {"200 OK", "400 BAD REQUEST"}  # random places: in the district and out of it
+    assert set(statuses[30:-1]) == {"200 OK"} and statuses[-1] == "400 BAD REQUEST"  # (116, 40): 55 km out
 
 
 def test_every_request_that_is_not_plain_goes_to_flask(app, engine):

@@ -11,6 +11,7 @@ import pytest
 from planner.errors import ConflictError, UsageError
 from planner.registry.tables import history, read_table
 from planner.rules.profiles import load_profile
+from planner.rules.region import Region
 from planner.spatial.compared import compared_metres
 from planner.spatial.geodesic import GEOD
 from planner.workflow.decisions import (
@@ -36,9 +37,9 @@ def _refusal(caught) -> tuple[str, str]:
 ])
 def test_relocation_target_refuses_in_both_languages(lon, lat, en, zh):
     with pytest.raises(UsageError) as caught:
-        relocation_target(lon, lat)
+        relocation_target(lon, lat, Region())  # the region of an empty registry: China's
     assert _refusal(caught) == (en, zh)
-    assert relocation_target(116.4, 39.9) == (116.4, 39.9)
+    assert relocation_target(116.4, 39.9, Region()) == (116.4, 39.9)
 
 
 def test_a_closed_station_cannot_move(engine, tmp_path):
