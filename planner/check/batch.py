@@ -15,6 +15,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
+from planner.check.on_foot import Nearest, on_foot
+from planner.roads.cells import service_areas_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
 from planner.rules.region import region_refusals
@@ -23,7 +25,8 @@ from planner.rules.verdict import (
     SURVEY_MINIMUMS,
     RowNotes,
     distance_rules,
-    require_straight_metric,
+    require_road_network,
+    rule_key,
     survey_rules,
 )
 from planner.sites.postal import Network, load_network
@@ -31,12 +34,14 @@ from planner.spatial.areas import containing_area, stations_per_area
 from planner.spatial.compared import compared_metres
 from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
 
-__all__ = ["ADDED_COLUMNS", "CheckResult", "check_applicants", "check_file"]
+__all__ = ["ADDED_COLUMNS", "STRAIGHT_COLUMNS", "CheckResult", "check_applicants", "check_file"]
 
 ADDED_COLUMNS = (
     "verdict", "reasons", "nearest_outlet_id", "nearest_outlet_m", "nearest_station_id", "nearest_station_m",
     "conflicts_with", "service_population", "marginal_population", "rank", "lon_wgs84", "lat_wgs84",
 )
+# Walking profiles add the straight-line metres after the interface columns (interfaces.md).
+STRAIGHT_COLUMNS = ("nearest_outlet_straight_m", "nearest_station_straight_m")
 
 
 @dataclass
@@ -61,11 +66,11 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     `progress(stage, done, total)` is called as each of STAGES starts.
     """
     report = progress or (lambda stage, done, total: None)
-    require_straight_metric(profile, lang)
     report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
     report("registry", 1, len(STAGES))
     network = load_network(engine, profile)
+    require_road_network(profile, network.roads)
     report("rules", 2, len(STAGES))
     result = check_applicants(applicants, network, profile, lang=lang)
     result.notes.extend(applicants.table.notes)
@@ -83,19 +88,22 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     n = len(applicants)
     lon, lat = applicants.lon, applicants.lat
     errors = applicants.errors
+    require_road_network(profile, network.roads)
     _check_region(applicants, network, lang)
     fails = RowNotes(n)
-    outlet_id, outlet_m = _nearest(network.outlets, network.outlet_index, lon, lat, None)
-    station_id, station_m = _nearest(network.stations, network.station_index, lon, lat, applicants.ids)
-    distance_rules(profile, outlet_id, outlet_m, station_id, station_m, fails, lang)
+    walking = profile.metric == "walking"  # pairs on foot come from on_foot, not from the straight line
+    straight = Nearest(*_nearest(network.outlets, network.outlet_index, lon, lat, None),
+                       *_nearest(network.stations, network.station_index, lon, lat, applicants.ids),
+                       *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
+    near = on_foot(applicants, network, profile, straight, fails, lang) if walking else straight
+    distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat)
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
     order = _priority(profile, service, marginal)
-    pair_i, pair_j, pair_m = close_pairs(lon, lat, profile.min_spacing_m)
-    _resolve_conflicts(applicants.ids, pair_i, pair_j, pair_m, eligible, order, profile, service, marginal,
-                       fails, lang)
+    _resolve_conflicts(applicants.ids, near.pair_i, near.pair_j, near.pair_m, eligible, order, profile, service,
+                       marginal, fails, lang)
     eligible &= ~fails.mask()
     if profile.max_stations_per_area > 0:
         _area_limit(network, profile, lon, lat, eligible, order, applicants.ids, fails, lang)
@@ -104,13 +112,16 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     added = pd.DataFrame({
         "verdict": verdict,
         "reasons": reasons,
-        "nearest_outlet_id": outlet_id, "nearest_outlet_m": _shown_metres(outlet_m),
-        "nearest_station_id": station_id, "nearest_station_m": _shown_metres(station_m),
-        "conflicts_with": _conflict_lists(n, applicants.ids, pair_i, pair_j),
+        "nearest_outlet_id": near.outlet_id, "nearest_outlet_m": _shown_metres(near.outlet_m),
+        "nearest_station_id": near.station_id, "nearest_station_m": _shown_metres(near.station_m),
+        "conflicts_with": _conflict_lists(n, applicants.ids, near.pair_i, near.pair_j),
         "service_population": _whole(service), "marginal_population": _whole(marginal),
         "rank": _whole(_ranks(verdict, order)),
         "lon_wgs84": np.round(lon, 7), "lat_wgs84": np.round(lat, 7),
     })
+    if near is not straight:
+        added["nearest_outlet_straight_m"] = _shown_metres(straight.outlet_m)
+        added["nearest_station_straight_m"] = _shown_metres(straight.station_m)
     notes = [] if network.grid is not None else ["the registry has no areas: populations are not computed"]
     return CheckResult(applicants, added, profile, notes)
 
@@ -161,14 +172,22 @@ def _nearest(sites, index, lon, lat, own_ids):
 
 
 def _populations(network: Network, profile: Profile, lon, lat):
+    """People within the service distance of each row, and of them those not served today (on foot when the
+    profile walks: walking service areas, planner.roads.cells)."""
     n = lon.size
     grid = network.grid
     if grid is None:
         return np.full(n, np.nan), np.full(n, np.nan)
     radius = profile.service_distance_m
-    uncovered = network.uncovered_population(radius)
     ok = np.isfinite(lon) & np.isfinite(lat)
     service, marginal = np.full(n, np.nan), np.full(n, np.nan)
+    if profile.metric == "walking":
+        areas = service_areas_on_foot(grid, network.roads, lon[ok], lat[ok], radius,
+                                      cells=network.populated_cells(radius))
+        uncovered = np.where(areas.weights(network.served_on_foot(radius)) > 0, 0.0, areas.weights(grid.population))
+        service[ok], marginal[ok] = areas.reach @ areas.weights(grid.population), areas.reach @ uncovered
+        return service, marginal
+    uncovered = network.uncovered_population(radius)
     x, y = grid.project(lon[ok], lat[ok])
     service[ok], marginal[ok] = grid.disc_sums([grid.population, uncovered], x, y, radius)
     return service, marginal
@@ -200,8 +219,8 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
     # The reason names the figure the profile's rule compared: people not yet served, or all people served.
     by_service = profile.conflict_winner == "service_population"
     people = np.nan_to_num(service if by_service else marginal)
-    key = {"input_order": "conflict_lost_order", "service_population": "conflict_lost_service"}.get(
-        profile.conflict_winner, "conflict_lost")
+    key = rule_key(profile, {"input_order": "conflict_lost_order", "service_population": "conflict_lost_service"}.get(
+        profile.conflict_winner, "conflict_lost"))
     text = positional(key, lang, ("m", "id", "min", "win", "own")).format
     spacing = profile.min_spacing_m
     fails.add_many(lost, [text(m, name, spacing, win, own) for m, name, win, own in

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner.check.applicants import id_card_columns
-from planner.check.batch import ADDED_COLUMNS, CheckResult
+from planner.check.batch import ADDED_COLUMNS, STRAIGHT_COLUMNS, CheckResult
 from planner.files.writers import excel_value, formula_safe_frame, output_path
 
 __all__ = ["default_output_path", "mask_id_number", "write_checked"]
@@ -25,6 +25,7 @@ LABELS_ZH = {
     "nearest_station_id": "最近便民服务站", "nearest_station_m": "距便民服务站（米）",
     "conflicts_with": "本批距离过近的申请户", "service_population": "服务人口", "marginal_population": "新增服务人口",
     "rank": "排序", "lon_wgs84": "经度（WGS84）", "lat_wgs84": "纬度（WGS84）",
+    "nearest_outlet_straight_m": "距邮政网点直线（米）", "nearest_station_straight_m": "距便民服务站直线（米）",
 }
 _FILLS = {"pass": "DCFCE7", "fail": "FEE2E2", "error": "E5E7EB"}
 SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg")
@@ -58,7 +59,7 @@ def _unique_headers(headers) -> list[str]:
     seen, out = {}, []
     for i, h in enumerate(headers):
         name = h or f"column_{i + 1}"
-        if name in seen or name in ADDED_COLUMNS:
+        if name in seen or name in ADDED_COLUMNS or name in STRAIGHT_COLUMNS:
             name = f"{name}_{i + 1}"
         seen[name] = True
         out.append(name)

@@ -20,17 +20,19 @@ from planner.registry.areas import area_occupancy
 from planner.registry.engine import connected
 from planner.registry.nearest import Nearest, nearest_each
 from planner.rules.profiles import Profile
+from planner.rules.reasons import reason
 from planner.rules.verdict import (
     SURVEY_FLAGS,
     SURVEY_MINIMUMS,
     RowNotes,
     area_rule,
     distance_rules,
-    require_straight_metric,
+    require_road_network,
     survey_rules,
 )
 from planner.rules.vocabulary import EXISTING_APPLICANT_STATUSES
-from planner.sites.postal import NearestSites
+from planner.sites.on_foot import FootAnswer
+from planner.sites.postal import NearestSites, load_nearest_sites
 from planner.spatial.compared import compared_metres
 
 __all__ = ["SiteVerdict", "check_site", "nearest_questions"]
@@ -46,6 +48,8 @@ class SiteVerdict:
     lat: float
     profile: str
     thresholds: dict = field(default_factory=dict)
+    metric: str = "straight"
+    straight: dict = field(default_factory=dict)  # walking profiles: the straight-line nearest sites too
 
     def as_dict(self) -> dict:
         def site(found):
@@ -53,7 +57,8 @@ class SiteVerdict:
 
         return {"verdict": self.verdict, "reasons": self.reasons, "nearest_outlet": site(self.nearest_outlet),
                 "nearest_station": site(self.nearest_station), "lon": self.lon, "lat": self.lat,
-                "profile": self.profile, "thresholds": self.thresholds}
+                "profile": self.profile, "thresholds": self.thresholds, "metric": self.metric,
+                **{f"nearest_{kind}_straight": site(found) for kind, found in self.straight.items()}}
 
 
 def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat: float, *,
@@ -64,8 +69,15 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
     Distances come from `sites` (already in memory, `planner.sites.cache`) when
     given, else from the database: `db` may be a connection inside a decision's transaction. A profile
     with a per-area limit also asks the database which area the position is in and what stands there."""
-    require_straight_metric(profile, lang)
-    if sites is not None:
+    foot = None
+    if profile.metric == "walking":
+        if sites is None:  # sites in memory were read with the network, when the registry has one
+            with connected(db) as conn:
+                sites = load_nearest_sites(conn, profile)
+        require_road_network(profile, sites.walking)
+        foot = sites.on_foot(lon, lat, code)
+        outlet, station = foot.outlet, foot.station
+    elif sites is not None:
         outlet, station = sites.nearest_existing(lon, lat, code)
     else:
         outlet, station = _nearest_in_db(db, profile, lon, lat, code)
@@ -77,11 +89,34 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
         problem = area_rule(profile, _area_in_db(db, profile, lon, lat, code), lang)
         if problem is not None:
             notes.add(0, problem)
+    if foot is not None:
+        return _on_foot_verdict(profile, foot, notes, lon, lat, lang)
     reasons = notes.of(0)
     return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
-                       {"min_outlet_distance_m": profile.min_outlet_distance_m,
-                        "min_station_distance_m": profile.min_station_distance_m,
-                        "service_distance_m": profile.service_distance_m})
+                       _thresholds(profile))
+
+
+def _thresholds(profile: Profile) -> dict:
+    return {"min_outlet_distance_m": profile.min_outlet_distance_m,
+            "min_station_distance_m": profile.min_station_distance_m,
+            "service_distance_m": profile.service_distance_m}
+
+
+def _on_foot_verdict(profile: Profile, foot: FootAnswer, notes: RowNotes, lon: float, lat: float,
+                     lang: str) -> SiteVerdict:
+    """A walking profile's verdict: an error off the road network, the unreachable sites said, as the batch."""
+    straight = {"outlet": foot.outlet_straight, "station": foot.station_straight}
+    if not foot.off_m <= profile.max_road_distance_m:
+        problem = reason("off_road", lang, m=compared_metres(foot.off_m), max=profile.max_road_distance_m)
+        return SiteVerdict("error", [problem], None, None, lon, lat, profile.name, _thresholds(profile),
+                           profile.metric, straight)
+    minimum = {"outlet": profile.min_outlet_distance_m, "station": profile.min_station_distance_m}
+    for kind, code, metres in foot.unreachable:
+        if minimum[kind] > 0 and compared_metres(metres) < minimum[kind]:
+            notes.add(0, reason(f"{kind}_unreachable", lang, m=compared_metres(metres), id=code, min=minimum[kind]))
+    reasons = notes.of(0)
+    return SiteVerdict("fail" if reasons else "pass", reasons, foot.outlet, foot.station, lon, lat, profile.name,
+                       _thresholds(profile), profile.metric, straight)
 
 
 def nearest_questions(profile: Profile, code: str | None = None) -> list[Nearest]:

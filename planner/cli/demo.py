@@ -8,8 +8,10 @@ from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.files.imports import prepare_import
+from planner.registry.roads import replace_road_network
 from planner.registry.schema import upgrade_schema
 from planner.registry.tables import has_outlets, load_records
+from planner.roads.read import read_road_file
 
 __all__ = ["SAMPLE_FILES", "build_demo_database", "sample_dir"]
 
@@ -21,6 +23,7 @@ SAMPLE_FILES = (
     ("candidates", "candidates.xlsx", "gcj02"),
     ("transactions", "transactions.csv", None),
 )
+SAMPLE_NETWORK = "roads.gpkg"  # the synthetic walking network, for the heilongjiang profile
 
 
 def sample_dir() -> Path:
@@ -44,3 +47,4 @@ def build_demo_database(engine: Engine, *, actor: str):
         batch = prepare_import(folder / name, kind, crs=crs)
         summary = load_records(engine, batch, actor=actor)
         yield summary.line()
+    yield replace_road_network(engine, read_road_file(folder / SAMPLE_NETWORK), actor=actor)

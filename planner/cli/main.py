@@ -55,19 +55,23 @@ def init_command(db_url):
 
 @cli.command("import")
 @click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions",
-                                           "population"]))
+                                           "population", "network"]))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
 @click.option("--user", "actor", default=None, help="Name written to the history (default: $PLANNER_USER or login).")
 @_db_option
 def import_command(kind, file, crs, replace, actor, db_url):
-    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF) in one transaction."""
+    """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF; network: an
+    OpenStreetMap .pbf or a line layer, replacing the registry's road network) in one transaction."""
     from planner.files.imports import prepare_import
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.registry.tables import load_records
 
+    if kind == "network":
+        _import_network(file, crs, actor or _actor(), db_url)
+        return
     if kind == "population":
         from planner.registry.population_raster import import_raster
 
@@ -84,6 +88,23 @@ def import_command(kind, file, crs, replace, actor, db_url):
     for repair in batch.repairs:  # rows kept after a repair, one line each
         click.echo(repair.text(_LANG))
     click.echo(summary.line())
+
+
+def _import_network(file, crs, actor, db_url):
+    from planner.registry.engine import make_engine
+    from planner.registry.roads import replace_road_network
+    from planner.registry.schema import upgrade_schema
+    from planner.roads.read import read_road_file
+
+    def progress(stage, done, total):  # a line per stage: a province's .pbf takes minutes
+        click.echo(f"[{stage}]", err=True)
+
+    segments = read_road_file(file, crs=crs, progress=progress)
+    for note in segments.notes:
+        click.echo(f"{file}: {note}")
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    click.echo(replace_road_network(engine, segments, actor=actor, progress=progress))
 
 
 @cli.command("check")
@@ -160,7 +181,6 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
 @_db_option
 def rank_command(count, out, profile, exact, db_url):
     """Rank open applicants by the people they would add (marginal service population)."""
-    from planner.check.batch import require_straight_metric
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
@@ -169,7 +189,6 @@ def rank_command(count, out, profile, exact, db_url):
     if exact and count is None:
         raise UsageError("--exact needs -n N: the size of the set to choose", "--exact 需要配合 -n N 指定选择数量")
     rules = load_profile(profile)
-    require_straight_metric(rules, _LANG)
     engine = make_engine(db_url)
     upgrade_schema(engine)
     table = rank_candidates(engine, rules, n=count, exact=exact)

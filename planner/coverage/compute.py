@@ -19,8 +19,12 @@ from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.registry.population_raster import active_raster
+from planner.registry.roads import read_road_segments
 from planner.registry.tables import data_date, read_table
+from planner.roads.cells import served_cells_on_foot
+from planner.roads.graph import build_road_graph
 from planner.rules.profiles import Profile
+from planner.rules.verdict import require_road_network
 from planner.rules.vocabulary import (
     EXISTING_APPLICANT_STATUSES,
     EXISTING_STATION_STATUSES,
@@ -103,13 +107,27 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
             margin_m=profile.service_distance_m, raster=active_raster(engine))
     grid = population_grid
     sites = _sites(engine, options)
-    served = served_cells(grid, sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy(),
-                          profile.service_distance_m)
+    site_lon, site_lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
+    served = served_cells(grid, site_lon, site_lat, profile.service_distance_m)
+    straight = None
+    if profile.metric == "walking":  # served on foot; the straight-line figures stay beside them
+        segments = read_road_segments(engine)
+        require_road_network(profile, segments)
+        straight = area_coverage(grid, served, len(areas))
+        served = served_cells_on_foot(grid, build_road_graph(segments), site_lon, site_lat,
+                                      profile.service_distance_m)
     table = _area_table(grid, served, areas, sites, profile)
+    if straight is not None:
+        table.insert(table.columns.get_loc("covered_share") + 1, "covered_share_straight",
+                     np.round(straight.share, 4))
     gap_labels, gaps = find_gaps(grid, served)
     gaps = _describe_gaps(gaps, areas, read_table(engine, "candidates", columns=("code", "name", "status")))
     parents = _parent_table(table, all_areas)
-    return CoverageReport(options, table, parents, _totals(table, sites, gaps), gaps, areas.geometry, sites,
+    totals = _totals(table, sites, gaps)
+    if straight is not None:
+        population = float(straight.population.sum())
+        totals["covered_share_straight"] = round(float(straight.covered.sum()) / population, 4) if population else 0.0
+    return CoverageReport(options, table, parents, totals, gaps, areas.geometry, sites,
                           grid, served, gap_labels, data_date=data_date(engine))
 
 

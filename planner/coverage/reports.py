@@ -66,7 +66,7 @@ def _write_xlsx(report: CoverageReport, out_path: Path, lang: str):
         for i, column in enumerate(frame.columns, start=1):
             width = max(len(label(column, lang)) * (2 if lang == "zh" else 1) + 2, 10)
             sheet.column_dimensions[get_column_letter(i)].width = min(width, 40)
-            if column in ("covered_share",):
+            if column in ("covered_share", "covered_share_straight"):
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.number_format = "0.0%"
     book.save(out_path)

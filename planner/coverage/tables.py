@@ -17,6 +17,7 @@ AREA_LABELS = {
     "parent_code": ("所属代码", "Parent code"), "parent_name": ("所属", "Parent"),
     "population": ("人口", "Population"), "households": ("户数", "Households"),
     "covered_population": ("已覆盖人口", "Covered population"), "covered_share": ("覆盖率", "Covered share"),
+    "covered_share_straight": ("覆盖率（按直线距离）", "Covered share (straight line)"),
     "served_twice_population": ("重复覆盖人口", "Served twice"), "outlets": ("邮政网点数", "Post outlets"),
     "stations": ("便民服务站数", "Stations"), "nearest_site_id": ("最近网点/服务站", "Nearest outlet/station"),
     "nearest_site_m": ("距最近网点（米）", "Distance to nearest (m)"), "status": ("覆盖状态", "Status"),
@@ -32,6 +33,7 @@ LEVEL_LABELS = {"community": ("社区", "community"), "village": ("村", "villag
 TOTAL_LABELS = {
     "areas": ("村/社区数", "Villages and communities"), "population": ("人口", "Population"),
     "covered_population": ("已覆盖人口", "Covered population"), "covered_share": ("覆盖率", "Covered share"),
+    "covered_share_straight": ("覆盖率（按直线距离）", "Covered share (straight line)"),
     "areas_without_service": ("无服务的村/社区", "Areas without service"),
     "areas_partly": ("部分覆盖的村/社区", "Areas partly covered"), "outlets": ("邮政网点", "Post outlets"),
     "stations": ("便民服务站", "Stations"),
@@ -76,6 +78,6 @@ def summary_rows(report: CoverageReport, lang: str) -> list[tuple[str, object]]:
         rows.append((("假设：申请户均已批准" if lang == "zh" else "What if: applicants approved"), "✓"))
     if report.options.close_listed:
         rows.append((("假设：待退出服务站关闭" if lang == "zh" else "What if: stations listed for exit closed"), "✓"))
-    rows += [(label(k, lang, TOTAL_LABELS), f"{v:.1%}" if k == "covered_share" else v)
+    rows += [(label(k, lang, TOTAL_LABELS), f"{v:.1%}" if k in ("covered_share", "covered_share_straight") else v)
              for k, v in report.totals.items()]
     return rows

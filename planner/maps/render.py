@@ -21,6 +21,7 @@ import numpy as np
 
 from planner.maps.csp import checked_script, script_hash
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
+from planner.spatial.geodesic import geodesic_distance
 
 __all__ = [
     "BASEMAPS",
@@ -271,11 +272,14 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
 
 
 def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, thresholds: dict, labels: dict, *,
-                  assets_url: str, basemap: str = "osm", tianditu_key: str = "", origin=None) -> MapParts:
+                  assets_url: str, basemap: str = "osm", tianditu_key: str = "", origin=None,
+                  routes=None) -> MapParts:
     """A shop with its nearest outlet and station (lines labelled in metres), the rule circles, neighbours.
 
     `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None; `origin` (lon, lat) is
-    where a station stands now when `shop` is the new place of a relocation.
+    where a station stands now when `shop` is the new place of a relocation. For a walking profile,
+    `routes` ('outlet'/'station' -> (metres, [(lon, lat), …])) are drawn along the roads and labelled
+    with the walking metres beside the straight line and its geodesic metres.
     """
     import folium
 
@@ -299,13 +303,23 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
         folium.CircleMarker(here(geom.x, geom.y), radius=4, color="#6b7280", fill=True, fill_opacity=0.7,
                             tooltip=_tip(code)).add_to(others)
     others.add_to(fmap)
-    for site, layer in ((outlet, "outlets"), (station, "stations")):
+    routes = routes or {}
+    for site, layer, kind in ((outlet, "outlets", "outlet"), (station, "stations", "station")):
         if site is None:
             continue
         style = LAYER_STYLES[layer]
         there = here(site[1], site[2])
+        route = routes.get(kind)
+        if route and route[1]:
+            folium.PolyLine([here(*point) for point in route[1]], color=style["color"], weight=4, opacity=0.85,
+                            className=f"walking-route walking-route-{kind}",
+                            tooltip=_tip(f"{site[0]}: {labels['on_foot']} {route[0]:,.1f} {labels['metres']}",
+                                         permanent=True)).add_to(fmap)
+        line_metres = float(geodesic_distance(lon0, lat0, site[1], site[2])) if route else site[3]
+        line_label = f"{labels['straight_line']} " if route else ""
         folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
-                        tooltip=_tip(f"{site[0]}: {site[3]:,.1f} {labels['metres']}", permanent=True)).add_to(fmap)
+                        tooltip=_tip(f"{site[0]}: {line_label}{line_metres:,.1f} {labels['metres']}",
+                                     permanent=not route)).add_to(fmap)
         folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
                             fill_opacity=1, tooltip=_tip(site[0])).add_to(fmap)
     if origin is not None:

@@ -24,7 +24,7 @@ from planner.registry.models import Lock, utcnow
 __all__ = ["ImportBusyError", "import_transaction"]
 
 _KIND_ZH = {"branches": "邮政网点", "stations": "便民服务站", "candidates": "申请户", "areas": "村/社区",
-            "transactions": "交易量", "population": "人口栅格"}
+            "transactions": "交易量", "population": "人口栅格", "network": "路网"}
 _SQLITE_BUSY_MS = 30_000  # what planner.registry.engine sets on every SQLite connection, put back afterwards
 _BUSY_SQLSTATES = {"55P03", "40P01", "23505"}  # lock timeout, deadlock, unique violation (a racing insert)
 

@@ -158,6 +158,20 @@ class PopulationRaster(Base):
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class RoadEdge(Base):
+    """One walkable road segment (u → v, walkable both ways): the registry's one road network, replaced whole
+    by each import (planner.registry.roads)."""
+
+    __tablename__ = "road_edges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    u: Mapped[int] = mapped_column(BigInteger)
+    v: Mapped[int] = mapped_column(BigInteger)
+    length_m: Mapped[float] = mapped_column(Float)  # geodesic metres (pyproj.Geod)
+    geom: Mapped[Any] = mapped_column(
+        Geometry(geometry_type="LINESTRING", srid=SRID, spatial_index=True), nullable=False
+    )
+
+
 class User(Base):
     """A person who signs in: staff review and decide, planners plan, admins manage users."""
 

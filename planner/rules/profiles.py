@@ -62,6 +62,8 @@ class Profile:
     title_en: str = ""
     source: str = ""
     metric: str = "straight"
+    # Walking profiles: a position farther than this from every walkable road is an input error.
+    max_road_distance_m: float = 200.0
     outlet_kinds: tuple[str, ...] = ("branch",)
     min_outlet_distance_m: float = 0.0
     min_station_distance_m: float = 0.0
@@ -132,6 +134,8 @@ def _validate(profile: Profile, where: str) -> Profile:
         if not ok:
             raise _problem(where, f"{key} must be one of {', '.join(allowed)}",
                            f"{key} 必须取 {'、'.join(allowed)} 之一")
+    if profile.metric == "walking" and profile.max_road_distance_m <= 0:
+        raise _problem(where, "max_road_distance_m must be positive", "max_road_distance_m 必须大于 0")
     if profile.service_distance_m <= 0:
         raise _problem(where, "service_distance_m must be positive", "service_distance_m 必须大于 0")
     return profile

@@ -44,6 +44,32 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {  # (English, Chinese)
                        "超出登记库所辖区域：{km:g} 公里内没有任何村或社区"),
     "far_from_network": ("more than {km:g} km from every post outlet and station in the registry",
                          "距登记库中所有邮政网点和便民服务站均超过 {km:g} 公里"),
+    # Walking profiles: the same rules measured on foot, and what only walking can go wrong.
+    "outlet_too_close_walking": ("{m} m on foot from post outlet {id}, below the required {min:g} m",
+                                 "距邮政网点 {id} 步行 {m} 米，不足 {min:g} 米"),
+    "station_too_close_walking": ("{m} m on foot from existing station {id}, below the required {min:g} m",
+                                  "距已有便民服务站 {id} 步行 {m} 米，不足 {min:g} 米"),
+    "conflict_lost_walking": ("{m} m on foot from applicant {id} in the same list, below the spacing {min:g} m; "
+                              "{id} wins with more uncovered people ({win:,.0f} vs {own:,.0f})",
+                              "与本批申请户 {id} 步行相距 {m} 米，不足 {min:g} 米；{id} 的新增服务人口更多"
+                              "（{win:,.0f} 对 {own:,.0f}），优先通过"),
+    "conflict_lost_service_walking": ("{m} m on foot from applicant {id} in the same list, below the spacing "
+                                      "{min:g} m; {id} wins with more people served ({win:,.0f} vs {own:,.0f})",
+                                      "与本批申请户 {id} 步行相距 {m} 米，不足 {min:g} 米；{id} 的服务人口更多"
+                                      "（{win:,.0f} 对 {own:,.0f}），优先通过"),
+    "conflict_lost_order_walking": ("{m} m on foot from applicant {id} in the same list, below the spacing "
+                                    "{min:g} m; {id} comes first",
+                                    "与本批申请户 {id} 步行相距 {m} 米，不足 {min:g} 米；{id} 排序在前，优先通过"),
+    "off_road": ("the nearest walkable road is {m} m away, more than the {max:g} m allowed: check the position "
+                 "or the road network",
+                 "最近的可步行道路在 {m} 米外，超过允许的 {max:g} 米：请核对位置或路网"),
+    "outlet_unreachable": ("post outlet {id} is {m} m away in a straight line but cannot be reached on foot on the "
+                           "road network (a missing link?), below the required {min:g} m",
+                           "邮政网点 {id} 直线距离 {m} 米，但在路网上步行不可达（路网可能缺少连接），不足 {min:g} 米"),
+    "station_unreachable": ("existing station {id} is {m} m away in a straight line but cannot be reached on foot "
+                            "on the road network (a missing link?), below the required {min:g} m",
+                            "已有便民服务站 {id} 直线距离 {m} 米，但在路网上步行不可达（路网可能缺少连接），"
+                            "不足 {min:g} 米"),
     "duplicate_id": ("id {id} appears in rows {rows}", "编号 {id} 在第 {rows} 行重复出现"),
 }
 _TEMPLATES = {key: tuple(text.replace("{m}", _METRES) for text in pair) for key, pair in _TEMPLATES.items()}

@@ -23,8 +23,8 @@ from planner.rules.reasons import positional, reason
 from planner.spatial.arrays import Bools, Floats, Ints
 from planner.spatial.compared import below_minimum, compared_metres
 
-__all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance_rules", "require_straight_metric",
-           "survey_rules", "too_close"]
+__all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance_rules", "require_road_network",
+           "rule_key", "survey_rules", "too_close"]
 
 
 class RowNotes:
@@ -81,14 +81,20 @@ class RowNotes:
         return cast(NDArray[np.object_], pc.binary_join(lists, sep).to_numpy(zero_copy_only=False).astype(object))
 
 
-def require_straight_metric(profile: Profile, lang: str) -> None:
-    """Refuse a profile whose distances are walking distances: the road network is not there yet."""
-    if profile.metric == "walking":
+def require_road_network(profile: Profile, roads: object | None) -> None:
+    """Refuse a walking profile when the registry has no road network to walk on."""
+    if profile.metric == "walking" and roads is None:
         raise UsageError(
-            f"profile {profile.name!r} measures walking distance, but no road network is loaded "
-            "(walking distances are not available yet)",
-            f"规则配置“{profile.name}”按步行距离计算，但尚未导入路网（暂不支持步行距离）",
+            f"profile {profile.name!r} measures walking distance, but no road network is loaded: "
+            "import one with `planner import network FILE` (an OpenStreetMap .pbf or a line layer)",
+            f"规则配置“{profile.name}”按步行距离计算，但尚未导入路网：请先运行 `planner import network 文件`"
+            "（OpenStreetMap .pbf 或线图层）",
         )
+
+
+def rule_key(profile: Profile, key: str) -> str:
+    """The reason key of a distance rule as the profile measures it (`…_walking` on foot)."""
+    return f"{key}_walking" if profile.metric == "walking" else key
 
 
 def too_close(profile: Profile, outlet_m: Floats, station_m: Floats) -> tuple[Bools, Bools]:
@@ -106,8 +112,9 @@ def distance_rules(profile: Profile, outlet_id: np.ndarray, outlet_m: Floats, st
     """The reasons of positions too close to an outlet or a station, in `fails`, naming the metres compared."""
     outlet_close, station_close = too_close(profile, outlet_m, station_m)
     for close, minimum, ids, metres, key in (
-            (outlet_close, profile.min_outlet_distance_m, outlet_id, outlet_m, "outlet_too_close"),
-            (station_close, profile.min_station_distance_m, station_id, station_m, "station_too_close")):
+            (outlet_close, profile.min_outlet_distance_m, outlet_id, outlet_m, rule_key(profile, "outlet_too_close")),
+            (station_close, profile.min_station_distance_m, station_id, station_m,
+             rule_key(profile, "station_too_close"))):
         rows = np.flatnonzero(close)
         if rows.size == 0:
             continue

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.grid import PopulationGrid
 
-__all__ = ["ExactSelection", "exact_selection"]
+__all__ = ["ExactSelection", "exact_selection", "programme_pairs", "solve_max_coverage"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,6 @@ def exact_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: Ar
                     eligible: ArrayLike, pair_i: ArrayLike, pair_j: ArrayLike,
                     time_limit_s: float = 600.0) -> ExactSelection:
     """The set of at most `n` eligible candidates that serves the most people not yet served."""
-    import highspy
-
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     candidates = np.flatnonzero(np.asarray(eligible, bool))
@@ -93,9 +91,25 @@ def exact_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: Ar
     position = np.full(x.size, -1)
     position[candidates] = np.arange(candidates.size)
     members, weights = _incidence(grid, uncovered, x, y, radius_m, candidates)
-    nx, ny = candidates.size, len(members)
-    pairs = [(position[a], position[b]) for a, b in zip(np.asarray(pair_i).tolist(), np.asarray(pair_j).tolist())
-             if position[a] >= 0 and position[b] >= 0]
+    chosen, status = solve_max_coverage(members, weights, candidates.size, programme_pairs(position, pair_i, pair_j), n,
+                                        time_limit_s)
+    return _ordered(grid, uncovered, x, y, radius_m, candidates[chosen], status)
+
+
+def programme_pairs(position: Ints, pair_i: ArrayLike, pair_j: ArrayLike) -> list[tuple[int, int]]:
+    """Close pairs between candidates taking part, in their programme columns."""
+    return [(int(position[a]), int(position[b])) for a, b in zip(np.asarray(pair_i).tolist(),
+                                                                 np.asarray(pair_j).tolist())
+            if position[a] >= 0 and position[b] >= 0]
+
+
+def solve_max_coverage(members: list[Ints], weights: Floats, nx: int, pairs: list[tuple[int, int]], n: int,
+                       time_limit_s: float) -> tuple[Ints, str]:
+    """The programme's optimum: which of `nx` columns to take (at most `n`, no close pair both), and the
+    solver's status. `members[g]` are the columns reaching cell group g, of weight `weights[g]`."""
+    import highspy
+
+    ny = len(members)
     # Rows: one per cell group (y_g - Σ x_j ≤ 0), the budget, one per close pair.
     rows_of_x: list[list[tuple[int, float]]] = [[] for _ in range(nx)]
     for g, group in enumerate(members):
@@ -141,7 +155,7 @@ def exact_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: Ar
         solver.run()
     status = solver.modelStatusToString(solver.getModelStatus())
     chosen = np.flatnonzero(np.asarray(solver.getSolution().col_value[:nx]) > 0.5)
-    return _ordered(grid, uncovered, x, y, radius_m, candidates[chosen], status)
+    return chosen, status
 
 
 def _ordered(grid: PopulationGrid, uncovered: Floats, x: Floats, y: Floats, radius_m: float, chosen: Ints,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,16 +13,23 @@ from sqlalchemy import Engine
 from planner.errors import UsageError
 from planner.files.writers import formula_safe_frame, output_path
 from planner.registry.tables import read_table
+from planner.roads.cells import service_areas_on_foot
+from planner.roads.pairs import close_pairs_on_foot
+from planner.roads.snap import snap_points
+from planner.roads.walking import nearest_on_foot
 from planner.rules.profiles import Profile
-from planner.rules.verdict import too_close
+from planner.rules.verdict import require_road_network, too_close
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
-from planner.selection.exact import exact_selection
+from planner.selection.exact import ExactSelection, exact_selection
 from planner.selection.greedy import greedy_selection
-from planner.sites.postal import load_network
-from planner.spatial.compared import compared_metres
+from planner.selection.incidence import exact_on_incidence, greedy_on_incidence
+from planner.sites.postal import Network, load_network
+from planner.spatial.compared import below_minimum, compared_metres
 from planner.spatial.conflicts import close_pairs
 
 __all__ = ["rank_candidates", "write_ranking"]
+
+Chosen = ExactSelection | tuple[np.ndarray, np.ndarray]  # a proved set, or the greedy picks and their gains
 
 
 
@@ -41,6 +49,9 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     lon, lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()
     out = pd.DataFrame({"code": candidates["code"], "name": candidates["name"], "status": candidates["status"],
                         "lon": np.round(lon, 7), "lat": np.round(lat, 7)})
+    if profile.metric == "walking":
+        require_road_network(profile, network.roads)
+        return _rank_on_foot(out, network, profile, lon, lat, n=n, exact=exact)
     nearest = {}
     for sites, index, column in ((network.outlets, network.outlet_index, "nearest_outlet_m"),
                                  (network.stations, network.station_index, "nearest_station_m")):
@@ -52,39 +63,105 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     out["keeps_distance_rules"] = keeps_rules
     grid = network.grid
     if grid is None or out.empty:
-        out["service_population"] = np.nan
-        out["marginal_population"] = np.nan
-        out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        return out
+        return _unranked(out)
     radius = profile.service_distance_m
     uncovered = network.uncovered_population(radius)
     x, y = grid.project(lon, lat)
     service, marginal = grid.disc_sums([grid.population, uncovered], x, y, radius)
+
+    def choose(count: int, pair_i: np.ndarray, pair_j: np.ndarray) -> Chosen:
+        if exact:
+            return _proved(exact_selection(grid, uncovered, x, y, radius, count, eligible=keeps_rules,
+                                           pair_i=pair_i, pair_j=pair_j))
+        return greedy_selection(grid, uncovered, x, y, radius, count, eligible=keeps_rules, pair_i=pair_i,
+                                pair_j=pair_j)
+
+    return _ranked(out, service, marginal, keeps_rules, n,
+                   lambda: close_pairs(lon, lat, profile.min_spacing_m)[:2], choose)
+
+
+def _unranked(out: pd.DataFrame) -> pd.DataFrame:
+    out["service_population"] = np.nan
+    out["marginal_population"] = np.nan
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
+
+
+def _rank_alone(rank: np.ndarray, marginal: np.ndarray, keeps_rules: np.ndarray) -> None:
+    """Every applicant that keeps the rules, ranked by what it adds on its own."""
+    order = np.lexsort((np.arange(rank.size), -marginal))
+    order = order[keeps_rules[order]]
+    rank[order] = np.arange(1, order.size + 1)
+
+
+def _proved(found: ExactSelection) -> ExactSelection:
+    if found.status != "Optimal":
+        raise UsageError(f"the exact selection stopped without a proved optimum ({found.status})",
+                         f"精确求解未得到最优解（{found.status}）")
+    return found
+
+
+def _record_picks(out: pd.DataFrame, rank: np.ndarray, picks: np.ndarray, gains: np.ndarray) -> None:
+    rank[picks] = np.arange(1, picks.size + 1)
+    added = np.full(len(out), np.nan)
+    added[picks] = np.round(gains)
+    out["added_population"] = added
+
+
+def _ranked(out: pd.DataFrame, service: np.ndarray, marginal: np.ndarray, keeps_rules: np.ndarray, n: int | None,
+            pairs: Callable[[], tuple[np.ndarray, np.ndarray]],
+            choose: Callable[[int, np.ndarray, np.ndarray], Chosen]) -> pd.DataFrame:
+    """The populations and the ranking: alone by marginal population, or the best set of `n` that `choose`
+    (greedy or exact, given the close pairs from `pairs()`) picks."""
     out["service_population"] = np.round(service)
     out["marginal_population"] = np.round(marginal)
     rank = np.full(len(out), np.nan)
     if n is None:
-        order = np.lexsort((np.arange(len(out)), -marginal))
-        order = order[keeps_rules[order]]
-        rank[order] = np.arange(1, order.size + 1)
+        _rank_alone(rank, marginal, keeps_rules)
     else:
-        pair_i, pair_j, _ = close_pairs(lon, lat, profile.min_spacing_m)
-        if exact:
-            found = exact_selection(grid, uncovered, x, y, radius, n, eligible=keeps_rules,
-                                    pair_i=pair_i, pair_j=pair_j)
-            if found.status != "Optimal":
-                raise UsageError(f"the exact selection stopped without a proved optimum ({found.status})",
-                                 f"精确求解未得到最优解（{found.status}）")
-            picks, gains = found.picks, found.gains
-        else:
-            picks, gains = greedy_selection(grid, uncovered, x, y, radius, n, eligible=keeps_rules,
-                                            pair_i=pair_i, pair_j=pair_j)
-        rank[picks] = np.arange(1, picks.size + 1)
-        added = np.full(len(out), np.nan)
-        added[picks] = np.round(gains)
-        out["added_population"] = added
+        found = choose(n, *pairs())
+        picks, gains = (found.picks, found.gains) if isinstance(found, ExactSelection) else found
+        _record_picks(out, rank, picks, gains)
     out["rank"] = pd.Series(rank).astype("Int64")
     return out.sort_values(["rank", "marginal_population"], ascending=[True, False], na_position="last")
+
+
+def _rank_on_foot(out: pd.DataFrame, network: Network, profile: Profile, lon: np.ndarray, lat: np.ndarray, *,
+                  n: int | None, exact: bool) -> pd.DataFrame:
+    """The ranking with walking distances and walking service areas (planner.roads.cells)."""
+    roads = network.roads
+    assert roads is not None  # noqa: S101 - checked by the caller
+    snap = snap_points(roads, lon, lat)
+    on_road = snap.joined & (snap.off_m <= profile.max_road_distance_m)
+    walked = {}
+    for sites, column in ((network.outlets_on_foot, "nearest_outlet_m"),
+                          (network.stations_on_foot, "nearest_station_m")):
+        walked[column] = nearest_on_foot(roads, sites, snap)[1]
+        out[column] = np.where(on_road, compared_metres(walked[column]), np.nan)
+    outlet_close, station_close = too_close(profile, walked["nearest_outlet_m"], walked["nearest_station_m"])
+    keeps_rules = on_road & ~(outlet_close | station_close)
+    out["keeps_distance_rules"] = keeps_rules
+    grid = network.grid
+    if grid is None or out.empty:
+        return _unranked(out)
+    radius = profile.service_distance_m
+    areas = service_areas_on_foot(grid, roads, lon, lat, radius, cells=network.populated_cells(radius))
+    population = areas.weights(grid.population)
+    uncovered = np.where(areas.weights(network.served_on_foot(radius)) > 0, 0.0, population)
+
+    def pairs() -> tuple[np.ndarray, np.ndarray]:
+        pair_i, pair_j, near = close_pairs_on_foot(roads, snap, on_road, profile.min_spacing_m)
+        close = below_minimum(compared_metres(near), profile.min_spacing_m)
+        return pair_i[close], pair_j[close]
+
+    def choose(count: int, pair_i: np.ndarray, pair_j: np.ndarray) -> Chosen:
+        if exact:
+            return _proved(exact_on_incidence(areas.reach, uncovered, count, eligible=keeps_rules, pair_i=pair_i,
+                                              pair_j=pair_j))
+        return greedy_on_incidence(areas.reach, uncovered, count, eligible=keeps_rules, pair_i=pair_i,
+                                   pair_j=pair_j)
+
+    return _ranked(out, areas.reach @ population, areas.reach @ uncovered, keeps_rules, n, pairs, choose)
 
 
 def write_ranking(table: pd.DataFrame, out_path: str | os.PathLike[str]) -> Path:

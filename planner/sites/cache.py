@@ -26,7 +26,7 @@ from planner.sites.postal import NearestSites, load_nearest_sites
 __all__ = ["cached_sites"]
 
 _log = logging.getLogger(__name__)
-_CACHE = Recent(4)  # (database URL, outlet kinds, registry version) -> NearestSites
+_CACHE = Recent(4)  # (database URL, outlet kinds, metric, registry version) -> NearestSites
 _LOCK = threading.Lock()  # guards _LOADING
 _LOADING: dict = {}  # (database URL, outlet kinds) -> pid of the process whose thread is reading it
 
@@ -65,7 +65,7 @@ def cached_sites(engine: Engine, profile: Profile, *, version: tuple | None = No
     """Counted outlets and existing stations with their indexes (no areas) at registry `version`
     (read now when None). Not cached yet: read it now, or with `wait=False` start reading it in
     the background and return None."""
-    base = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds))
+    base = (engine.url.render_as_string(hide_password=True), tuple(profile.outlet_kinds), profile.metric)
     if version is None:
         version = registry_version(engine)
     found = _CACHE.get(base + (version,))

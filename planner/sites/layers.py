@@ -110,23 +110,29 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
 
     sites = cached_sites(engine, profile)
     out = {}
-    for key, site_codes, index, own_table in (("outlet", sites.outlet_codes, sites.outlet_index, ("outlets",)),
-                                              ("station", sites.station_codes, sites.station_index,
-                                               ("stations", "candidates"))):
-        # A point is never its own neighbour; a site of another table that shares its code is one.
-        others = codes if layer in own_table else np.full(len(codes), None, dtype=object)
-        names, metres = nearest_other(index, site_codes, others, lon, lat)
+    # A point is never its own neighbour; a site of another table that shares its code is one.
+    none = np.full(len(codes), None, dtype=object)
+    own = (codes if layer == "outlets" else none, codes if layer in ("stations", "candidates") else none)
+    off_road = np.zeros(len(codes), bool)
+    if profile.metric == "walking" and sites.walking is not None:  # the profile's own metres: on foot
+        found, off_m = sites.walking.nearest_many(np.asarray(lon, float), np.asarray(lat, float), own,
+                                                  (sites.outlet_codes, sites.station_codes))
+        off_road = ~(off_m <= profile.max_road_distance_m)
+    else:
+        found = [nearest_other(sites.outlet_index, sites.outlet_codes, own[0], lon, lat),
+                 nearest_other(sites.station_index, sites.station_codes, own[1], lon, lat)]
+    for key, (names, metres) in zip(("outlet", "station"), found):
         out[f"nearest_{key}"], out[f"nearest_{key}_m"] = names, metres
-    if layer == "candidates" and profile.metric != "straight":
-        out["verdict"] = [None] * len(codes)  # walking distances: no straight-line verdict to show
+    if layer == "candidates" and profile.metric == "walking" and sites.walking is None:
+        out["verdict"] = [None] * len(codes)  # no road network: no walking verdict to show
     elif layer == "candidates":
         # too_close reads the metres as floats: a missing site (None) becomes NaN, never too close.
         outlet_close, station_close = too_close(profile, out["nearest_outlet_m"], out["nearest_station_m"])
         failing = outlet_close | station_close
         if profile.max_stations_per_area > 0:
             failing |= _area_full(engine, profile, sites, lon, lat)
-        out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES else "fail" if close else "pass"
-                          for status, close in zip(statuses, failing.tolist())]
+        out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES or far else "fail" if close else "pass"
+                          for status, close, far in zip(statuses, failing.tolist(), off_road.tolist())]
     return out
 
 

@@ -16,13 +16,18 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from planner.registry.population_raster import active_raster
+from planner.registry.roads import read_road_segments
 from planner.registry.tables import read_point_columns, read_points, read_table
+from planner.roads.cells import PopulatedCells, populated_cells, served_cells_on_foot
+from planner.roads.graph import RoadGraph, build_road_graph
+from planner.roads.walking import SitesOnFoot, sites_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.region import Region, region_of
 from planner.rules.vocabulary import (
     EXISTING_APPLICANT_STATUSES,
     EXISTING_STATION_STATUSES,
 )
+from planner.sites.on_foot import FootAnswer, WalkingSites
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
@@ -38,6 +43,7 @@ class Network:
     areas: gpd.GeoDataFrame  # areas of the profile's levels
     cell_m: float = DEFAULT_CELL_M
     raster: object = None  # a population raster, when one is imported
+    roads: RoadGraph | None = None  # the walkable road network, loaded for walking profiles
     _grid: PopulationGrid | None = field(default=None, repr=False)
     _uncovered: dict = field(default_factory=dict, repr=False)
 
@@ -48,6 +54,15 @@ class Network:
     @cached_property
     def station_index(self) -> SiteIndex:
         return SiteIndex(self.stations.geometry.x.to_numpy(), self.stations.geometry.y.to_numpy())
+
+    @cached_property
+    def outlets_on_foot(self) -> SitesOnFoot:
+        """The counted outlets joined to the road network, every node's nearest one on foot."""
+        return _on_foot(self.roads, self.outlets)
+
+    @cached_property
+    def stations_on_foot(self) -> SitesOnFoot:
+        return _on_foot(self.roads, self.stations)
 
     @property
     def grid(self) -> PopulationGrid | None:
@@ -68,9 +83,26 @@ class Network:
             cached = self._uncovered[radius_m] = np.where(covered, 0.0, grid.population)
         return cached
 
+    def populated_cells(self, radius_m: float) -> PopulatedCells:
+        """The grid's populated cells within reach of a road, joined to it (walking profiles)."""
+        key = ("cells", radius_m)
+        if key not in self._uncovered:
+            self._uncovered[key] = populated_cells(self.grid, self.roads, radius_m)
+        return self._uncovered[key]
+
+    def served_on_foot(self, radius_m: float) -> np.ndarray:
+        """How many outlets and existing stations reach each grid cell on foot within `radius_m`."""
+        key = ("on foot", radius_m)
+        if key not in self._uncovered:
+            self._uncovered[key] = served_cells_on_foot(self.grid, self.roads, *self.site_positions(), radius_m,
+                                                        cells=self.populated_cells(radius_m))
+        return self._uncovered[key]
+
     def prepare(self, profile: Profile) -> Network:
         """Build the indexes, grid and coverage a check with `profile` needs, now."""
         _ = self.outlet_index, self.station_index
+        if self.roads is not None:
+            _ = self.outlets_on_foot, self.stations_on_foot
         if self.grid is not None:
             self.uncovered_population(profile.service_distance_m)
         return self
@@ -105,12 +137,33 @@ class NearestSites:
     outlet_codes: np.ndarray
     station_index: SiteIndex
     station_codes: np.ndarray
+    walking: WalkingSites | None = None  # for walking profiles, when the registry has a road network
+
+    def on_foot(self, lon: float, lat: float, code: str | None = None) -> FootAnswer:
+        """The nearest counted outlet and existing station of one point on foot (walking profiles)."""
+        if self.walking is None:
+            raise ValueError("no road network is loaded")
+        return self.walking.answer(lon, lat, code, self.outlet_index, self.outlet_codes, self.station_index,
+                                   self.station_codes)
+
+    def position_of(self, kind: str, code: str) -> tuple[float, float] | None:
+        """lon, lat of a counted outlet ('outlet') or existing station ('station')."""
+        index, codes = (self.outlet_index, self.outlet_codes) if kind == "outlet" else (self.station_index,
+                                                                                         self.station_codes)
+        where = np.flatnonzero(codes == code)[:1]
+        return (float(index.lon[where[0]]), float(index.lat[where[0]])) if where.size else None
 
     def nearest_existing(self, lon: float, lat: float, code: str | None = None):
         """The nearest counted outlet and existing station (never the station or applicant `code`
         itself) of one point: ((code, metres) or None, (code, metres) or None)."""
         return (nearest_other_point(self.outlet_index, self.outlet_codes, None, lon, lat),
                 nearest_other_point(self.station_index, self.station_codes, code, lon, lat))
+
+
+def _on_foot(roads: RoadGraph | None, sites: gpd.GeoDataFrame) -> SitesOnFoot:
+    if roads is None:
+        raise ValueError("no road network is loaded")
+    return sites_on_foot(roads, sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy())
 
 
 def _counted_outlet(kinds, profile: Profile) -> np.ndarray:
@@ -138,7 +191,13 @@ def load_nearest_sites(db: Engine | Connection, profile: Profile) -> NearestSite
     outlet_codes, outlet_lon, outlet_lat = parts["outlets"]
     # Stations first, then approved applicants: the order load_network gives them.
     codes, lon, lat = (np.concatenate([parts["stations"][i], parts["candidates"][i]]) for i in range(3))
-    return NearestSites(SiteIndex(outlet_lon, outlet_lat), outlet_codes, SiteIndex(lon, lat), codes)
+    outlet_index, station_index = SiteIndex(outlet_lon, outlet_lat), SiteIndex(lon, lat)
+    walking = None
+    if profile.metric == "walking":
+        segments = read_road_segments(db)
+        if segments is not None:
+            walking = WalkingSites.build(build_road_graph(segments), outlet_index, station_index)
+    return NearestSites(outlet_index, outlet_codes, station_index, codes, walking)
 
 
 def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = DEFAULT_CELL_M,
@@ -160,5 +219,9 @@ def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = D
                        codes=None if with_areas else [])
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
     raster = active_raster(db) if with_areas and with_raster else None
-    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster)
+    roads = None
+    if profile.metric == "walking":
+        segments = read_road_segments(db)
+        roads = build_road_graph(segments) if segments is not None else None
+    return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster, roads)
 

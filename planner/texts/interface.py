@@ -33,6 +33,7 @@ TEXT = {
         "survey": "勘察情况", "yes": "有", "no": "无", "history": "变更记录", "fact_area_m2": "营业面积（平方米）",
         "fact_display_m2": "展示面积（平方米）", "fact_months_in_business": "经营月数", "fact_signage": "户外标识位",
         "fact_line": "通信线路", "status_approved": "已批准", "status_rejected": "已拒绝", "status_opened": "已开业",
+        "on_foot": "步行", "straight_line": "直线",
     },
     "en": {
         "app": "Postal convenience station planner", "overview": "Overview map", "basemap": "Base map",
@@ -66,6 +67,7 @@ TEXT = {
         "fact_display_m2": "Display area (m²)", "fact_months_in_business": "Months in business",
         "fact_signage": "Outdoor signage place", "fact_line": "Communication line", "status_approved": "approved",
         "status_rejected": "rejected", "status_opened": "opened",
+        "on_foot": "on foot", "straight_line": "straight line",
     },
 }
 

@@ -22,7 +22,7 @@ bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 def view_map(view: SiteView, code: str, t: dict):
     """The page's map: the checked place, nearest outlet and station, circles, neighbours."""
     return candidate_map((code, view.lon, view.lat), view.outlet, view.station, view.neighbours,
-                         view.verdict.thresholds, t, origin=view.origin, **map_options())
+                         view.verdict.thresholds, t, origin=view.origin, routes=view.routes, **map_options())
 
 
 @bp.get("/<code>")

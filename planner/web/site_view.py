@@ -6,7 +6,7 @@ Used for an applicant (its own position and survey facts) and for a station
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
@@ -18,6 +18,7 @@ from planner.registry.tables import history, read_table
 from planner.rules.geometry import usable_geometries
 from planner.rules.profiles import Profile
 from planner.rules.vocabulary import SURVEY_FACTS
+from planner.sites.cache import cached_sites
 from planner.spatial.geodesic import geodesic_distance
 
 __all__ = ["SiteView", "candidate_view", "station_view"]
@@ -36,6 +37,7 @@ class SiteView:
     neighbours: gpd.GeoDataFrame
     events: list[dict]
     origin: tuple[float, float] | None = None  # where a station stands now, when a new place is checked
+    routes: dict = field(default_factory=dict)  # walking profiles: 'outlet'/'station' -> (metres, [(lon, lat)])
 
 
 
@@ -79,7 +81,17 @@ def _site_view(engine, table, code, profile, lon, lat, facts, lang) -> SiteView:
     geometry = record.pop("geometry")
     origin = None if (geometry.x, geometry.y) == (lon, lat) else (geometry.x, geometry.y)
     return SiteView(record, lon, lat, verdict, sites["outlet"], sites["station"], others,
-                    history(engine, table, code), origin)
+                    history(engine, table, code), origin, _routes(engine, profile, lon, lat, sites))
+
+
+def _routes(engine, profile: Profile, lon: float, lat: float, sites: dict) -> dict:
+    """The walks to the nearest outlet and station, for the map (walking profiles only)."""
+    if profile.metric != "walking":
+        return {}
+    walking = cached_sites(engine, profile).walking
+    if walking is None:
+        return {}
+    return {name: walking.route(lon, lat, site[1], site[2]) for name, site in sites.items() if site is not None}
 
 
 def candidate_view(engine: Engine, code: str, profile: Profile, *, lang: str = "zh") -> SiteView:

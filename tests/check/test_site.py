@@ -15,7 +15,7 @@ def test_an_empty_registry_answers_in_full(engine):
     assert answer == {"verdict": "pass", "reasons": [], "nearest_outlet": None, "nearest_station": None,
                       "lon": 116.6, "lat": 40.1, "profile": "yiwu",
                       "thresholds": {"min_outlet_distance_m": 500.0, "min_station_distance_m": 500.0,
-                                     "service_distance_m": 500.0}}
+                                     "service_distance_m": 500.0}, "metric": "straight"}
 
 
 def test_each_survey_fact_rule_on_one_site(engine):

@@ -50,6 +50,7 @@ def test_demo_builds_the_sample_once(tmp_path):
     first = run("demo", "--build-only", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "areas: 664 created" in first.stdout and "candidates: 60 created" in first.stdout
+    assert re.search(r"network: [\d,]+ nodes, [\d,]+ walkable segments", first.stdout)
     second = run("demo", "--build-only", cwd=tmp_path)
     assert second.returncode == 0 and "already built" in second.stdout
 

@@ -232,7 +232,7 @@ def test_the_four_copies_of_the_distance_rules_agree(engine, tmp_path, scenario)
 
 
 @pytest.mark.parametrize("profile", WALKING, ids=lambda p: p.name)
-def test_a_walking_profile_is_refused_by_both_checks(engine, tmp_path, profile):
+def test_a_walking_profile_without_a_road_network_is_refused_by_both_checks(engine, tmp_path, profile):
     load_small_registry(engine)
     point = offset("O1", 250.0)
     path = write_list(tmp_path / "list.csv", [row("A", point)])

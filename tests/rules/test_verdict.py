@@ -11,7 +11,7 @@ import pytest
 
 from planner.errors import UsageError
 from planner.rules.profiles import Profile, SurveyRules, load_profile
-from planner.rules.verdict import RowNotes, area_rule, distance_rules, require_straight_metric, survey_rules, too_close
+from planner.rules.verdict import RowNotes, area_rule, distance_rules, require_road_network, survey_rules, too_close
 
 
 def test_a_station_minimum_of_one_metre_is_a_rule():
@@ -45,10 +45,12 @@ def test_a_later_survey_rule_counts_when_the_earlier_ones_are_off(survey, broken
     assert notes.of(0) == [broken]
 
 
-def test_a_walking_profile_is_refused_in_both_languages_naming_it():
+def test_a_walking_profile_without_a_road_network_is_refused_in_both_languages_naming_it():
     with pytest.raises(UsageError) as refused:
-        require_straight_metric(load_profile("heilongjiang"), "zh")
-    assert refused.value.en == ("profile 'heilongjiang' measures walking distance, but no road network is loaded "
-                                "(walking distances are not available yet)")
-    assert refused.value.zh == "规则配置“heilongjiang”按步行距离计算，但尚未导入路网（暂不支持步行距离）"
-    require_straight_metric(load_profile("yiwu"), "zh")  # a straight-line profile passes
+        require_road_network(load_profile("heilongjiang"), None)
+    assert refused.value.en == ("profile 'heilongjiang' measures walking distance, but no road network is loaded: "
+                                "import one with `planner import network FILE` (an OpenStreetMap .pbf or a line layer)")
+    assert refused.value.zh == ("规则配置“heilongjiang”按步行距离计算，但尚未导入路网："
+                                "请先运行 `planner import network 文件`（OpenStreetMap .pbf 或线图层）")
+    require_road_network(load_profile("yiwu"), None)  # a straight-line profile needs no network
+    require_road_network(load_profile("heilongjiang"), object())  # a walking one with a network passes

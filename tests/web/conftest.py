@@ -81,21 +81,31 @@ def wait_until(page, expression: str, timeout: float = 30.0):
         page.wait_for_timeout(50)
 
 
-@pytest.fixture
-def loaded(engine):
-    load_records(engine, prepare_import(DATA / "areas.geojson", "areas"), actor="t")
-    load_records(engine, prepare_import(DATA / "branches_zh.csv", "branches"), actor="t")
+def add_test_users(engine):
+    """The test accounts (USERS, all with PASSWORD)."""
     for name, role in USERS.items():
         add_user(engine, name, role, PASSWORD)
     return engine
 
 
+def app_over(engine, tmp_path):
+    """The app over the registry in `engine`."""
+    app = create_app({"DATABASE_URL": engine.url.render_as_string(hide_password=False), "TESTING": True},
+                     instance_path=str(tmp_path / "instance"))
+    app.extensions["planner.engine"] = engine
+    return app
+
+
+@pytest.fixture
+def loaded(engine):
+    load_records(engine, prepare_import(DATA / "areas.geojson", "areas"), actor="t")
+    load_records(engine, prepare_import(DATA / "branches_zh.csv", "branches"), actor="t")
+    return add_test_users(engine)
+
+
 @pytest.fixture
 def app(loaded, tmp_path):
-    app = create_app({"DATABASE_URL": loaded.url.render_as_string(hide_password=False), "TESTING": True},
-                     instance_path=str(tmp_path / "instance"))
-    app.extensions["planner.engine"] = loaded
-    return app
+    return app_over(loaded, tmp_path)
 
 
 @pytest.fixture

@@ -1,0 +1,114 @@
+"""The batch check's distances on foot, for profiles whose metric is walking.
+
+Each applicant joins the road network at the nearest point of the nearest
+walkable segment; one farther than the profile's `max_road_distance_m` from
+every walkable road is an input error saying how far the road is. Nearest
+outlet and station come from one multi-source pass per site kind
+(planner.roads.walking); applicants of the same list conflict when they are
+closer than the spacing on foot. A site closer than the rule in a straight
+line that cannot be reached on foot at all (another part of the network) is a
+failure that says so, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.check.applicants import Applicants
+from planner.roads.graph import RoadGraph
+from planner.roads.pairs import close_pairs_on_foot
+from planner.roads.snap import Snap, snap_points
+from planner.roads.walking import SitesOnFoot, nearest_on_foot
+from planner.rules.profiles import Profile
+from planner.rules.reasons import positional, reason
+from planner.rules.verdict import RowNotes
+from planner.sites.postal import Network
+from planner.spatial.compared import below_minimum, compared_metres
+
+__all__ = ["Nearest", "on_foot"]
+
+
+@dataclass
+class Nearest:
+    """Nearest counted outlet and existing station of each row, and the list's close pairs."""
+
+    outlet_id: np.ndarray
+    outlet_m: np.ndarray
+    station_id: np.ndarray
+    station_m: np.ndarray
+    pair_i: np.ndarray
+    pair_j: np.ndarray
+    pair_m: np.ndarray
+
+
+def on_foot(applicants: Applicants, network: Network, profile: Profile, straight: Nearest, fails: RowNotes,
+            lang: str) -> Nearest:
+    """The walking answer for every row; rows too far from a road become errors (in applicants.errors)."""
+    roads = network.roads
+    assert roads is not None  # noqa: S101 - the caller requires a network for walking profiles
+    n = len(applicants)
+    snap = snap_points(roads, applicants.lon, applicants.lat)
+    usable = snap.joined & ~applicants.errors.mask()
+    off_road = np.flatnonzero(usable & (snap.off_m > profile.max_road_distance_m))
+    for i in off_road:
+        applicants.errors.add(i, reason("off_road", lang, m=compared_metres(float(snap.off_m[i])),
+                                        max=profile.max_road_distance_m))
+    usable[off_road] = False
+    rows = np.flatnonzero(usable)
+    part = snap.take(rows)
+    out = Nearest(np.full(n, None, dtype=object), np.full(n, np.nan), np.full(n, None, dtype=object),
+                  np.full(n, np.nan), *_pairs_on_foot(roads, snap, usable, profile.min_spacing_m))
+    for sites, frame, ids, metres, exclude in (
+            (network.outlets_on_foot, network.outlets, out.outlet_id, out.outlet_m, None),
+            (network.stations_on_foot, network.stations, out.station_id, out.station_m,
+             _own_entries(network.stations, applicants.ids[rows]))):
+        site, walked = nearest_on_foot(roads, sites, part, exclude)
+        found = site >= 0
+        ids[rows[found]] = frame["code"].to_numpy(dtype=object)[site[found]]
+        metres[rows[found]] = walked[found]
+    for kind, minimum, sites, frame, ids, metres in (
+            ("outlet", profile.min_outlet_distance_m, network.outlets_on_foot, network.outlets,
+             straight.outlet_id, straight.outlet_m),
+            ("station", profile.min_station_distance_m, network.stations_on_foot, network.stations,
+             straight.station_id, straight.station_m)):
+        _unreachable(kind, minimum, roads, snap, rows, sites, frame, ids, metres, fails, lang)
+    return out
+
+
+def _own_entries(stations, ids) -> np.ndarray:
+    """For each row, the index of its own registry entry among the existing stations (-1: none)."""
+    first: dict[object, int] = {}
+    for k, code in enumerate(stations["code"].tolist()):
+        first.setdefault(code, k)
+    return np.array([first.get(code, -1) for code in ids.tolist()], dtype=np.int64)
+
+
+def _pairs_on_foot(roads: RoadGraph, snap: Snap, usable: np.ndarray, spacing: float):
+    """The list's pairs closer than the spacing on foot, sorted by (i, j), with the walking metres compared."""
+    i, j, walked = close_pairs_on_foot(roads, snap, usable, spacing)
+    walked = compared_metres(walked)
+    close = below_minimum(walked, spacing)
+    return i[close], j[close], walked[close]
+
+
+def _unreachable(kind: str, minimum: float, roads: RoadGraph, snap: Snap, rows: np.ndarray, sites: SitesOnFoot,
+                 frame, ids: np.ndarray, metres: np.ndarray, fails: RowNotes, lang: str) -> None:
+    """Rows whose straight-line nearest site is closer than the rule but on another part of the network."""
+    if minimum <= 0 or rows.size == 0 or len(frame) == 0:
+        return
+    close = rows[below_minimum(compared_metres(metres[rows]), minimum)]
+    if close.size == 0:
+        return
+    position = {code: k for k, code in reversed(list(enumerate(frame["code"].tolist())))}
+    site = np.array([position.get(code, -1) for code in ids[close].tolist()], dtype=np.int64)
+    site_end, _ = sites.snap.ends(roads)
+    row_end, _ = snap.ends(roads)
+    reachable = (site >= 0) & (site_end[np.maximum(site, 0)] >= 0)
+    apart = np.zeros(close.size, bool)
+    apart[reachable] = (roads.component[row_end[close[reachable]]]
+                        != roads.component[site_end[site[reachable]]])
+    text = positional(f"{kind}_unreachable", lang, ("m", "id", "min")).format
+    for row in close[apart]:
+        fails.add(row, text(compared_metres(float(metres[row])), ids[row], minimum))

@@ -1,0 +1,93 @@
+"""One position's nearest sites on foot: the single-site check, the API and the candidate page of a walking profile.
+
+Kept beside the in-memory nearest sites (planner.sites.postal.NearestSites):
+the road graph and one multi-source pass per site kind are built once per
+registry version, so a question is a snap and a lookup. The answer also keeps
+the straight-line nearest sites (the page shows both) and names a
+straight-line nearest site that no walk can reach (another part of the
+network), which the rules report instead of passing silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.roads.graph import RoadGraph
+from planner.roads.snap import snap_points
+from planner.roads.walking import SitesOnFoot, nearest_on_foot, sites_on_foot, walking_route
+from planner.spatial.compared import compared_metres
+from planner.spatial.nearest import SiteIndex, nearest_other_point
+
+__all__ = ["FootAnswer", "WalkingSites"]
+
+Found = tuple[str, float] | None
+
+
+@dataclass(frozen=True)
+class FootAnswer:
+    outlet: Found  # nearest counted outlet on foot (code, walking metres)
+    station: Found  # nearest existing station on foot, never the site itself
+    off_m: float  # metres from the position to the nearest walkable road
+    outlet_straight: Found
+    station_straight: Found
+    unreachable: list[tuple[str, str, float]] = field(default_factory=list)  # (kind, code, straight metres)
+
+
+@dataclass(frozen=True, eq=False)
+class WalkingSites:
+    roads: RoadGraph
+    outlets: SitesOnFoot
+    stations: SitesOnFoot
+
+    @classmethod
+    def build(cls, roads: RoadGraph, outlet_index: SiteIndex, station_index: SiteIndex) -> WalkingSites:
+        return cls(roads, sites_on_foot(roads, outlet_index.lon, outlet_index.lat),
+                   sites_on_foot(roads, station_index.lon, station_index.lat))
+
+    def answer(self, lon: float, lat: float, code: str | None, outlet_index: SiteIndex, outlet_codes: np.ndarray,
+               station_index: SiteIndex, station_codes: np.ndarray) -> FootAnswer:
+        snap = snap_points(self.roads, [lon], [lat])
+        found: list[Found] = []
+        for sites, codes, own in ((self.outlets, outlet_codes, None), (self.stations, station_codes, code)):
+            exclude = np.flatnonzero(codes == own)[:1] if own is not None else np.empty(0, np.int64)
+            site, metres = nearest_on_foot(self.roads, sites, snap, [exclude[0] if exclude.size else -1])
+            found.append((str(codes[site[0]]), float(metres[0])) if site[0] >= 0 else None)
+        outlet_straight = nearest_other_point(outlet_index, outlet_codes, None, lon, lat)
+        station_straight = nearest_other_point(station_index, station_codes, code, lon, lat)
+        unreachable = [(kind, straight[0], straight[1])
+                       for kind, straight, sites, codes in (("outlet", outlet_straight, self.outlets, outlet_codes),
+                                                            ("station", station_straight, self.stations, station_codes))
+                       if straight is not None and not self._reachable(snap.segment[0], sites, codes, straight[0])]
+        return FootAnswer(found[0], found[1], float(snap.off_m[0]), outlet_straight, station_straight, unreachable)
+
+    def nearest_many(self, lon: np.ndarray, lat: np.ndarray, own: tuple[np.ndarray, np.ndarray],
+                     codes: tuple[np.ndarray, np.ndarray]) -> tuple[list[tuple[list, list]], np.ndarray]:
+        """For many points: [(outlet codes, walking metres), (station codes, walking metres)] as lists (None
+        where no site is reachable; metres as compared, to the centimetre), never a point's own entry (`own`:
+        per point, its code among the outlets and among the stations, or None), and each point's metres to the
+        nearest walkable road."""
+        snap = snap_points(self.roads, lon, lat)
+        found = []
+        for sites, site_codes, own_codes in ((self.outlets, codes[0], own[0]), (self.stations, codes[1], own[1])):
+            position = {code: k for k, code in reversed(list(enumerate(site_codes.tolist())))}
+            exclude = np.array([position.get(code, -1) for code in own_codes.tolist()], dtype=np.int64)
+            site, metres = nearest_on_foot(self.roads, sites, snap, exclude)
+            shown = compared_metres(np.where(site >= 0, metres, np.nan)).tolist()
+            found.append(([str(site_codes[s]) if s >= 0 else None for s in site.tolist()],
+                          [m if s >= 0 else None for m, s in zip(shown, site.tolist())]))
+        return found, snap.off_m
+
+    def _reachable(self, segment: int, sites: SitesOnFoot, codes: np.ndarray, code: str) -> bool:
+        """Whether a walk joins the position's segment and the site `code` (same part of the network)."""
+        where = np.flatnonzero(codes == code)[:1]
+        if segment < 0 or where.size == 0 or sites.snap.segment[where[0]] < 0:
+            return False
+        component = self.roads.component
+        return bool(component[self.roads.u[segment]] == component[self.roads.u[sites.snap.segment[where[0]]]])
+
+    def route(self, lon: float, lat: float, site_lon: float, site_lat: float
+              ) -> tuple[float, list[tuple[float, float]]]:
+        """Walking metres and the route from the position to a site (inf, [] when no walk joins them)."""
+        return walking_route(self.roads, (lon, lat), (site_lon, site_lat))
