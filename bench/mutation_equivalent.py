@@ -179,12 +179,6 @@ EQUIVALENT = [
     Equivalent(SITE, "_column", "np.array([np.nan if found is None else found[1]], dtype=float)", "",
                "metres are floats (or NaN) already"),
     # decisions.py
-    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, None',
-               "reason() writes Chinese only for 'zh': any other language is English"),
-    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, "XXenXX"',
-               "reason() writes Chinese only for 'zh': any other language is English"),
-    Equivalent(DECISIONS, "relocation_target", 'raise UsageError(reason(key, "en", **values)', 'reason(key, "EN"',
-               "reason() writes Chinese only for 'zh': any other language is English"),
     Equivalent(DECISIONS, "relocate_station", "note = _note(note, required=False)", "required=None",
                "None is as false as False"),
     Equivalent(DECISIONS, "decide", 'check_site(conn, profile, row["lon"], row["lat"], code=code,', "",

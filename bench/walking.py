@@ -41,7 +41,7 @@ peak memory under 4,000 MB; the full case also needs speedup = peer seconds /
 ours seconds ≥ 10. Otherwise the exit code is 1. The peer's metres are
 compared with the oracle too, for information (nearest-node error).
 
-Needs osmnx (`.venv/bin/pip install osmnx`; it brings networkx) and pyrosm.
+Needs the peer: `.venv/bin/pip install -e '.[test,bench]'` (osmnx and networkx; pyrosm comes with the tests).
 """
 
 from __future__ import annotations

@@ -157,12 +157,17 @@ def _nearest(sites, index, lon, lat, own_ids):
     found = index.query(lon, lat, k=1)
     chosen, distance = found.index[:, 0], found.distance_m[:, 0]
     if own_ids is not None:
-        # Rows whose nearest "station" is their own approved registry entry: take the second
-        # (none, -1, when that entry is the only station).
+        # Rows whose nearest "station" is their own registry entry: take the nearest entry of another code (a
+        # code names at most two entries, a station and an approved applicant; -1 when there is no other).
         own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
         if own.size:
-            second = index.query(lon[own], lat[own], k=2)
-            chosen[own], distance[own] = second.index[:, 1], second.distance_m[:, 1]
+            k = min(3, len(sites))
+            found = index.query(lon[own], lat[own], k=k)
+            other = (found.index >= 0) & (codes[np.maximum(found.index, 0)] != own_ids[own][:, None])
+            pick = np.where(other.any(axis=1), np.argmax(other, axis=1), 0)
+            rows = np.arange(own.size)
+            chosen[own] = np.where(other.any(axis=1), found.index[rows, pick], -1)
+            distance[own] = found.distance_m[rows, pick]
     ok = chosen >= 0
     ids[ok] = codes[chosen[ok]]
     metres[ok] = distance[ok]

@@ -24,6 +24,7 @@ from planner.roads.walking import SitesOnFoot, nearest_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
 from planner.rules.verdict import RowNotes
+from planner.sites.on_foot import own_entries
 from planner.sites.postal import Network
 from planner.spatial.compared import below_minimum, compared_metres
 
@@ -63,7 +64,7 @@ def on_foot(applicants: Applicants, network: Network, profile: Profile, straight
     for sites, frame, ids, metres, exclude in (
             (network.outlets_on_foot, network.outlets, out.outlet_id, out.outlet_m, None),
             (network.stations_on_foot, network.stations, out.station_id, out.station_m,
-             _own_entries(network.stations, applicants.ids[rows]))):
+             own_entries(network.stations["code"].to_numpy(dtype=object), applicants.ids[rows]))):
         site, walked = nearest_on_foot(roads, sites, part, exclude)
         found = site >= 0
         ids[rows[found]] = frame["code"].to_numpy(dtype=object)[site[found]]
@@ -75,14 +76,6 @@ def on_foot(applicants: Applicants, network: Network, profile: Profile, straight
              straight.station_id, straight.station_m)):
         _unreachable(kind, minimum, roads, snap, rows, sites, frame, ids, metres, fails, lang)
     return out
-
-
-def _own_entries(stations, ids) -> np.ndarray:
-    """For each row, the index of its own registry entry among the existing stations (-1: none)."""
-    first: dict[object, int] = {}
-    for k, code in enumerate(stations["code"].tolist()):
-        first.setdefault(code, k)
-    return np.array([first.get(code, -1) for code in ids.tolist()], dtype=np.int64)
 
 
 def _pairs_on_foot(roads: RoadGraph, snap: Snap, usable: np.ndarray, spacing: float):

@@ -65,7 +65,8 @@ def nearest_on_foot(graph: RoadGraph, sites: SitesOnFoot, snap: Snap,
                     exclude: ArrayLike | None = None) -> tuple[Ints, Floats]:
     """The nearest site on foot of each joined position, and its walking metres (-1 / inf: none reachable).
 
-    `exclude[k]` is a site index position k may not count (its own registry entry), -1 for none."""
+    `exclude[k]` is a site index position k may not count (its own registry entry), -1 for none; or a row of
+    such indices (a code may name a station and an approved applicant)."""
     start, end = snap.junctions(graph)
     joined = snap.joined
     site = np.full(len(snap), -1, np.int64)
@@ -79,8 +80,8 @@ def nearest_on_foot(graph: RoadGraph, sites: SitesOnFoot, snap: Snap,
     site[~np.isfinite(metres)] = -1
     _along_chain(sites.snap, snap, rows, site, metres, None)
     if exclude is not None:
-        exclude = np.asarray(exclude, np.int64)
-        own = np.flatnonzero(joined & (exclude >= 0) & (site == exclude))
+        exclude = np.asarray(exclude, np.int64).reshape(len(snap), -1)
+        own = np.flatnonzero(joined & ((exclude >= 0) & (exclude == site[:, None])).any(axis=1))
         if own.size:
             site[own], metres[own] = _nearest_excluding(graph, sites, snap.take(own), exclude[own])
     return site, metres
@@ -99,7 +100,7 @@ def _along_chain(site_snap: Snap, snap: Snap, rows: Ints, site: Ints, metres: Fl
     for k in np.flatnonzero(hi > lo):
         row = rows[k]
         for s in on[lo[k]:hi[k]]:
-            if exclude is not None and s == exclude[k]:
+            if exclude is not None and (exclude[k] == s).any():
                 continue
             direct = snap.off_m[row] + abs(snap.to_start[row] - site_snap.to_start[s]) + site_snap.off_m[s]
             if direct < metres[row]:
@@ -119,7 +120,8 @@ def _nearest_excluding(graph: RoadGraph, sites: SitesOnFoot, snap: Snap, exclude
     for begin in range(0, k, _CHUNK):
         chunk = np.arange(begin, min(begin + _CHUNK, k))
         dist = dijkstra(matrix, directed=True, indices=n + joined.size + chunk)[:, n:n + joined.size]
-        dist = np.where(joined[None, :] == exclude[chunk][:, None], np.inf, dist)
+        excluded = (joined[None, :, None] == exclude[chunk][:, None, :]).any(axis=2)
+        dist = np.where(excluded, np.inf, dist)
         best = np.argmin(dist, axis=1)
         metres[chunk] = dist[np.arange(chunk.size), best]
         site[chunk] = np.where(np.isfinite(metres[chunk]), joined[best], -1)

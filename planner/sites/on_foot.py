@@ -20,9 +20,22 @@ from planner.roads.walking import SitesOnFoot, nearest_on_foot, sites_on_foot, w
 from planner.spatial.compared import compared_metres
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
-__all__ = ["FootAnswer", "WalkingSites"]
+__all__ = ["FootAnswer", "WalkingSites", "own_entries"]
 
 Found = tuple[str, float] | None
+
+
+def own_entries(site_codes: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """For each of `codes`, the indices of the sites bearing it (a code names at most a station and an approved
+    applicant), -1 padded: the entries a point may not count as its own neighbour (None: no code)."""
+    entries: dict[object, list[int]] = {}
+    for k, code in enumerate(site_codes.tolist()):
+        entries.setdefault(code, []).append(k)
+    own = np.full((len(codes), 2), -1, dtype=np.int64)
+    for row, code in enumerate(codes.tolist()):
+        found = entries.get(code, [])[:2] if code is not None else []
+        own[row, :len(found)] = found
+    return own
 
 
 @dataclass(frozen=True)
@@ -51,8 +64,7 @@ class WalkingSites:
         snap = snap_points(self.roads, [lon], [lat])
         found: list[Found] = []
         for sites, codes, own in ((self.outlets, outlet_codes, None), (self.stations, station_codes, code)):
-            exclude = np.flatnonzero(codes == own)[:1] if own is not None else np.empty(0, np.int64)
-            site, metres = nearest_on_foot(self.roads, sites, snap, [exclude[0] if exclude.size else -1])
+            site, metres = nearest_on_foot(self.roads, sites, snap, own_entries(codes, np.array([own], dtype=object)))
             found.append((str(codes[site[0]]), float(metres[0])) if site[0] >= 0 else None)
         outlet_straight = nearest_other_point(outlet_index, outlet_codes, None, lon, lat)
         station_straight = nearest_other_point(station_index, station_codes, code, lon, lat)
@@ -71,8 +83,7 @@ class WalkingSites:
         snap = snap_points(self.roads, lon, lat)
         found = []
         for sites, site_codes, own_codes in ((self.outlets, codes[0], own[0]), (self.stations, codes[1], own[1])):
-            position = {code: k for k, code in reversed(list(enumerate(site_codes.tolist())))}
-            exclude = np.array([position.get(code, -1) for code in own_codes.tolist()], dtype=np.int64)
+            exclude = own_entries(site_codes, own_codes)
             site, metres = nearest_on_foot(self.roads, sites, snap, exclude)
             shown = compared_metres(np.where(site >= 0, metres, np.nan)).tolist()
             found.append(([str(site_codes[s]) if s >= 0 else None for s in site.tolist()],

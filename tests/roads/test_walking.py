@@ -16,7 +16,7 @@ def _walk(graph, start, sites, exclude=None):
     """Nearest site on foot from one position: (site index, metres)."""
     on_foot = sites_on_foot(graph, [s[0] for s in sites], [s[1] for s in sites])
     site, walked = nearest_on_foot(graph, on_foot, snap_points(graph, [start[0]], [start[1]]),
-                                   None if exclude is None else [exclude])
+                                   None if exclude is None else np.atleast_1d(exclude)[None, :])
     return int(site[0]), float(walked[0])
 
 
@@ -89,6 +89,8 @@ def test_the_nearest_of_several_sites_and_the_own_entry_left_out(river):
     site, walked = _walk(graph, at(0, 0), [far, near], exclude=1)
     assert site == 0
     assert walked == pytest.approx(300 + 3, abs=0.05)
+    # Its code names two entries (a station and an approved applicant, here at one place): neither counts.
+    assert _walk(graph, at(0, 0), [far, near, near], exclude=[1, 2]) == (0, pytest.approx(303, abs=0.05))
 
 
 def _pairs(graph, points, limit, usable=None):
