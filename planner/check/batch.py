@@ -95,7 +95,7 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     straight = Nearest(*_nearest(network.outlets, network.outlet_index, lon, lat, None),
                        *_nearest(network.stations, network.station_index, lon, lat, applicants.ids),
                        *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
-    near = on_foot(applicants, network, profile, straight, fails, lang) if walking else straight
+    near = on_foot(applicants, network, profile, fails, lang) if walking else straight
     distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat)

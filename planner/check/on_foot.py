@@ -20,7 +20,7 @@ from planner.check.applicants import Applicants
 from planner.roads.graph import RoadGraph
 from planner.roads.pairs import close_pairs_on_foot
 from planner.roads.snap import Snap, snap_points
-from planner.roads.walking import SitesOnFoot, nearest_on_foot
+from planner.roads.walking import SitesOnFoot, nearest_on_foot, unreachable_near
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
 from planner.rules.verdict import RowNotes
@@ -44,8 +44,7 @@ class Nearest:
     pair_m: np.ndarray
 
 
-def on_foot(applicants: Applicants, network: Network, profile: Profile, straight: Nearest, fails: RowNotes,
-            lang: str) -> Nearest:
+def on_foot(applicants: Applicants, network: Network, profile: Profile, fails: RowNotes, lang: str) -> Nearest:
     """The walking answer for every row; rows too far from a road become errors (in applicants.errors)."""
     roads = network.roads
     assert roads is not None  # noqa: S101 - the caller requires a network for walking profiles
@@ -61,20 +60,18 @@ def on_foot(applicants: Applicants, network: Network, profile: Profile, straight
     part = snap.take(rows)
     out = Nearest(np.full(n, None, dtype=object), np.full(n, np.nan), np.full(n, None, dtype=object),
                   np.full(n, np.nan), *_pairs_on_foot(roads, snap, usable, profile.min_spacing_m))
-    for sites, frame, ids, metres, exclude in (
-            (network.outlets_on_foot, network.outlets, out.outlet_id, out.outlet_m, None),
-            (network.stations_on_foot, network.stations, out.station_id, out.station_m,
-             own_entries(network.stations["code"].to_numpy(dtype=object), applicants.ids[rows]))):
-        site, walked = nearest_on_foot(roads, sites, part, exclude)
+    own = own_entries(network.stations["code"].to_numpy(dtype=object), applicants.ids)
+    for kind, minimum, sites, frame, ids, metres, exclude in (
+            ("outlet", profile.min_outlet_distance_m, network.outlets_on_foot, network.outlets, out.outlet_id,
+             out.outlet_m, None),
+            ("station", profile.min_station_distance_m, network.stations_on_foot, network.stations, out.station_id,
+             out.station_m, own)):
+        site, walked = nearest_on_foot(roads, sites, part, None if exclude is None else exclude[rows])
         found = site >= 0
         ids[rows[found]] = frame["code"].to_numpy(dtype=object)[site[found]]
         metres[rows[found]] = walked[found]
-    for kind, minimum, sites, frame, ids, metres in (
-            ("outlet", profile.min_outlet_distance_m, network.outlets_on_foot, network.outlets,
-             straight.outlet_id, straight.outlet_m),
-            ("station", profile.min_station_distance_m, network.stations_on_foot, network.stations,
-             straight.station_id, straight.station_m)):
-        _unreachable(kind, minimum, roads, snap, rows, sites, frame, ids, metres, fails, lang)
+        _unreachable(kind, minimum, roads, sites, frame, part, rows, applicants,
+                     None if exclude is None else exclude[rows], fails, lang)
     return out
 
 
@@ -86,22 +83,14 @@ def _pairs_on_foot(roads: RoadGraph, snap: Snap, usable: np.ndarray, spacing: fl
     return i[close], j[close], walked[close]
 
 
-def _unreachable(kind: str, minimum: float, roads: RoadGraph, snap: Snap, rows: np.ndarray, sites: SitesOnFoot,
-                 frame, ids: np.ndarray, metres: np.ndarray, fails: RowNotes, lang: str) -> None:
-    """Rows whose straight-line nearest site is closer than the rule but on another part of the network."""
-    if minimum <= 0 or rows.size == 0 or len(frame) == 0:
+def _unreachable(kind: str, minimum: float, roads: RoadGraph, sites: SitesOnFoot, frame, part: Snap, rows: np.ndarray,
+                 applicants: Applicants, exclude, fails: RowNotes, lang: str) -> None:
+    """Rows with a site closer than the rule in a straight line that no walk reaches (planner.roads.walking)."""
+    if minimum <= 0 or len(frame) == 0:
         return
-    close = rows[below_minimum(compared_metres(metres[rows]), minimum)]
-    if close.size == 0:
-        return
-    position = {code: k for k, code in reversed(list(enumerate(frame["code"].tolist())))}
-    site = np.array([position.get(code, -1) for code in ids[close].tolist()], dtype=np.int64)
-    site_end, _ = sites.snap.ends(roads)
-    row_end, _ = snap.ends(roads)
-    reachable = (site >= 0) & (site_end[np.maximum(site, 0)] >= 0)
-    apart = np.zeros(close.size, bool)
-    apart[reachable] = (roads.component[row_end[close[reachable]]]
-                        != roads.component[site_end[site[reachable]]])
+    site, straight = unreachable_near(roads, sites, frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), part,
+                                      applicants.lon[rows], applicants.lat[rows], minimum, exclude)
+    codes = frame["code"].to_numpy(dtype=object)
     text = positional(f"{kind}_unreachable", lang, ("m", "id", "min")).format
-    for row in close[apart]:
-        fails.add(row, text(compared_metres(float(metres[row])), ids[row], minimum))
+    for k in np.flatnonzero(site >= 0):
+        fails.add(rows[k], text(compared_metres(float(straight[k])), codes[site[k]], minimum))

@@ -75,13 +75,19 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
             with connected(db) as conn:
                 sites = load_nearest_sites(conn, profile)
         require_road_network(profile, sites.walking)
-        foot = sites.on_foot(lon, lat, code)
+        foot = sites.on_foot(lon, lat, code, (profile.min_outlet_distance_m, profile.min_station_distance_m))
         outlet, station = foot.outlet, foot.station
     elif sites is not None:
         outlet, station = sites.nearest_existing(lon, lat, code)
     else:
         outlet, station = _nearest_in_db(db, profile, lon, lat, code)
     notes = RowNotes(1)  # the batch check's rules, on columns of one
+    if foot is not None:
+        if not foot.off_m <= profile.max_road_distance_m:
+            return _off_road(profile, foot, lon, lat, lang)
+        for kind, site, metres in foot.unreachable:  # as the batch: before the distance rules' reasons
+            notes.add(0, reason(f"{kind}_unreachable", lang, m=compared_metres(metres), id=site,
+                                min=getattr(profile, f"min_{kind}_distance_m")))
     distance_rules(profile, *_column(outlet), *_column(station), notes, lang)
     if facts is not None:
         survey_rules(profile, _fact_columns(facts), notes, lang)
@@ -89,9 +95,10 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
         problem = area_rule(profile, _area_in_db(db, profile, lon, lat, code), lang)
         if problem is not None:
             notes.add(0, problem)
-    if foot is not None:
-        return _on_foot_verdict(profile, foot, notes, lon, lat, lang)
     reasons = notes.of(0)
+    if foot is not None:
+        return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
+                           _thresholds(profile), profile.metric, _straight(foot))
     return SiteVerdict("fail" if reasons else "pass", reasons, outlet, station, lon, lat, profile.name,
                        _thresholds(profile))
 
@@ -102,21 +109,15 @@ def _thresholds(profile: Profile) -> dict:
             "service_distance_m": profile.service_distance_m}
 
 
-def _on_foot_verdict(profile: Profile, foot: FootAnswer, notes: RowNotes, lon: float, lat: float,
-                     lang: str) -> SiteVerdict:
-    """A walking profile's verdict: an error off the road network, the unreachable sites said, as the batch."""
-    straight = {"outlet": foot.outlet_straight, "station": foot.station_straight}
-    if not foot.off_m <= profile.max_road_distance_m:
-        problem = reason("off_road", lang, m=compared_metres(foot.off_m), max=profile.max_road_distance_m)
-        return SiteVerdict("error", [problem], None, None, lon, lat, profile.name, _thresholds(profile),
-                           profile.metric, straight)
-    minimum = {"outlet": profile.min_outlet_distance_m, "station": profile.min_station_distance_m}
-    for kind, code, metres in foot.unreachable:
-        if minimum[kind] > 0 and compared_metres(metres) < minimum[kind]:
-            notes.add(0, reason(f"{kind}_unreachable", lang, m=compared_metres(metres), id=code, min=minimum[kind]))
-    reasons = notes.of(0)
-    return SiteVerdict("fail" if reasons else "pass", reasons, foot.outlet, foot.station, lon, lat, profile.name,
-                       _thresholds(profile), profile.metric, straight)
+def _straight(foot: FootAnswer) -> dict:
+    return {"outlet": foot.outlet_straight, "station": foot.station_straight}
+
+
+def _off_road(profile: Profile, foot: FootAnswer, lon: float, lat: float, lang: str) -> SiteVerdict:
+    """A walking profile's answer off the road network: an error saying how far the nearest road is."""
+    problem = reason("off_road", lang, m=compared_metres(foot.off_m), max=profile.max_road_distance_m)
+    return SiteVerdict("error", [problem], None, None, lon, lat, profile.name, _thresholds(profile), profile.metric,
+                       _straight(foot))
 
 
 def nearest_questions(profile: Profile, code: str | None = None) -> list[Nearest]:

@@ -19,10 +19,10 @@ from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.registry.population_raster import active_raster
-from planner.registry.roads import read_road_segments
 from planner.registry.tables import data_date, read_table
 from planner.roads.cells import served_cells_on_foot
-from planner.roads.graph import build_road_graph
+from planner.roads.snap import snap_points
+from planner.roads.walking import nearest_on_foot, sites_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.verdict import require_road_network
 from planner.rules.vocabulary import (
@@ -30,6 +30,7 @@ from planner.rules.vocabulary import (
     EXISTING_STATION_STATUSES,
     OPEN_APPLICANT_STATUSES,
 )
+from planner.sites.postal import load_road_graph
 from planner.spatial.coverage import (
     area_coverage,
     find_gaps,
@@ -109,14 +110,13 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     sites = _sites(engine, options)
     site_lon, site_lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
     served = served_cells(grid, site_lon, site_lat, profile.service_distance_m)
-    straight = None
+    straight = roads = None
     if profile.metric == "walking":  # served on foot; the straight-line figures stay beside them
-        segments = read_road_segments(engine)
-        require_road_network(profile, segments)
+        roads = load_road_graph(engine)
+        require_road_network(profile, roads)
         straight = area_coverage(grid, served, len(areas))
-        served = served_cells_on_foot(grid, build_road_graph(segments), site_lon, site_lat,
-                                      profile.service_distance_m)
-    table = _area_table(grid, served, areas, sites, profile)
+        served = served_cells_on_foot(grid, roads, site_lon, site_lat, profile.service_distance_m)
+    table = _area_table(grid, served, areas, sites, profile, roads)
     if straight is not None:
         table.insert(table.columns.get_loc("covered_share") + 1, "covered_share_straight",
                      np.round(straight.share, 4))
@@ -157,7 +157,7 @@ def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) 
     return counts
 
 
-def _area_table(grid, served, areas, sites, profile: Profile) -> pd.DataFrame:
+def _area_table(grid, served, areas, sites, profile: Profile, roads=None) -> pd.DataFrame:
     n = len(areas)
     stats = area_coverage(grid, served, n)
     lon, lat = population_centres(grid, n)
@@ -166,7 +166,12 @@ def _area_table(grid, served, areas, sites, profile: Profile) -> pd.DataFrame:
     lat = np.where(np.isfinite(lat), lat, fallback.y.to_numpy())
     nearest_id = np.full(n, None, dtype=object)
     nearest_m = np.full(n, np.nan)
-    if len(sites):
+    if len(sites) and roads is not None:  # a walking profile: the nearest site on foot from the population centre
+        on_foot = sites_on_foot(roads, sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy())
+        site, walked = nearest_on_foot(roads, on_foot, snap_points(roads, lon, lat))
+        nearest_id = np.where(site >= 0, sites["code"].to_numpy(dtype=object)[np.maximum(site, 0)], None)
+        nearest_m = np.where(site >= 0, np.round(walked, 1), np.nan)
+    elif len(sites):
         found = SiteIndex(sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()).query(lon, lat)
         nearest_id = sites["code"].to_numpy(dtype=object)[found.index[:, 0]]
         nearest_m = np.round(found.distance_m[:, 0], 1)

@@ -106,9 +106,11 @@ def read_road_segments(db: Engine | Connection) -> RoadSegments | None:
     return RoadSegments(lon, lat, u, v, "registry")
 
 
-def road_network_version(db: Engine | Connection) -> int:
-    """The id of the newest network import in the history (0: none): changes whenever the network does."""
+def road_network_version(db: Engine | Connection) -> tuple[int, str] | None:
+    """The newest network import in the history (its event id and time; None: no network), which changes
+    whenever the network does — also when a restored database reuses an event id."""
     with connected(db) as conn:
         found = conn.exec_driver_sql(
-            "SELECT MAX(id) FROM events WHERE table_name = 'road_edges' AND action = 'import'").scalar()
-    return int(found or 0)
+            "SELECT id, at FROM events WHERE table_name = 'road_edges' AND action = 'import' "
+            "ORDER BY id DESC LIMIT 1").first()
+    return None if found is None else (int(found[0]), str(found[1]))

@@ -31,6 +31,7 @@ _SCALE_MARGIN = 0.02
 # walk can reach, while the tiles stay few enough for their bookkeeping not to matter (measured in bench/walking.py).
 _TILE_PER_MARGIN = 2.0
 _MIN_TILE_M = 100.0
+_DIJKSTRA_CELLS = 4_000_000  # distances held at once by one bounded Dijkstra call (32 MB)
 
 
 def close_pairs_on_foot(graph: RoadGraph, snap: Snap, usable: Bools, limit_m: float) -> tuple[Ints, Ints, Floats]:
@@ -115,27 +116,44 @@ class _Walk:
         cols += [to[ok], nodes.size + k[ok]]
         weights += [metres[ok], metres[ok]]
         local[nodes] = -1
-        p, q, metres = _along_shared_chains(snap, near)
-        rows += [nodes.size + p, nodes.size + q]
-        cols += [nodes.size + q, nodes.size + p]
-        weights += [metres, metres]
-        size = nodes.size + near.size
+        extra = _along_shared_chains(snap, near, nodes.size, nodes.size + near.size)
+        rows.append(extra[0])
+        cols.append(extra[1])
+        weights.append(extra[2])
+        size = nodes.size + near.size + extra[3]
         sub = walk_matrix(np.concatenate(rows), np.concatenate(cols), np.concatenate(weights), size)
         source_at = np.searchsorted(near, sources)
-        dist = dijkstra(sub, directed=True, indices=nodes.size + source_at, limit=self.limit)[:, nodes.size:]
-        s, o = np.nonzero((dist < self.limit) & (near[None, :] > sources[:, None]))
-        return sources[s], near[o], dist[s, o]
+        found_s, found_o, found_m = [], [], []
+        step = max(1, _DIJKSTRA_CELLS // size)  # a bounded number of distances at once, however crowded
+        for start in range(0, sources.size, step):
+            part = np.arange(start, min(start + step, sources.size))
+            dist = dijkstra(sub, directed=True, indices=nodes.size + source_at[part],
+                            limit=self.limit)[:, nodes.size:nodes.size + near.size]
+            s, o = np.nonzero((dist < self.limit) & (near[None, :] > sources[part][:, None]))
+            found_s.append(sources[part][s])
+            found_o.append(near[o])
+            found_m.append(dist[s, o])
+        return np.concatenate(found_s), np.concatenate(found_o), np.concatenate(found_m)
 
 
-def _along_shared_chains(snap: Snap, near: Ints) -> tuple[Ints, Ints, Floats]:
-    """Pairs (by position in `near`) of positions on one chain, and their walk straight along it."""
-    order = np.argsort(snap.chain[near], kind="stable")
-    segment = snap.chain[near][order]
-    starts = np.r_[0, np.flatnonzero(np.diff(segment)) + 1]
-    ends = np.repeat(np.r_[starts[1:], segment.size], np.diff(np.r_[starts, segment.size]))
-    after = ends - np.arange(segment.size) - 1  # how many positions follow each one on its segment
-    first = np.repeat(np.arange(segment.size), after)
-    second = first + 1 + np.arange(after.sum()) - np.repeat(np.cumsum(after) - after, after)
-    p, q = order[first], order[second]
-    a, b = near[p], near[q]
-    return p, q, snap.off_m[a] + np.abs(snap.to_start[a] - snap.to_start[b]) + snap.off_m[b]
+def _along_shared_chains(snap: Snap, near: Ints, first_position: int,
+                         first_free: int) -> tuple[Ints, Ints, Floats, int]:
+    """Edges that let positions on one chain walk straight along it: each such position's joining point
+    becomes a vertex (numbered from `first_free`), tied to the position (vertex first_position + its index in
+    `near`) by its off-network leg and to the next joining point along the chain by the metres between them —
+    linear in the positions, however many share a chain. Returns (rows, cols, metres, vertices added)."""
+    chain = snap.chain[near]
+    order = np.lexsort((snap.to_start[near], chain))
+    ordered = chain[order]
+    same = ordered[1:] == ordered[:-1]
+    shared = order[np.r_[same, False] | np.r_[False, same]]  # positions in `near`, by chain then along it
+    if shared.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), 0
+    point = first_free + np.arange(shared.size)
+    along = snap.to_start[near[shared]]
+    link = np.flatnonzero(chain[shared][1:] == chain[shared][:-1])
+    leg = snap.off_m[near[shared]]
+    step = along[link + 1] - along[link]
+    rows = np.r_[first_position + shared, point, point[link], point[link + 1]]
+    cols = np.r_[point, first_position + shared, point[link + 1], point[link]]
+    return rows, cols, np.r_[leg, leg, step, step], int(shared.size)

@@ -24,7 +24,7 @@ from planner.roads.graph import RoadGraph
 from planner.roads.snap import Snap, snap_points
 from planner.spatial.arrays import Floats, Ints
 
-__all__ = ["SitesOnFoot", "nearest_on_foot", "sites_on_foot", "walking_route"]
+__all__ = ["SitesOnFoot", "nearest_on_foot", "sites_on_foot", "unreachable_near", "walking_route"]
 
 _CHUNK = 16  # positions per full Dijkstra batch (each holds one row of N + K distances)
 
@@ -49,7 +49,11 @@ def _tied(graph: RoadGraph, snap: Snap, rows: Ints, first: int) -> tuple[Ints, I
 
 def sites_on_foot(graph: RoadGraph, lon: ArrayLike, lat: ArrayLike) -> SitesOnFoot:
     """Join the sites at lon/lat and run one multi-source Dijkstra from all of them."""
-    snap = snap_points(graph, lon, lat)
+    return _from_sites(graph, snap_points(graph, lon, lat))
+
+
+def _from_sites(graph: RoadGraph, snap: Snap) -> SitesOnFoot:
+    """One multi-source Dijkstra from every joined site of `snap`."""
     joined = np.flatnonzero(snap.joined)
     n = graph.vertices
     if joined.size == 0:
@@ -108,25 +112,44 @@ def _along_chain(site_snap: Snap, snap: Snap, rows: Ints, site: Ints, metres: Fl
 
 
 def _nearest_excluding(graph: RoadGraph, sites: SitesOnFoot, snap: Snap, exclude: Ints) -> tuple[Ints, Floats]:
-    """Nearest site on foot other than `exclude[k]`, by a Dijkstra from each position (few: own entries)."""
-    joined = np.flatnonzero(sites.snap.joined)
-    n = graph.vertices
+    """Nearest site on foot of each position other than its own entries (`exclude[k]`, -1 padded).
+
+    First one pass from every site that no position here calls its own: an upper bound for each. Then a walk
+    from each position, no farther than its bound, to the other positions' own entries, which it may count."""
     k = len(snap)
+    joined = np.flatnonzero(sites.snap.joined)
+    banned = np.intersect1d(joined, exclude[exclude >= 0])
+    kept = np.setdiff1d(joined, banned)
     site = np.full(k, -1, np.int64)
     metres = np.full(k, np.inf)
-    s_from, s_to, s_m = _tied(graph, sites.snap, joined, n)
-    q_from, q_to, q_m = _tied(graph, snap, np.arange(k), n + joined.size)
-    matrix = graph.walk_matrix_with(np.r_[s_from, q_from], np.r_[s_to, q_to], np.r_[s_m, q_m], joined.size + k)
-    for begin in range(0, k, _CHUNK):
-        chunk = np.arange(begin, min(begin + _CHUNK, k))
-        dist = dijkstra(matrix, directed=True, indices=n + joined.size + chunk)[:, n:n + joined.size]
-        excluded = (joined[None, :, None] == exclude[chunk][:, None, :]).any(axis=2)
-        dist = np.where(excluded, np.inf, dist)
-        best = np.argmin(dist, axis=1)
-        metres[chunk] = dist[np.arange(chunk.size), best]
-        site[chunk] = np.where(np.isfinite(metres[chunk]), joined[best], -1)
+    if kept.size:
+        found, walked = nearest_on_foot(graph, _from_sites(graph, sites.snap.take(kept)), snap)
+        site = np.where(found >= 0, kept[np.maximum(found, 0)], -1)
+        metres = walked
+    if banned.size:
+        _nearer_banned(graph, sites.snap, banned, snap, exclude, site, metres)
     _along_chain(sites.snap, snap, np.arange(k), site, metres, exclude)
     return site, metres
+
+
+def _nearer_banned(graph: RoadGraph, site_snap: Snap, banned: Ints, snap: Snap, exclude: Ints, site: Ints,
+                   metres: Floats) -> None:
+    """Sites among `banned` that a position may count and that are nearer than its answer so far (in place)."""
+    n, k = graph.vertices, len(snap)
+    b_from, b_to, b_m = _tied(graph, site_snap, banned, n)
+    q_from, q_to, q_m = _tied(graph, snap, np.arange(k), n + banned.size)
+    matrix = graph.walk_matrix_with(np.r_[b_from, q_from], np.r_[b_to, q_to], np.r_[b_m, q_m], banned.size + k)
+    order = np.argsort(metres, kind="stable")  # positions with like bounds walk together
+    for begin in range(0, k, _CHUNK):
+        chunk = order[begin:begin + _CHUNK]
+        limit = float(metres[chunk].max())
+        dist = dijkstra(matrix, directed=True, indices=n + banned.size + chunk,
+                        limit=limit if np.isfinite(limit) else np.inf)[:, n:n + banned.size]
+        dist = np.where((banned[None, :, None] == exclude[chunk][:, None, :]).any(axis=2), np.inf, dist)
+        best = np.argmin(dist, axis=1)
+        nearer = dist[np.arange(chunk.size), best] < metres[chunk]
+        metres[chunk[nearer]] = dist[np.arange(chunk.size), best][nearer]
+        site[chunk[nearer]] = banned[best[nearer]]
 
 
 def walking_route(graph: RoadGraph, start: tuple[float, float], end: tuple[float, float]
@@ -158,3 +181,40 @@ def walking_route(graph: RoadGraph, start: tuple[float, float], end: tuple[float
         path.reverse()
     return metres, [start, (float(snap.lon[0]), float(snap.lat[0])), *path,
                     (float(snap.lon[1]), float(snap.lat[1])), end]
+
+
+_UNREACHABLE_CANDIDATES = 16  # straight-line neighbours looked at per position
+
+
+def unreachable_near(graph: RoadGraph, sites: SitesOnFoot, site_lon: ArrayLike, site_lat: ArrayLike, snap: Snap,
+                     lon: ArrayLike, lat: ArrayLike, limit_m: float,
+                     exclude: ArrayLike | None = None) -> tuple[Ints, Floats]:
+    """Per joined position: the nearest site closer than `limit_m` in a straight line (geodesic) that no walk
+    reaches — on another part of the network — and its straight metres (-1 / NaN: none), never its own entries
+    (`exclude`, as for `nearest_on_foot`). Such a site is what a walking rule must not pass silently: the
+    network may lack a link. Up to the 16 nearest sites in a straight line are looked at."""
+    from planner.spatial.nearest import SiteIndex
+
+    n = len(snap)
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    site = np.full(n, -1, np.int64)
+    metres = np.full(n, np.nan)
+    rows = np.flatnonzero(snap.joined)
+    if rows.size == 0 or len(sites) == 0 or limit_m <= 0:
+        return site, metres
+    found = SiteIndex(site_lon, site_lat).query(lon[rows], lat[rows], k=min(_UNREACHABLE_CANDIDATES, len(sites)))
+    candidate, straight = found.index, found.distance_m
+    joined = (candidate >= 0) & sites.snap.joined[np.maximum(candidate, 0)]
+    near = joined & (straight < limit_m)
+    if exclude is not None:
+        own = np.asarray(exclude, np.int64).reshape(n, -1)[rows]
+        near &= ~(candidate[:, :, None] == own[:, None, :]).any(axis=2)
+    component = graph.component
+    row_part = component[graph.u[snap.segment[rows]]]
+    site_part = component[graph.u[sites.snap.segment[np.maximum(candidate, 0)]]]
+    apart = near & (site_part != row_part[:, None])
+    first = np.argmax(apart, axis=1)  # candidates come nearest first
+    hit = apart.any(axis=1)
+    site[rows[hit]] = candidate[hit, first[hit]]
+    metres[rows[hit]] = straight[hit, first[hit]]
+    return site, metres

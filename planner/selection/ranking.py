@@ -16,7 +16,7 @@ from planner.registry.tables import read_table
 from planner.roads.cells import service_areas_on_foot
 from planner.roads.pairs import close_pairs_on_foot
 from planner.roads.snap import snap_points
-from planner.roads.walking import nearest_on_foot
+from planner.roads.walking import nearest_on_foot, unreachable_near
 from planner.rules.profiles import Profile
 from planner.rules.verdict import require_road_network, too_close
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
@@ -134,12 +134,16 @@ def _rank_on_foot(out: pd.DataFrame, network: Network, profile: Profile, lon: np
     snap = snap_points(roads, lon, lat)
     on_road = snap.joined & (snap.off_m <= profile.max_road_distance_m)
     walked = {}
-    for sites, column in ((network.outlets_on_foot, "nearest_outlet_m"),
-                          (network.stations_on_foot, "nearest_station_m")):
+    unreachable = np.zeros(len(out), bool)  # a site closer than the rule that no walk reaches: not kept
+    for sites, frame, column, limit in (
+            (network.outlets_on_foot, network.outlets, "nearest_outlet_m", profile.min_outlet_distance_m),
+            (network.stations_on_foot, network.stations, "nearest_station_m", profile.min_station_distance_m)):
         walked[column] = nearest_on_foot(roads, sites, snap)[1]
         out[column] = np.where(on_road, compared_metres(walked[column]), np.nan)
+        unreachable |= unreachable_near(roads, sites, frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), snap,
+                                        lon, lat, limit)[0] >= 0
     outlet_close, station_close = too_close(profile, walked["nearest_outlet_m"], walked["nearest_station_m"])
-    keeps_rules = on_road & ~(outlet_close | station_close)
+    keeps_rules = on_road & ~(outlet_close | station_close | unreachable)
     out["keeps_distance_rules"] = keeps_rules
     grid = network.grid
     if grid is None or out.empty:

@@ -113,10 +113,11 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     # A point is never its own neighbour; a site of another table that shares its code is one.
     none = np.full(len(codes), None, dtype=object)
     own = (codes if layer == "outlets" else none, codes if layer in ("stations", "candidates") else none)
-    off_road = np.zeros(len(codes), bool)
+    off_road = unreachable = np.zeros(len(codes), bool)
     if profile.metric == "walking" and sites.walking is not None:  # the profile's own metres: on foot
-        found, off_m = sites.walking.nearest_many(np.asarray(lon, float), np.asarray(lat, float), own,
-                                                  (sites.outlet_codes, sites.station_codes))
+        found, off_m, unreachable = sites.walking.nearest_many(
+            np.asarray(lon, float), np.asarray(lat, float), own, (sites.outlet_index, sites.outlet_codes),
+            (sites.station_index, sites.station_codes), (profile.min_outlet_distance_m, profile.min_station_distance_m))
         off_road = ~(off_m <= profile.max_road_distance_m)
     else:
         found = [nearest_other(sites.outlet_index, sites.outlet_codes, own[0], lon, lat),
@@ -128,7 +129,7 @@ def nearest_context(engine, layer, codes, lon, lat, profile: Profile, statuses=N
     elif layer == "candidates":
         # too_close reads the metres as floats: a missing site (None) becomes NaN, never too close.
         outlet_close, station_close = too_close(profile, out["nearest_outlet_m"], out["nearest_station_m"])
-        failing = outlet_close | station_close
+        failing = outlet_close | station_close | unreachable
         if profile.max_stations_per_area > 0:
             failing |= _area_full(engine, profile, sites, lon, lat)
         out["verdict"] = [None if status not in OPEN_APPLICANT_STATUSES or far else "fail" if close else "pass"

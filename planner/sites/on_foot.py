@@ -16,7 +16,7 @@ import numpy as np
 
 from planner.roads.graph import RoadGraph
 from planner.roads.snap import snap_points
-from planner.roads.walking import SitesOnFoot, nearest_on_foot, sites_on_foot, walking_route
+from planner.roads.walking import SitesOnFoot, nearest_on_foot, sites_on_foot, unreachable_near, walking_route
 from planner.spatial.compared import compared_metres
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
@@ -59,44 +59,47 @@ class WalkingSites:
         return cls(roads, sites_on_foot(roads, outlet_index.lon, outlet_index.lat),
                    sites_on_foot(roads, station_index.lon, station_index.lat))
 
-    def answer(self, lon: float, lat: float, code: str | None, outlet_index: SiteIndex, outlet_codes: np.ndarray,
-               station_index: SiteIndex, station_codes: np.ndarray) -> FootAnswer:
+    def answer(self, lon: float, lat: float, code: str | None, outlets: tuple[SiteIndex, np.ndarray],
+               stations: tuple[SiteIndex, np.ndarray], limits: tuple[float, float]) -> FootAnswer:
+        """One point: nearest outlet and station on foot (never its own entries `code`), the straight-line
+        nearest ones, and each kind's nearest site closer than its limit in a straight line that no walk
+        reaches."""
         snap = snap_points(self.roads, [lon], [lat])
         found: list[Found] = []
-        for sites, codes, own in ((self.outlets, outlet_codes, None), (self.stations, station_codes, code)):
-            site, metres = nearest_on_foot(self.roads, sites, snap, own_entries(codes, np.array([own], dtype=object)))
+        unreachable: list[tuple[str, str, float]] = []
+        for kind, sites, (index, codes), own, limit in (("outlet", self.outlets, outlets, None, limits[0]),
+                                                         ("station", self.stations, stations, code, limits[1])):
+            exclude = own_entries(codes, np.array([own], dtype=object))
+            site, metres = nearest_on_foot(self.roads, sites, snap, exclude)
             found.append((str(codes[site[0]]), float(metres[0])) if site[0] >= 0 else None)
-        outlet_straight = nearest_other_point(outlet_index, outlet_codes, None, lon, lat)
-        station_straight = nearest_other_point(station_index, station_codes, code, lon, lat)
-        unreachable = [(kind, straight[0], straight[1])
-                       for kind, straight, sites, codes in (("outlet", outlet_straight, self.outlets, outlet_codes),
-                                                            ("station", station_straight, self.stations, station_codes))
-                       if straight is not None and not self._reachable(snap.segment[0], sites, codes, straight[0])]
-        return FootAnswer(found[0], found[1], float(snap.off_m[0]), outlet_straight, station_straight, unreachable)
+            far, straight = unreachable_near(self.roads, sites, index.lon, index.lat, snap, np.array([lon]),
+                                             np.array([lat]), limit, exclude)
+            if far[0] >= 0:
+                unreachable.append((kind, str(codes[far[0]]), float(straight[0])))
+        return FootAnswer(found[0], found[1], float(snap.off_m[0]),
+                          nearest_other_point(outlets[0], outlets[1], None, lon, lat),
+                          nearest_other_point(stations[0], stations[1], code, lon, lat), unreachable)
 
     def nearest_many(self, lon: np.ndarray, lat: np.ndarray, own: tuple[np.ndarray, np.ndarray],
-                     codes: tuple[np.ndarray, np.ndarray]) -> tuple[list[tuple[list, list]], np.ndarray]:
+                     outlets: tuple[SiteIndex, np.ndarray], stations: tuple[SiteIndex, np.ndarray],
+                     limits: tuple[float, float]) -> tuple[list[tuple[list, list]], np.ndarray, np.ndarray]:
         """For many points: [(outlet codes, walking metres), (station codes, walking metres)] as lists (None
         where no site is reachable; metres as compared, to the centimetre), never a point's own entry (`own`:
-        per point, its code among the outlets and among the stations, or None), and each point's metres to the
-        nearest walkable road."""
+        per point, its code among the outlets and among the stations, or None); each point's metres to the
+        nearest walkable road; and whether a site closer than `limits` in a straight line is out of reach."""
         snap = snap_points(self.roads, lon, lat)
         found = []
-        for sites, site_codes, own_codes in ((self.outlets, codes[0], own[0]), (self.stations, codes[1], own[1])):
+        unreachable = np.zeros(lon.size, bool)
+        for sites, (index, site_codes), own_codes, limit in ((self.outlets, outlets, own[0], limits[0]),
+                                                              (self.stations, stations, own[1], limits[1])):
             exclude = own_entries(site_codes, own_codes)
             site, metres = nearest_on_foot(self.roads, sites, snap, exclude)
             shown = compared_metres(np.where(site >= 0, metres, np.nan)).tolist()
             found.append(([str(site_codes[s]) if s >= 0 else None for s in site.tolist()],
                           [m if s >= 0 else None for m, s in zip(shown, site.tolist())]))
-        return found, snap.off_m
-
-    def _reachable(self, segment: int, sites: SitesOnFoot, codes: np.ndarray, code: str) -> bool:
-        """Whether a walk joins the position's segment and the site `code` (same part of the network)."""
-        where = np.flatnonzero(codes == code)[:1]
-        if segment < 0 or where.size == 0 or sites.snap.segment[where[0]] < 0:
-            return False
-        component = self.roads.component
-        return bool(component[self.roads.u[segment]] == component[self.roads.u[sites.snap.segment[where[0]]]])
+            unreachable |= unreachable_near(self.roads, sites, index.lon, index.lat, snap, lon, lat, limit,
+                                            exclude)[0] >= 0
+        return found, snap.off_m, unreachable
 
     def route(self, lon: float, lat: float, site_lon: float, site_lat: float
               ) -> tuple[float, list[tuple[float, float]]]:

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
+from planner.recent import Recent
+from planner.registry.engine import connected
 from planner.registry.population_raster import active_raster
-from planner.registry.roads import read_road_segments
+from planner.registry.roads import read_road_segments, road_network_version
 from planner.registry.tables import read_point_columns, read_points, read_table
 from planner.roads.cells import PopulatedCells, populated_cells, served_cells_on_foot
 from planner.roads.graph import RoadGraph, build_road_graph
@@ -31,9 +33,28 @@ from planner.sites.on_foot import FootAnswer, WalkingSites
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
-__all__ = ["NearestSites", "Network", "load_nearest_sites", "load_network"]
+__all__ = ["NearestSites", "Network", "load_nearest_sites", "load_network", "load_road_graph"]
 
 DEFAULT_CELL_M = 100.0
+_GRAPHS = Recent(2)  # (database URL, network import) -> RoadGraph: built once per import per process
+
+
+def load_road_graph(db: Engine | Connection) -> RoadGraph | None:
+    """The registry's road network as a graph (None: the registry has none), built once per network import
+    per process — every check, page and decision of a walking profile asks for it."""
+    with connected(db) as conn:
+        version = road_network_version(conn)
+        if version is None:
+            return None
+        key = (conn.engine.url.render_as_string(hide_password=True), version)
+        graph = _GRAPHS.get(key)
+        if graph is None:
+            segments = read_road_segments(conn)
+            if segments is None:
+                return None
+            graph = build_road_graph(segments)
+            _GRAPHS.put(key, graph)
+    return graph
 
 
 @dataclass
@@ -139,12 +160,14 @@ class NearestSites:
     station_codes: np.ndarray
     walking: WalkingSites | None = None  # for walking profiles, when the registry has a road network
 
-    def on_foot(self, lon: float, lat: float, code: str | None = None) -> FootAnswer:
-        """The nearest counted outlet and existing station of one point on foot (walking profiles)."""
+    def on_foot(self, lon: float, lat: float, code: str | None = None,
+                limits: tuple[float, float] = (0.0, 0.0)) -> FootAnswer:
+        """The nearest counted outlet and existing station of one point on foot (walking profiles), and the
+        sites closer than `limits` (outlet, station minimum) in a straight line that no walk reaches."""
         if self.walking is None:
             raise ValueError("no road network is loaded")
-        return self.walking.answer(lon, lat, code, self.outlet_index, self.outlet_codes, self.station_index,
-                                   self.station_codes)
+        return self.walking.answer(lon, lat, code, (self.outlet_index, self.outlet_codes),
+                                   (self.station_index, self.station_codes), limits)
 
     def position_of(self, kind: str, code: str) -> tuple[float, float] | None:
         """lon, lat of a counted outlet ('outlet') or existing station ('station')."""
@@ -194,9 +217,9 @@ def load_nearest_sites(db: Engine | Connection, profile: Profile) -> NearestSite
     outlet_index, station_index = SiteIndex(outlet_lon, outlet_lat), SiteIndex(lon, lat)
     walking = None
     if profile.metric == "walking":
-        segments = read_road_segments(db)
-        if segments is not None:
-            walking = WalkingSites.build(build_road_graph(segments), outlet_index, station_index)
+        roads = load_road_graph(db)
+        if roads is not None:
+            walking = WalkingSites.build(roads, outlet_index, station_index)
     return NearestSites(outlet_index, outlet_codes, station_index, codes, walking)
 
 
@@ -219,9 +242,6 @@ def load_network(db: Engine | Connection, profile: Profile, *, cell_m: float = D
                        codes=None if with_areas else [])
     areas = areas[areas["level"].isin(profile.area_levels)].reset_index(drop=True)
     raster = active_raster(db) if with_areas and with_raster else None
-    roads = None
-    if profile.metric == "walking":
-        segments = read_road_segments(db)
-        roads = build_road_graph(segments) if segments is not None else None
+    roads = load_road_graph(db) if profile.metric == "walking" else None
     return Network(outlets[["code", "name", "kind", "geometry"]], existing, areas, cell_m, raster, roads)
 

@@ -75,11 +75,22 @@ def test_the_candidates_layer_colours_by_walking_metres(engine, tmp_path):
 
     from planner.sites.layers import layer_geojson
 
-    load_river_registry(engine, tmp_path, candidates=(("C1", (5, 0)), ("C2", (0, -600)), ("C3", (400, 300))))
+    load_river_registry(engine, tmp_path, candidates=(("C1", (5, 0)), ("C2", (0, -600)), ("C3", (400, 300)),
+                                                      ("C4", (125, -300))))
     features = json.loads(layer_geojson(engine, "candidates", limit=100, profile=HEILONGJIANG))["features"]
     shown = {f["properties"]["code"]: f["properties"] for f in features}
     assert shown["C1"]["verdict"] == "pass"  # 120 m from O1 across the water, 1,130 m on foot
     assert shown["C1"]["nearest_outlet_m"] == pytest.approx(1130, abs=1)
     assert shown["C2"]["verdict"] == "fail"  # 100 m on foot from S1
     assert shown["C3"]["verdict"] is None  # off the road network: the check would say so, no colour
+    assert shown["C4"]["verdict"] == "fail"  # the island station 175 m away cannot be reached on foot
     assert shown["R1"]["nearest_station"] == "S1"  # an approved applicant is not its own neighbour
+
+
+def test_the_ranking_keeps_out_an_applicant_beside_an_unreachable_station(engine, tmp_path):
+    from planner.selection.ranking import rank_candidates
+
+    load_river_registry(engine, tmp_path, candidates=(("C1", (5, 0)), ("C4", (125, -300))))
+    table = rank_candidates(engine, HEILONGJIANG).set_index("code")
+    assert bool(table.loc["C1", "keeps_distance_rules"])
+    assert not bool(table.loc["C4", "keeps_distance_rules"])

@@ -29,6 +29,9 @@ def test_across_the_river_nobody_is_served_on_foot(report):
     assert areas.loc["E", "covered_share"] == 0.0
     assert areas.loc["E", "covered_share_straight"] > 0.25  # cells within 300 m of O1 across the water
     assert 0.2 < areas.loc["W", "covered_share"] < areas.loc["W", "covered_share_straight"]
+    # The east bank's nearest site is O1 across the water: over the bridge 500 m north, not 130 m.
+    assert areas.loc["E", "nearest_site_id"] == "O1"
+    assert areas.loc["E", "nearest_site_m"] > 1000
 
 
 def test_walking_never_covers_more_than_the_straight_line(report):

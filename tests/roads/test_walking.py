@@ -183,3 +183,43 @@ def test_a_position_on_a_loop_walks_the_shorter_way_round():
     assert walked[0, 1] == pytest.approx(180, abs=0.1)
     assert walked[1, 2] == pytest.approx(20 + 100 + 50, abs=0.1)  # along the loop, the shorter way round
     assert walking_route(graph, p[1], on_loop)[0] == pytest.approx(walked[0, 1], abs=1e-6)
+
+
+def test_entries_left_out_for_one_position_still_count_for_another(river):
+    graph, _ = river
+    sites = [at(0, 0), at(0, 50), at(0, -300)]  # R1, R2 (approved applicants re-checked in one list), S
+    on_foot = sites_on_foot(graph, [s[0] for s in sites], [s[1] for s in sites])
+    rows = snap_points(graph, [sites[0][0], sites[1][0]], [sites[0][1], sites[1][1]])
+    site, walked = nearest_on_foot(graph, on_foot, rows, np.array([[0], [1]]))
+    assert site.tolist() == [1, 0]
+    assert walked == pytest.approx([50, 50], abs=0.01)
+
+
+def test_a_site_out_of_reach_is_found_behind_a_nearer_reachable_one():
+    from planner.roads.walking import unreachable_near
+
+    # The main road (0,0)-(0,1000) and, 150 m east, a road joined to nothing.
+    graph, _ = network([(0, 0), (0, 1000), (150, 400), (150, 600)], [(0, 1), (2, 3)])
+    sites = [at(0, 600), at(150, 500)]  # A: 100 m away and reachable; B: 150 m away, on the other road
+    on_foot = sites_on_foot(graph, [s[0] for s in sites], [s[1] for s in sites])
+    here = at(0, 500)
+    snap = snap_points(graph, [here[0]], [here[1]])
+    lon, lat = [s[0] for s in sites], [s[1] for s in sites]
+    site, straight = unreachable_near(graph, on_foot, lon, lat, snap, [here[0]], [here[1]], 200)
+    assert site.tolist() == [1]
+    assert straight[0] == pytest.approx(150, abs=0.5)
+    assert unreachable_near(graph, on_foot, lon, lat, snap, [here[0]], [here[1]], 120)[0].tolist() == [-1]
+    assert unreachable_near(graph, on_foot, lon, lat, snap, [here[0]], [here[1]], 200, [[1]])[0].tolist() == [-1]
+
+
+def test_a_crowded_list_on_one_road_is_paired_exactly(river):
+    # 400 positions geocoded along 300 m of one road (a village's list with rough positions).
+    graph, _ = river
+    rng = np.random.default_rng(11)
+    points = [at(rng.uniform(-30, 30), rng.uniform(-500, -200)) for _ in range(400)]
+    walked = _pairs(graph, points, 200)
+    i, j = np.triu_indices(400, 1)
+    sample = rng.choice(i.size, 300, replace=False)
+    for a, b in zip(i[sample], j[sample]):
+        route = walking_route(graph, points[a], points[b])[0]
+        assert walked.get((int(a), int(b)), np.inf) == (pytest.approx(route, abs=1e-6) if route < 200 else np.inf)
