@@ -59,18 +59,18 @@ def _oracle_graph(d: dict, plon, plat):
     return graph, n + count, off, fwd
 
 
-def _straight_nearest(plon, plat, slon, slat, fwd) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest site in geodesic metres (8 plane candidates each, refined with pyproj.Geod)."""
+def _straight_near(plon, plat, slon, slat, fwd) -> tuple[np.ndarray, np.ndarray]:
+    """The 16 nearest sites of each point in a straight line and their geodesic metres (plane candidates,
+    refined with pyproj.Geod): the sites the unreachable rule looks at."""
     from pyproj import Geod
     from scipy.spatial import cKDTree
 
-    k = min(8, slon.size)
+    k = min(16, slon.size)
     _, cand = cKDTree(np.column_stack(fwd.transform(slon, slat))).query(np.column_stack(fwd.transform(plon, plat)), k=k)
     cand = cand.reshape(plon.size, k)
     metres = Geod(ellps="WGS84").inv(np.repeat(plon, k), np.repeat(plat, k), slon[cand].ravel(),
                                      slat[cand].ravel())[2].reshape(plon.size, k)
-    best = np.argmin(metres, axis=1)
-    return cand[np.arange(plon.size), best], metres[np.arange(plon.size), best]
+    return cand, metres
 
 
 def _close_on_foot(graph, q, sample_k, partner_k, off, spacing, max_road) -> tuple[set, set]:
@@ -143,10 +143,11 @@ def oracle(d: dict, ours, peer, profile) -> dict:
         ks = first[kind] + np.arange(sites[kind][0].size)
         dist = nx.multi_source_dijkstra_path_length(graph, set((q + ks).tolist()), weight="w")
         walked = np.array([dist.get(q + k, np.inf) for k in at.tolist()])
-        nearest, straight = _straight_nearest(app_lon[sample], app_lat[sample], *sites[kind], fwd)
-        apart = part[q + at] != part[q + first[kind] + nearest]
-        fail[kind] = (walked < minimum) | ((straight < minimum) & apart)
-        unsure |= (np.abs(walked - minimum) <= TOL_M) | (apart & (np.abs(straight - minimum) <= TOL_M))
+        # Unreachable: a site closer than the rule in a straight line on another part of the network.
+        near_sites, straight = _straight_near(app_lon[sample], app_lat[sample], *sites[kind], fwd)
+        apart = part[q + at][:, None] != part[q + first[kind] + near_sites]
+        fail[kind] = (walked < minimum) | ((straight < minimum) & apart).any(axis=1)
+        unsure |= (np.abs(walked - minimum) <= TOL_M) | (apart & (np.abs(straight - minimum) <= TOL_M)).any(axis=1)
         metres = ours[f"nearest_{kind}_m"].to_numpy()
         both = usable & np.isfinite(metres) & np.isfinite(walked)
         if both.any():

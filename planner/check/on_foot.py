@@ -70,8 +70,10 @@ def on_foot(applicants: Applicants, network: Network, profile: Profile, fails: R
         found = site >= 0
         ids[rows[found]] = frame["code"].to_numpy(dtype=object)[site[found]]
         metres[rows[found]] = walked[found]
-        _unreachable(kind, minimum, roads, sites, frame, part, rows, applicants,
-                     None if exclude is None else exclude[rows], fails, lang)
+        # Only rows the walk lets through: a row already too close on foot fails this rule with its metres.
+        through = np.flatnonzero(~below_minimum(compared_metres(walked), minimum))
+        _unreachable(kind, minimum, roads, sites, frame, part.take(through), rows[through], applicants,
+                     None if exclude is None else exclude[rows][through], fails, lang)
     return out
 
 

@@ -33,7 +33,7 @@ from planner.rules.verdict import (
 from planner.rules.vocabulary import EXISTING_APPLICANT_STATUSES
 from planner.sites.on_foot import FootAnswer
 from planner.sites.postal import NearestSites, load_nearest_sites
-from planner.spatial.compared import compared_metres
+from planner.spatial.compared import below_minimum, compared_metres
 
 __all__ = ["SiteVerdict", "check_site", "nearest_questions"]
 
@@ -85,9 +85,11 @@ def check_site(db: Engine | Connection | None, profile: Profile, lon: float, lat
     if foot is not None:
         if not foot.off_m <= profile.max_road_distance_m:
             return _off_road(profile, foot, lon, lat, lang)
-        for kind, site, metres in foot.unreachable:  # as the batch: before the distance rules' reasons
-            notes.add(0, reason(f"{kind}_unreachable", lang, m=compared_metres(metres), id=site,
-                                min=getattr(profile, f"min_{kind}_distance_m")))
+        for kind, site, metres in foot.unreachable:  # as the batch: before the distance rules' reasons, and
+            walked = foot.outlet if kind == "outlet" else foot.station  # only when the walk lets the row through
+            minimum = getattr(profile, f"min_{kind}_distance_m")
+            if walked is None or not below_minimum(compared_metres(walked[1]), minimum):
+                notes.add(0, reason(f"{kind}_unreachable", lang, m=compared_metres(metres), id=site, min=minimum))
     distance_rules(profile, *_column(outlet), *_column(station), notes, lang)
     if facts is not None:
         survey_rules(profile, _fact_columns(facts), notes, lang)

@@ -37,7 +37,7 @@ SAMPLE_M = 20.0  # spacing of the points along segments that snapping searches f
 class RoadGraph:
     node_lon: Floats
     node_lat: Floats
-    u: Ints  # every segment, duplicates included: snapping may land on any of them
+    u: Ints  # every segment, each pair of nodes once (a segment given twice is one road)
     v: Ints
     length_m: Floats  # geodesic metres of each segment
     crs: CRS  # the planar CRS of x, y
@@ -159,6 +159,11 @@ def build_road_graph(segments: RoadSegments) -> RoadGraph:
     u, v = np.asarray(segments.u, np.int64), np.asarray(segments.v, np.int64)
     if u.size == 0:
         raise ValueError("a road graph needs at least one segment")
+    # A segment given twice (either way round) is one road: two positions on it must meet along it, not via
+    # its ends, whichever copy each would snap to (a footway drawn again as a pedestrian area's outline).
+    key = np.minimum(u, v) * np.int64(lon.size) + np.maximum(u, v)
+    first = np.sort(np.unique(key, return_index=True)[1])
+    u, v = u[first], v[first]
     metres = geodesic_distance(lon[u], lat[u], lon[v], lat[v])
     crs = metric_crs_for(lon, lat)
     x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(lon, lat)

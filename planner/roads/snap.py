@@ -55,16 +55,17 @@ class Snap:
         return (np.where(self.joined, graph.u[seg], -1), np.where(self.joined, graph.v[seg], -1))
 
     def ties(self, graph: RoadGraph, rows: Ints) -> tuple[Ints, Ints, Floats]:
-        """How positions `rows` join the walking graph: (k, junction, metres) per tie, k indexing `rows` —
+        """How joined positions `rows` join the walking graph: (k, junction, metres) per tie, k indexing `rows` —
         two ties each, to the start and end junction of its chain (off-network leg + the piece of chain), or one,
         the shorter way round, when its chain is a loop (two entries for one edge would add up)."""
-        start, end = self.junctions(graph)
+        chain = self.chain[rows]  # joined positions only: every row has a chain
+        start, end = graph.chains.start[chain], graph.chains.end[chain]
         k = np.arange(rows.size)
-        loop = start[rows] == end[rows]
+        loop = start == end
         to_start, to_end = self.to_start[rows], self.to_end[rows]
         first = np.where(loop, np.minimum(to_start, to_end), to_start)
         two = np.flatnonzero(~loop)
-        return (np.r_[k, two], np.r_[start[rows], end[rows][two]],
+        return (np.r_[k, two], np.r_[start, end[two]],
                 np.r_[self.off_m[rows] + first, self.off_m[rows][two] + to_end[two]])
 
     def junctions(self, graph: RoadGraph) -> tuple[Ints, Ints]:
