@@ -59,7 +59,7 @@ def service_areas_on_foot(grid: PopulationGrid, roads: RoadGraph, lon: ArrayLike
                           radius_m: float, *, cells: PopulatedCells | None = None) -> ServiceAreas:
     """Each site's walking service area as a row of the populated cells it reaches within `radius_m`."""
     cells = cells if cells is not None else populated_cells(grid, roads, radius_m)
-    reach = reach_on_foot(roads, lon, lat, None, None, radius_m, points=cells.snap)
+    reach = reach_on_foot(roads, lon, lat, cells.snap, radius_m)
     return ServiceAreas(reach, cells.rows, cells.cols)
 
 

@@ -26,16 +26,11 @@ _BATCH = 32  # sites per bounded Dijkstra (each holds one row of node distances)
 _BATCH_CELLS = 4_000_000  # … and fewer when sites × points would hold more values than this
 
 
-def reach_on_foot(graph: RoadGraph, site_lon: ArrayLike, site_lat: ArrayLike, point_lon: ArrayLike | None,
-                  point_lat: ArrayLike | None, radius_m: float, *, points: Snap | None = None) -> csr_matrix:
-    """Sites × points, True where the point is within `radius_m` of the site on foot (boolean CSR).
-
-    The points come as positions, or already joined to the network (`points`)."""
+def reach_on_foot(graph: RoadGraph, site_lon: ArrayLike, site_lat: ArrayLike, points: Snap,
+                  radius_m: float) -> csr_matrix:
+    """Sites × points (already joined to the network), True where the point is within `radius_m` of the site on
+    foot (boolean CSR)."""
     sites = snap_points(graph, site_lon, site_lat)
-    if points is None:
-        if point_lon is None or point_lat is None:
-            raise ValueError("give the points' positions or their joining points")
-        points = snap_points(graph, point_lon, point_lat, within_m=radius_m)
     n, k, m = graph.vertices, len(sites), len(points)
     joined = np.flatnonzero(sites.joined)
     k_site, junction, metres = sites.ties(graph, joined)

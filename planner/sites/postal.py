@@ -169,13 +169,6 @@ class NearestSites:
         return self.walking.answer(lon, lat, code, (self.outlet_index, self.outlet_codes),
                                    (self.station_index, self.station_codes), limits)
 
-    def position_of(self, kind: str, code: str) -> tuple[float, float] | None:
-        """lon, lat of a counted outlet ('outlet') or existing station ('station')."""
-        index, codes = (self.outlet_index, self.outlet_codes) if kind == "outlet" else (self.station_index,
-                                                                                         self.station_codes)
-        where = np.flatnonzero(codes == code)[:1]
-        return (float(index.lon[where[0]]), float(index.lat[where[0]])) if where.size else None
-
     def nearest_existing(self, lon: float, lat: float, code: str | None = None):
         """The nearest counted outlet and existing station (never the station or applicant `code`
         itself) of one point: ((code, metres) or None, (code, metres) or None)."""
