@@ -268,15 +268,7 @@ def main():
     })
     _write_xlsx(OUT / "candidates.xlsx", candidates, title="顺义区邮政便民服务站加盟申请汇总表（示例数据）")
 
-    months = [f"{2025 + (10 + m) // 12}-{(10 + m) % 12 + 1:02d}" for m in range(12)]
-    rows = []
-    for code, st in zip(stations["机构号"], stations["状态"]):
-        base = rng.uniform(5, 60) if st == "待退出" else rng.uniform(40, 400)
-        for month in months:
-            count = 0 if st == "已关闭" else int(rng.poisson(base))
-            rows.append((code, month, count))
-    pd.DataFrame(rows, columns=["网点编号", "月份", "笔数"]).to_csv(
-        OUT / "transactions.csv", index=False, encoding="utf-8-sig")
+    _transactions(stations).to_csv(OUT / "transactions.csv", index=False, encoding="utf-8-sig")
 
     summary = {"areas": len(areas), "villages_and_communities": len(villages),
                "population": int(villages["人口"].sum()), "branches": len(branches),
@@ -284,6 +276,42 @@ def main():
     roads = build_roads(OUT)
     (OUT / "SOURCES.md").write_text(_sources_text(summary) + _roads_section(roads), encoding="utf-8")
     print(json.dumps(summary | {"roads": roads}, ensure_ascii=False))
+
+
+def _transactions(stations: pd.DataFrame) -> pd.DataFrame:
+    """Monthly counts 2025-11 … 2026-10 (own random stream, so `--transactions-only` gives the same file).
+
+    Stations listed for exit trade little, closed ones not at all, open ones 40–400 a month; a few open
+    ones tell the exit rule's stories for 2026-10: three trading under 20 a month since the summer, one
+    with no business in October, one with no figure for October (the rule cannot decide)."""
+    rng = np.random.default_rng(SEED + 12)
+    months = [f"{2025 + (10 + m) // 12}-{(10 + m) % 12 + 1:02d}" for m in range(12)]
+    open_codes = [c for c, st in zip(stations["机构号"], stations["状态"]) if st == "营业"]
+    story = dict.fromkeys(rng.choice(open_codes, 5, replace=False).tolist())
+    for code, tale in zip(story, ("low", "low", "low", "zero", "missing")):
+        story[code] = tale
+    rows = []
+    for code, st in zip(stations["机构号"], stations["状态"]):
+        base = rng.uniform(5, 60) if st == "待退出" else rng.uniform(40, 400)
+        for i, month in enumerate(months):
+            count = 0 if st == "已关闭" else int(rng.poisson(base))
+            tale = story.get(code)
+            if tale == "low" and i >= 7:
+                count = int(rng.integers(3, 19))
+            elif tale == "zero" and month == "2026-10":
+                count = 0
+            elif tale == "missing" and month == "2026-10":
+                continue
+            rows.append((code, month, count))
+    return pd.DataFrame(rows, columns=["网点编号", "月份", "笔数"])
+
+
+def main_transactions_only() -> None:
+    """Rebuild transactions.csv from stations.xlsx (the merged title row skipped when present)."""
+    stations = pd.read_excel(OUT / "stations.xlsx", dtype={"机构号": str})
+    if "机构号" not in stations.columns:
+        stations = pd.read_excel(OUT / "stations.xlsx", dtype={"机构号": str}, header=1)
+    _transactions(stations).to_csv(OUT / "transactions.csv", index=False, encoding="utf-8-sig")
 
 
 def _sources_text(summary) -> str:
@@ -356,4 +384,9 @@ def main_roads_only() -> None:
 
 
 if __name__ == "__main__":
-    main_roads_only() if "--roads-only" in sys.argv[1:] else main()
+    if "--roads-only" in sys.argv[1:]:
+        main_roads_only()
+    elif "--transactions-only" in sys.argv[1:]:
+        main_transactions_only()
+    else:
+        main()

@@ -272,9 +272,11 @@ def restore_command(file, force, db_url):
 
 
 def _register_groups():
+    from planner.cli.exits import exits_command
     from planner.cli.users import user_group
 
     cli.add_command(user_group)
+    cli.add_command(exits_command)
 
 
 _register_groups()

@@ -22,7 +22,7 @@ from planner.rules.vocabulary import AREA_LEVELS, OUTLET_KINDS
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-__all__ = ["BUILT_IN", "CoverageThresholds", "Profile", "SurveyRules", "load_profile"]
+__all__ = ["BUILT_IN", "CoverageThresholds", "ExitRule", "Profile", "SurveyRules", "load_profile"]
 
 PROFILE_DIR = Path(__file__).resolve().parent / "builtin_profiles"
 BUILT_IN = tuple(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
@@ -56,6 +56,19 @@ class CoverageThresholds:
 
 
 @dataclass(frozen=True)
+class ExitRule:
+    """When a station is listed for exit (运营/退出机制, seeds/001…): fewer than `min_monthly_count`
+    transactions in each of `low_months` consecutive months, or (with `zero_month_exits`) a month with none.
+    A month without a figure decides nothing unless `missing_month_is_zero`; a station is judged once it has
+    been open `low_months` full months."""
+
+    min_monthly_count: int = 20
+    low_months: int = 3
+    zero_month_exits: bool = True
+    missing_month_is_zero: bool = False
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title_zh: str = ""
@@ -74,6 +87,7 @@ class Profile:
     conflict_winner: str = "marginal_population"
     survey: SurveyRules = field(default_factory=SurveyRules)
     coverage: CoverageThresholds = field(default_factory=CoverageThresholds)
+    exit: ExitRule = field(default_factory=ExitRule)
 
     def title(self, lang: str) -> str:
         return (self.title_zh if lang == "zh" else self.title_en) or self.name
@@ -136,6 +150,8 @@ def _validate(profile: Profile, where: str) -> Profile:
                            f"{key} 必须取 {'、'.join(allowed)} 之一")
     if profile.metric == "walking" and profile.max_road_distance_m <= 0:
         raise _problem(where, "max_road_distance_m must be positive", "max_road_distance_m 必须大于 0")
+    if profile.exit.low_months < 1:
+        raise _problem(where, "[exit] low_months must be at least 1", "[exit] low_months 至少为 1")
     if profile.service_distance_m <= 0:
         raise _problem(where, "service_distance_m must be positive", "service_distance_m 必须大于 0")
     return profile
@@ -169,5 +185,6 @@ def _load_file(path: Path, name_or_path: str) -> Profile:
         raise _problem(str(path), f"not valid TOML ({exc})", f"不是有效的 TOML（{exc}）") from None
     if "name" not in data:
         data["name"] = path.stem
-    profile = _build(Profile, data, str(path), {"survey": SurveyRules, "coverage": CoverageThresholds})
+    profile = _build(Profile, data, str(path), {"survey": SurveyRules, "coverage": CoverageThresholds,
+                                                        "exit": ExitRule})
     return _validate(profile, str(path))

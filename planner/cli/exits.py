@@ -1,0 +1,38 @@
+"""`planner exits`: the exit rule for one month, with what closing the listed stations costs."""
+
+from __future__ import annotations
+
+import click
+
+from planner.config import DEFAULT_PROFILE
+
+
+@click.command("exits")
+@click.option("--month", default=None, metavar="YYYY-MM", help="The month judged (default: the last complete month).")
+@click.option("-o", "--output", "out", default=None, help="Write every station's verdict to .csv or .xlsx.")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile (its [exit] table).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--db", "db_url", metavar="URL", envvar="PLANNER_DATABASE_URL",
+              help="Database: postgresql://… or a SpatiaLite file (default instance/planner.sqlite).")
+def exits_command(month, out, profile, lang, db_url):
+    """Judge every open station by the exit rule (no transactions in a month, or fewer than the threshold
+    for consecutive months) and say who loses service if the listed stations close."""
+    from planner.registry.engine import make_engine
+    from planner.registry.schema import upgrade_schema
+    from planner.rules.profiles import load_profile
+    from planner.workflow.exits import judge_stations, parse_month_option, write_exits
+
+    rules = load_profile(profile)
+    month = parse_month_option(month)
+    engine = make_engine(db_url)
+    upgrade_schema(engine)
+    report = judge_stations(engine, rules, month, lang=lang)
+    counts = report.counts()
+    if out:
+        click.echo(f"{write_exits(report, out)}")
+    for row in report.proposed.itertuples():
+        click.echo(f"{row.station_id}  {row.name or ''}  {row.reasons}  -{row.lost_population:,.0f}")
+    lost = report.loss.total["lost_population"] if report.loss is not None else 0.0
+    click.echo(f"{month}: {len(report.table)} stations judged: {counts['exit']} exit "
+               f"({len(report.proposed)} proposed), {counts['keep']} keep, {counts['too_new']} too new, "
+               f"{counts['missing']} missing figures; {lost:,.0f} people lose service if the listed stations close")

@@ -1,0 +1,147 @@
+"""`planner exits`: every station judged by its profile's exit rule for one month, and what closing costs.
+
+Stations open or already listed for exit are judged; closed ones are history.
+A station the rule lists that is still open is *proposed*: staff confirm the
+listing or keep the station with a note (planner.workflow.exit_decisions);
+once kept for a month it is not proposed again for that month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from planner.coverage.loss import CoverageLoss, coverage_loss
+from planner.errors import UsageError
+from planner.files.writers import formula_safe_frame, output_path
+from planner.registry.tables import read_table
+from planner.registry.transactions import exit_decisions, monthly_counts
+from planner.rules.exits import (
+    UNKNOWN_OPENING,
+    full_months_open,
+    judge_exits,
+    month_index,
+    window_months,
+)
+from planner.rules.profiles import Profile
+from planner.rules.vocabulary import EXISTING_STATION_STATUSES
+from planner.texts.exits import reason_texts
+
+__all__ = ["ExitReport", "judge_stations", "last_complete_month", "parse_month_option", "write_exits"]
+
+CHINA = ZoneInfo("Asia/Shanghai")
+COLUMNS = ["station_id", "verdict", "months", "reasons", "lost_population"]
+
+
+def last_complete_month(today: dt.date | None = None) -> str:
+    today = today or dt.datetime.now(CHINA).date()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+def parse_month_option(value: str | None) -> str:
+    """A `--month` value as YYYY-MM (default: the last complete month in China); never a month not yet over."""
+    if not value:
+        return last_complete_month()
+    text = value.strip()
+    try:
+        month = dt.date.fromisoformat(f"{text}-01") if len(text) == 7 else None
+    except ValueError:
+        month = None
+    if month is None:
+        raise UsageError(f"--month {value!r} is not a month (YYYY-MM)", f"--month {value!r} 不是月份（YYYY-MM）")
+    if text > last_complete_month():
+        raise UsageError(f"--month {text} is not over yet: the last complete month is {last_complete_month()}",
+                         f"--month {text} 尚未结束：最近的完整月份是 {last_complete_month()}")
+    return text
+
+
+@dataclass
+class ExitReport:
+    month: str
+    profile: Profile
+    table: pd.DataFrame  # COLUMNS, then name, status, opened_on, proposed, decision
+    loss: CoverageLoss | None  # of the stations closing: proposed and already listed
+
+    @property
+    def proposed(self) -> pd.DataFrame:
+        return self.table[self.table["proposed"]]
+
+    def counts(self) -> dict[str, int]:
+        return {v: int((self.table["verdict"] == v).sum()) for v in ("exit", "keep", "too_new", "missing")}
+
+
+def _first_full_month(opened) -> int:
+    if opened is None or opened != opened:  # None or NaN/NaT
+        return -UNKNOWN_OPENING
+    day = opened if isinstance(opened, dt.date) else dt.date.fromisoformat(str(opened)[:10])
+    index = month_index(f"{day.year:04d}-{day.month:02d}")
+    return index if day.day == 1 else index + 1
+
+
+def judge_stations(engine: Engine, profile: Profile, month: str, *, lang: str = "zh",
+                   with_loss: bool = True, codes: list[str] | None = None) -> ExitReport:
+    """Judge every open or listed station (or only `codes`) for `month`, with the coverage each would cost."""
+    stations = read_table(engine, "stations", columns=("code", "name", "status", "opened_on"), codes=codes,
+                          usable_only=False)
+    stations = stations[stations["status"].isin(EXISTING_STATION_STATUSES)].reset_index(drop=True)
+    rule = profile.exit
+    months = window_months(month, rule)
+    counts = monthly_counts(engine, months)
+    wide = counts.pivot_table(index="station_code", columns="month", values="count", aggfunc="first")
+    wide = wide.reindex(index=stations["code"], columns=months).to_numpy(dtype=float)
+    opened = np.array([_first_full_month(v) for v in stations["opened_on"]], np.int64)
+    full = full_months_open(opened, month_index(month))
+    judged = judge_exits(wide, full, rule)
+    texts = reason_texts(lang)
+    table = pd.DataFrame({
+        "station_id": stations["code"].to_numpy(),
+        "verdict": judged.verdict,
+        "months": [_months_text(months, row, deciding) for row, deciding in zip(wide, judged.deciding)],
+        "reasons": [texts.reason(v, months, row, f, z, rule) for v, row, f, z in
+                    zip(judged.verdict, wide, full, judged.zero)],
+        "lost_population": np.nan,
+        "name": stations["name"].to_numpy(), "status": stations["status"].to_numpy(),
+        "opened_on": stations["opened_on"].to_numpy()})
+    decisions = exit_decisions(engine, month)
+    table["decision"] = [decisions.get(code, {}).get("action") for code in table["station_id"]]
+    table["proposed"] = ((table["verdict"] == "exit") & (table["status"] == "open")
+                         & table["decision"].isna()).to_numpy()
+    loss = None
+    if with_loss and len(table):
+        closing = table.loc[table["proposed"] | (table["status"] == "listed_for_exit"), "station_id"]
+        loss = coverage_loss(engine, profile, table["station_id"].tolist(), closing.tolist())
+        table["lost_population"] = table["station_id"].map(loss.alone).to_numpy()
+    return ExitReport(month, profile, table, loss)
+
+
+def _months_text(months: list[str], row: np.ndarray, deciding: np.ndarray) -> str:
+    return "; ".join(f"{m}:{'missing' if np.isnan(v) else int(v)}"
+                     for m, v, used in zip(months, row, deciding) if used)
+
+
+def write_exits(report: ExitReport, out_path: str | os.PathLike[str]) -> Path:
+    """The judgement as .csv (the interface's columns, then name, status, opened_on, proposed, decision)
+    or .xlsx (that sheet, and the coverage lost by the closing stations per area and per parent area)."""
+    out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
+    table = report.table.copy()
+    table["opened_on"] = [None if v is None or v != v else str(v)[:10] for v in table["opened_on"]]
+    excel = suffix == ".xlsx"
+    table = formula_safe_frame(table, excel=excel)  # names and codes are users' text
+    if not excel:
+        table.to_csv(out_path, index=False, encoding="utf-8-sig")
+        return out_path
+    with pd.ExcelWriter(out_path) as writer:
+        table.to_excel(writer, index=False, sheet_name="exits")
+        if report.loss is not None and len(report.loss.areas):
+            formula_safe_frame(report.loss.areas, excel=True).to_excel(writer, index=False, sheet_name="lost_areas")
+            formula_safe_frame(report.loss.parents, excel=True).to_excel(writer, index=False,
+                                                                         sheet_name="lost_parents")
+    return out_path
