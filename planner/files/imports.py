@@ -32,6 +32,7 @@ from planner.files.columns import (
 )
 from planner.files.positions import file_crs_option, layer_shapes, read_positions
 from planner.files.tables import Table, read_user_table
+from planner.rules.china_time import china_today, month_of
 from planner.rules.vocabulary import (
     CANDIDATE_STATUSES,
     FLAG_FACTS,
@@ -64,6 +65,7 @@ class ImportBatch:
     records: list[dict]
     notes: list[str] = field(default_factory=list)
     repairs: list[RowProblem] = field(default_factory=list)  # e.g. invalid polygons made valid
+    columns: dict[str, str] = field(default_factory=dict)  # the file's header of each field, for row problems
 
 
 def code_text(value) -> str | None:
@@ -102,8 +104,10 @@ class _Collector:
         self.repairs.append(self._at(i, header, en, zh))
 
 
-def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
-    """Read and validate `path` as `kind`; raise InputError listing every bad row."""
+def prepare_import(path, kind: str, *, crs: str | None = None, today: dt.date | None = None) -> ImportBatch:
+    """Read and validate `path` as `kind`; raise InputError listing every bad row.
+
+    `today` (default: today in China) decides which transaction months lie in the future."""
     if kind not in KIND_FIELDS:
         msg = f"unknown kind {kind!r}: use one of " + ", ".join(KIND_FIELDS)
         raise UsageError(msg, f"未知数据类型 {kind!r}：可用 " + "、".join(KIND_FIELDS))
@@ -114,7 +118,7 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     _nul_cells(table, issues)
     records = [{"_row": int(n)} for n in table.row_numbers]
     if kind == "transactions":
-        _transactions(table, columns, records, issues)
+        _transactions(table, columns, records, issues, month_of(today or china_today()))
     else:
         _identity(table, columns, records, issues, kind)
         _geometry(table, columns, records, issues, kind, default_crs)
@@ -123,7 +127,8 @@ def prepare_import(path, kind: str, *, crs: str | None = None) -> ImportBatch:
     if issues.problems:
         raise InputError(sorted(issues.problems, key=lambda p: p.row or 0))
     notes = list(table.notes)
-    return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes, issues.repairs)
+    headers = {name: table.headers[pos] for name, pos in columns.items()}
+    return ImportBatch(kind, TABLE_OF_KIND[kind], Path(path).name, records, notes, issues.repairs, headers)
 
 
 def _nul_cells(table, issues):
@@ -269,7 +274,9 @@ def _attrs(table, columns, records):
         record["attrs"] = attrs or None
 
 
-def _transactions(table, columns, records, issues):
+def _transactions(table, columns, records, issues, current_month: str):
+    """Station, month and count of each row: a known-looking station id, a month not after `current_month`,
+    a whole count ≥ 0, each station-month once (whether the station exists is the registry's to say)."""
     if not _require(table, columns, issues, "station_id", "month", "count"):
         return
     seen = {}
@@ -286,6 +293,10 @@ def _transactions(table, columns, records, issues):
             except CellError as exc:
                 issues.add(i, header, exc.en, exc.zh)
                 continue
+        if record.get("month", "") > current_month:
+            issues.add(i, table.headers[columns["month"]],
+                       f"month {record['month']} is in the future (this month in China is {current_month})",
+                       f"月份 {record['month']} 尚未到来（中国当前月份为 {current_month}）")
         count = record.get("count")
         if count is not None and (count < 0 or not float(count).is_integer()):
             issues.add(i, table.headers[columns["count"]], f"{cells['count']!r} is not a whole count",

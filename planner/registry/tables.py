@@ -23,6 +23,7 @@ from planner.files.imports import ImportBatch
 from planner.registry.engine import connected
 from planner.registry.import_lock import import_transaction
 from planner.registry.models import Base, Event, utcnow
+from planner.registry.transaction_imports import load_transactions
 from planner.rules.geometry import usable_geometries, usable_positions
 from planner.rules.vocabulary import SITE_TABLES
 
@@ -87,7 +88,7 @@ def load_records(engine: Engine, batch: ImportBatch, *, actor: str, replace: boo
     summary = ImportSummary(batch.kind, batch.table_name)
     with import_transaction(engine, batch.kind) as conn:  # one import at a time; a clear line when busy
         if batch.table_name == "transactions":
-            _load_transactions(conn, batch, summary, replace)
+            load_transactions(conn, batch, summary, actor=actor, replace=replace)
         else:
             _load_rows(conn, batch, summary, actor=actor, replace=replace)
         conn.execute(insert(Event.__table__), [{
@@ -197,41 +198,6 @@ def _load_rows(conn, batch: ImportBatch, summary: ImportSummary, *, actor, repla
 def _event(actor, batch, code, action, changes):
     return {"at": utcnow(), "actor": actor, "table_name": batch.table_name, "code": code,
             "action": action, "changes": changes, "source": batch.source}
-
-
-def _load_transactions(conn, batch, summary, replace):
-    table = Base.metadata.tables["transactions"]
-    stations = set(conn.execute(text("SELECT code FROM stations")).scalars())
-    unknown = [r for r in batch.records if r["station_code"] not in stations]
-    if unknown:
-        raise InputError([RowProblem(batch.source, r["_row"], "station_id",
-                                     f"station {r['station_code']!r} is not in the registry",
-                                     f"网点“{r['station_code']}”不在登记库中") for r in unknown])
-    existing = {(r.station_code, r.month): r for r in conn.execute(select(table))}
-    now = utcnow()
-    inserts, updates = [], []
-    for r in batch.records:
-        old = existing.get((r["station_code"], r["month"]))
-        if old is None:
-            inserts.append({"station_code": r["station_code"], "month": r["month"], "count": r["count"],
-                            "created_at": now, "updated_at": now})
-            summary.created += 1
-        elif old.count != r["count"] or old.deleted_at is not None:
-            updates.append({"_id": old.id, "count": r["count"], "updated_at": now, "deleted_at": None})
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-    if replace:
-        keys = {(r["station_code"], r["month"]) for r in batch.records}
-        gone = [{"_id": o.id, "deleted_at": now} for k, o in existing.items()
-                if k not in keys and o.deleted_at is None]
-        if gone:
-            conn.execute(update(table).where(table.c.id == bindparam("_id")), gone)
-        summary.deleted = len(gone)
-    if inserts:
-        conn.execute(insert(table), inserts)
-    if updates:
-        conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
 
 
 def read_table(db: Engine | Connection, table_name: str, *, include_deleted: bool = False,
@@ -356,7 +322,9 @@ def count_rows(engine: Engine) -> dict[str, int]:
 
 
 def history(engine: Engine, table_name: str, code: str) -> list[dict]:
-    stmt = (select(Event.__table__).where(Event.table_name == table_name, Event.code == code)
+    """Every event of one row, oldest first; a station's include its monthly counts' changes."""
+    tables = [table_name, "transactions"] if table_name == "stations" else [table_name]
+    stmt = (select(Event.__table__).where(Event.table_name.in_(tables), Event.code == code)
             .order_by(Event.at, Event.id))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]

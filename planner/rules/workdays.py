@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["add_workdays", "is_workday", "workdays_between"]
+__all__ = ["add_workdays", "is_workday", "last_workday", "workdays_between"]
 
 
 def is_workday(day: dt.date) -> tuple[bool, bool]:
@@ -31,6 +31,17 @@ def add_workdays(start: dt.date, days: int) -> tuple[dt.date, bool]:
         exact &= known
         counted += working
     return day, exact
+
+
+def last_workday(day: dt.date) -> tuple[dt.date, bool]:
+    """The last working day on or before `day`, and whether exact (e.g. a quarter's last working day)."""
+    exact = True
+    while True:
+        working, known = is_workday(day)
+        exact &= known
+        if working:
+            return day, exact
+        day -= dt.timedelta(days=1)
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
