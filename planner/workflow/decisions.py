@@ -31,8 +31,8 @@ from planner.rules.vocabulary import (
 )
 from planner.sites.district import cached_region
 
-__all__ = ["DECISIONS", "DecisionResult", "decide", "relocate_station", "relocation_target", "transfer_station",
-           "update_facts"]
+__all__ = ["DECISIONS", "DecisionResult", "decide", "note_text", "relocate_station", "relocation_target",
+           "transfer_station", "update_facts"]
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "needs_info": "needs_info"}
 _NOTE_LIMIT = 2_000
@@ -62,7 +62,8 @@ def _usable_stored_position(code: str, row: dict) -> None:
                             f"{code} 的已存位置不可用：{fault.zh}；请重新导入")
 
 
-def _note(note: str | None, *, required: bool) -> str:
+def note_text(note: str | None, *, required: bool) -> str:
+    """A decision's note, stripped; UsageError when it is required and empty, or too long."""
     note = (note or "").strip()
     if required and not note:
         raise UsageError("a note is required for a decision", "作出决定时必须填写说明")
@@ -130,7 +131,7 @@ def decide(engine: Engine, code: str, decision: str, note: str | None, *, actor:
     """
     if decision not in DECISIONS:
         raise UsageError(f"unknown decision {decision!r}: use " + ", ".join(DECISIONS), f"未知决定 {decision!r}")
-    note = _note(note, required=True)
+    note = note_text(note, required=True)
     status = DECISIONS[decision]
     with changing_sites(engine) as conn:
         row = _open_application(conn, code)
@@ -162,7 +163,7 @@ def relocation_target(lon, lat, region: Region) -> tuple[float, float]:
 def relocate_station(engine: Engine, code: str, lon: float, lat: float, *, actor: str, profile: Profile,
                      note: str | None = None, lang: str = "zh") -> SiteVerdict:
     """Move a station (迁址) after checking the new place, the station itself excluded."""
-    note = _note(note, required=False)
+    note = note_text(note, required=False)
     lon, lat = relocation_target(lon, lat, cached_region(engine, profile))
     with changing_sites(engine) as conn:
         row = site_row(conn, "stations", code, ("status",))
@@ -185,7 +186,7 @@ def transfer_station(engine: Engine, code: str, operator: str, *, actor: str, no
     operator = (operator or "").strip()
     if not operator:
         raise UsageError("the new operator is required", "必须填写新的经营者")
-    note = _note(note, required=False)
+    note = note_text(note, required=False)
     with changing_sites(engine) as conn:
         row = site_row(conn, "stations", code, ("status", "operator"))
         if row["status"] == "closed":
