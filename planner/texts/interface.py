@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.workspace import WORKSPACE_TEXT
 
 LANGUAGES = ("zh", "en")
@@ -73,6 +74,8 @@ TEXT = {
 
 
 for _lang, _texts in WORKSPACE_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in MONTHLY_TEXT.items():
     TEXT[_lang].update(_texts)
 
 

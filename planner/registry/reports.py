@@ -1,0 +1,78 @@
+"""What the monthly report reads and records: one station's counts by month, events in a period, and the
+production of a report (an event on table 'reports', so who produced which report when is history too).
+
+Times are stored in UTC; the callers pass aware datetimes and get aware UTC datetimes back on both backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from planner.registry.engine import connected, writer
+from planner.registry.models import Event, Transaction, utcnow
+
+__all__ = ["REPORT_EVENTS", "first_production", "read_events", "record_report", "station_counts"]
+
+REPORT_EVENTS = "reports"  # events.table_name of report productions; the code names the report
+_PRODUCE = "produce"
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime (SQLite hands back naive UTC ones)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _bound(value: dt.datetime) -> dt.datetime:
+    """A bound for a comparison on `events.at`: UTC, so SQLite's text comparison agrees with PostgreSQL's."""
+    if value.tzinfo is None:
+        raise ValueError("event time bounds must be aware datetimes")
+    return value.astimezone(dt.UTC)
+
+
+def station_counts(db: Engine | Connection, code: str, months) -> dict[str, int]:
+    """{month: count} of station `code` for those of `months` it has a figure in (a month without a row has
+    no figure: it is not a zero)."""
+    stmt = select(Transaction.month, Transaction.count).where(
+        Transaction.station_code == code, Transaction.month.in_(sorted(set(months))), Transaction.deleted_at.is_(None))
+    with connected(db) as conn:
+        return {month: int(count) for month, count in conn.execute(stmt)}
+
+
+def read_events(db: Engine | Connection, tables, *, actions=None, codes=None, since: dt.datetime | None = None,
+                until: dt.datetime | None = None) -> list[dict]:
+    """Events on `tables` (optionally only `actions`, `codes`), at or after `since` and before `until`,
+    oldest first, each a dict with its time as an aware UTC datetime."""
+    stmt = select(Event.__table__).where(Event.table_name.in_(list(tables))).order_by(Event.at, Event.id)
+    if actions is not None:
+        stmt = stmt.where(Event.action.in_(list(actions)))
+    if codes is not None:
+        stmt = stmt.where(Event.code.in_(list(codes)))
+    if since is not None:
+        stmt = stmt.where(Event.at >= _bound(since))
+    if until is not None:
+        stmt = stmt.where(Event.at < _bound(until))
+    with connected(db) as conn:
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    for row in rows:
+        row["at"] = _utc(row["at"])
+    return rows
+
+
+def record_report(engine: Engine, code: str, *, actor: str, source: str, changes: dict | None = None) -> dt.datetime:
+    """Record that `actor` produced report `code` (e.g. 'monthly-2026-09') now; returns the time recorded."""
+    at = utcnow()
+    with writer(engine) as conn:
+        conn.execute(insert(Event).values(at=at, actor=actor, table_name=REPORT_EVENTS, code=code,
+                                          action=_PRODUCE, changes=changes, source=source))
+    return at
+
+
+def first_production(db: Engine | Connection, code: str) -> dt.datetime | None:
+    """When report `code` was first produced (aware UTC), None when it never was."""
+    stmt = select(func.min(Event.at)).where(Event.table_name == REPORT_EVENTS, Event.code == code,
+                                           Event.action == _PRODUCE)
+    with connected(db) as conn:
+        first = conn.execute(stmt).scalar()
+    return None if first is None else _utc(first)
