@@ -16,7 +16,8 @@ from planner.errors import NotFoundError
 from planner.registry.engine import writer
 from planner.registry.models import MODELS_BY_TABLE, Event, Lock, utcnow
 
-__all__ = ["changing_sites", "move_site", "record_event", "site_row", "update_site"]
+__all__ = ["add_site", "changing_sites", "code_of", "code_taken", "move_site", "record_event", "site_row",
+           "update_site"]
 
 _WHAT = {"candidates": ("applicant", "申请户"), "stations": ("station", "服务站")}
 
@@ -39,6 +40,28 @@ def site_row(conn: Connection, table: str, code: str, columns: tuple[str, ...]) 
         what, what_zh = _WHAT.get(table, (table, table))
         raise NotFoundError(f"no {what} with id {code!r}", f"找不到编号为“{code}”的{what_zh}")
     return dict(row)
+
+
+def code_taken(conn: Connection, table: str, code: str) -> bool:
+    """Whether any row of `table`, retired ones included, carries `code` (codes are never reused)."""
+    model = MODELS_BY_TABLE[table]
+    return conn.execute(select(model.id).where(model.code == code)).first() is not None
+
+
+def code_of(conn: Connection, table: str, row_id: int | None) -> str | None:
+    """The code of row `row_id` of `table` (e.g. the applicant a station was opened from), None if none."""
+    if row_id is None:
+        return None
+    model = MODELS_BY_TABLE[table]
+    return conn.execute(select(model.code).where(model.id == row_id)).scalar()
+
+
+def add_site(conn: Connection, table: str, code: str, lon: float, lat: float, **values: object) -> None:
+    """A new active row `code` of `table` at (lon, lat) WGS84 with `values` for its other columns."""
+    model = MODELS_BY_TABLE[table]
+    now = utcnow()
+    conn.execute(insert(model).values(code=code, geom=f"SRID=4326;POINT({lon!r} {lat!r})", created_at=now,
+                                      updated_at=now, **values))
 
 
 def update_site(conn: Connection, table: str, code: str, **values: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.texts.lifecycle import LIFECYCLE_TEXT
 from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.workspace import WORKSPACE_TEXT
 
@@ -27,7 +28,7 @@ TEXT = {
         "gaps": "覆盖空白区", "report": "覆盖情况报告", "downloads": "下载报告", "totals": "汇总",
         "legend_share": "覆盖率（图例）", "what_if": "假设分析", "assume_candidates": "申请户均按已批准计入",
         "close_listed": "待退出服务站按已关闭计", "apply": "重新计算", "area_table": "各村/社区覆盖情况",
-        "review": "待办审核", "review_rule": "报送后 {days} 个工作日内完成实地勘察（按国家法定节假日及调休安排）",
+        "review": "工作队列", "review_rule": "报送后 {days} 个工作日内完成实地勘察（按国家法定节假日及调休安排）",
         "today": "今天", "overdue_count": "{n} 户已超期", "reported_on": "报送日期", "survey_due": "勘察截止",
         "workdays_left": "剩余工作日", "status_submitted": "待勘察", "status_surveyed": "待决定",
         "queue_empty": "没有待办的申请户", "calendar_estimate": "该年份尚无官方节假日安排，暂按周一至周五计算",
@@ -57,7 +58,7 @@ TEXT = {
         "downloads": "Download the report", "totals": "Totals", "legend_share": "Covered share (legend)",
         "what_if": "What if", "assume_candidates": "count applicants as approved",
         "close_listed": "stations listed for exit closed", "apply": "Recalculate", "area_table": "Coverage by area",
-        "review": "Review queue",
+        "review": "Work queue",
         "review_rule": ("site survey within {days} working days of the report "
                         "(Chinese public holidays and make-up days)"),
         "today": "Today", "overdue_count": "{n} overdue", "reported_on": "Reported", "survey_due": "Survey due",
@@ -74,6 +75,8 @@ TEXT = {
 
 
 for _lang, _texts in WORKSPACE_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in LIFECYCLE_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in MONTHLY_TEXT.items():
     TEXT[_lang].update(_texts)

@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         preferences,
         review,
         stations,
+        visits,
     )
     from planner.web.check_fast_path import CheckFastPath
     from planner.web.security import (
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(review.bp)
     app.register_blueprint(candidates.bp)
     app.register_blueprint(stations.bp)
+    app.register_blueprint(visits.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)

@@ -1,4 +1,5 @@
-"""The candidate page: the shop on a map, the verdict, survey facts to edit, decisions, history."""
+"""The candidate page: the shop on a map, the verdict, survey facts to edit, decisions, the opening of an approved
+shop, history."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
 from planner.web.site_view import SiteView, candidate_view
+from planner.web.visits import keep_form, kept_form, site_life
 from planner.workflow.decisions import decide, update_facts
+from planner.workflow.lifecycle import open_station
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -34,7 +37,8 @@ def page(code: str):
     view = candidate_view(get_engine(), code, profile, lang=lang)
     return render_template("sites/candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t),
                            facts=SURVEY_FACTS, profiles=BUILT_IN, profile=profile,
-                           open=view.record["status"] in OPEN_APPLICANT_STATUSES)
+                           open=view.record["status"] in OPEN_APPLICANT_STATUSES,
+                           life=site_life("candidates", view.record), opening=kept_form("opening"))
 
 
 def _back(code: str):
@@ -67,3 +71,20 @@ def decision(code: str):
     except (UsageError, ConflictError) as exc:
         flash(exc.message(lang), "problem")
     return _back(code)
+
+
+@bp.post("/<code>/opening")
+@role_required("staff")
+def opening(code: str):
+    """Record that an approved applicant has opened as a station; on to the new station's page."""
+    lang = current_lang()
+    values = {name: request.form.get(name, "") for name in ("station_code", "opened_on", "operator", "note")}
+    try:
+        done = open_station(get_engine(), code, on=values["opened_on"], operator=values["operator"],
+                            station_code=values["station_code"], note=values["note"], actor=actor())
+    except (UsageError, ConflictError) as exc:
+        flash(exc.message(lang), "problem")
+        keep_form("opening", values)
+        return page(code), exc.http_status
+    flash(texts(lang)["opened"], "done")
+    return redirect(url_for("stations.page", code=done.station, profile=current_profile().name), code=303)

@@ -13,6 +13,7 @@ from planner.web.context import current_region, get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
 from planner.web.site_view import station_view
+from planner.web.visits import site_life
 from planner.workflow.decisions import (
     relocate_station,
     relocation_target,
@@ -45,7 +46,7 @@ def page(code: str):
     at = _position(request.args)
     view = station_view(get_engine(), code, profile, at=at, lang=lang)
     return render_template("sites/station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
-                           profiles=BUILT_IN, profile=profile)
+                           profiles=BUILT_IN, profile=profile, life=site_life("stations", view.record))
 
 
 def _back(code: str, at=None):

@@ -7,7 +7,7 @@ from planner.rules.profiles import load_profile
 from planner.selection.ranking import rank_candidates
 from planner.sites.layers import layer_geojson
 from planner.workflow.decisions import decide
-from planner.workflow.review import review_queue
+from planner.workflow.review import work_queue
 from tests.strip_support import load_strips
 
 YIWU = load_profile("yiwu")
@@ -17,7 +17,7 @@ def test_an_applicant_waiting_for_information_is_open_in_queue_ranking_what_if_a
     load_strips(engine, tmp_path)
     assert decide(engine, "Q", "needs_info", "缺营业执照", actor="alice", profile=YIWU).status == "needs_info"
 
-    assert "Q" in [item.code for item in review_queue(engine)]
+    assert "Q" in [task.code for task in work_queue(engine, kinds=["decision"])]
 
     ranked = rank_candidates(engine, YIWU).set_index("code")
     assert ranked.loc["Q", "status"] == "needs_info"
