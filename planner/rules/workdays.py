@@ -8,10 +8,12 @@ answer says it is an estimate.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 __all__ = ["add_workdays", "is_workday", "last_workday", "workdays_between"]
 
 
+@lru_cache(maxsize=8192)  # chinese_calendar checks its whole year range on every call: ~60 µs a day
 def is_workday(day: dt.date) -> tuple[bool, bool]:
     """(is it a working day, is that from the official calendar rather than Mon–Fri)."""
     import chinese_calendar

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sqlalchemy import Engine
 
@@ -44,8 +44,14 @@ class Task:
 def dated_task(kind: str, table: str, code: str, name, due: dt.date | None, exact: bool, today: dt.date,
                **detail) -> Task:
     """A task due on `due` (None: undated), its working days left counted from `today`."""
-    left = None if due is None else workdays_between(today, due)
+    left = None if due is None else _workdays_left(today, due)
     return Task(kind, table, code, _text(name), due, left, exact, detail)
+
+
+@lru_cache(maxsize=4096)
+def _workdays_left(today: dt.date, due: dt.date) -> int:
+    """Working days from `today` to `due` (many tasks share one due date: the quarter's inspections)."""
+    return workdays_between(today, due)
 
 
 def due_after(start: dt.date | None, workdays: int) -> tuple[dt.date | None, bool]:
