@@ -273,9 +273,11 @@ def restore_command(file, force, db_url):
 
 def _register_groups():
     from planner.cli.exits import exits_command
+    from planner.cli.reports import report_group
     from planner.cli.users import user_group
 
     cli.add_command(user_group)
+    cli.add_command(report_group)
     cli.add_command(exits_command)
 
 

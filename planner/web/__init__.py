@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         input_guard,
         overview,
         preferences,
+        reports,
         review,
         stations,
         visits,
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(check.bp)
     check.init_app(app)  # checks cut off by a restart are marked failed; expired uploads deleted
     app.register_blueprint(coverage.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(candidates.bp)
     app.register_blueprint(stations.bp)

@@ -19,6 +19,8 @@ from planner.workflow.decisions import (
     relocation_target,
     transfer_station,
 )
+from planner.workflow.exits import last_complete_month
+from planner.workflow.monthly import station_months
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
 
@@ -46,7 +48,9 @@ def page(code: str):
     at = _position(request.args)
     view = station_view(get_engine(), code, profile, at=at, lang=lang)
     return render_template("sites/station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
-                           profiles=BUILT_IN, profile=profile, life=site_life("stations", view.record))
+                           profiles=BUILT_IN, profile=profile,
+                           business=station_months(get_engine(), code, last_complete_month()),
+                           life=site_life("stations", view.record))
 
 
 def _back(code: str, at=None):
