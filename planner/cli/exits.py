@@ -26,7 +26,7 @@ def exits_command(month, out, profile, lang, db_url):
     month = parse_month_option(month)
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    report = judge_stations(engine, rules, month, lang=lang)
+    report = judge_stations(engine, rules, month, lang=lang, with_restorers=bool(out) and out.endswith(".xlsx"))
     counts = report.counts()
     if out:
         click.echo(f"{write_exits(report, out)}")

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import Engine
 
 from planner.roads.cells import served_cells_on_foot, service_areas_on_foot
@@ -35,10 +37,36 @@ class CoverageLoss:
     parents: pd.DataFrame  # per parent area (街道/乡镇)
     total: dict  # district: population, covered before, lost, shares
     network: Network
+    served: _Served | None = None
 
     @property
     def grid(self):
         return self.network.grid
+
+    def lost_layers(self) -> dict[str, np.ndarray]:
+        """Per closing station, the grid-shaped people it serves today who lose service when all close."""
+        if self.served is None:
+            return {}
+        return {code: np.where(self.served.serves(code), self.lost, 0.0) for code in self.by_station.index}
+
+    def lost_cells(self) -> gpd.GeoDataFrame:
+        """The grid cells that lose service, as WGS84 squares with their people (for maps and GeoPackages)."""
+        grid = self.grid
+        rows, cols = np.nonzero(self.lost > 0)
+        west = grid.west + cols * grid.cell_m
+        north = grid.north - rows * grid.cell_m
+        squares = shapely.box(west, north - grid.cell_m, west + grid.cell_m, north)
+        cells = gpd.GeoDataFrame({"population": np.round(self.lost[rows, cols], 1)}, geometry=squares,
+                                 crs=grid.crs)
+        return cells.to_crs(4326)
+
+    def network_after(self) -> Network:
+        """The network with the closing stations gone (the grid kept)."""
+        network = self.network
+        stations = network.stations[~network.stations["code"].isin(self.by_station.index)
+                                    | (network.stations["source"] != "station")].reset_index(drop=True)
+        return Network(network.outlets, stations, network.areas, network.cell_m, network.raster, network.roads,
+                       _grid=network.grid)
 
 
 class _Served:
@@ -49,6 +77,7 @@ class _Served:
         grid = network.grid
         lon, lat = network.stations.geometry.x.to_numpy(), network.stations.geometry.y.to_numpy()
         self.lon, self.lat = lon[stations], lat[stations]
+        self.codes = network.stations["code"].to_numpy(dtype=object)[stations]
         # Serving today, as `planner coverage` counts: outlets and stations (approved applicants do not serve yet).
         opened = network.stations["source"].to_numpy() == "station"
         site_lon = np.concatenate([network.outlets.geometry.x.to_numpy(), lon[opened]])
@@ -68,6 +97,11 @@ class _Served:
             return self.areas.reach @ self.areas.weights(layer)
         grid = self.network.grid
         return grid.disc_sums(layer, *grid.project(self.lon, self.lat), self.radius)
+
+    def serves(self, code: str) -> np.ndarray:
+        """Grid-shaped: the cells asked station `code` serves."""
+        i = int(np.flatnonzero(self.codes == code)[0])
+        return self.count_of(np.arange(self.codes.size) == i) > 0
 
     def count_of(self, chosen: np.ndarray) -> np.ndarray:
         """How many of the chosen asked stations serve each cell (grid-shaped)."""
@@ -102,7 +136,7 @@ def coverage_loss(engine: Engine, profile: Profile, asked: Sequence[str], closin
     by_station = pd.Series(np.round(served.sums(lost)[chosen], 1), index=pd.Index(asked_codes[chosen],
                                                                                    name="station_id"))
     areas, parents, total = _tables(network, served.count > 0, lost)
-    return CoverageLoss(alone, by_station, lost, areas, parents, total, network)
+    return CoverageLoss(alone, by_station, lost, areas, parents, total, network, served)
 
 
 def _tables(network: Network, covered: np.ndarray, lost: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, dict]:

@@ -33,7 +33,8 @@ Chosen = ExactSelection | tuple[np.ndarray, np.ndarray]  # a proved set, or the 
 
 
 
-def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, exact: bool = False) -> pd.DataFrame:
+def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, exact: bool = False,
+                    network: Network | None = None) -> pd.DataFrame:
     """Open applicants with service and marginal population, the distance rules, and the ranking.
 
     Without `n`: every applicant that keeps the distance rules, ranked by its
@@ -41,11 +42,12 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     also keeps the spacing between themselves, chosen greedily (each pick
     adds the most people not yet served, counting earlier picks as served) or,
     with `exact`, the proved optimum of that choice (HiGHS), listed in the
-    order each pick adds the most on top of the ones before.
+    order each pick adds the most on top of the ones before. `network`: the sites to rank against when
+    not the registry's as it stands (e.g. with the stations listed for exit gone).
     """
     candidates = read_table(engine, "candidates", columns=("code", "name", "status"))
     candidates = candidates[candidates["status"].isin(OPEN_APPLICANT_STATUSES)].reset_index(drop=True)
-    network = load_network(engine, profile)
+    network = network if network is not None else load_network(engine, profile)
     lon, lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()
     out = pd.DataFrame({"code": candidates["code"], "name": candidates["name"], "status": candidates["status"],
                         "lon": np.round(lon, 7), "lat": np.round(lat, 7)})

@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["EXIT_TEXT", "reason_texts"]
+__all__ = ["EXIT_NAV", "EXIT_TEXT", "reason_texts"]
+
+EXIT_NAV = {"zh": {"exits": "退出评估"}, "en": {"exits": "Exit review"}}  # the top bar's link
 
 EXIT_TEXT = {
     "zh": {
@@ -18,6 +20,18 @@ EXIT_TEXT = {
         "sep": "、",
         "verdict_exit": "列入退出", "verdict_keep": "保留", "verdict_too_new": "开业未满",
         "verdict_missing": "数据不全",
+        "exits": "退出评估", "exit_rule": "退出机制", "month": "月份", "judged": "参评服务站",
+        "proposed": "提议退出", "already_listed": "已列入退出", "lost_population": "失去服务人口",
+        "lost_alone": "单独关闭将失去服务的人口", "lost_cells": "将失去服务的网格", "closing_stations": "拟退出服务站",
+        "covered_before": "现覆盖率", "covered_after": "关闭后覆盖率", "lost_by_parent": "各街道/乡镇失去服务人口",
+        "lost_by_area": "各村/社区失去服务人口", "restorers": "可弥补的加盟申请户", "restored": "可恢复服务人口",
+        "marginal": "新增服务人口", "choice": "推荐", "decision": "决定", "deciding_months": "判定月份",
+        "confirm_listing": "确认列入退出", "keep_station": "保留并说明理由", "list_anyway": "列入退出（须说明理由）",
+        "close_station": "关闭服务站", "confirm_close": "确认关闭该服务站（记录保留，不删除）",
+        "note_required": "说明（必填）", "note_optional": "说明（选填）", "decided": "本月已作决定",
+        "action_list_for_exit": "列入退出", "action_keep": "保留", "action_close": "关闭",
+        "exit_rule_text": "当月无交易，或连续 {n} 个月每月交易不足 {min} 笔，列入退出名单",
+        "no_stations": "没有参评的服务站", "download_exits": "下载评估结果", "decided_done": "已记录决定",
     },
     "en": {
         "zero": "no transactions in {month}",
@@ -28,6 +42,22 @@ EXIT_TEXT = {
         "sep": ", ",
         "verdict_exit": "listed for exit", "verdict_keep": "kept", "verdict_too_new": "too new",
         "verdict_missing": "figures missing",
+        "exits": "Exit review", "exit_rule": "Exit rule", "month": "Month", "judged": "Stations judged",
+        "proposed": "Proposed for exit", "already_listed": "Listed for exit",
+        "lost_population": "People losing service",
+        "lost_alone": "People losing service if this station alone closes", "lost_cells": "Cells losing service",
+        "closing_stations": "Stations closing", "covered_before": "Covered now", "covered_after": "Covered after",
+        "lost_by_parent": "People losing service by sub-district/town", "lost_by_area": "People losing service by area",
+        "restorers": "Applicants that would win them back", "restored": "People restored",
+        "marginal": "People added", "choice": "Choice", "decision": "Decision", "deciding_months": "Deciding months",
+        "confirm_listing": "Confirm the listing", "keep_station": "Keep, with a reason", "list_anyway":
+        "List for exit (reason required)", "close_station": "Close the station",
+        "confirm_close": "I confirm closing this station (its records are kept)", "note_required": "Note (required)",
+        "note_optional": "Note (optional)", "decided": "Decided this month", "action_list_for_exit": "listed",
+        "action_keep": "kept", "action_close": "closed",
+        "exit_rule_text": "no transactions in a month, or fewer than {min} a month for {n} consecutive months",
+        "no_stations": "No station to judge", "download_exits": "Download the judgement", "decided_done":
+        "Decision recorded",
     },
 }
 

@@ -32,9 +32,10 @@ from planner.rules.exits import (
 )
 from planner.rules.profiles import Profile
 from planner.rules.vocabulary import EXISTING_STATION_STATUSES
+from planner.selection.restore import restoring_applicants
 from planner.texts.exits import reason_texts
 
-__all__ = ["ExitReport", "judge_stations", "last_complete_month", "parse_month_option", "write_exits"]
+__all__ = ["ExitReport", "judge_stations", "judge_table", "last_complete_month", "parse_month_option", "write_exits"]
 
 CHINA = ZoneInfo("Asia/Shanghai")
 COLUMNS = ["station_id", "verdict", "months", "reasons", "lost_population"]
@@ -69,6 +70,7 @@ class ExitReport:
     profile: Profile
     table: pd.DataFrame  # COLUMNS, then name, status, opened_on, proposed, decision
     loss: CoverageLoss | None  # of the stations closing: proposed and already listed
+    restorers: pd.DataFrame | None = None  # per closing station, the open applicants winning most back
 
     @property
     def proposed(self) -> pd.DataFrame:
@@ -87,21 +89,45 @@ def _first_full_month(opened) -> int:
 
 
 def judge_stations(engine: Engine, profile: Profile, month: str, *, lang: str = "zh",
-                   with_loss: bool = True, codes: list[str] | None = None) -> ExitReport:
-    """Judge every open or listed station (or only `codes`) for `month`, with the coverage each would cost."""
+                   with_loss: bool = True, with_restorers: bool = False,
+                   codes: list[str] | None = None) -> ExitReport:
+    """Judge every open or listed station (or only `codes`) for `month`, with the coverage each would cost
+    and (`with_restorers`) the applicants that would win the lost people back."""
     stations = read_table(engine, "stations", columns=("code", "name", "status", "opened_on"), codes=codes,
                           usable_only=False)
     stations = stations[stations["status"].isin(EXISTING_STATION_STATUSES)].reset_index(drop=True)
+    table = judge_table(stations, monthly_counts(engine, window_months(month, profile.exit)), month, profile,
+                        lang=lang)
+    decisions = exit_decisions(engine, month)
+    table["decision"] = pd.Series([decisions.get(code, {}).get("action") or "" for code in table["station_id"]],
+                                  dtype=object)
+    table["proposed"] = ((table["verdict"] == "exit") & (table["status"] == "open")
+                         & (table["decision"] == "")).to_numpy()
+    loss = None
+    if with_loss and len(table):
+        closing = table.loc[table["proposed"] | (table["status"] == "listed_for_exit"), "station_id"]
+        loss = coverage_loss(engine, profile, table["station_id"].tolist(), closing.tolist())
+        table["lost_population"] = table["station_id"].map(loss.alone).to_numpy()
+    restorers = None
+    if loss is not None and with_restorers:
+        restorers = restoring_applicants(engine, profile, loss.network_after(), loss.lost_layers())
+    return ExitReport(month, profile, table, loss, restorers)
+
+
+def judge_table(stations: pd.DataFrame, counts: pd.DataFrame, month: str, profile: Profile, *,
+                lang: str = "zh") -> pd.DataFrame:
+    """The interface's columns (lost_population still empty), then name, status, opened_on, for `stations`
+    (code, name, status, opened_on) and their counts (station_code, month, count) over the rule's window."""
     rule = profile.exit
     months = window_months(month, rule)
-    counts = monthly_counts(engine, months)
+    counts = counts[counts["month"].isin(months)]
     wide = counts.pivot_table(index="station_code", columns="month", values="count", aggfunc="first")
     wide = wide.reindex(index=stations["code"], columns=months).to_numpy(dtype=float)
     opened = np.array([_first_full_month(v) for v in stations["opened_on"]], np.int64)
     full = full_months_open(opened, month_index(month))
     judged = judge_exits(wide, full, rule)
     texts = reason_texts(lang)
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "station_id": stations["code"].to_numpy(),
         "verdict": judged.verdict,
         "months": [_months_text(months, row, deciding) for row, deciding in zip(wide, judged.deciding)],
@@ -110,16 +136,6 @@ def judge_stations(engine: Engine, profile: Profile, month: str, *, lang: str = 
         "lost_population": np.nan,
         "name": stations["name"].to_numpy(), "status": stations["status"].to_numpy(),
         "opened_on": stations["opened_on"].to_numpy()})
-    decisions = exit_decisions(engine, month)
-    table["decision"] = [decisions.get(code, {}).get("action") for code in table["station_id"]]
-    table["proposed"] = ((table["verdict"] == "exit") & (table["status"] == "open")
-                         & table["decision"].isna()).to_numpy()
-    loss = None
-    if with_loss and len(table):
-        closing = table.loc[table["proposed"] | (table["status"] == "listed_for_exit"), "station_id"]
-        loss = coverage_loss(engine, profile, table["station_id"].tolist(), closing.tolist())
-        table["lost_population"] = table["station_id"].map(loss.alone).to_numpy()
-    return ExitReport(month, profile, table, loss)
 
 
 def _months_text(months: list[str], row: np.ndarray, deciding: np.ndarray) -> str:
@@ -144,4 +160,6 @@ def write_exits(report: ExitReport, out_path: str | os.PathLike[str]) -> Path:
             formula_safe_frame(report.loss.areas, excel=True).to_excel(writer, index=False, sheet_name="lost_areas")
             formula_safe_frame(report.loss.parents, excel=True).to_excel(writer, index=False,
                                                                          sheet_name="lost_parents")
+        if report.restorers is not None and len(report.restorers):
+            formula_safe_frame(report.restorers, excel=True).to_excel(writer, index=False, sheet_name="restore")
     return out_path

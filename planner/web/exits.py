@@ -1,0 +1,113 @@
+"""The exit review: every station judged by the exit rule for a month, what closing costs, the decisions."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+from flask import Blueprint, after_this_request, flash, redirect, render_template, request, send_file, url_for
+
+from planner.errors import ConflictError, UsageError
+from planner.maps.exits import exit_map
+from planner.rules.profiles import BUILT_IN, Profile
+from planner.texts.exits import EXIT_TEXT
+from planner.texts.interface import texts
+from planner.web.auth import actor, role_required
+from planner.web.context import get_engine
+from planner.web.i18n import current_lang
+from planner.web.preferences import current_profile, map_options
+from planner.workflow.exit_decisions import EXIT_ACTIONS, decide_exit
+from planner.workflow.exits import judge_stations, parse_month_option, write_exits
+
+bp = Blueprint("exits", __name__, url_prefix="/exits")
+
+
+def _labels(lang: str) -> dict:
+    return {**texts(lang), **EXIT_TEXT["en" if lang == "en" else "zh"]}
+
+
+def _month() -> str:
+    return parse_month_option(request.values.get("month"))
+
+
+@dataclass(frozen=True)
+class StationExit:
+    """One station's exit verdict for a month, for its page."""
+
+    month: str
+    row: dict | None  # verdict, months, reasons, lost_population, decision (None: closed, not judged)
+    rule: object
+    x: dict  # the exit texts
+
+
+def station_exit(engine, code: str, profile: Profile, lang: str) -> StationExit:
+    month = _month()
+    report = judge_stations(engine, profile, month, lang=lang, codes=[code])
+    row = report.table.iloc[0].to_dict() if len(report.table) else None
+    return StationExit(month, row, profile.exit, EXIT_TEXT["en" if lang == "en" else "zh"])
+
+
+@bp.get("/")
+@role_required("staff")
+def index():
+    """Proposals and listed stations with the people they serve alone, the loss if they all close, the map,
+    and the applicants that would win the people back."""
+    lang = current_lang()
+    t = _labels(lang)
+    profile = current_profile()
+    month = _month()
+    report = judge_stations(get_engine(), profile, month, lang=lang, with_restorers=True)
+    table = report.table
+    shown = table[(table["verdict"] == "exit") | (table["status"] == "listed_for_exit")]
+    shown = shown.sort_values(["proposed", "lost_population"], ascending=False, kind="stable")
+    parts = None
+    if report.loss is not None and report.loss.grid is not None:
+        network = report.loss.network
+        closing = network.stations[network.stations["code"].isin(report.loss.by_station.index)]
+        closing = gpd.GeoDataFrame({"station_id": closing["code"].to_numpy(),
+                                    "lost_population": closing["code"].map(report.loss.by_station).to_numpy()},
+                                   geometry=closing.geometry.values, crs=4326)
+        parts = exit_map(report.loss.lost_cells(), closing, t, **map_options())
+    return render_template("exits/exits.html", t=t, lang=lang, report=report, shown=shown, map=parts,
+                           profile=profile, profiles=BUILT_IN, counts=report.counts())
+
+
+@bp.get("/exits<ext>")
+@role_required("staff")
+def download(ext: str):
+    if ext not in (".xlsx", ".csv"):
+        raise UsageError(f"unknown format {ext!r}", f"未知格式“{ext}”")
+    lang = current_lang()
+    month = _month()
+    report = judge_stations(get_engine(), current_profile(), month, lang=lang, with_restorers=ext == ".xlsx")
+    folder = Path(tempfile.mkdtemp(prefix="planner-exits-"))
+    path = write_exits(report, folder / f"exits-{month}{ext}")
+
+    @after_this_request
+    def _cleanup(response):
+        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
+        return response
+
+    return send_file(path, as_attachment=True, download_name=path.name)
+
+
+@bp.post("/<code>")
+@role_required("staff")
+def decide(code: str):
+    """List, keep or close station `code` for the month in the form; back to the station page."""
+    lang = current_lang()
+    action = request.form.get("action", "")
+    try:
+        if action not in EXIT_ACTIONS:
+            raise UsageError(f"unknown exit decision {action!r}", f"未知的退出决定 {action!r}")
+        if action == "close" and request.form.get("confirm") != "1":
+            raise UsageError("tick the box to confirm closing the station", "请勾选确认关闭该服务站")
+        decide_exit(get_engine(), code, action, request.form.get("note"), actor=actor(), profile=current_profile(),
+                    month=_month(), lang=lang)
+        flash(_labels(lang)["decided_done"], "done")
+    except (UsageError, ConflictError) as exc:
+        flash(exc.message(lang), "problem")
+    return redirect(url_for("stations.page", code=code, profile=current_profile().name,
+                            month=request.form.get("month")), code=303)
