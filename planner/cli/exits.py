@@ -20,12 +20,24 @@ def exits_command(month, out, profile, lang, db_url):
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
-    from planner.workflow.exits import judge_stations, parse_month_option, write_exits
+    from planner.workflow.exits import (
+        default_month,
+        judge_stations,
+        last_complete_month,
+        parse_month_option,
+        write_exits,
+    )
 
     rules = load_profile(profile)
-    month = parse_month_option(month)
+    asked = parse_month_option(month) if month else None
     engine = make_engine(db_url)
     upgrade_schema(engine)
+    month = asked
+    if month is None:
+        month, fell_back = default_month(engine)
+        if fell_back:
+            click.echo(f"no transaction figures for {last_complete_month()} yet: judging {month}, the latest month "
+                       "with figures (--month to choose)", err=True)
     report = judge_stations(engine, rules, month, lang=lang, with_restorers=bool(out) and out.endswith(".xlsx"))
     counts = report.counts()
     if out:

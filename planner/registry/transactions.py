@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from planner.registry.engine import connected
 from planner.registry.models import Event, Transaction
 
-__all__ = ["exit_decisions", "monthly_counts"]
+__all__ = ["exit_decisions", "latest_month", "monthly_counts"]
 
 
 def monthly_counts(db: Engine | Connection, months: Sequence[str]) -> pd.DataFrame:
@@ -36,3 +36,11 @@ def exit_decisions(db: Engine | Connection, month: str) -> dict[str, dict]:
             if (changes or {}).get("month") == month:
                 decided[code] = {"action": action, "actor": actor, "at": at, "note": (changes or {}).get("note")}
     return decided
+
+
+def latest_month(db: Engine | Connection, *, until: str) -> str | None:
+    """The latest month up to `until` that has any transaction figure (None: none has)."""
+    table = Transaction.__table__
+    stmt = select(func.max(table.c.month)).where(table.c.month <= until, table.c.deleted_at.is_(None))
+    with connected(db) as conn:
+        return conn.execute(stmt).scalar()

@@ -19,7 +19,7 @@ from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
 from planner.workflow.exit_decisions import EXIT_ACTIONS, decide_exit
-from planner.workflow.exits import judge_stations, parse_month_option, write_exits
+from planner.workflow.exits import default_month, judged_now, parse_month_option, write_exits
 
 bp = Blueprint("exits", __name__, url_prefix="/exits")
 
@@ -29,7 +29,10 @@ def _labels(lang: str) -> dict:
 
 
 def _month() -> str:
-    return parse_month_option(request.values.get("month"))
+    """The month asked (?month= or the form's), else the last complete month — or the latest with figures
+    when none for it has come in yet."""
+    asked = request.values.get("month")
+    return parse_month_option(asked) if asked else default_month(get_engine())[0]
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,9 @@ class StationExit:
 
 def station_exit(engine, code: str, profile: Profile, lang: str) -> StationExit:
     month = _month()
-    report = judge_stations(engine, profile, month, lang=lang, codes=[code])
-    row = report.table.iloc[0].to_dict() if len(report.table) else None
+    table = judged_now(engine, profile, month, lang=lang).table
+    found = table[table["station_id"] == code]
+    row = found.iloc[0].to_dict() if len(found) else None
     return StationExit(month, row, profile.exit, EXIT_TEXT["en" if lang == "en" else "zh"])
 
 
@@ -58,7 +62,7 @@ def index():
     t = _labels(lang)
     profile = current_profile()
     month = _month()
-    report = judge_stations(get_engine(), profile, month, lang=lang, with_restorers=True)
+    report = judged_now(get_engine(), profile, month, lang=lang)
     table = report.table
     shown = table[(table["verdict"] == "exit") | (table["status"] == "listed_for_exit")]
     shown = shown.sort_values(["proposed", "lost_population"], ascending=False, kind="stable")
@@ -81,7 +85,7 @@ def download(ext: str):
         raise UsageError(f"unknown format {ext!r}", f"未知格式“{ext}”")
     lang = current_lang()
     month = _month()
-    report = judge_stations(get_engine(), current_profile(), month, lang=lang, with_restorers=ext == ".xlsx")
+    report = judged_now(get_engine(), current_profile(), month, lang=lang)
     folder = Path(tempfile.mkdtemp(prefix="planner-exits-"))
     path = write_exits(report, folder / f"exits-{month}{ext}")
 

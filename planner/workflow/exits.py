@@ -21,8 +21,10 @@ from sqlalchemy import Engine
 from planner.coverage.loss import CoverageLoss, coverage_loss
 from planner.errors import UsageError
 from planner.files.writers import formula_safe_frame, output_path
+from planner.recent import Recent
+from planner.registry.changes import registry_version
 from planner.registry.tables import read_table
-from planner.registry.transactions import exit_decisions, monthly_counts
+from planner.registry.transactions import exit_decisions, latest_month, monthly_counts
 from planner.rules.exits import (
     UNKNOWN_OPENING,
     full_months_open,
@@ -35,9 +37,11 @@ from planner.rules.vocabulary import EXISTING_STATION_STATUSES
 from planner.selection.restore import restoring_applicants
 from planner.texts.exits import reason_texts
 
-__all__ = ["ExitReport", "judge_stations", "judge_table", "last_complete_month", "parse_month_option", "write_exits"]
+__all__ = ["ExitReport", "default_month", "judge_stations", "judge_table", "judged_now", "last_complete_month",
+           "parse_month_option", "write_exits"]
 
 CHINA = ZoneInfo("Asia/Shanghai")
+_JUDGED = Recent(2)  # (database URL, registry version, profile, month, lang) -> ExitReport with restorers
 COLUMNS = ["station_id", "verdict", "months", "reasons", "lost_population"]
 
 
@@ -62,6 +66,16 @@ def parse_month_option(value: str | None) -> str:
         raise UsageError(f"--month {text} is not over yet: the last complete month is {last_complete_month()}",
                          f"--month {text} 尚未结束：最近的完整月份是 {last_complete_month()}")
     return text
+
+
+def default_month(engine: Engine) -> tuple[str, bool]:
+    """The month to judge when none is asked: the last complete month, or — when no figure for it has come in
+    yet (they are due by the 5th) — the latest month that has figures; and whether it fell back."""
+    month = last_complete_month()
+    if len(monthly_counts(engine, [month])):
+        return month, False
+    latest = latest_month(engine, until=month)
+    return (latest, True) if latest else (month, False)
 
 
 @dataclass
@@ -136,6 +150,17 @@ def judge_table(stations: pd.DataFrame, counts: pd.DataFrame, month: str, profil
         "lost_population": np.nan,
         "name": stations["name"].to_numpy(), "status": stations["status"].to_numpy(),
         "opened_on": stations["opened_on"].to_numpy()})
+
+
+def judged_now(engine: Engine, profile: Profile, month: str, *, lang: str = "zh") -> ExitReport:
+    """Every station judged with the loss and the restorers, kept per process while the registry stays the same
+    (any import or decision moves its version): the exit page and every station page read one judgement."""
+    key = (engine.url.render_as_string(hide_password=True), registry_version(engine), profile, month, lang)
+    report = _JUDGED.get(key)
+    if report is None:
+        report = judge_stations(engine, profile, month, lang=lang, with_restorers=True)
+        _JUDGED.put(key, report)
+    return report
 
 
 def _months_text(months: list[str], row: np.ndarray, deciding: np.ndarray) -> str:
