@@ -30,6 +30,8 @@ def test_the_page_shows_the_month_due_date_and_production(client, engine, tmp_pa
     assert 'data-code="C1" data-deadline="missed"' in html
     english = client.get("/reports/monthly?month=2026-09&lang=en").get_data(as_text=True)
     assert "8 Oct 2026" in english and "produced in time" in english
+    walking = client.get("/reports/monthly?month=2026-09&profile=heilongjiang&lang=zh").get_data(as_text=True)
+    assert re.search(r'id="coverage-note">无法计算覆盖：.*planner import network', walking)
 
 
 def test_downloads_record_the_production(client, engine, tmp_path):

@@ -131,6 +131,12 @@ def test_coverage_at_month_end_or_as_generated(registry, september):
     assert old.coverage_as_of == "generation"
 
 
+def test_coverage_that_cannot_be_computed_is_said(registry):
+    walking = monthly_report(registry, load_profile("heilongjiang"), MONTH, today=TODAY)  # no road network
+    assert walking.coverage is None and "planner import network" in walking.coverage_problem.en
+    assert walking.summary()["stations"] == 5  # the rest of the report stands
+
+
 def test_a_profile_with_another_threshold(registry):
     strict = dataclasses.replace(YIWU, exit=ExitRule(min_monthly_count=25))
     report = monthly_report(registry, strict, MONTH, today=TODAY)
