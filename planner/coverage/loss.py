@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
+from planner.registry.tables import read_table
 from planner.roads.cells import served_cells_on_foot, service_areas_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.verdict import require_road_network
@@ -114,9 +115,11 @@ class _Served:
         return count
 
 
-def coverage_loss(engine: Engine, profile: Profile, asked: Sequence[str], closing: Sequence[str], *,
+def coverage_loss(engine: Engine | None, profile: Profile, asked: Sequence[str], closing: Sequence[str], *,
                   cell_m: float = 100.0, network: Network | None = None) -> CoverageLoss:
-    """The loss of each station in `asked` closing alone, and of all of `closing` (a subset) closing together."""
+    """The loss of each station in `asked` closing alone, and of all of `closing` (a subset) closing together.
+
+    `engine` may be None when `network` is given (parent areas then go without their names)."""
     network = network or load_network(engine, profile, cell_m=cell_m)
     codes = network.stations["code"].to_numpy(dtype=object)
     is_station = network.stations["source"].to_numpy() == "station"
@@ -136,6 +139,9 @@ def coverage_loss(engine: Engine, profile: Profile, asked: Sequence[str], closin
     by_station = pd.Series(np.round(served.sums(lost)[chosen], 1), index=pd.Index(asked_codes[chosen],
                                                                                    name="station_id"))
     areas, parents, total = _tables(network, served.count > 0, lost)
+    if engine is not None and len(parents):
+        names = read_table(engine, "areas", columns=("code", "name"), codes=parents["parent_code"].dropna().tolist())
+        parents.insert(1, "parent_name", parents["parent_code"].map(dict(zip(names["code"], names["name"]))))
     return CoverageLoss(alone, by_station, lost, areas, parents, total, network, served)
 
 
