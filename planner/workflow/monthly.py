@@ -193,16 +193,18 @@ def _reported_stations(engine: Engine, stations: pd.DataFrame, month: str, figur
     return stations.loc[keep].reset_index(drop=True)
 
 
-def _station_areas(engine: Engine, profile: Profile, stations) -> tuple[pd.DataFrame, dict]:
-    """Per station, its area of the profile's levels (code, name, parent_code; None outside them all), and the
-    names of every area by code (for the parents)."""
+def _station_areas(engine: Engine, profile: Profile, stations) -> tuple[dict[str, list], dict]:
+    """Per station, in order, its area of the profile's levels: {'code', 'name', 'parent_code'} lists (None
+    outside them all); and the names of every area by code (for the parents)."""
     every = read_table(engine, "areas", columns=("code", "name", "level", "parent_code"))
     names = dict(zip(every["code"], every["name"]))
     areas = every[every["level"].isin(profile.area_levels)].reset_index(drop=True)
-    where = containing_area(areas.geometry.values, stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy()) \
-        if len(stations) else np.empty(0, np.int64)
-    rows = [areas.iloc[i][["code", "name", "parent_code"]].tolist() if i >= 0 else [None, None, None] for i in where]
-    return pd.DataFrame(rows, columns=["code", "name", "parent_code"], dtype=object), names
+    where = containing_area(areas.geometry.values, stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy())
+    found = {}
+    for column in ("code", "name", "parent_code"):
+        values = areas[column].to_numpy(dtype=object)
+        found[column] = [values[i] if i >= 0 else None for i in where]
+    return found, names
 
 
 def _station_rows(stations, areas, parent_names, month, earlier, figures, threshold) -> list[dict]:
@@ -211,9 +213,9 @@ def _station_rows(stations, areas, parent_names, month, earlier, figures, thresh
         counts = {m: figures.get((code, m)) for m in [month, *earlier]}
         count = counts[month]
         change, share = _change(count, counts[earlier[0]])
-        parent = areas["parent_code"].iloc[i] or None
-        rows.append({"code": code, "name": name, "status": status, "area_code": areas["code"].iloc[i],
-                     "area_name": areas["name"].iloc[i], "parent_code": parent,
+        parent = areas["parent_code"][i] or None
+        rows.append({"code": code, "name": name, "status": status, "area_code": areas["code"][i],
+                     "area_name": areas["name"][i], "parent_code": parent,
                      "parent_name": parent_names.get(parent) if parent else None, "count": count, "counts": counts,
                      "change": change, "change_share": share,
                      "below_threshold": None if count is None else count < threshold})
