@@ -51,8 +51,10 @@ def site_life(table: str, record: dict) -> SiteLife:
     else:
         kinds = ("install",) if status == "approved" else ()
     today = china_today()
-    return SiteLife(table, code, today, site_tasks(engine, table, code, today), site_visits(engine, table, code),
-                    kinds, kept_form("visit"))
+    tasks = site_tasks(engine, table, code, today)
+    due = [task.kind for task in tasks]
+    kinds = tuple(sorted(kinds, key=lambda k: due.index(k) if k in due else len(due)))  # what is due first
+    return SiteLife(table, code, today, tasks, site_visits(engine, table, code), kinds, kept_form("visit"))
 
 
 def keep_form(name: str, values: dict) -> None:

@@ -103,6 +103,9 @@ def test_staff_record_visits_on_the_station_page(app, engine, tmp_path):
     visits = re.search(r'id="visits">(.*?)</table>', done, re.S).group(1)
     assert "开业回访" in visits and "回访顺利" in visits and "安装培训完成" in visits and "终端已装" in visits
     assert re.search(r'data-action="follow_up"><th>[^<]+<br>alice</th>', done)
+    # The form offers first what is due: the inspection now; at S1 (imported, no opening day) too.
+    assert re.search(r'<select name="kind"><option value="inspect"', done)
+    assert re.search(r'<select name="kind"><option value="inspect"', staff.get("/stations/S1").get_data(as_text=True))
 
 
 def test_a_closed_station_takes_no_visits(app, engine, tmp_path):
