@@ -32,6 +32,7 @@ __all__ = [
     "coverage_map",
     "data_map",
     "display_crs",
+    "exit_map",
     "share_colour",
     "shift_collection",
 ]
@@ -330,4 +331,30 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
     folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
                         fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1,
                         tooltip=_tip(shop[0])).add_to(fmap)
+    return _render(fmap)
+
+
+LOST_COLOUR = "#dc2626"  # cells that lose service when the listed stations close
+CLOSING_COLOUR = "#a855f7"
+
+
+def exit_map(lost_cells: gpd.GeoDataFrame, closing: gpd.GeoDataFrame, labels: dict, *, assets_url: str,
+             basemap: str = "osm", tianditu_key: str = "") -> MapParts:
+    """Cells that lose service (shaded by nobody else serving them) and the closing stations (code, people)."""
+    import folium
+
+    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+                                  bounds=_union_bounds([lost_cells, closing]))
+    if len(lost_cells):
+        shown = _for_display(lost_cells, basemap_crs)
+        folium.GeoJson(shown.__geo_interface__, name=labels["lost_cells"],
+                       style_function=lambda f: {"color": LOST_COLOUR, "weight": 0, "fillColor": LOST_COLOUR,
+                                                 "fillOpacity": 0.45}).add_to(fmap)
+    layer = folium.FeatureGroup(name=labels["closing_stations"])
+    display = _for_display(closing, basemap_crs)
+    for geom, code, people in zip(display.geometry, display["station_id"], display["lost_population"]):
+        folium.CircleMarker([geom.y, geom.x], radius=6, color="#581c87", fill=True, fill_color=CLOSING_COLOUR,
+                            fill_opacity=0.9, weight=2, tooltip=_tip(f"{code}: −{float(people):,.0f}")).add_to(layer)
+    layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
     return _render(fmap)

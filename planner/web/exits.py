@@ -10,7 +10,7 @@ import geopandas as gpd
 from flask import Blueprint, after_this_request, flash, redirect, render_template, request, send_file, url_for
 
 from planner.errors import ConflictError, UsageError
-from planner.maps.exits import exit_map
+from planner.maps.render import exit_map
 from planner.rules.profiles import BUILT_IN, Profile
 from planner.texts.exits import EXIT_TEXT
 from planner.texts.interface import texts

@@ -8,9 +8,9 @@ import pytest
 
 from planner.registry.tables import read_table
 from tests.check_support import load_small_registry
+from tests.exit_support import load_histories
 from tests.file_support import load_file
 from tests.web.conftest import add_test_users, app_over, csrf, sign_in, signed_in_page, wait_until
-from tests.workflow.test_exits import load_histories
 
 MONTH = "2026-10"
 
