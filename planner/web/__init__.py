@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         check,
         coverage,
         error_pages,
+        exits,
         formatting,
         headers,
         input_guard,
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(candidates.bp)
     app.register_blueprint(stations.bp)
     app.register_blueprint(visits.bp)
+    app.register_blueprint(exits.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)

@@ -10,6 +10,7 @@ from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
 from planner.web.candidates import view_map
 from planner.web.context import current_region, get_engine
+from planner.web.exits import station_exit
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
 from planner.web.site_view import station_view
@@ -50,6 +51,7 @@ def page(code: str):
     return render_template("sites/station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
                            profiles=BUILT_IN, profile=profile,
                            business=station_months(get_engine(), code, last_complete_month()),
+                           exit=station_exit(get_engine(), code, profile, lang),
                            life=site_life("stations", view.record))
 
 
