@@ -6,7 +6,7 @@ LIFECYCLE_TEXT = {
         "overdue": "已逾期", "no_due": "无期限", "since": "起算", "overdue_tasks": "{n} 项逾期",
         "no_tasks": "没有待办任务",
         "task_survey": "实地勘察", "task_decision": "审核决定", "task_install": "安装培训",
-        "task_follow_up": "开业回访", "task_inspect": "季度巡检",
+        "task_follow_up": "开业回访", "task_inspect": "季度巡检", "task_exit_decision": "退出决定",
         "work_rule": ("期限按工作日计（国家法定节假日及调休）：报送后 {survey} 个工作日内勘察，"
                       "批准后 {install} 个工作日内安装培训，开业后 {follow_up} 个工作日内回访，"
                       "每季度至少巡检一次（季度最后一个工作日前）"),
@@ -29,6 +29,7 @@ LIFECYCLE_TEXT = {
         "no_tasks": "Nothing to do",
         "task_survey": "Site survey", "task_decision": "Decision", "task_install": "Installation and training",
         "task_follow_up": "Opening follow-up", "task_inspect": "Quarterly inspection",
+        "task_exit_decision": "Exit decision",
         "work_rule": ("deadlines in working days (Chinese public holidays and make-up days): survey within {survey} of "
                       "the report, installation and training within {install} of the approval, follow-up visit "
                       "within {follow_up} of the opening, an inspection every quarter (by its last working day)"),

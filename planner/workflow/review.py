@@ -16,6 +16,7 @@ from planner.errors import UsageError
 from planner.rules.china_time import china_today
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES
 from planner.workflow.deadlines import FOLLOW_UP_WORKDAYS, INSTALL_WORKDAYS, LIFE_SOURCES
+from planner.workflow.exit_tasks import exit_decision_tasks
 from planner.workflow.tasks import Snapshot, Task, as_date, dated_task, due_after
 
 __all__ = ["DEADLINE_WORKDAYS", "SURVEY_WORKDAYS", "TASK_SOURCES", "Task", "decision_tasks", "survey_tasks",
@@ -45,7 +46,8 @@ def decision_tasks(snapshot: Snapshot, today: dt.date) -> list[Task]:
             for a in snapshot.candidates if a["status"] in OPEN_APPLICANT_STATUSES and a["status"] != "submitted"]
 
 
-TASK_SOURCES: dict[str, TaskSource] = {"survey": survey_tasks, "decision": decision_tasks, **LIFE_SOURCES}
+TASK_SOURCES: dict[str, TaskSource] = {"survey": survey_tasks, "decision": decision_tasks, **LIFE_SOURCES,
+                                       "exit_decision": exit_decision_tasks}
 DEADLINE_WORKDAYS = {"survey": SURVEY_WORKDAYS, "install": INSTALL_WORKDAYS, "follow_up": FOLLOW_UP_WORKDAYS}
 
 

@@ -51,7 +51,8 @@ def test_a_tab_per_kind_with_counts_keeps_the_day(client, engine, tmp_path):
                     "decision": "/review/?kind=decision&amp;today=2026-11-26",
                     "install": "/review/?kind=install&amp;today=2026-11-26",
                     "follow_up": "/review/?kind=follow_up&amp;today=2026-11-26",
-                    "inspect": "/review/?kind=inspect&amp;today=2026-11-26"}
+                    "inspect": "/review/?kind=inspect&amp;today=2026-11-26",
+                    "exit_decision": "/review/?kind=exit_decision&amp;today=2026-11-26"}
     assert re.search(r'data-kind="survey" aria-current="page">Site survey <span class="n">2</span>', html)
     assert re.search(r'data-kind="">All <span class="n">5</span>', html)
     empty = client.get("/review/?kind=follow_up&lang=en").get_data(as_text=True)

@@ -132,3 +132,15 @@ def test_written_table_has_the_interface_columns(judged_registry, tmp_path):
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["station_id", "verdict", "months", "reasons", "lost_population"]
     assert isinstance(sheet.cell(2, 5).value, (int, float))
+
+
+def test_proposals_wait_in_the_work_queue_until_decided(judged_registry):
+    from planner.workflow.review import work_queue
+
+    def waiting():
+        return {task.code for task in work_queue(judged_registry, kinds=["exit_decision"])}
+
+    assert waiting() == {"L19", "Z0", "NEW1"}  # the latest month with figures: October
+    decide_exit(judged_registry, "Z0", "keep", "十月装修停业", actor="staff1", profile=load_profile("yiwu"),
+                month=MONTH)
+    assert waiting() == {"L19", "NEW1"}

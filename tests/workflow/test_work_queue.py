@@ -143,7 +143,7 @@ def test_the_queue_sorts_by_due_date_and_counts_each_kind(engine, tmp_path):
     assert [(t.kind, t.code) for t in tasks] == [
         ("survey", "A"), ("inspect", "S1"), ("decision", "B"), ("survey", "R2"), ("install", "R1")]
     assert task_counts(tasks) == {"survey": (2, 1), "decision": (1, 0), "install": (1, 0), "follow_up": (0, 0),
-                                  "inspect": (1, 0)}
+                                  "inspect": (1, 0), "exit_decision": (0, 0)}
     with pytest.raises(UsageError, match="unknown kind of task 'nap'"):
         work_queue(engine, D(2026, 11, 20), kinds=["nap"])
 
@@ -151,11 +151,11 @@ def test_the_queue_sorts_by_due_date_and_counts_each_kind(engine, tmp_path):
 def test_one_more_source_is_one_more_kind_of_task(engine, tmp_path, monkeypatch):
     load_pair(engine, tmp_path)
 
-    def exit_decisions(snapshot, today):
-        return [Task("exit_decision", "stations", s["code"], s["name"], today, 0, True, {})
+    def calls(snapshot, today):
+        return [Task("call", "stations", s["code"], s["name"], today, 0, True, {})
                 for s in snapshot.stations if s["status"] == "open"]
 
-    monkeypatch.setitem(review.TASK_SOURCES, "exit_decision", exit_decisions)
-    tasks = work_queue(engine, D(2026, 11, 20), kinds=["exit_decision"])
-    assert [(t.kind, t.code) for t in tasks] == [("exit_decision", "S1")]
-    assert task_counts(work_queue(engine, D(2026, 11, 20)))["exit_decision"] == (1, 0)
+    monkeypatch.setitem(review.TASK_SOURCES, "call", calls)
+    tasks = work_queue(engine, D(2026, 11, 20), kinds=["call"])
+    assert [(t.kind, t.code) for t in tasks] == [("call", "S1")]
+    assert task_counts(work_queue(engine, D(2026, 11, 20)))["call"] == (1, 0)
