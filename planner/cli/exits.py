@@ -20,13 +20,8 @@ def exits_command(month, out, profile, lang, db_url):
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
-    from planner.workflow.exits import (
-        default_month,
-        judge_stations,
-        last_complete_month,
-        parse_month_option,
-        write_exits,
-    )
+    from planner.workflow.exits import default_month, judge_stations, parse_month_option, write_exits
+    from planner.workflow.months import last_complete_month
 
     rules = load_profile(profile)
     asked = parse_month_option(month) if month else None

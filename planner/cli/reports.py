@@ -37,9 +37,8 @@ def monthly_command(month, out, profile, lang, actor, db_url):
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
-    from planner.workflow.exits import last_complete_month
     from planner.workflow.monthly_files import produce_monthly_report
-    from planner.workflow.months import parse_month
+    from planner.workflow.months import last_complete_month, parse_month
 
     month = parse_month(month) if month else last_complete_month()
     rules = load_profile(profile)

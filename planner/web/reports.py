@@ -17,10 +17,9 @@ from planner.web.auth import actor, role_required
 from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
-from planner.workflow.exits import last_complete_month
 from planner.workflow.monthly import monthly_report
 from planner.workflow.monthly_files import SUFFIXES, produce_monthly_report
-from planner.workflow.months import parse_month
+from planner.workflow.months import last_complete_month, parse_month
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

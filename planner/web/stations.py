@@ -20,8 +20,8 @@ from planner.workflow.decisions import (
     relocation_target,
     transfer_station,
 )
-from planner.workflow.exits import last_complete_month
 from planner.workflow.monthly import station_months
+from planner.workflow.months import last_complete_month
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
 

@@ -8,15 +8,14 @@ station keeps its row, its transactions and its history.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import Engine
 
 from planner.errors import ConflictError, UsageError
 from planner.registry.site_changes import changing_sites, record_event, site_row, update_site
+from planner.rules.china_time import china_today
 from planner.rules.profiles import Profile
 from planner.workflow.decisions import note_text
-from planner.workflow.exits import CHINA, judge_stations
+from planner.workflow.exits import judge_stations
 
 __all__ = ["EXIT_ACTIONS", "decide_exit"]
 
@@ -50,7 +49,7 @@ def decide_exit(engine: Engine, code: str, action: str, note: str | None, *, act
             update_site(conn, "stations", code, status=new_status)
             changes["status"] = [status, new_status]
         if action == "close":
-            changes["on"] = dt.datetime.now(CHINA).date().isoformat()
+            changes["on"] = china_today().isoformat()
         record_event(conn, actor, "stations", code, action, changes)
     return changes
 

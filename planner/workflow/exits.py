@@ -12,7 +12,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -36,36 +35,22 @@ from planner.rules.profiles import Profile
 from planner.rules.vocabulary import EXISTING_STATION_STATUSES
 from planner.selection.restore import restoring_applicants
 from planner.texts.exits import reason_texts
+from planner.workflow.months import last_complete_month, parse_month
 
-__all__ = ["ExitReport", "default_month", "judge_stations", "judge_table", "judged_now", "last_complete_month",
-           "parse_month_option", "write_exits"]
+__all__ = ["ExitReport", "default_month", "judge_stations", "judge_table", "judged_now", "parse_month_option",
+           "write_exits"]
 
-CHINA = ZoneInfo("Asia/Shanghai")
 _JUDGED = Recent(2)  # (database URL, registry version, profile, month, lang) -> ExitReport with restorers
 COLUMNS = ["station_id", "verdict", "months", "reasons", "lost_population"]
 
 
-def last_complete_month(today: dt.date | None = None) -> str:
-    today = today or dt.datetime.now(CHINA).date()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
-
-
-def parse_month_option(value: str | None) -> str:
-    """A `--month` value as YYYY-MM (default: the last complete month in China); never a month not yet over."""
-    if not value:
-        return last_complete_month()
-    text = value.strip()
-    try:
-        month = dt.date.fromisoformat(f"{text}-01") if len(text) == 7 else None
-    except ValueError:
-        month = None
-    if month is None:
-        raise UsageError(f"--month {value!r} is not a month (YYYY-MM)", f"--month {value!r} 不是月份（YYYY-MM）")
-    if text > last_complete_month():
-        raise UsageError(f"--month {text} is not over yet: the last complete month is {last_complete_month()}",
-                         f"--month {text} 尚未结束：最近的完整月份是 {last_complete_month()}")
-    return text
+def parse_month_option(value: str) -> str:
+    """A `--month`/`?month=` value as YYYY-MM; UsageError for a month that is not over yet."""
+    month = parse_month(value)
+    if month > last_complete_month():
+        raise UsageError(f"month {month} is not over yet: the last complete month is {last_complete_month()}",
+                         f"{month} 月尚未结束：最近的完整月份是 {last_complete_month()}")
+    return month
 
 
 def default_month(engine: Engine) -> tuple[str, bool]:

@@ -24,11 +24,11 @@ from planner.registry.transactions import monthly_counts
 from planner.rules.china_time import china_date, china_today
 from planner.rules.profiles import Profile
 from planner.spatial.areas import containing_area
-from planner.workflow.exits import last_complete_month
 from planner.workflow.monthly_activity import applicant_activity, closed_since, station_changes
 from planner.workflow.months import (
     REPORT_DAY,
     as_date,
+    last_complete_month,
     month_bounds,
     month_days,
     report_due,

@@ -15,7 +15,8 @@ from planner.rules.china_time import CHINA_TZ, china_today, month_of
 from planner.rules.exits import month_index, month_text
 from planner.rules.workdays import is_workday
 
-__all__ = ["REPORT_DAY", "as_date", "month_bounds", "month_days", "parse_month", "report_due", "shift_month"]
+__all__ = ["REPORT_DAY", "as_date", "last_complete_month", "month_bounds", "month_days", "parse_month", "report_due",
+           "shift_month"]
 
 REPORT_DAY = 5  # monthly statistics to the market department by the 5th of the next month (seeds/001…)
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
@@ -30,6 +31,11 @@ def parse_month(text, *, today: dt.date | None = None) -> str:
     if text > month_of(today or china_today()):
         raise UsageError(f"month {text} has not begun yet", f"{text} 月尚未开始")
     return text
+
+
+def last_complete_month(today: dt.date | None = None) -> str:
+    """The month before the current one in China: the latest whose figures can be complete."""
+    return shift_month(month_of(today or china_today()), -1)
 
 
 def shift_month(month: str, by: int) -> str:
