@@ -123,7 +123,7 @@ def coverage_loss(engine: Engine | None, profile: Profile, asked: Sequence[str],
     network = network or load_network(engine, profile, cell_m=cell_m)
     codes = network.stations["code"].to_numpy(dtype=object)
     is_station = network.stations["source"].to_numpy() == "station"
-    wanted = np.isin(codes, np.asarray(list(asked), dtype=object)) & is_station
+    wanted = pd.Series(codes).isin(set(asked)).to_numpy() & is_station  # hashed: np.isin on text is quadratic
     served = _Served(network, profile, wanted) if network.grid is not None else None
     asked_codes = codes[wanted]
     if served is None:
@@ -133,7 +133,7 @@ def coverage_loss(engine: Engine | None, profile: Profile, asked: Sequence[str],
     population = network.grid.population
     only_one = np.where(served.count == 1, population, 0.0)
     alone = pd.Series(np.round(served.sums(only_one), 1), index=pd.Index(asked_codes, name="station_id"))
-    chosen = np.isin(asked_codes, np.asarray(list(closing), dtype=object))
+    chosen = pd.Series(asked_codes).isin(set(closing)).to_numpy()
     closing_count = served.count_of(chosen)
     lost = np.where((served.count > 0) & (served.count == closing_count), population, 0.0)
     by_station = pd.Series(np.round(served.sums(lost)[chosen], 1), index=pd.Index(asked_codes[chosen],
