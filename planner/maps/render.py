@@ -339,22 +339,28 @@ CLOSING_COLOUR = "#a855f7"
 
 
 def exit_map(lost_cells: gpd.GeoDataFrame, closing: gpd.GeoDataFrame, labels: dict, *, assets_url: str,
-             basemap: str = "osm", tianditu_key: str = "") -> MapParts:
-    """Cells that lose service (shaded by nobody else serving them) and the closing stations (code, people)."""
+             basemap: str = "osm", tianditu_key: str = "", areas: gpd.GeoDataFrame | None = None) -> MapParts:
+    """The areas' outlines, the cells that lose service (merged into patches, outlined so a few cells show at
+    district zoom) and the closing stations (code, people who lose service)."""
     import folium
+    import shapely
 
     fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
-                                  bounds=_union_bounds([lost_cells, closing]))
+                                  bounds=_union_bounds([areas, lost_cells, closing]))
+    if areas is not None and len(areas):
+        outlines = _for_display(areas[["geometry"]], basemap_crs)
+        folium.GeoJson(outlines.__geo_interface__, name=labels["areas"],
+                       style_function=lambda f: {"color": "#6b7280", "weight": 0.6, "fill": False}).add_to(fmap)
     if len(lost_cells):
-        shown = _for_display(lost_cells, basemap_crs)
-        folium.GeoJson(shown.__geo_interface__, name=labels["lost_cells"],
-                       style_function=lambda f: {"color": LOST_COLOUR, "weight": 0, "fillColor": LOST_COLOUR,
-                                                 "fillOpacity": 0.45}).add_to(fmap)
+        patches = gpd.GeoDataFrame(geometry=[shapely.union_all(lost_cells.geometry.values)], crs=4326).explode()
+        folium.GeoJson(_for_display(patches, basemap_crs).__geo_interface__, name=labels["lost_cells"],
+                       style_function=lambda f: {"color": LOST_COLOUR, "weight": 1.5, "fillColor": LOST_COLOUR,
+                                                 "fillOpacity": 0.5}).add_to(fmap)
     layer = folium.FeatureGroup(name=labels["closing_stations"])
     display = _for_display(closing, basemap_crs)
     for geom, code, people in zip(display.geometry, display["station_id"], display["lost_population"]):
-        folium.CircleMarker([geom.y, geom.x], radius=6, color="#581c87", fill=True, fill_color=CLOSING_COLOUR,
-                            fill_opacity=0.9, weight=2, tooltip=_tip(f"{code}: −{float(people):,.0f}")).add_to(layer)
+        folium.CircleMarker([geom.y, geom.x], radius=4, color="#581c87", fill=True, fill_color=CLOSING_COLOUR,
+                            fill_opacity=0.9, weight=1, tooltip=_tip(f"{code}: −{float(people):,.0f}")).add_to(layer)
     layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return _render(fmap)

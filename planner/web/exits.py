@@ -73,7 +73,7 @@ def index():
         closing = gpd.GeoDataFrame({"station_id": closing["code"].to_numpy(),
                                     "lost_population": closing["code"].map(report.loss.by_station).to_numpy()},
                                    geometry=closing.geometry.values, crs=4326)
-        parts = exit_map(report.loss.lost_cells(), closing, t, **map_options())
+        parts = exit_map(report.loss.lost_cells(), closing, t, areas=network.areas, **map_options())
     return render_template("exits/exits.html", t=t, lang=lang, report=report, shown=shown, map=parts,
                            profile=profile, profiles=BUILT_IN, counts=report.counts())
 

@@ -97,7 +97,7 @@ def test_the_review_page_in_a_browser_on_a_phone(browser, exit_live_url):
         const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
         let cells = 0, markers = 0;
         map.eachLayer(l => { if (l instanceof L.CircleMarker) markers++;
-                             else if (l instanceof L.Polygon) cells++; });
+                             else if (l instanceof L.Polygon && l.options.color === '#dc2626') cells++; });
         return [cells, markers]; }""")
     assert markers == 4 and cells > 0  # the four closing stations, the cells losing service
     box = page.locator(".map-frame").bounding_box()
@@ -107,3 +107,12 @@ def test_the_review_page_in_a_browser_on_a_phone(browser, exit_live_url):
     assert width <= 390, f"page is {width} px wide on a 390 px phone"
     assert not errors
     page.close()
+
+
+def test_the_review_of_a_registry_without_areas(engine, tmp_path):
+    load_histories(engine, tmp_path)
+    client = sign_in(app_over(add_test_users(engine), tmp_path).test_client(), "alice")
+    response = client.get(f"/exits/?month={MONTH}&profile=yiwu")
+    assert response.status_code == 200
+    assert 'id="proposed-count">3<' in response.get_data(as_text=True)  # L19, Z0, NEW1
+    assert client.get(f"/stations/L19?month={MONTH}&profile=yiwu").status_code == 200
