@@ -9,7 +9,8 @@ from planner.config import DEFAULT_PROFILE
 
 @click.command("exits")
 @click.option("--month", default=None, metavar="YYYY-MM", help="The month judged (default: the last complete month).")
-@click.option("-o", "--output", "out", default=None, help="Write every station's verdict to .csv or .xlsx.")
+@click.option("-o", "--output", "out", default=None,
+              help="Write every station's verdict to .csv, .xlsx or .gpkg (with the cells losing service).")
 @click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile (its [exit] table).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--db", "db_url", metavar="URL", envvar="PLANNER_DATABASE_URL",

@@ -70,6 +70,7 @@ class ExitReport:
     table: pd.DataFrame  # COLUMNS, then name, status, opened_on, proposed, decision
     loss: CoverageLoss | None  # of the stations closing: proposed and already listed
     restorers: pd.DataFrame | None = None  # per closing station, the open applicants winning most back
+    positions: object = None  # WGS84 points of the table's stations, row for row (a GeoSeries)
 
     @property
     def proposed(self) -> pd.DataFrame:
@@ -110,7 +111,7 @@ def judge_stations(engine: Engine, profile: Profile, month: str, *, lang: str = 
     restorers = None
     if loss is not None and with_restorers:
         restorers = restoring_applicants(engine, profile, loss.network_after(), loss.lost_layers())
-    return ExitReport(month, profile, table, loss, restorers)
+    return ExitReport(month, profile, table, loss, restorers, stations.geometry.reset_index(drop=True))
 
 
 def judge_table(stations: pd.DataFrame, counts: pd.DataFrame, month: str, profile: Profile, *,
@@ -154,11 +155,14 @@ def _months_text(months: list[str], row: np.ndarray, deciding: np.ndarray) -> st
 
 
 def write_exits(report: ExitReport, out_path: str | os.PathLike[str]) -> Path:
-    """The judgement as .csv (the interface's columns, then name, status, opened_on, proposed, decision)
-    or .xlsx (that sheet, and the coverage lost by the closing stations per area and per parent area)."""
-    out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
+    """The judgement as .csv (the interface's columns, then name, status, opened_on, proposed, decision),
+    .xlsx (that sheet, and the coverage lost by the closing stations per area and per parent area, and the
+    applicants that would win it back) or .gpkg (the stations as points, the cells that lose service)."""
+    out_path, suffix = output_path(out_path, (".csv", ".xlsx", ".gpkg"))
     table = report.table.copy()
     table["opened_on"] = [None if v is None or v != v else str(v)[:10] for v in table["opened_on"]]
+    if suffix == ".gpkg":
+        return _write_gpkg(report, table, out_path)
     excel = suffix == ".xlsx"
     table = formula_safe_frame(table, excel=excel)  # names and codes are users' text
     if not excel:
@@ -172,4 +176,16 @@ def write_exits(report: ExitReport, out_path: str | os.PathLike[str]) -> Path:
                                                                          sheet_name="lost_parents")
         if report.restorers is not None and len(report.restorers):
             formula_safe_frame(report.restorers, excel=True).to_excel(writer, index=False, sheet_name="restore")
+    return out_path
+
+
+def _write_gpkg(report: ExitReport, table: pd.DataFrame, out_path: Path) -> Path:
+    """Layers `exits` (every judged station where it stands) and `lost_cells` (the grid cells whose people
+    lose service when the listed stations close, with those people)."""
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(table, geometry=list(report.positions), crs=4326).to_file(out_path, layer="exits",
+                                                                                 driver="GPKG")
+    if report.loss is not None and report.loss.grid is not None:
+        report.loss.lost_cells().to_file(out_path, layer="lost_cells", driver="GPKG")
     return out_path

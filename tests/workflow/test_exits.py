@@ -144,3 +144,31 @@ def test_proposals_wait_in_the_work_queue_until_decided(judged_registry):
     decide_exit(judged_registry, "Z0", "keep", "十月装修停业", actor="staff1", profile=load_profile("yiwu"),
                 month=MONTH)
     assert waiting() == {"L19", "NEW1"}
+
+
+def test_a_registry_without_areas_is_judged_with_nobody_to_lose(engine, tmp_path):
+    """Stations and their months but no areas yet: the verdicts stand, the loss totals say nobody (not a crash)."""
+    load_histories(engine, tmp_path)
+    report = judge_stations(engine, load_profile("yiwu"), MONTH)
+    assert _verdicts(report)["L19"] == "exit"
+    assert report.loss.total["lost_population"] == 0
+    assert report.loss.total["covered_share_after"] == 0
+    assert (report.table["lost_population"] == 0).all()
+
+
+def test_the_geopackage_holds_the_stations_and_the_cells_losing_service(engine, tmp_path):
+    import geopandas as gpd
+
+    load_small_registry(engine)
+    load_histories(engine, tmp_path)
+    load_file(engine, write_csv(tmp_path / "s1.csv", ["网点编号", "月份", "笔数"],
+                                [["S1", m, 0] for m in ("2026-08", "2026-09", MONTH)]), "transactions")
+    report = judge_stations(engine, load_profile("yiwu"), MONTH)
+    out = write_exits(report, tmp_path / "exits.gpkg")
+    stations = gpd.read_file(out, layer="exits")
+    assert list(stations["station_id"]) == list(report.table["station_id"])
+    s1 = stations.set_index("station_id").loc["S1"]
+    assert (s1.geometry.x, s1.geometry.y) == pytest.approx((116.615, 40.115))
+    cells = gpd.read_file(out, layer="lost_cells")
+    assert cells["population"].sum() == pytest.approx(report.loss.total["lost_population"], abs=1.0)
+    assert cells.crs.to_epsg() == 4326
