@@ -128,8 +128,10 @@ def coverage_loss(engine: Engine | None, profile: Profile, asked: Sequence[str],
     asked_codes = codes[wanted]
     if served is None:
         empty = pd.Series(0.0, index=pd.Index(asked_codes, name="station_id"))
-        return CoverageLoss(empty, empty.iloc[:0], np.zeros((0, 0)), pd.DataFrame(), pd.DataFrame(),
-                            {"population": 0.0, "covered": 0.0, "lost": 0.0}, network)
+        nobody = {"population": 0, "covered_before": 0, "lost_population": 0.0, "covered_share_before": 0.0,
+                  "covered_share_after": 0.0}  # the keys `_tables` gives: no areas, nobody to lose
+        return CoverageLoss(empty, empty.iloc[:0], np.zeros((0, 0)), pd.DataFrame(), pd.DataFrame(), nobody,
+                            network)
     population = network.grid.population
     only_one = np.where(served.count == 1, population, 0.0)
     alone = pd.Series(np.round(served.sums(only_one), 1), index=pd.Index(asked_codes, name="station_id"))
