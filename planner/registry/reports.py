@@ -69,10 +69,12 @@ def record_report(engine: Engine, code: str, *, actor: str, source: str, changes
     return at
 
 
-def first_production(db: Engine | Connection, code: str) -> dt.datetime | None:
-    """When report `code` was first produced (aware UTC), None when it never was."""
+def first_production(db: Engine | Connection, code: str, *, since: dt.datetime | None = None) -> dt.datetime | None:
+    """When report `code` was first produced (aware UTC) at or after `since`, None when it never was."""
     stmt = select(func.min(Event.at)).where(Event.table_name == REPORT_EVENTS, Event.code == code,
                                            Event.action == _PRODUCE)
+    if since is not None:
+        stmt = stmt.where(Event.at >= _bound(since))
     with connected(db) as conn:
         first = conn.execute(stmt).scalar()
     return None if first is None else _utc(first)

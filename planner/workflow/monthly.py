@@ -37,7 +37,7 @@ from planner.workflow.months import (
 from planner.workflow.review import SURVEY_WORKDAYS
 
 __all__ = ["HISTORY_MONTHS", "TOP_AREAS", "TOP_STATIONS", "MonthlyReport", "Production", "StationMonths",
-           "monthly_report", "report_code", "station_months"]
+           "first_report", "monthly_report", "report_code", "station_months"]
 
 HISTORY_MONTHS = 12  # the district's total over the last 12 months
 TOP_STATIONS = 15  # stations in the chart of the highest counts
@@ -51,9 +51,15 @@ def report_code(month: str) -> str:
     return f"monthly-{month}"
 
 
+def first_report(engine: Engine, month: str) -> dt.datetime | None:
+    """When `month`'s report was first produced once the month was over in China (one produced while the
+    month ran, before its figures could be in, is history but not the month's report)."""
+    return first_production(engine, report_code(month), since=month_bounds(month)[1])
+
+
 @dataclass(frozen=True)
 class Production:
-    """When the report is due and when it was first produced (an aware UTC time, None when never)."""
+    """When the report is due and when it was first produced after the month (aware UTC, None when never)."""
 
     due: dt.date
     exact_calendar: bool
@@ -173,7 +179,7 @@ def monthly_report(engine: Engine, profile: Profile, month: str, *, today: dt.da
     received, decided = applicant_activity(engine, month, today)
     coverage, problem = _coverage(engine, profile)
     due, exact = report_due(month)
-    production = Production(due, exact, first_production(engine, report_code(month)), today)
+    production = Production(due, exact, first_report(engine, month), today)
     as_of = "month_end" if month >= last_complete_month(today) else "generation"
     return MonthlyReport(month, profile.name, threshold, tuple(earlier), station_rows, area_rows, parent_rows,
                          history, station_changes(engine, stations, month), received, decided, coverage, as_of,

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from planner.files.writers import output_path
-from planner.registry.reports import first_production, record_report
+from planner.registry.reports import record_report
 from planner.rules.profiles import Profile
-from planner.workflow.monthly import MonthlyReport, monthly_report, report_code
+from planner.workflow.monthly import MonthlyReport, first_report, monthly_report, report_code
 
 __all__ = ["SUFFIXES", "produce_monthly_report", "write_monthly_report"]
 
@@ -44,6 +44,6 @@ def produce_monthly_report(engine: Engine, profile: Profile, month: str, out_pat
     code = report_code(month)
     record_report(engine, code, actor=actor, source=source,
                   changes={"format": Path(out_path).suffix.lower(), "profile": profile.name})
-    production = dataclasses.replace(report.production, first_produced=first_production(engine, code))
+    production = dataclasses.replace(report.production, first_produced=first_report(engine, month))
     report = dataclasses.replace(report, production=production)
     return write_monthly_report(report, out_path, lang=lang), report

@@ -13,7 +13,7 @@ from planner.registry.schema import upgrade_schema
 from planner.rules.profiles import ExitRule, load_profile
 from planner.workflow.monthly import monthly_report, station_months
 from tests.conftest import BACKENDS, _postgis_url
-from tests.monthly_support import MONTH, TODAY, load_monthly_registry
+from tests.monthly_support import MONTH, TODAY, load_monthly_registry, utc, write_past_event
 
 YIWU = load_profile("yiwu")
 
@@ -160,3 +160,14 @@ def test_report_events_read_back_in_utc(registry):
     start = dt.datetime(2026, 9, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     events = read_events(registry, ("stations",), since=start, until=start + dt.timedelta(days=30))
     assert [e["code"] for e in events] == ["S1", "S5", "S7"] and events[0]["at"].tzinfo is not None
+
+
+def test_a_production_before_the_month_is_over_does_not_count(engine, tmp_path):
+    """Downloading October's report on 20 October (figures not in) is history, not the month's report."""
+    load_monthly_registry(engine, tmp_path)
+    write_past_event(engine, utc("2026-10-20 02:00"), "reports", "monthly-2026-10", "produce", {"format": ".xlsx"})
+    early = monthly_report(engine, YIWU, "2026-10", today=dt.date(2026, 11, 3)).production
+    assert (early.first_produced, early.state) == (None, "not_yet")
+    write_past_event(engine, utc("2026-10-31 16:30"), "reports", "monthly-2026-10", "produce", {"format": ".xlsx"})
+    produced = monthly_report(engine, YIWU, "2026-10", today=dt.date(2026, 11, 3)).production
+    assert (produced.first_produced, produced.state) == (utc("2026-10-31 16:30"), "in_time")  # 1 Nov in China
