@@ -274,9 +274,13 @@ def _attrs(table, columns, records):
         record["attrs"] = attrs or None
 
 
+MAX_MONTHLY_COUNT = 2**31 - 1  # the registry's integer column (PostgreSQL integer; SQLite takes 2**63 - 1)
+
+
 def _transactions(table, columns, records, issues, current_month: str):
     """Station, month and count of each row: a known-looking station id, a month not after `current_month`,
-    a whole count ≥ 0, each station-month once (whether the station exists is the registry's to say)."""
+    a whole count from 0 to MAX_MONTHLY_COUNT, each station-month once (whether the station exists is the
+    registry's to say)."""
     if not _require(table, columns, issues, "station_id", "month", "count"):
         return
     seen = {}
@@ -301,6 +305,9 @@ def _transactions(table, columns, records, issues, current_month: str):
         if count is not None and (count < 0 or not float(count).is_integer()):
             issues.add(i, table.headers[columns["count"]], f"{cells['count']!r} is not a whole count",
                        f"“{cells['count']}”不是非负整数")
+        elif count is not None and count > MAX_MONTHLY_COUNT:
+            issues.add(i, table.headers[columns["count"]], f"{cells['count']!r} is more than {MAX_MONTHLY_COUNT}",
+                       f"“{cells['count']}”超过 {MAX_MONTHLY_COUNT}")
         elif count is not None:
             record["count"] = int(count)
         key = (code, record.get("month"))

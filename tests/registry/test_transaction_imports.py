@@ -47,6 +47,8 @@ def _counts(engine) -> dict:
     ("S1,2026-10,5\nS2,2026-10,-1\n", 3, "笔数", "'-1' is not a whole count"),
     ("S1,2026-10,5\nS2,2026-10,2.5\n", 3, "笔数", "'2.5' is not a whole count"),
     ("S1,2026-10,5\nS2,2026-10,许多\n", 3, "笔数", "is not a number"),
+    ("S1,2026-10,5\nS2,2026-10,3000000000\n", 3, "笔数", "'3000000000' is more than 2147483647"),
+    ("S1,2026-10,5\nS2,2026-10,99999999999999999999\n", 3, "笔数", "is more than 2147483647"),
     ("S1,2026-10,5\nS2,2026-10,3\nS1,2026年10月,6\n", 4, "月份", "station S1 month 2026-10 repeats row 2"),
 ])
 def test_a_bad_row_is_said_where_and_nothing_is_loaded(engine, tmp_path, body, row, column, words):
