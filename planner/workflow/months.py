@@ -20,16 +20,19 @@ __all__ = ["REPORT_DAY", "as_date", "last_complete_month", "month_bounds", "mont
 
 REPORT_DAY = 5  # monthly statistics to the market department by the 5th of the next month (seeds/001…)
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_FIRST_MONTH = "1900-01"
 
 
 def parse_month(text, *, today: dt.date | None = None) -> str:
-    """`text` as a month 'YYYY-MM' that has begun; UsageError saying what was given otherwise."""
+    """`text` as a month 'YYYY-MM' that has begun, from 1900; UsageError saying what was given otherwise."""
     text = str(text or "").strip()
     if not _MONTH.fullmatch(text):
         raise UsageError(f"month must be written YYYY-MM (e.g. 2026-09), got {text!r}",
                          f"月份应写作 YYYY-MM（如 2026-09），实际为“{text}”")
     if text > month_of(today or china_today()):
         raise UsageError(f"month {text} has not begun yet", f"{text} 月尚未开始")
+    if text < _FIRST_MONTH:  # a report reaches a year and more back: year 0 is no date at all
+        raise UsageError(f"month {text} is before 1900", f"{text} 早于 1900 年")
     return text
 
 

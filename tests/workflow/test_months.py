@@ -37,7 +37,7 @@ def test_months_and_their_days_in_china():
 
 @pytest.mark.parametrize(("text", "fragment"), [
     ("2026-13", "YYYY-MM"), ("2026-9", "YYYY-MM"), ("September", "YYYY-MM"), ("", "YYYY-MM"),
-    ("2026-12", "has not begun"),
+    ("2026-12", "has not begun"), ("0000-01", "before 1900"), ("0001-01", "before 1900"),
 ])
 def test_bad_months_say_what_was_given(text, fragment):
     with pytest.raises(UsageError, match=fragment) as caught:
