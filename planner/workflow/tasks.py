@@ -18,6 +18,7 @@ from planner.registry.site_events import read_events
 from planner.registry.tables import read_table
 from planner.rules.china_time import china_date
 from planner.rules.workdays import add_workdays, workdays_between
+from planner.workflow.months import as_date
 
 __all__ = ["LIFE_ACTIONS", "Snapshot", "Task", "as_date", "dated_task", "due_after"]
 
@@ -116,17 +117,6 @@ class Snapshot:
     def visit_dates(self, table: str, code: str, action: str) -> list[dt.date]:
         """The dates (`on`) of a site's recorded visits of one kind."""
         return [dt.date.fromisoformat(e["changes"]["on"]) for e in self.events.get((table, code, action), ())]
-
-
-def as_date(value) -> dt.date | None:
-    """A date from a stored cell (date, datetime, ISO text), None for empty or NaN."""
-    if value is None or value != value:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _text(value) -> str | None:
