@@ -93,3 +93,20 @@ def load_monthly_registry(engine, folder):
     for event in EVENTS:
         write_past_event(engine, *event)
     return engine
+
+
+def module_registry(request, tmp_path_factory, name: str):
+    """The registry above for a module's read-only tests, on the backend of `request.param` (a module-scoped
+    fixture parametrised over tests.conftest.BACKENDS yields from this)."""
+    from planner.registry.engine import make_engine
+    from planner.registry.schema import upgrade_schema
+    from tests.conftest import _postgis_url
+
+    folder = tmp_path_factory.mktemp(name)
+    url = str(folder / "registry.sqlite") if request.param == "spatialite" else \
+        _postgis_url(request, request.getfixturevalue("postgis_admin"))
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    load_monthly_registry(engine, folder)
+    yield engine
+    engine.dispose()

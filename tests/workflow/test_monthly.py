@@ -7,13 +7,11 @@ import datetime as dt
 
 import pytest
 
-from planner.registry.engine import make_engine
 from planner.registry.reports import first_production, read_events
-from planner.registry.schema import upgrade_schema
 from planner.rules.profiles import ExitRule, load_profile
 from planner.workflow.monthly import monthly_report, station_months
-from tests.conftest import BACKENDS, _postgis_url
-from tests.monthly_support import MONTH, TODAY, load_monthly_registry, utc, write_past_event
+from tests.conftest import BACKENDS
+from tests.monthly_support import MONTH, TODAY, load_monthly_registry, module_registry, utc, write_past_event
 
 YIWU = load_profile("yiwu")
 
@@ -21,14 +19,7 @@ YIWU = load_profile("yiwu")
 @pytest.fixture(scope="module", params=BACKENDS)
 def registry(request, tmp_path_factory):
     """The September registry, built once per backend for this module (the tests only read it)."""
-    folder = tmp_path_factory.mktemp("monthly")
-    url = str(folder / "registry.sqlite") if request.param == "spatialite" else \
-        _postgis_url(request, request.getfixturevalue("postgis_admin"))
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    load_monthly_registry(engine, folder)
-    yield engine
-    engine.dispose()
+    yield from module_registry(request, tmp_path_factory, "monthly")
 
 
 @pytest.fixture(scope="module")

@@ -12,27 +12,18 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart
 
 from planner.errors import UsageError
-from planner.registry.engine import make_engine
 from planner.registry.reports import read_events
-from planner.registry.schema import upgrade_schema
 from planner.rules.profiles import load_profile
 from planner.workflow.monthly_files import produce_monthly_report
-from tests.conftest import BACKENDS, _postgis_url
-from tests.monthly_support import MONTH, TODAY, load_monthly_registry
+from tests.conftest import BACKENDS
+from tests.monthly_support import MONTH, TODAY, module_registry
 
 YIWU = load_profile("yiwu")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def registry(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("monthly-files")
-    url = str(folder / "registry.sqlite") if request.param == "spatialite" else \
-        _postgis_url(request, request.getfixturevalue("postgis_admin"))
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    load_monthly_registry(engine, folder)
-    yield engine
-    engine.dispose()
+    yield from module_registry(request, tmp_path_factory, "monthly-files")
 
 
 @pytest.fixture(scope="module")
