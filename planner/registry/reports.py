@@ -1,5 +1,6 @@
-"""What the monthly report reads and records: one station's counts by month, events in a period, and the
-production of a report (an event on table 'reports', so who produced which report when is history too).
+"""What the monthly report reads and records: one station's counts by month, events in a period
+(planner.registry.site_events.read_events, re-exported), and the production of a report (an event on table
+'reports', so who produced which report when is history too).
 
 Times are stored in UTC; the callers pass aware datetimes and get aware UTC datetimes back on both backends.
 """
@@ -12,23 +13,12 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from planner.registry.engine import connected, writer
 from planner.registry.models import Event, Transaction, utcnow
+from planner.registry.site_events import as_utc, read_events, utc_bound
 
 __all__ = ["REPORT_EVENTS", "first_production", "read_events", "record_report", "station_counts"]
 
 REPORT_EVENTS = "reports"  # events.table_name of report productions; the code names the report
 _PRODUCE = "produce"
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """An aware UTC datetime (SQLite hands back naive UTC ones)."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def _bound(value: dt.datetime) -> dt.datetime:
-    """A bound for a comparison on `events.at`: UTC, so SQLite's text comparison agrees with PostgreSQL's."""
-    if value.tzinfo is None:
-        raise ValueError("event time bounds must be aware datetimes")
-    return value.astimezone(dt.UTC)
 
 
 def station_counts(db: Engine | Connection, code: str, months) -> dict[str, int]:
@@ -38,26 +28,6 @@ def station_counts(db: Engine | Connection, code: str, months) -> dict[str, int]
         Transaction.station_code == code, Transaction.month.in_(sorted(set(months))), Transaction.deleted_at.is_(None))
     with connected(db) as conn:
         return {month: int(count) for month, count in conn.execute(stmt)}
-
-
-def read_events(db: Engine | Connection, tables, *, actions=None, codes=None, since: dt.datetime | None = None,
-                until: dt.datetime | None = None) -> list[dict]:
-    """Events on `tables` (optionally only `actions`, `codes`), at or after `since` and before `until`,
-    oldest first, each a dict with its time as an aware UTC datetime."""
-    stmt = select(Event.__table__).where(Event.table_name.in_(list(tables))).order_by(Event.at, Event.id)
-    if actions is not None:
-        stmt = stmt.where(Event.action.in_(list(actions)))
-    if codes is not None:
-        stmt = stmt.where(Event.code.in_(list(codes)))
-    if since is not None:
-        stmt = stmt.where(Event.at >= _bound(since))
-    if until is not None:
-        stmt = stmt.where(Event.at < _bound(until))
-    with connected(db) as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-    for row in rows:
-        row["at"] = _utc(row["at"])
-    return rows
 
 
 def record_report(engine: Engine, code: str, *, actor: str, source: str, changes: dict | None = None) -> dt.datetime:
@@ -74,7 +44,7 @@ def first_production(db: Engine | Connection, code: str, *, since: dt.datetime |
     stmt = select(func.min(Event.at)).where(Event.table_name == REPORT_EVENTS, Event.code == code,
                                            Event.action == _PRODUCE)
     if since is not None:
-        stmt = stmt.where(Event.at >= _bound(since))
+        stmt = stmt.where(Event.at >= utc_bound(since))
     with connected(db) as conn:
         first = conn.execute(stmt).scalar()
-    return None if first is None else _utc(first)
+    return None if first is None else as_utc(first)

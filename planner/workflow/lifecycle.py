@@ -84,7 +84,7 @@ def _approved_on(conn: Connection, applicant: str | None) -> dt.date | None:
     """The China date the applicant's approval was recorded (None: approved outside the product)."""
     if applicant is None:
         return None
-    approvals = read_events(conn, ("approve",), tables=("candidates",), codes=[applicant])
+    approvals = read_events(conn, ("candidates",), actions=("approve",), codes=[applicant])
     return china_date(approvals[-1]["at"]) if approvals else None
 
 

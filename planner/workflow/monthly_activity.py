@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine
 
-from planner.registry.reports import read_events
+from planner.registry.site_events import read_events
 from planner.registry.tables import read_table
 from planner.rules.china_time import china_date
 from planner.rules.workdays import add_workdays

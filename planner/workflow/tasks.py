@@ -105,7 +105,7 @@ class Snapshot:
         if self.site is not None:
             codes = [s["code"] for s in self.stations] + [c["code"] for c in self.candidates]
         found = defaultdict(list)
-        for event in read_events(self.engine, LIFE_ACTIONS, tables=("candidates", "stations"), codes=codes):
+        for event in read_events(self.engine, ("candidates", "stations"), actions=LIFE_ACTIONS, codes=codes):
             found[(event["table_name"], event["code"], event["action"])].append(event)
         return found
 
