@@ -37,5 +37,6 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of the calendar quarter holding `day`."""
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = dt.date(day.year, first_month, 1)
-    end = dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1)
-    return start, end - dt.timedelta(days=1)
+    if first_month == 10:
+        return start, dt.date(day.year, 12, 31)
+    return start, dt.date(day.year, first_month + 3, 1) - dt.timedelta(days=1)

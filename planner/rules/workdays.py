@@ -47,11 +47,40 @@ def last_workday(day: dt.date) -> tuple[dt.date, bool]:
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (negative when end is earlier)."""
+    """Working days after `start` up to and including `end` (negative when end is earlier).
+
+    Counted at once, however far apart (a date typed a century off, ?today= on the work queue): the official
+    calendar's days from running totals, the years beyond it (Monday to Friday) by whole weeks."""
     if end < start:
         return -workdays_between(end, start)
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        count += is_workday(day)[0]
+    before, last, running = _official_calendar()
+    count = _weekdays(start, min(end, before)) if start < before else 0
+    if end > last:
+        count += _weekdays(max(start, last), end)
+    low, high = max(start, before), min(end, last)
+    if low < high:
+        count += running[(high - before).days] - running[(low - before).days]
     return count
+
+
+@lru_cache(maxsize=1)
+def _official_calendar() -> tuple[dt.date, dt.date, list[int]]:
+    """The day before the official calendar's first year, the last day of its last year, and running totals:
+    item k is the working days in the k days after the first of these (chinese_calendar's own rule, read from
+    its tables at once rather than through is_workday's checks on each call)."""
+    import chinese_calendar
+
+    years = [day.year for day in chinese_calendar.holidays]
+    before, last = dt.date(min(years), 1, 1) - dt.timedelta(days=1), dt.date(max(years), 12, 31)
+    running, total, day = [0], 0, before
+    while day < last:
+        day += dt.timedelta(days=1)
+        total += day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
+        running.append(total)
+    return before, last, running
+
+
+def _weekdays(start: dt.date, end: dt.date) -> int:
+    """Monday to Friday days after `start` up to and including `end` (start <= end)."""
+    weeks, rest = divmod((end - start).days, 7)
+    return weeks * 5 + sum((start.weekday() + k) % 7 < 5 for k in range(1, rest + 1))

@@ -32,6 +32,7 @@ def test_today_in_china_is_utc_plus_8():
     (D(2026, 6, 30), (D(2026, 4, 1), D(2026, 6, 30))),
     (D(2026, 7, 1), (D(2026, 7, 1), D(2026, 9, 30))),
     (D(2026, 12, 31), (D(2026, 10, 1), D(2026, 12, 31))),
+    (D(9999, 12, 31), (D(9999, 10, 1), D(9999, 12, 31))),  # ?today=9999-12-31 on the work queue: no year 10000
 ])
 def test_calendar_quarters(day, quarter):
     assert quarter_of(day) == quarter

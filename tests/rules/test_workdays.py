@@ -20,3 +20,26 @@ def test_ordinary_week_and_weekend():
 
 def test_years_without_official_data_fall_back_to_weekdays_and_say_so():
     assert add_workdays(D(2030, 1, 4), 1) == (D(2030, 1, 7), False)
+
+
+def test_working_days_between_far_apart_days_are_counted_at_once():
+    """A date typed a century off (an import's 2206 for 2026, ?today=2100-01-01) must not take the queue
+    seconds per task: beyond the official calendar, whole weeks are counted, not walked day by day."""
+    import time
+
+    from planner.rules.workdays import is_workday, workdays_between
+
+    def walked(start, end):
+        return sum(is_workday(start + dt.timedelta(days=k))[0] for k in range(1, (end - start).days + 1))
+
+    for start, end in ((dt.date(2025, 12, 20), dt.date(2031, 3, 4)), (dt.date(2001, 2, 3), dt.date(2005, 1, 9)),
+                       (dt.date(2026, 11, 30), dt.date(2027, 1, 1)), (dt.date(2030, 1, 1), dt.date(2030, 1, 6))):
+        assert workdays_between(start, end) == walked(start, end)
+        assert workdays_between(end, start) == -walked(start, end)
+    began = time.perf_counter()
+    assert workdays_between(dt.date(2026, 11, 30), dt.date(9999, 12, 31)) > 1_800_000
+    assert workdays_between(dt.date(1, 1, 1), dt.date(2026, 11, 30)) > 500_000
+    # ?today=0001-01-01 on a queue whose tasks fall due on many days: each spans the whole official calendar.
+    assert all(workdays_between(dt.date(1, 1, 1), dt.date(2026, 1, 1) + dt.timedelta(days=k)) > 500_000
+               for k in range(300))
+    assert time.perf_counter() - began < 1.0
