@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from planner.registry.site_events import read_events
 from planner.registry.tables import read_table
 from planner.rules.china_time import china_date
-from planner.rules.workdays import add_workdays
 from planner.workflow.decisions import DECISIONS
 from planner.workflow.months import as_date, month_bounds, month_days
 from planner.workflow.review import SURVEY_WORKDAYS
+from planner.workflow.tasks import due_after
 
 __all__ = ["CHANGE_KINDS", "applicant_activity", "closed_since", "station_changes"]
 
@@ -100,7 +100,7 @@ def _first_survey_days(engine: Engine, codes) -> dict[str, dt.date]:
 
 def _applicant_row(code: str, known, surveyed_on: dt.date | None, today: dt.date) -> dict:
     name, status, reported = known or (None, None, None)
-    due = add_workdays(reported, SURVEY_WORKDAYS)[0] if reported else None
+    due = due_after(reported, SURVEY_WORKDAYS)[0]
     if due is None:
         state = "unknown"
     elif surveyed_on is not None:

@@ -56,8 +56,14 @@ def _workdays_left(today: dt.date, due: dt.date) -> int:
 
 
 def due_after(start: dt.date | None, workdays: int) -> tuple[dt.date | None, bool]:
-    """`workdays` working days after `start` (None when there is no start), and whether exact."""
-    return (None, True) if start is None else add_workdays(start, workdays)
+    """`workdays` working days after `start` (None when there is no start), and whether exact; the last
+    date there is when the calendar ends first (a start of 9999-12-31)."""
+    if start is None:
+        return None, True
+    try:
+        return add_workdays(start, workdays)
+    except OverflowError:
+        return dt.date.max, False
 
 
 class Snapshot:

@@ -162,3 +162,15 @@ def test_a_production_before_the_month_is_over_does_not_count(engine, tmp_path):
     write_past_event(engine, utc("2026-10-31 16:30"), "reports", "monthly-2026-10", "produce", {"format": ".xlsx"})
     produced = monthly_report(engine, YIWU, "2026-10", today=dt.date(2026, 11, 3)).production
     assert (produced.first_produced, produced.state) == (utc("2026-10-31 16:30"), "in_time")  # 1 Nov in China
+
+
+def test_an_applicant_reported_at_the_end_of_the_calendar_breaks_no_report(engine, tmp_path):
+    from tests.file_support import load_file, write_xlsx
+
+    load_monthly_registry(engine, tmp_path)
+    load_file(engine, write_xlsx(tmp_path / "far.xlsx", ["序号", "店名", "状态", "报送日期", "经度", "纬度"],
+                                 [["C9", "哨兵", "待勘察", "9999-12-31", 116.617, 40.107]]), "candidates")
+    write_past_event(engine, utc("2026-09-10 02:00"), "candidates", "C9", "reject",
+                     {"status": ["submitted", "rejected"]})
+    decided = _by_code(monthly_report(engine, YIWU, MONTH, today=TODAY).decided)["C9"]
+    assert (decided["survey_due"], decided["deadline"]) == (dt.date.max, "met")

@@ -107,6 +107,16 @@ def test_imported_stations_owe_a_follow_up_only_when_it_fell_due_after_they_were
     assert set(_tasks(engine, today, "follow_up")) == {"N1"}
 
 
+def test_an_opening_day_at_the_end_of_the_calendar_does_not_break_the_queue(engine, tmp_path):
+    """9999-12-31 (a sentinel some systems write for 'not yet'): no date lies 7 working days after it."""
+    path = write_xlsx(tmp_path / "st.xlsx", ["机构号", "名称", "状态", "开业日期", "经度", "纬度"],
+                      [["FAR", "哨兵站", "营业", "9999-12-31", 116.60, 40.10]])
+    load_file(engine, path, "stations")
+    task = {t.code: t for t in work_queue(engine, D(2026, 11, 30))}["FAR"]
+    assert (task.kind, task.due, task.exact_calendar, task.overdue) == ("follow_up", dt.date.max, False, False)
+    assert [t.kind for t in site_tasks(engine, "stations", "FAR", D(2026, 11, 30))] == ["follow_up"]
+
+
 @pytest.mark.parametrize(("opened", "candidate_id", "created", "owed"), [
     (D(2026, 11, 27), None, dt.datetime(2026, 12, 8, 15, 59, tzinfo=dt.UTC), True),  # due 8 Dec, recorded that day
     (D(2026, 11, 27), None, dt.datetime(2026, 12, 8, 16, 0, tzinfo=dt.UTC), False),  # recorded 9 Dec (Beijing)
