@@ -20,6 +20,7 @@ from planner.check.site import SiteVerdict, check_site
 from planner.errors import ConflictError, UsageError
 from planner.files.cells import CellError, is_blank, parse_bool
 from planner.registry.site_changes import changing_sites, move_site, record_event, site_row, update_site
+from planner.rules.china_time import china_today
 from planner.rules.geometry import position_faults, require_position
 from planner.rules.profiles import Profile
 from planner.rules.region import Region, require_in_region
@@ -195,6 +196,6 @@ def transfer_station(engine: Engine, code: str, operator: str, *, actor: str, no
             raise UsageError(f"{code} is run by {operator} already", f"{code} 的经营者已是 {operator}")
         update_site(conn, "stations", code, operator=operator)
         changes = {"operator": [row["operator"], operator], "note": note,
-                   "on": (on or dt.date.today()).isoformat()}
+                   "on": (on or china_today()).isoformat()}
         record_event(conn, actor, "stations", code, "transfer", changes)
     return changes

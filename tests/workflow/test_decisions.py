@@ -11,6 +11,7 @@ from planner.errors import ConflictError, NotFoundError, UsageError
 from planner.registry.engine import writer
 from planner.registry.nearest import nearest_in_db
 from planner.registry.tables import history, read_table
+from planner.rules.china_time import china_today
 from planner.rules.profiles import load_profile
 from planner.spatial.geodesic import geodesic_distance
 from planner.workflow.decisions import (
@@ -158,6 +159,7 @@ def test_transfer_keeps_the_code_and_records_the_new_operator(engine, tmp_path):
     assert stations.set_index("code").loc["S1", "operator"] == "王五"
     event = history(engine, "stations", "S1")[-1]
     assert event["action"] == "transfer" and event["changes"]["operator"][1] == "王五" and event["actor"] == "alice"
+    assert event["changes"]["on"] == china_today().isoformat()  # the day in China, whatever the server's zone
     with pytest.raises(UsageError):
         transfer_station(engine, "S1", "", actor="alice")
     with pytest.raises(ConflictError):
