@@ -40,7 +40,10 @@ def exits_command(month, out, profile, lang, db_url):
         click.echo(f"{write_exits(report, out)}")
     for row in report.proposed.itertuples():
         click.echo(f"{row.station_id}  {row.name or ''}  {row.reasons}  -{row.lost_population:,.0f}")
-    lost = report.loss.total["lost_population"] if report.loss is not None else 0.0
+    if report.loss_note:
+        click.echo(f"planner: {report.loss_note}", err=True)
+    cost = (f"{report.loss.total['lost_population']:,.0f} people lose service if the listed stations close"
+            if report.loss is not None else "the loss in service is not measured")
     click.echo(f"{month}: {len(report.table)} stations judged: {counts['exit']} exit "
                f"({len(report.proposed)} proposed), {counts['keep']} keep, {counts['too_new']} too new, "
-               f"{counts['missing']} missing figures; {lost:,.0f} people lose service if the listed stations close")
+               f"{counts['missing']} missing figures; {cost}")

@@ -31,7 +31,8 @@ EXIT_TEXT = {
         "note_required": "说明（必填）", "note_optional": "说明（选填）", "decided": "本月已作决定",
         "action_list_for_exit": "列入退出", "action_keep": "保留", "action_close": "关闭",
         "exit_rule_text": "当月无交易，或连续 {n} 个月每月交易不足 {min} 笔，列入退出名单",
-        "no_stations": "没有参评的服务站", "download_exits": "下载评估结果", "decided_done": "已记录决定",
+        "no_stations": "没有参评的服务站", "take_back": "撤销列入退出，恢复营业", "download_exits": "下载评估结果",
+        "decided_done": "已记录决定",
     },
     "en": {
         "zero": "no transactions in {month}",
@@ -56,7 +57,8 @@ EXIT_TEXT = {
         "note_optional": "Note (optional)", "decided": "Decided this month", "action_list_for_exit": "listed",
         "action_keep": "kept", "action_close": "closed",
         "exit_rule_text": "no transactions in a month, or fewer than {min} a month for {n} consecutive months",
-        "no_stations": "No station to judge", "download_exits": "Download the judgement", "decided_done":
+        "no_stations": "No station to judge", "take_back": "Take the listing back (open again)",
+        "download_exits": "Download the judgement", "decided_done":
         "Decision recorded",
     },
 }

@@ -27,8 +27,8 @@ def decide_exit(engine: Engine, code: str, action: str, note: str | None, *, act
     """Record one exit decision on station `code` for `month`; returns the event's changes.
 
     `list_for_exit`: an open station becomes listed_for_exit (a note is required when the rule does not
-    list it that month); `keep`: a station the rule lists stays open, with a required note, and is not
-    proposed again for that month; `close`: a listed station closes."""
+    list it that month); `keep`: a station the rule lists stays open, or a listed one is open again, with a
+    required note, and is not proposed again for that month; `close`: a listed station closes."""
     if action not in EXIT_ACTIONS:
         raise UsageError(f"unknown exit decision {action!r}: use " + ", ".join(EXIT_ACTIONS),
                          f"未知的退出决定 {action!r}")
@@ -44,7 +44,9 @@ def decide_exit(engine: Engine, code: str, action: str, note: str | None, *, act
     with changing_sites(engine) as conn:
         status = site_row(conn, "stations", code, ("status",))["status"]
         _allowed(code, action, status, listed_by_rule)
-        new_status = {"list_for_exit": "listed_for_exit", "close": "closed"}.get(action)
+        # Keeping a listed station takes the listing back: it is open again.
+        new_status = {"list_for_exit": "listed_for_exit", "close": "closed",
+                      "keep": "open" if status == "listed_for_exit" else None}.get(action)
         if new_status is not None:
             update_site(conn, "stations", code, status=new_status)
             changes["status"] = [status, new_status]
@@ -61,9 +63,11 @@ def _allowed(code: str, action: str, status: str, listed_by_rule: bool) -> None:
     if action == "list_for_exit" and status != "open":
         raise ConflictError(f"{code} is {status}: only an open station can be listed for exit",
                             f"{code} 当前为“{status}”：只有营业中的服务站可以列入退出")
-    if action == "keep" and (status != "open" or not listed_by_rule):
+    if action == "keep" and status == "open" and not listed_by_rule:
         raise ConflictError(f"{code} is not proposed for exit this month: nothing to keep",
                             f"{code} 本月未被提议退出：无需保留决定")
+    if action == "keep" and status not in ("open", "listed_for_exit"):
+        raise ConflictError(f"{code} is {status}: it cannot be kept", f"{code} 当前为“{status}”：不能保留")
 
 
 def _number(value) -> float | None:

@@ -71,6 +71,7 @@ class ExitReport:
     loss: CoverageLoss | None  # of the stations closing: proposed and already listed
     restorers: pd.DataFrame | None = None  # per closing station, the open applicants winning most back
     positions: object = None  # WGS84 points of the table's stations, row for row (a GeoSeries)
+    loss_note: str | None = None  # why the loss could not be measured (a walking profile without roads)
 
     @property
     def proposed(self) -> pd.DataFrame:
@@ -103,15 +104,19 @@ def judge_stations(engine: Engine, profile: Profile, month: str, *, lang: str = 
                                   dtype=object)
     table["proposed"] = ((table["verdict"] == "exit") & (table["status"] == "open")
                          & (table["decision"] == "")).to_numpy()
-    loss = None
+    loss, loss_note = None, None
     if with_loss and len(table):
         closing = table.loc[table["proposed"] | (table["status"] == "listed_for_exit"), "station_id"]
-        loss = coverage_loss(engine, profile, table["station_id"].tolist(), closing.tolist())
-        table["lost_population"] = table["station_id"].map(loss.alone).to_numpy()
+        try:
+            loss = coverage_loss(engine, profile, table["station_id"].tolist(), closing.tolist())
+        except UsageError as exc:  # a walking profile without a road network: the verdicts stand, the cost not
+            loss_note = exc.message(lang)
+        else:
+            table["lost_population"] = table["station_id"].map(loss.alone).to_numpy()
     restorers = None
     if loss is not None and with_restorers:
         restorers = restoring_applicants(engine, profile, loss.network_after(), loss.lost_layers())
-    return ExitReport(month, profile, table, loss, restorers, stations.geometry.reset_index(drop=True))
+    return ExitReport(month, profile, table, loss, restorers, stations.geometry.reset_index(drop=True), loss_note)
 
 
 def judge_table(stations: pd.DataFrame, counts: pd.DataFrame, month: str, profile: Profile, *,

@@ -172,3 +172,25 @@ def test_the_geopackage_holds_the_stations_and_the_cells_losing_service(engine, 
     cells = gpd.read_file(out, layer="lost_cells")
     assert cells["population"].sum() == pytest.approx(report.loss.total["lost_population"], abs=1.0)
     assert cells.crs.to_epsg() == 4326
+
+
+def test_a_listing_can_be_taken_back(judged_registry):
+    from planner.registry.tables import read_table
+
+    profile = load_profile("yiwu")
+    decide_exit(judged_registry, "L19", "list_for_exit", None, actor="staff1", profile=profile, month=MONTH)
+    with pytest.raises(UsageError):  # taking it back needs its reason
+        decide_exit(judged_registry, "L19", "keep", " ", actor="staff1", profile=profile, month=MONTH)
+    changes = decide_exit(judged_registry, "L19", "keep", "店主承诺改善经营", actor="staff1", profile=profile,
+                          month=MONTH)
+    assert changes["status"] == ["listed_for_exit", "open"]
+    stations = read_table(judged_registry, "stations", columns=("code", "status"), usable_only=False)
+    assert dict(zip(stations["code"], stations["status"]))["L19"] == "open"
+    assert "L19" not in set(judge_stations(judged_registry, profile, MONTH, with_loss=False).proposed["station_id"])
+
+
+def test_a_walking_profile_without_roads_judges_and_says_the_loss_is_unmeasured(judged_registry):
+    report = judge_stations(judged_registry, load_profile("heilongjiang"), MONTH, lang="en")
+    assert {c: v for c, v in zip(report.table["station_id"], report.table["verdict"]) if c in EXPECTED} == EXPECTED
+    assert report.loss is None and "road network" in report.loss_note
+    assert report.table["lost_population"].isna().all()
