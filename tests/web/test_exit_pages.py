@@ -74,23 +74,17 @@ def test_nobody_signed_out_decides(exit_app):
 
 
 @pytest.fixture
-def exit_live_url(exit_app):
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, exit_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def app(exit_app):
+    """The exit registry's app, for the shared `live_url` server (tests/web/conftest.py)."""
+    return exit_app
 
 
-def test_the_review_page_in_a_browser_on_a_phone(browser, exit_live_url):
-    page = signed_in_page(browser, exit_live_url, "alice")
+def test_the_review_page_in_a_browser_on_a_phone(browser, live_url):
+    page = signed_in_page(browser, live_url, "alice")
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{exit_live_url}/exits/?month={MONTH}&profile=yiwu")
+    page.goto(f"{live_url}/exits/?month={MONTH}&profile=yiwu")
     wait_until(page, "window.__mapReady === true")
     # The map draws on a canvas: ask Leaflet what it holds.
     cells, markers = page.evaluate("""() => {
