@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from planner.config import DEFAULT_PROFILE
 from planner.errors import UsageError
 from planner.rules.vocabulary import AREA_LEVELS, OUTLET_KINDS
+from planner.texts.words import profile_name
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -91,6 +92,10 @@ class Profile:
 
     def title(self, lang: str) -> str:
         return (self.title_zh if lang == "zh" else self.title_en) or self.name
+
+    def display_name(self, lang: str) -> str:
+        """The name people read (义乌市规则 / Yiwu rules); `name` stays the id scripts pass to --profile."""
+        return profile_name(self.name, lang)
 
 
 def _problem(where: str, en: str, zh: str) -> UsageError:
