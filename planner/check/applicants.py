@@ -9,6 +9,7 @@ that (`planner.rules.region`), with the system each position was given in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,10 @@ class Applicants:
 
 
 def _usage(path, en, zh) -> UsageError:
-    return UsageError(f"{path}: {en}", f"{path}：{zh}")
+    """A problem of the whole file, named by the file's own name: never a server folder (a web upload lives in
+    instance/checks/<token>/)."""
+    name = Path(str(path)).name
+    return UsageError(f"{name}: {en}", f"{name}：{zh}")
 
 
 def read_applicants(path, *, crs: str | None = None, lang: str = "zh",

@@ -89,7 +89,9 @@ def _run(job: Job, progress) -> None:
 
 
 def _features(result: CheckResult, engine) -> dict:
-    """The checked rows as GeoJSON points, with the positions of their nearest outlet and station."""
+    """The checked rows as GeoJSON points, with their input row number and the positions of their nearest outlet
+    and station; rows without a usable position go to the collection's `unplaced` list (the result page's
+    table lists every row, its map draws only the points)."""
     from planner.registry.tables import read_table
 
     added = result.added
@@ -98,12 +100,11 @@ def _features(result: CheckResult, engine) -> dict:
     for table in ("outlets", "stations", "candidates"):
         frame = read_table(engine, table, columns=("code",))
         sites.update(zip(frame["code"], zip(frame.geometry.x, frame.geometry.y)))
-    features = []
+    features, unplaced = [], []
     for i in range(len(added)):
         lon, lat = added["lon_wgs84"].iat[i], added["lat_wgs84"].iat[i]
-        if not (np.isfinite(lon) and np.isfinite(lat)):
-            continue
-        props = {"id": str(result.applicants.ids[i]), "name": names[i], "verdict": added["verdict"].iat[i],
+        placed = bool(np.isfinite(lon) and np.isfinite(lat))
+        props = {"row": i, "id": str(result.applicants.ids[i]), "name": names[i], "verdict": added["verdict"].iat[i],
                  "reasons": added["reasons"].iat[i]}
         for kind in ("outlet", "station"):
             code, metres = added[f"nearest_{kind}_id"].iat[i], added[f"nearest_{kind}_m"].iat[i]
@@ -111,9 +112,12 @@ def _features(result: CheckResult, engine) -> dict:
             props[f"{kind}_m"] = None if not np.isfinite(metres) else float(metres)
             if i < _MAP_LINES_LIMIT and code in sites:
                 props[f"{kind}_at"] = sites[code]
+        if not placed:
+            unplaced.append(props)
+            continue
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
                          "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features, "unplaced": unplaced}
 
 
 def _name_column(result: CheckResult) -> list:
