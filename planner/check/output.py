@@ -2,9 +2,10 @@
 
 Input columns come back unchanged and in order, except personal ID numbers,
 which are masked (first 6 and last 4 characters kept). CSV, GeoJSON and
-GeoPackage use the column names of interfaces.md; an Excel file gets
-Chinese or English header labels by `lang`, a frozen header and verdict
-colours.
+GeoPackage use the column names and verdict tokens (pass/fail/error) of
+interfaces.md, with reasons in `lang`; an Excel file is for people: header
+labels and verdict words in `lang` (通过/不通过/数据有误), a frozen header,
+verdict colours and positions with six decimals.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pandas as pd
 from planner.check.applicants import id_card_columns
 from planner.check.batch import ADDED_COLUMNS, STRAIGHT_COLUMNS, CheckResult
 from planner.files.writers import excel_value, formula_safe_frame, output_path
+from planner.texts.formatting import EXCEL_COORDINATE
+from planner.texts.words import VERDICT, word
 
 __all__ = ["default_output_path", "mask_id_number", "write_checked"]
 
@@ -136,10 +139,16 @@ def _write_xlsx(frame: pd.DataFrame, out_path: Path, lang: str, n_input: int):
     sheet.append(header_cells)
     fills = {k: PatternFill("solid", fgColor=v) for k, v in _FILLS.items()}
     verdict_pos = n_input
+    positions = [i for i, c in enumerate(frame.columns) if i >= n_input and c in ("lon_wgs84", "lat_wgs84")]
     for row in frame.itertuples(index=False, name=None):
         values = [excel_value(v) for v in row]
-        verdict = WriteOnlyCell(sheet, value=values[verdict_pos])
-        verdict.fill = fills.get(values[verdict_pos], fills["error"])
+        token = values[verdict_pos]
+        verdict = WriteOnlyCell(sheet, value=word(VERDICT, token, lang))
+        verdict.fill = fills.get(token, fills["error"])
         values[verdict_pos] = verdict
+        for i in positions:
+            if isinstance(values[i], float):
+                values[i] = WriteOnlyCell(sheet, value=values[i])
+                values[i].number_format = EXCEL_COORDINATE
         sheet.append(values)
     book.save(out_path)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from planner.cli.lang import message_lang
 from planner.config import DEFAULT_PROFILE
+from planner.texts.cli import summary_line
 
 
 @click.command("exits")
@@ -28,12 +30,12 @@ def exits_command(month, out, profile, lang, db_url):
     asked = parse_month_option(month) if month else None
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    month = asked
+    month, says = asked, message_lang()
     if month is None:
         month, fell_back = default_month(engine)
         if fell_back:
-            click.echo(f"no transaction figures for {last_complete_month()} yet: judging {month}, the latest month "
-                       "with figures (--month to choose)", err=True)
+            click.echo(summary_line("exits_fallback", says, last=str(last_complete_month()), month=str(month)),
+                       err=True)
     report = judge_stations(engine, rules, month, lang=lang, with_restorers=bool(out) and out.endswith(".xlsx"))
     counts = report.counts()
     if out:
@@ -42,8 +44,8 @@ def exits_command(month, out, profile, lang, db_url):
         click.echo(f"{row.station_id}  {row.name or ''}  {row.reasons}  -{row.lost_population:,.0f}")
     if report.loss_note:
         click.echo(f"planner: {report.loss_note}", err=True)
-    cost = (f"{report.loss.total['lost_population']:,.0f} people lose service if the listed stations close"
-            if report.loss is not None else "the loss in service is not measured")
-    click.echo(f"{month}: {len(report.table)} stations judged: {counts['exit']} exit "
-               f"({len(report.proposed)} proposed), {counts['keep']} keep, {counts['too_new']} too new, "
-               f"{counts['missing']} missing figures; {cost}")
+    cost = (summary_line("exits_cost", says, lost=report.loss.total["lost_population"])
+            if report.loss is not None else summary_line("exits_no_cost", says))
+    click.echo(summary_line("exits", says, month=str(month), judged=len(report.table), exit=counts["exit"],
+                            proposed=len(report.proposed), keep=counts["keep"], too_new=counts["too_new"],
+                            missing=counts["missing"], cost=cost))

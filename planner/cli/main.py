@@ -9,6 +9,8 @@ import click
 
 from planner.config import DEFAULT_PROFILE, configure_logging, setting
 from planner.errors import PlannerError, UsageError
+from planner.cli.lang import message_lang
+from planner.texts.cli import profile_label, summary_line
 
 _LANG = setting("PLANNER_LANG")
 
@@ -33,6 +35,7 @@ def _terminal_progress():
 
 def _actor() -> str:
     return setting("PLANNER_USER") or getpass.getuser()
+
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,9 +135,9 @@ def check_command(file, out, profile, crs, lang, db_url):
     written = write_checked(result, out or default_output_path(file), lang=lang)
     for note in result.notes:
         click.echo(f"{file}: {note}", err=True)
-    counts = result.counts()
-    click.echo(f"{written}: {len(result.added)} rows, {counts['pass']} pass, {counts['fail']} fail, "
-               f"{counts['error']} error (profile {rules.name})")
+    counts, says = result.counts(), message_lang()
+    click.echo(summary_line("check", says, path=written, rows=len(result.added), passed=counts["pass"],
+                            failed=counts["fail"], errors=counts["error"], profile=profile_label(rules.name, says)))
 
 
 @cli.command("coverage")
@@ -165,10 +168,10 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
     upgrade_schema(engine)
     report = compute_coverage(engine, options)
     written = write_coverage(report, out, lang=lang)
-    totals = report.totals
-    click.echo(f"{written}: {totals['areas']} areas, {totals['covered_share']:.1%} of "
-               f"{totals['population']:,.0f} people covered, {totals['areas_without_service']} areas without "
-               f"service, {totals['gaps']} gaps")
+    totals, says = report.totals, message_lang()
+    click.echo(summary_line("coverage", says, path=written, areas=totals["areas"], share=totals["covered_share"],
+                            people=totals["population"], without=totals["areas_without_service"],
+                            gaps=totals["gaps"], profile=profile_label(options.profile.name, says)))
 
 
 @cli.command("rank")
@@ -178,8 +181,10 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
 @click.option("--profile", default=DEFAULT_PROFILE, show_default=True, help="Rule profile.")
 @click.option("--exact", is_flag=True, help="With -n: the proved best set (mixed-integer programme, HiGHS) "
               "instead of the greedy one.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the .xlsx headers and words.")
 @_db_option
-def rank_command(count, out, profile, exact, db_url):
+def rank_command(count, out, profile, exact, lang, db_url):
     """Rank open applicants by the people they would add (marginal service population)."""
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
@@ -193,7 +198,9 @@ def rank_command(count, out, profile, exact, db_url):
     upgrade_schema(engine)
     table = rank_candidates(engine, rules, n=count, exact=exact)
     if out:
-        click.echo(f"{write_ranking(table, out)}: {int(table['rank'].notna().sum())} ranked of {len(table)}")
+        written = write_ranking(table, out, lang=lang)
+        click.echo(summary_line("rank_file", message_lang(), path=written, ranked=int(table["rank"].notna().sum()),
+                                total=len(table)))
         return
     for row in table[table["rank"].notna()].itertuples():
         click.echo(f"{row.rank:>4}  {row.code}  {row.name or ''}  +{row.marginal_population:,.0f}")

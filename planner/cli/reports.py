@@ -10,7 +10,11 @@ import getpass
 
 import click
 
+from planner.cli.lang import message_lang
 from planner.config import DEFAULT_PROFILE
+from planner.texts.cli import summary_line
+from planner.texts.formatting import china_time
+from planner.texts.monthly import MONTHLY_TEXT
 
 _SOURCE = "cli"
 
@@ -46,8 +50,10 @@ def monthly_command(month, out, profile, lang, actor, db_url):
     upgrade_schema(engine)
     written, report = produce_monthly_report(engine, rules, month, out or f"monthly-{month}.xlsx", actor=actor,
                                              source=_SOURCE, lang=lang)
-    summary, production = report.summary(), report.production
-    first = production.first_produced.strftime("%Y-%m-%d %H:%M UTC") if production.first_produced else "-"
-    click.echo(f"{written}: {month}, {summary['stations']} stations ({summary['missing']} without a figure, "
-               f"{summary['below_threshold']} below {report.threshold}), due {production.due.isoformat()}, "
-               f"first produced {first} ({production.state.replace('_', ' ')})")
+    summary, production, says = report.summary(), report.production, message_lang()
+    first = (f"{china_time(production.first_produced):%Y-%m-%d %H:%M}" if production.first_produced
+             else summary_line("never", says))
+    state = MONTHLY_TEXT[says].get(f"production_{production.state}", production.state)
+    click.echo(summary_line("monthly", says, path=written, month=month, stations=summary["stations"],
+                            missing=summary["missing"], below=summary["below_threshold"], threshold=report.threshold,
+                            due=production.due.isoformat(), first=first, state=state))

@@ -70,14 +70,20 @@ class CoverageReport:
     grid: PopulationGrid
     served: np.ndarray
     gap_labels: np.ndarray
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     data_date: str = ""
+    # What the profile leaves out, so a page can say why its counts differ from the registry's:
+    # outlets of every kind and areas of every level in the registry.
+    registry_outlets: int = 0
+    registry_areas: int = 0
 
 
-def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
+def _sites(engine: Engine, options: CoverageOptions) -> tuple[gpd.GeoDataFrame, int]:
+    """The sites that serve (the profile's outlet kinds, existing stations), and how many outlets the registry holds."""
     profile = options.profile
     columns = ("code", "name", "kind", "status")
     outlets = read_table(engine, "outlets", columns=columns)
+    sites_all = len(outlets)
     outlets = outlets[outlets["kind"].isin(profile.outlet_kinds)].assign(role="outlet")
     stations = read_table(engine, "stations", columns=columns)
     kept = [s for s in EXISTING_STATION_STATUSES if not (options.close_listed and s == "listed_for_exit")]
@@ -88,7 +94,7 @@ def _sites(engine: Engine, options: CoverageOptions) -> gpd.GeoDataFrame:
         frames.append(candidates[candidates["status"].isin(_WHAT_IF_APPLICANTS)].assign(role="candidate"))
     keep = ["code", "name", "role", "status", "geometry"]
     sites = pd.concat([f.reindex(columns=keep) for f in frames], ignore_index=True)
-    return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326)
+    return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326), sites_all
 
 
 def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None) -> CoverageReport:
@@ -107,7 +113,7 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
             areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
             margin_m=profile.service_distance_m, raster=active_raster(engine))
     grid = population_grid
-    sites = _sites(engine, options)
+    sites, registry_outlets = _sites(engine, options)
     site_lon, site_lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
     served = served_cells(grid, site_lon, site_lat, profile.service_distance_m)
     straight = roads = None
@@ -128,7 +134,8 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
         population = float(straight.population.sum())
         totals["covered_share_straight"] = round(float(straight.covered.sum()) / population, 4) if population else 0.0
     return CoverageReport(options, table, parents, totals, gaps, areas.geometry, sites,
-                          grid, served, gap_labels, data_date=data_date(engine))
+                          grid, served, gap_labels, data_date=data_date(engine), registry_outlets=registry_outlets,
+                          registry_areas=len(all_areas))
 
 
 def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:

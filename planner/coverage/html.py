@@ -1,26 +1,43 @@
-"""A self-contained HTML coverage report: map and tables in one file, no network needed to open it.
+"""A self-contained HTML coverage report: map, charts and tables in one file, no network needed to open it.
 
-Every value is escaped (tables with html.escape, map tooltips by planner.maps.render), and the file carries its
-own Content-Security-Policy: only the inline scripts written here run (Leaflet and the map), by hash.
+Rendered by Jinja (autoescaped) from templates/coverage/report_file.html with the same chart macros as the
+coverage page; the map's tooltips are escaped by planner.maps.render. The file carries its own
+Content-Security-Policy: only the inline scripts written here run (Leaflet and the map), by hash. Tables
+scroll sideways on a phone, so the page fits a 390 px window; positions keep six decimals.
 """
 
 from __future__ import annotations
 
-import html
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from planner.coverage.compute import CoverageReport
-from planner.coverage.tables import label, readable, summary_rows, with_parent_names
+from planner.coverage.tables import (
+    label,
+    parent_shares,
+    readable,
+    scope_note,
+    share_histogram,
+    summary_items,
+    summary_text,
+    with_parent_names,
+)
 from planner.maps.csp import checked_script, policy, script_hash, tile_hosts
 from planner.maps.render import BASEMAPS, SHARE_COLOURS, coverage_map
+from planner.texts.formatting import format_coordinate, format_number, format_percent
 from planner.texts.interface import texts
 
-__all__ = ["coverage_page"]
+__all__ = ["chart_data", "coverage_page"]
 
-_LEAFLET = Path(__file__).resolve().parents[1] / "static" / "vendor" / "leaflet"
+_PLANNER = Path(__file__).resolve().parents[1]
+_LEAFLET = _PLANNER / "static" / "vendor" / "leaflet"
 _PLACEHOLDER = "planner-inline-leaflet"
+_COORDINATES = ("lon", "lat", "centre_lon", "centre_lat")
+_SHARES = ("covered_share", "covered_share_straight")
 
 
 def _inline_leaflet(header: str) -> tuple[str, str]:
@@ -32,19 +49,38 @@ def _inline_leaflet(header: str) -> tuple[str, str]:
             script_hash(script))
 
 
-def _table(frame, lang, labels) -> str:
-    head = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False, name=None))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(value) -> str:
+def cell_text(column: str, value) -> tuple[str, bool]:
+    """A table cell as people read it, and whether it is a number (aligned right)."""
     if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.0f}"
-    return str(value)
+        return "", False
+    if column in _COORDINATES:
+        return format_coordinate(value), True
+    if column in _SHARES:
+        return format_percent(value), True
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        number = float(value)
+        return format_number(number, 0 if number.is_integer() or abs(number) >= 100 else 1), True
+    return str(value), False
+
+
+def _rows(frame, lang: str) -> dict:
+    columns = [str(c) for c in frame.columns]
+    return {"headers": [label(c, lang) for c in columns],
+            "rows": [[cell_text(c, v) for c, v in zip(columns, row)] for row in frame.itertuples(index=False, name=None)]}
+
+
+def chart_data(report: CoverageReport, lang: str) -> dict:
+    """What the coverage charts draw: each parent area's covered share, and the spread of area shares."""
+    names, shares = parent_shares(report)
+    bins, counts = share_histogram(report, lang)
+    return {"parent_names": names, "parent_shares": shares, "bins": bins, "counts": counts}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(_PLANNER / "templates"), autoescape=select_autoescape(["html"]))
 
 
 def coverage_page(report: CoverageReport, *, lang: str = "zh") -> str:
@@ -52,31 +88,12 @@ def coverage_page(report: CoverageReport, *, lang: str = "zh") -> str:
     areas = gpd.GeoDataFrame(report.areas, geometry=report.area_geometry.values, crs=4326)
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
                          assets_url=_PLACEHOLDER, basemap="osm")
-    legend = "".join(f'<span class="swatch" style="background:{c}"></span>≥{s:.0%} ' for s, c in SHARE_COLOURS)
-    summary = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_cell(v))}</td></tr>"
-                      for k, v in summary_rows(report, lang))
     header, leaflet_hash = _inline_leaflet(parts.header)
     csp = policy((leaflet_hash, *parts.script_hashes), img_hosts=tile_hosts({"osm": BASEMAPS["osm"]}), standalone=True)
-    return f"""<!doctype html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">
-<title>{html.escape(t['report'])}</title>
-{header}
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1rem 2rem; color: #111827; }}
-.map {{ position: relative; height: 560px; border: 1px solid #d1d5db; }}
-table {{ border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }}
-th, td {{ border: 1px solid #e5e7eb; padding: 0.2rem 0.5rem; text-align: left; }}
-td {{ font-variant-numeric: tabular-nums; }}
-.swatch {{ display: inline-block; width: 14px; height: 10px; margin: 0 0.2rem 0 0.8rem; }}
-</style></head><body>
-<h1>{html.escape(t['report'])}</h1>
-<table>{summary}</table>
-<p>{html.escape(t['legend_share'])}: {legend}</p>
-<div class="map">{parts.html}</div>
-<h2>{html.escape(t['gaps'])}</h2>
-{_table(report.gaps.head(50), lang, t)}
-<h2>{html.escape(t['area_table'])}</h2>
-{_table(readable(with_parent_names(report), lang), lang, t)}
-<script>{parts.script}</script>
-</body></html>"""
+    summary = [(name, summary_text(key, value, lang)) for key, name, value in summary_items(report, lang)]
+    # Our own map markup and scripts (their data escaped by planner.maps.render; scripts allowed by hash).
+    return _environment().get_template("coverage/report_file.html").render(
+        t=t, lang=lang, csp=csp, summary=summary, scope=scope_note(report, lang), colours=SHARE_COLOURS,
+        map_header=Markup(header), map_html=Markup(parts.html), map_script=Markup(parts.script),  # noqa: S704
+        charts=chart_data(report, lang), gaps=_rows(report.gaps.head(50), lang),
+        areas=_rows(readable(with_parent_names(report), lang), lang))

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from planner.errors import UsageError
+from planner.files.sheets import write_table_xlsx
 from planner.files.writers import formula_safe_frame, output_path
 from planner.registry.tables import read_table
 from planner.roads.cells import service_areas_on_foot
@@ -26,8 +27,9 @@ from planner.selection.incidence import exact_on_incidence, greedy_on_incidence
 from planner.sites.postal import Network, load_network
 from planner.spatial.compared import below_minimum, compared_metres
 from planner.spatial.conflicts import close_pairs
+from planner.texts.words import CANDIDATE_STATUS
 
-__all__ = ["rank_candidates", "write_ranking"]
+__all__ = ["RANK_LABELS", "rank_candidates", "write_ranking"]
 
 Chosen = ExactSelection | tuple[np.ndarray, np.ndarray]  # a proved set, or the greedy picks and their gains
 
@@ -170,11 +172,23 @@ def _rank_on_foot(out: pd.DataFrame, network: Network, profile: Profile, lon: np
     return _ranked(out, areas.reach @ population, areas.reach @ uncovered, keeps_rules, n, pairs, choose)
 
 
-def write_ranking(table: pd.DataFrame, out_path: str | os.PathLike[str]) -> Path:
+RANK_LABELS = {
+    "code": ("编号", "Code"), "name": ("名称", "Name"), "status": ("状态", "Status"), "lon": ("经度", "Longitude"),
+    "lat": ("纬度", "Latitude"), "nearest_outlet_m": ("距邮政网点（米）", "Nearest post outlet (m)"),
+    "nearest_station_m": ("距便民服务站（米）", "Nearest station (m)"),
+    "keeps_distance_rules": ("符合距离规则", "Keeps the distance rules"),
+    "service_population": ("服务人口", "Service population"), "marginal_population": ("新增服务人口", "Marginal population"),
+    "rank": ("排序", "Rank"), "added_population": ("入选后新增人口", "Added when chosen"),
+}
+
+
+def write_ranking(table: pd.DataFrame, out_path: str | os.PathLike[str], *, lang: str = "zh") -> Path:
+    """CSV for scripts (column names and status tokens as computed, UTF-8 with BOM); XLSX for people: labels,
+    statuses and yes/no in `lang`, positions with six decimals, populations as whole numbers."""
     out_path, suffix = output_path(out_path, (".csv", ".xlsx"))
-    table = formula_safe_frame(table, excel=suffix == ".xlsx")  # names and codes are users' text
     if suffix == ".csv":
-        table.to_csv(out_path, index=False, encoding="utf-8-sig")
-    else:
-        table.to_excel(out_path, index=False, sheet_name="rank")
+        formula_safe_frame(table).to_csv(out_path, index=False, encoding="utf-8-sig")
+        return out_path
+    write_table_xlsx(out_path, table, lang, RANK_LABELS, sheet_title="排序" if lang == "zh" else "rank",
+                     words={"status": CANDIDATE_STATUS})
     return out_path

@@ -114,7 +114,7 @@ def test_cli_check_writes_the_default_output(database_url, tmp_path):
     result = _cli(tmp_path, "check", str(path), "--db", database_url)
     assert result.returncode == 0, result.stderr
     out = pd.read_excel(tmp_path / "申请.checked.xlsx", dtype=str)
-    assert out["结论"].tolist() == ["pass", "error"]
+    assert out["结论"].tolist() == ["通过", "数据有误"]
     assert "1 pass, 0 fail, 1 error" in result.stdout
 
 

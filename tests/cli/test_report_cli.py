@@ -16,8 +16,8 @@ def test_monthly_report_written_and_recorded(database_url, tmp_path):
     out = tmp_path / "out" / "september.xlsx"
     result = run("report", "monthly", "--month", "2026-09", "-o", str(out), "--db", url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"{out}: 2026-09, 5 stations (1 without a figure, 2 below 20), due 2026-10-08" in result.stdout
-    assert "first produced 2026-10-08 15:30 UTC (in time)" in result.stdout
+    assert f"{out}：2026-09，服务站 5 个（1 个无数据，2 个低于 20 笔），报送截止 2026-10-08" in result.stdout
+    assert "首次生成于 2026-10-08 23:30（已按时生成）" in result.stdout  # 15:30 UTC is 23:30 in China
     assert len(load_workbook(out)["图表"]._charts) == 3
     html = run("report", "monthly", "--month", "2026-09", "-o", "sept.html", "--lang", "en", "--db", url,
                cwd=tmp_path)

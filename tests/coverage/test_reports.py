@@ -25,10 +25,13 @@ def report(engine, tmp_path):
 def test_excel_report(report, tmp_path):
     path = write_coverage(report, tmp_path / "coverage.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["汇总", "村社区", "街道乡镇", "空白区"]
+    assert book.sheetnames == ["汇总", "村社区", "街道乡镇", "空白区", "图表"]
     summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
     flat = {row[0]: row[1] for row in summary if row and row[0]}
-    assert flat["人口"] == 44930 and flat["覆盖率"].endswith("%") and flat["数据日期"]
+    assert flat["人口"] == 44930 and flat["数据日期"]
+    share = next(r[1] for r in book["汇总"].iter_rows() if r[0].value == "覆盖率")
+    assert isinstance(share.value, float) and 0 < share.value < 1 and share.number_format == "0.0%"
+    assert len(book["图表"]._charts) == 2
     assert any(row[0] == "无服务的村/社区（按人口）" for row in summary)
     areas = book["村社区"]
     assert areas.freeze_panes == "A2"

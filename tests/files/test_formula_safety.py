@@ -114,5 +114,5 @@ def test_ranking_csv_and_xlsx(hostile_district, tmp_path):
     header = [c.value for c in sheet[1]]
     line = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "'+1-1")
     cells = dict(zip(header, line))
-    assert cells["name"].value == "'-2+3" and cells["name"].data_type == "s"
-    assert cells["lon"].data_type == "n"
+    assert cells["名称"].value == "'-2+3" and cells["名称"].data_type == "s"
+    assert cells["经度"].data_type == "n"

@@ -71,4 +71,4 @@ def test_upload_in_a_browser_and_see_the_map(browser, live_url, engine, backend,
     page.close()
     assert counts == {"pass": "1", "fail": "1", "error": "1"}
     result = pd.read_excel(saved, dtype=str)
-    assert result["结论"].tolist() == ["pass", "fail", "error"]
+    assert result["结论"].tolist() == ["通过", "不通过", "数据有误"]
