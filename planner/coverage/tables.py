@@ -78,7 +78,7 @@ def summary_items(report: CoverageReport, lang: str) -> list[tuple[str, str, obj
     profile = report.options.profile
     items: list[tuple[str, str, object]] = [
         ("profile", "规则配置" if zh else "Rule profile",
-         f"{profile_label(profile.name, lang)} — {profile.title(lang)}"),
+         f"{profile.display_name(lang)} — {profile.title(lang)}"),
         ("service_distance_m", "服务半径（米）" if zh else "Service distance (m)", profile.service_distance_m),
         ("data_date", "数据日期" if zh else "Data date", report.data_date),
         ("generated_at", "生成时间（北京时间）" if zh else "Generated (China time)", report.generated_at),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner.texts.coverage import COVERAGE_TEXT
 from planner.texts.exits import EXIT_NAV
+from planner.texts.layout import LAYOUT_TEXT
 from planner.texts.lifecycle import LIFECYCLE_TEXT
 from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.workspace import WORKSPACE_TEXT
@@ -83,6 +84,8 @@ for _lang, _texts in LIFECYCLE_TEXT.items():
 for _lang, _texts in MONTHLY_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in EXIT_NAV.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in LAYOUT_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in COVERAGE_TEXT.items():
     TEXT[_lang].update(_texts)

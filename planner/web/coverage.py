@@ -12,7 +12,8 @@ from flask import Blueprint, after_this_request, render_template, request, send_
 from planner.config import DEFAULT_PROFILE
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.reports import SUFFIXES, write_coverage
-from planner.coverage.tables import summary_rows
+from planner.coverage.html import chart_data
+from planner.coverage.tables import scope_note, summary_items, summary_text
 from planner.errors import UsageError
 from planner.maps.render import SHARE_COLOURS, coverage_map
 from planner.rules.profiles import BUILT_IN, load_profile
@@ -59,8 +60,10 @@ def index():
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
                          **map_options())
     without = report.areas[report.areas["status"] == "none"].sort_values("population", ascending=False).head(15)
-    return render_template("coverage/coverage.html", t=t, lang=lang, map=parts, summary=summary_rows(report, lang),
-                           query=query, profiles=[load_profile(p) for p in BUILT_IN], without=without,
+    summary = [(name, summary_text(key, value, lang)) for key, name, value in summary_items(report, lang)]
+    return render_template("coverage/coverage.html", t=t, lang=lang, map=parts, summary=summary,
+                           scope=scope_note(report, lang), charts=chart_data(report, lang), query=query,
+                           profiles=[load_profile(p) for p in BUILT_IN], without=without,
                            gaps=report.gaps.head(15), colours=SHARE_COLOURS, formats=SUFFIXES)
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from planner.maps.csp import policy
 from planner.rules.china_time import CHINA_TZ
 from planner.texts.interface import texts
+from planner.texts.words import profile_name
 from planner.workflow.monthly import MonthlyReport
 
 __all__ = ["monthly_page"]
@@ -50,7 +51,8 @@ def _environment(lang: str) -> Environment:
     env = Environment(loader=FileSystemLoader(_PLANNER / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=False)
     env.filters.update(date=lambda v, lang_=None: _date(v, lang_ or lang),
-                       datetime=lambda v, lang_=None: _datetime(v, lang_ or lang), number=_number)
+                       datetime=lambda v, lang_=None: _datetime(v, lang_ or lang), number=_number,
+                       profile_name=lambda v, lang_=None: profile_name(str(v), lang_ or lang))
     return env
 
 

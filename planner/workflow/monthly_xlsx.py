@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.coverage.tables import TOTAL_LABELS, label
+from planner.texts.words import profile_name
 from planner.files.writers import excel_value
 from planner.rules.china_time import CHINA_TZ
 from planner.texts.interface import texts
@@ -59,7 +60,7 @@ def _summary(sheet, report: MonthlyReport, t: dict, lang: str) -> None:
     production = report.production
     rows = [(t["report_due"], production.due), (t["first_produced"], _local(production.first_produced)
                                                 or t["never_produced"]),
-            (t["status"], t["production_" + production.state]), (t["profile_used"], report.profile),
+            (t["status"], t["production_" + production.state]), (t["profile_used"], profile_name(report.profile, lang)),
             (t["exit_threshold"], report.threshold), (t["generated_at"], _local(report.generated_at)), (None, None)]
     rows += [(t["sum_" + key], value) for key, value in report.summary().items()]
     rows += [(None, None), (t["coverage_section"], None)]
