@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 
 from planner.maps.csp import checked_script, script_hash
+from planner.maps.tiles import add_base_tiles
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
 from planner.spatial.geodesic import geodesic_distance
 
@@ -112,11 +113,8 @@ def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str,
                       prefer_canvas=True, control_scale=True)
     fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{assets_url}/leaflet.css")]
-    if base:
-        folium.TileLayer(
-            tiles=base["tiles"].replace("{key}", tianditu_key), attr=base["attr"], name=labels["basemap"],
-            subdomains=base.get("subdomains", "abc"), max_zoom=18,
-        ).add_to(fmap)
+    if base:  # added after the page's load, with a note when tiles fail (planner.maps.tiles)
+        add_base_tiles(fmap, base, key=tianditu_key, note=labels.get("tiles_failed"))
     if bounds is not None:
         lon, lat = wgs84_to_display(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]), basemap_crs)
         fmap.fit_bounds([[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]], padding=(24, 24),
