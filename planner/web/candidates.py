@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from planner.errors import ConflictError, UsageError
-from planner.maps.render import candidate_map
+from planner.maps.render import candidate_map, display_crs
 from planner.rules.profiles import BUILT_IN
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES, SURVEY_FACTS
+from planner.spatial.crs import wgs84_to_display
 from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
 from planner.web.context import get_engine
 from planner.web.i18n import current_lang
+from planner.web.map_legends import site_legend
 from planner.web.preferences import current_profile, map_options
 from planner.web.site_view import SiteView, candidate_view
 from planner.web.visits import keep_form, kept_form, site_life
@@ -28,6 +30,23 @@ def view_map(view: SiteView, code: str, t: dict):
                          view.verdict.thresholds, t, origin=view.origin, routes=view.routes, **map_options())
 
 
+def site_map(view: SiteView, code: str, t: dict, *, picking: bool = False) -> dict:
+    """What a site page's map needs: the map, its legend, and site_map.js's settings (the coordinates the
+    map is drawn in, the points it shows there, and whether a new place is picked on it)."""
+    crs = display_crs(map_options()["basemap"])
+
+    def shown(lon, lat):
+        x, y = wgs84_to_display(lon, lat, crs)
+        return [float(y), float(x)]
+
+    points = {"site": shown(view.lon, view.lat)}
+    for name, site in (("outlet", view.outlet), ("station", view.station)):
+        if site is not None:
+            points[name] = shown(site[1], site[2])
+    return {"map": view_map(view, code, t), "legend": site_legend(view, t, picking=picking),
+            "site_config": {"display": crs, "picking": picking, "points": points}}
+
+
 @bp.get("/<code>")
 def page(code: str):
     """One applicant: verdict against the chosen profile, survey facts, decisions and history."""
@@ -35,7 +54,7 @@ def page(code: str):
     t = texts(lang)
     profile = current_profile()
     view = candidate_view(get_engine(), code, profile, lang=lang)
-    return render_template("sites/candidate.html", t=t, lang=lang, view=view, map=view_map(view, code, t),
+    return render_template("sites/candidate.html", t=t, lang=lang, view=view, **site_map(view, code, t),
                            facts=SURVEY_FACTS, profiles=BUILT_IN, profile=profile,
                            open=view.record["status"] in OPEN_APPLICANT_STATUSES,
                            life=site_life("candidates", view.record), opening=kept_form("opening"))

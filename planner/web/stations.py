@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import math
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from planner.errors import ConflictError, UsageError
 from planner.rules.profiles import BUILT_IN
+from planner.spatial.crs import parse_crs, points_to_wgs84
 from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
-from planner.web.candidates import view_map
+from planner.web.candidates import site_map
 from planner.web.context import current_region, get_engine
 from planner.web.exits import station_exit
 from planner.web.i18n import current_lang
@@ -26,17 +29,29 @@ from planner.workflow.months import last_complete_month
 bp = Blueprint("stations", __name__, url_prefix="/stations")
 
 
+RELOCATION_CRS = ("wgs84", "gcj02", "bd09")  # what typed (or map-picked) numbers of a new place may be in
+
+
 def _position(source) -> tuple[float, float] | None:
-    """A WGS84 (lon, lat) from `lon`/`lat` values (None when both are empty) that a station may move to:
-    the rules of every door and the batch check's region rule (`relocation_target`)."""
+    """A WGS84 (lon, lat) from `lon`/`lat` values (None when both are empty) in the system `crs` names
+    (WGS84, GCJ-02 of Amap and Tencent, BD-09 of Baidu; WGS84 when absent), converted with the
+    importer's converter, that a station may move to: the rules of every door and the batch check's
+    region rule (`relocation_target`), both on the converted position."""
     raw = (source.get("lon", "").strip(), source.get("lat", "").strip())
     if not any(raw):
         return None
+    crs = source.get("crs", "wgs84").strip().lower() or "wgs84"
+    if crs not in RELOCATION_CRS:
+        raise UsageError(f"unknown coordinate system {crs!r}: use wgs84, gcj02 or bd09",
+                         f"未知坐标系“{crs}”：请选择 WGS84、GCJ-02 或 BD-09")
     try:
         lon, lat = float(raw[0]), float(raw[1])
     except ValueError:
         raise UsageError(f"longitude and latitude must be numbers, got {raw[0]!r}, {raw[1]!r}",
                          f"经纬度必须是数字，实际为 {raw[0]!r}、{raw[1]!r}") from None
+    if crs != "wgs84" and math.isfinite(lon) and math.isfinite(lat):
+        x, y = points_to_wgs84([lon], [lat], parse_crs(crs))
+        lon, lat = round(float(x[0]), 7), round(float(y[0]), 7)
     return relocation_target(lon, lat, current_region(current_profile()))
 
 
@@ -48,7 +63,9 @@ def page(code: str):
     profile = current_profile()
     at = _position(request.args)
     view = station_view(get_engine(), code, profile, at=at, lang=lang)
-    return render_template("sites/station.html", t=t, lang=lang, view=view, map=view_map(view, code, t), at=at,
+    picking = view.record["status"] != "closed" and g.user is not None and g.user.may("staff")
+    return render_template("sites/station.html", t=t, lang=lang, view=view, at=at,
+                           **site_map(view, code, t, picking=picking), crs_choices=RELOCATION_CRS,
                            profiles=BUILT_IN, profile=profile,
                            business=station_months(get_engine(), code, last_complete_month()),
                            exit=station_exit(get_engine(), code, profile, lang),
