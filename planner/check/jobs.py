@@ -32,7 +32,7 @@ from planner.check.output import SUFFIXES
 from planner.errors import NotFoundError, PlannerError, UsageError
 from planner.rules.profiles import load_profile
 
-__all__ = ["Job", "create_job", "fail_orphans", "load_job", "safe_filename", "save_job", "sweep_expired"]
+__all__ = ["Job", "create_job", "fail_orphans", "load_job", "safe_filename", "save_job", "sweep_expired", "visible_jobs"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -118,6 +118,20 @@ def load_job(root: Path, token: str, account=None) -> Job:
         raise _unknown()
     _fail_if_orphaned(root, job)
     return job
+
+
+def visible_jobs(root: Path, account, limit: int = 50) -> list[Job]:
+    """The jobs `account` may see (its own; an admin: everyone's), newest first, at most `limit`."""
+    found = []
+    for folder in _job_folders(root):
+        try:
+            job = _read(folder / "job.json")
+        except (OSError, ValueError, TypeError):
+            continue  # a start that failed, or a folder being written
+        if job.user == account.name or account.may("admin"):
+            found.append(job)
+    found.sort(key=lambda job: job.created_at, reverse=True)
+    return found[:limit]
 
 
 def _fail_if_orphaned(root: Path, job: Job) -> bool:

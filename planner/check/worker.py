@@ -108,6 +108,8 @@ def _features(result: CheckResult, engine) -> dict:
                  "reasons": added["reasons"].iat[i]}
         for kind in ("outlet", "station"):
             code, metres = added[f"nearest_{kind}_id"].iat[i], added[f"nearest_{kind}_m"].iat[i]
+            if isinstance(code, float) and not np.isfinite(code):
+                code = None  # no nearest site (a row without a position): NaN is not JSON
             props[f"{kind}_id"] = code
             props[f"{kind}_m"] = None if not np.isfinite(metres) else float(metres)
             if i < _MAP_LINES_LIMIT and code in sites:

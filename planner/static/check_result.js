@@ -1,11 +1,21 @@
-/* Draw checked rows coloured by verdict, with lines to their nearest outlet and station.
-   Row values (ids, names, reasons come from the uploaded file) reach the page only as textContent. */
+/* The batch-check result: the district (areas, outlets, stations) as context, the checked rows as small points
+   coloured by verdict, and every row in the table (table.js), linked to its point by the input row number.
+   The map stays on the district: rows outside it (a position in another city) are listed and flagged, never
+   drawn, and no line is drawn to or from them. Lines to the nearest sites are off by default (a toggle) and
+   shown for the selected row. Row values (ids, names, reasons come from the uploaded file) reach the page only
+   as textContent. */
 (function () {
   "use strict";
   const P = window.__planner;
-  Object.assign(P, JSON.parse(document.getElementById("check-config").textContent));
+  const cfg = JSON.parse(document.getElementById("check-config").textContent);
+  const t = cfg.labels;
+  const map = P.map;
   const colours = {pass: "#16a34a", fail: "#dc2626", error: "#6b7280"};
-  const metres = (m) => (m == null ? "" : m.toLocaleString(undefined, {maximumFractionDigits: 1}) + " " + P.labels.metres);
+  const lineColours = {outlet: "#b91c1c", station: "#1d4ed8"};
+  const renderer = L.canvas({padding: 0.3, tolerance: 4});
+  // The registry's extent with a margin: a row beyond it is "outside the district" (and failed the region rule).
+  const district = cfg.district ? L.latLngBounds(cfg.district).pad(0.1) : null;
+  const metres = (m) => (m == null ? "" : Number(m).toLocaleString(cfg.locale, {maximumFractionDigits: 1}));
 
   function line(box, text, tag) {
     if (box.childNodes.length) box.appendChild(document.createElement("br"));
@@ -14,38 +24,128 @@
     box.appendChild(node);
   }
 
+  function nearest(p, kind) {
+    const code = p[kind + "_id"];
+    return code == null || code === "" ? "" : code + " · " + metres(p[kind + "_m"]) + " " + t.metres;
+  }
+
   function popup(p) {
     const box = document.createElement("div");
-    line(box, [p.id, p.name].filter((v) => v != null).join(" "), "b");
-    line(box, P.labels[p.verdict] || "");
+    line(box, [p.id, p.name].filter((v) => v != null && v !== "").join(" "), "b");
+    line(box, t[p.verdict] || "");
     if (p.reasons) line(box, p.reasons);
-    line(box, P.labels.outlet + ": " + (p.outlet_id == null ? "" : p.outlet_id) + " " + metres(p.outlet_m));
-    line(box, P.labels.station + ": " + (p.station_id == null ? "" : p.station_id) + " " + metres(p.station_m));
+    line(box, t.nearest_outlet + ": " + nearest(p, "outlet"));
+    line(box, t.nearest_station + ": " + nearest(p, "station"));
     return box;
   }
 
-  fetch(P.rows, {credentials: "same-origin"}).then((r) => r.json()).then((data) => {
-    const lines = L.layerGroup();
-    const points = L.geoJSON(data, {
-      pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 6, weight: 1, color: "#111827",
-        fillColor: colours[f.properties.verdict], fillOpacity: 0.9}),
-      onEachFeature: (f, layer) => {
-        const p = f.properties;
-        layer.bindPopup(() => popup(p));
-        const here = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-        for (const [key, colour] of [["outlet_at", "#b91c1c"], ["station_at", "#1d4ed8"]]) {
-          if (!p[key]) continue;
-          const there = [p[key][1], p[key][0]];
-          L.polyline([here, there], {color: colour, weight: 1, dashArray: "4 4"}).addTo(lines);
-          L.circleMarker(there, {radius: 3, weight: 1, color: colour, fillColor: colour, fillOpacity: 1}).addTo(lines);
-        }
-      },
+  async function fetchLayer(name) {
+    const response = await fetch(cfg.layers[name], {credentials: "same-origin"});
+    if (!response.ok) throw new Error(name + ": HTTP " + response.status);
+    return (await response.json()).features;
+  }
+
+  function drawContext(name, features) {
+    const style = cfg.styles[name];
+    if (name === "areas") {
+      L.geoJSON({type: "FeatureCollection", features}, {renderer, interactive: false,
+        style: {color: style.color, weight: 1, fillColor: style.fill, fillOpacity: 0.12}}).addTo(map);
+      return;
+    }
+    for (const f of features) {
+      const c = f.geometry && f.geometry.coordinates;
+      if (!c) continue;
+      L.circleMarker([c[1], c[0]], {renderer, interactive: false, radius: name === "outlets" ? 5 : 3.5, weight: 1,
+        color: style.color, fillColor: style.fill, fillOpacity: 0.7}).addTo(map);
+    }
+  }
+
+  function linesOf(p, here) {
+    const group = [];
+    for (const kind of ["outlet", "station"]) {
+      const at = p[kind + "_at"];
+      if (!at) continue;
+      const there = [at[1], at[0]];
+      group.push(L.polyline([here, there], {renderer, interactive: false, color: lineColours[kind], weight: 1.5,
+        dashArray: "4 4"}));
+      group.push(L.circleMarker(there, {renderer, interactive: false, radius: 3, weight: 1, color: lineColours[kind],
+        fillColor: lineColours[kind], fillOpacity: 1}));
+    }
+    return group;
+  }
+
+  function tableRow(p, placed, outside) {
+    const verdict = [{text: t[p.verdict] || p.verdict, badge: p.verdict}];
+    if (outside) verdict.push({text: t.row_outside, badge: "outside"});
+    if (!placed) verdict.push({text: t.row_no_position, badge: "outside"});
+    return {id: String(p.row), chips: [p.verdict].concat(outside || !placed ? ["outside"] : []), cells: [
+      {text: String(p.row + 1), sort: p.row}, {text: p.id}, {text: p.name},
+      {parts: verdict, text: verdict.map((v) => v.text).join(" "), sort: p.verdict},
+      {text: p.reasons || ""},
+      {text: nearest(p, "outlet"), sort: p.outlet_m}, {text: nearest(p, "station"), sort: p.station_m}]};
+  }
+
+  function drawRows(data) {
+    const markers = new Map();
+    const allLines = L.layerGroup();
+    const rows = [];
+    let outsideCount = 0;
+    for (const f of data.features) {
+      const p = f.properties;
+      const here = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+      const outside = district !== null && !district.contains(here);
+      rows.push(tableRow(p, true, outside));
+      if (outside) { outsideCount += 1; continue; }
+      const marker = L.circleMarker(here, {renderer, radius: 4, weight: 1, color: "#111827",
+        fillColor: colours[p.verdict], fillOpacity: 0.85}).bindPopup(() => popup(p));
+      marker.feature = f;
+      markers.set(String(p.row), marker);
+      if (p.verdict !== "error") linesOf(p, here).forEach((l) => allLines.addLayer(l));
+    }
+    for (const p of data.unplaced || []) rows.push(tableRow(p, false, false));
+    rows.sort((a, b) => a.cells[0].sort - b.cells[0].sort);
+    markers.forEach((m) => m.addTo(map));
+    return {markers, allLines, rows, outsideCount};
+  }
+
+  function link(drawn) {
+    const table = window.PlannerTable.get("check-rows");
+    table.setRows(drawn.rows);
+    const chosen = L.layerGroup().addTo(map);
+    let previous = null;
+    function onSelect(id, marker) {
+      chosen.clearLayers();
+      if (previous) previous.setStyle({radius: 4, weight: 1});
+      previous = marker;
+      marker.setStyle({radius: 7, weight: 3}).bringToFront();
+      if (marker.feature.properties.verdict !== "error") {
+        linesOf(marker.feature.properties, marker.getLatLng()).forEach((l) => chosen.addLayer(l));
+      }
+      P.selected = id;
+    }
+    window.PlannerTable.linkMap(table, map, drawn.markers, {onSelect});
+    const toggle = document.getElementById("show-lines");
+    toggle.addEventListener("change", () => {
+      if (toggle.checked) drawn.allLines.addTo(map); else drawn.allLines.remove();
     });
-    lines.addTo(P.map);
-    points.addTo(P.map);
-    // maxZoom: one row has bounds of no size, and without a tile layer Leaflet knows no zoom limit.
-    if (data.features.length) P.map.fitBounds(points.getBounds(), {padding: [24, 24], maxZoom: 17});
-    P.drawn = data.features.length;
+  }
+
+  async function draw() {
+    const context = await Promise.allSettled(["areas", "outlets", "stations"].map(fetchLayer));
+    ["areas", "outlets", "stations"].forEach((name, i) => {
+      if (context[i].status === "fulfilled") drawContext(name, context[i].value);
+    });
+    const response = await fetch(cfg.rows, {credentials: "same-origin"});
+    const drawn = drawRows(await response.json());
+    link(drawn);
+    P.features = drawn.markers;
+    P.drawn = drawn.markers.size;
+    P.outside = drawn.outsideCount;
+    window.__mapReady = true;
+  }
+
+  draw().catch((error) => {
+    window.__mapError = String(error);
     window.__mapReady = true;
   });
 })();

@@ -8,6 +8,7 @@ from planner.texts.layout import LAYOUT_TEXT
 from planner.texts.lifecycle import LIFECYCLE_TEXT
 from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.ranking import RANKING_TEXT
+from planner.texts.tables import TABLE_TEXT
 from planner.texts.workspace import WORKSPACE_TEXT
 
 LANGUAGES = ("zh", "en")
@@ -87,6 +88,8 @@ for _lang, _texts in MONTHLY_TEXT.items():
 for _lang, _texts in EXIT_NAV.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in RANKING_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in TABLE_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in LAYOUT_TEXT.items():
     TEXT[_lang].update(_texts)

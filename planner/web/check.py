@@ -7,6 +7,8 @@ by admins (planner.check.jobs).
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import os
 import threading
@@ -25,13 +27,15 @@ from flask import (
     url_for,
 )
 
-from planner.check.jobs import create_job, fail_orphans, load_job, sweep_expired
+from planner.check.jobs import create_job, fail_orphans, load_job, sweep_expired, visible_jobs
 from planner.check.pool import CheckPool, run_in_process
 from planner.config import setting
 from planner.errors import UsageError
-from planner.maps.render import data_map, display_crs, shift_collection
+from planner.maps.render import LAYER_STYLES, data_map, display_crs, shift_collection
+from planner.registry.tables import extent
 from planner.rules.profiles import BUILT_IN, load_profile
 from planner.texts.interface import texts
+from planner.web.check_template import template_csv, template_rows, template_xlsx
 from planner.web.context import get_engine
 from planner.web.i18n import current_lang
 from planner.web.preferences import builtin_profile, current_basemap, map_options
@@ -84,8 +88,26 @@ def form():
     """The upload form."""
     lang = current_lang()
     profiles = [load_profile(name) for name in BUILT_IN]
+    history = [(job, dt.datetime.fromtimestamp(job.created_at, dt.UTC) if job.created_at else None)
+               for job in visible_jobs(_jobs_root(), g.user)]
     return render_template("check/check_form.html", t=texts(lang), lang=lang, profiles=profiles,
-                           crs_choices=CRS_CHOICES)
+                           crs_choices=CRS_CHOICES, history=history, all_jobs=g.user.may("admin"))
+
+
+@bp.get("/template.<fmt>")
+def template(fmt: str):
+    """An applicant list to fill in: the input columns (Chinese headers in Chinese) and one example row."""
+    if fmt not in ("xlsx", "csv"):
+        raise UsageError(f"no template as .{fmt}: use .xlsx or .csv", f"没有 .{fmt} 格式的模板：可用 .xlsx 或 .csv")
+    lang = current_lang()
+    box = extent(get_engine())
+    centre = (116.65, 40.13) if box is None else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    rows = template_rows(lang, texts(lang), centre)
+    body = template_xlsx(rows) if fmt == "xlsx" else template_csv(rows)
+    name = ("加盟申请表模板" if lang == "zh" else "applicant-list-template") + "." + fmt
+    mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+                else "text/csv; charset=utf-8")
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.post("/")
@@ -112,10 +134,31 @@ def result(token: str):
     """Progress while the check runs; summary, map and download when it is done."""
     lang = current_lang()
     job = _job(token)
-    parts = None
+    parts = config = None
     if job.state == "done":
-        parts, _ = data_map(texts(lang), **map_options())
-    return render_template("check/check_result.html", t=texts(lang), lang=lang, job=job, map=parts)
+        parts, config = _result_map(job, texts(lang), lang)
+    return render_template("check/check_result.html", t=texts(lang), lang=lang, job=job, map=parts,
+                           config=config)
+
+
+_ROW_LABELS = ("pass", "fail", "error", "reasons", "nearest_outlet", "nearest_station", "metres", "row_outside",
+               "row_no_position", "outlets", "stations", "areas", "name", "code", "verdict", "row_outside_note")
+
+
+def _result_map(job, t: dict, lang: str):
+    """The map fitted to the registry's district (never to the rows: one row far away must not zoom the map
+    out), and what the page's script needs: the rows, the district's layers to draw as context, labels."""
+    box = extent(get_engine())
+    parts, display = data_map(t, bounds=box, **map_options())
+    layer = {name: url_for("api.layer", layer=name, display=display, limit=50_000,
+                           fields=None if name == "areas" else "code,name")
+             for name in ("areas", "outlets", "stations")}
+    config = {
+        "rows": url_for("check.rows", token=job.token), "layers": layer, "styles": LAYER_STYLES,
+        "district": None if box is None else [[box[1], box[0]], [box[3], box[2]]],
+        "locale": "zh-CN" if lang == "zh" else "en", "labels": {key: t[key] for key in _ROW_LABELS},
+    }
+    return parts, config
 
 
 @bp.get("/<token>/status")
