@@ -68,7 +68,8 @@ def cell_text(column: str, value) -> tuple[str, bool]:
 def _rows(frame, lang: str) -> dict:
     columns = [str(c) for c in frame.columns]
     return {"headers": [label(c, lang) for c in columns],
-            "rows": [[cell_text(c, v) for c, v in zip(columns, row)] for row in frame.itertuples(index=False, name=None)]}
+            "rows": [[cell_text(c, v) for c, v in zip(columns, row)]
+                     for row in frame.itertuples(index=False, name=None)]}
 
 
 def chart_data(report: CoverageReport, lang: str) -> dict:

@@ -9,12 +9,26 @@ import numpy as np
 import pandas as pd
 
 from planner.coverage.compute import CoverageReport
-from planner.texts.cli import profile_label
 from planner.texts.formatting import format_date, format_datetime, format_number, format_percent
 from planner.texts.words import AREA_LEVEL, COVERAGE_STATUS
 
-__all__ = ["AREA_LABELS", "LEVEL_LABELS", "PERCENT_KEYS", "STATUS_LABELS", "TOTAL_LABELS", "label", "readable",
-           "parent_shares", "scope_note", "script_frame", "share_histogram", "summary_items", "summary_rows", "summary_text", "with_parent_names"]
+__all__ = [
+    "AREA_LABELS",
+    "LEVEL_LABELS",
+    "PERCENT_KEYS",
+    "STATUS_LABELS",
+    "TOTAL_LABELS",
+    "label",
+    "parent_shares",
+    "readable",
+    "scope_note",
+    "script_frame",
+    "share_histogram",
+    "summary_items",
+    "summary_rows",
+    "summary_text",
+    "with_parent_names",
+]
 
 PERCENT_KEYS = ("covered_share", "covered_share_straight")
 
@@ -150,12 +164,12 @@ def scope_note(report: CoverageReport, lang: str) -> str:
     if lang == "zh":
         kinds = "、".join({"branch": "营业网点", "agency": "代办点"}.get(k, k) for k in profile.outlet_kinds)
         level_words = "、".join(label(v, lang, LEVEL_LABELS) for v in levels)
-        return (f"按{profile_label(profile.name, lang)}，本页只计{kinds}：登记库 {report.registry_outlets} 个邮政网点中"
+        return (f"按{profile.display_name(lang)}，本页只计{kinds}：登记库 {report.registry_outlets} 个邮政网点中"
                 f"计入 {outlets} 个；只统计{level_words}级区域：登记库 {report.registry_areas} 个区域中统计 {areas} 个"
                 f"（其余为上级区域，其人口已计在下级区域中）。总览地图显示登记库全部网点和区域。")
     kinds = ", ".join({"branch": "branches", "agency": "agencies"}.get(k, k) for k in profile.outlet_kinds)
     level_words = ", ".join(label(v, lang, LEVEL_LABELS) for v in levels)
-    return (f"Under {profile_label(profile.name, lang)} this page counts {kinds} only: {outlets} of the registry's "
+    return (f"Under {profile.display_name(lang)} this page counts {kinds} only: {outlets} of the registry's "
             f"{report.registry_outlets} post outlets; and reports {level_words} areas only: {areas} of the registry's "
             f"{report.registry_areas} areas (the others are parent areas, whose people are counted in their "
             f"villages and communities). The overview map shows every outlet and area in the registry.")

@@ -177,7 +177,8 @@ RANK_LABELS = {
     "lat": ("纬度", "Latitude"), "nearest_outlet_m": ("距邮政网点（米）", "Nearest post outlet (m)"),
     "nearest_station_m": ("距便民服务站（米）", "Nearest station (m)"),
     "keeps_distance_rules": ("符合距离规则", "Keeps the distance rules"),
-    "service_population": ("服务人口", "Service population"), "marginal_population": ("新增服务人口", "Marginal population"),
+    "service_population": ("服务人口", "Service population"),
+    "marginal_population": ("新增服务人口", "Marginal population"),
     "rank": ("排序", "Rank"), "added_population": ("入选后新增人口", "Added when chosen"),
 }
 

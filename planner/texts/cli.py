@@ -9,7 +9,8 @@ __all__ = ["CLI_TEXT", "profile_label", "summary_line"]
 
 CLI_TEXT = {
     "zh": {
-        "check": "{path}：共 {rows} 行，通过 {passed} 行，不通过 {failed} 行，数据有误 {errors} 行（布点规则：{profile}）",
+        "check": "{path}：共 {rows} 行，通过 {passed} 行，不通过 {failed} 行，数据有误 {errors} 行"
+                 "（布点规则：{profile}）",
         "coverage": "{path}：{areas} 个村/社区，{people} 人中 {share} 已覆盖，无服务的村/社区 {without} 个，"
                     "覆盖空白区 {gaps} 处（布点规则：{profile}）",
         "rank_file": "{path}：{total} 户中 {ranked} 户入选排序",

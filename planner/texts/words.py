@@ -21,7 +21,8 @@ AREA_LEVEL: Words = {"community": ("社区", "community"), "village": ("村", "v
 CANDIDATE_STATUS: Words = {
     "submitted": ("待勘察", "awaiting survey"), "surveyed": ("待决定", "awaiting decision"),
     "needs_info": ("待补充材料", "needs information"), "approved": ("已批准", "approved"),
-    "rejected": ("已拒绝", "rejected"), "opened": ("已开业", "opened"), "listed_for_exit": ("待退出", "listed for exit"),
+    "rejected": ("已拒绝", "rejected"), "opened": ("已开业", "opened"),
+    "listed_for_exit": ("待退出", "listed for exit"),
     "closed": ("已关闭", "closed"), "open": ("营业中", "open"),
 }
 STATION_STATUS: Words = {"open": ("营业中", "open"), "listed_for_exit": ("待退出", "listed for exit"),
@@ -46,7 +47,8 @@ CHANGE_LABELS: Words = {
     "area_m2": ("营业面积（平方米）", "Floor area (m²)"), "display_m2": ("展示面积（平方米）", "Display area (m²)"),
     "months_in_business": ("经营月数", "Months in business"), "signage": ("户外标识位", "Outdoor signage place"),
     "line": ("通信线路", "Communication line"), "level": ("级别", "Level"), "population": ("人口", "Population"),
-    "households": ("户数", "Households"), "parent_code": ("所属代码", "Parent code"), "attrs": ("其他属性", "Other fields"),
+    "households": ("户数", "Households"), "parent_code": ("所属代码", "Parent code"),
+    "attrs": ("其他属性", "Other fields"),
     "code": ("编号", "Code"), "candidate_id": ("来自申请户", "From applicant"), "role": ("角色", "Role"),
     "failures": ("登录失败次数", "Failed sign-ins"), "total": ("总人口", "Total population"),
     "shape": ("栅格行列数", "Raster rows × columns"), "nodes": ("路网节点", "Road nodes"),

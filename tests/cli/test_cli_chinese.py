@@ -35,7 +35,8 @@ def test_summaries_in_chinese_by_default_english_on_request(database_url, tmp_pa
     assert "通过 1 行" in _run(tmp_path, "check", str(applicants), "--lang", "zh", "--db", url, lang="en")
 
     coverage = _run(tmp_path, "coverage", "-o", "c.xlsx", "--db", url)
-    assert re.search(r"c\.xlsx：\d+ 个村/社区，[\d,]+ 人中 [\d.]+% 已覆盖，无服务的村/社区 \d+ 个，覆盖空白区 \d+ 处", coverage)
+    assert re.search(r"c\.xlsx：\d+ 个村/社区，[\d,]+ 人中 [\d.]+% 已覆盖，无服务的村/社区 \d+ 个，"
+                     r"覆盖空白区 \d+ 处", coverage)
     assert not ENGLISH.search(coverage)
 
     rank = _run(tmp_path, "rank", "-o", "r.xlsx", "--db", url)

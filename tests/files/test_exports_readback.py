@@ -54,6 +54,12 @@ def _assert_chinese_book(path):
     return book
 
 
+def _html_cells(page: str) -> list[str]:
+    """The text of every table cell of an HTML export."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, re.S)]
+
+
 def _column(sheet, header: str, header_row: int = 1):
     headers = [c.value for c in sheet[header_row]]
     i = headers.index(header)
@@ -100,8 +106,7 @@ def test_coverage_xlsx_and_html_in_chinese(registry, tmp_path):
     charts = book["图表"]._charts
     assert len(charts) == 2 and all(type(c).__name__ == "BarChart" for c in charts)
     page = write_coverage(report, tmp_path / "coverage.html", lang="zh").read_text(encoding="utf-8")
-    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page)]
-    assert not [c for c in cells if c in TOKENS or RAW.search(c)]
+    assert not [c for c in _html_cells(page) if c in TOKENS or RAW.search(c)]
     assert 'id="chart-parent-shares"' in page and 'id="chart-share-spread"' in page
     gaps = re.search(r'<table id="gap-table">(.*?)</table>', page, re.S).group(1)
     for lon, lat in zip(report.gaps["lon"], report.gaps["lat"]):
@@ -140,5 +145,4 @@ def test_monthly_xlsx_and_html_in_chinese(registry, tmp_path):
     page, _ = produce_monthly_report(registry, YIWU, "2026-09", tmp_path / "m.html", actor="tester", source="cli",
                                      lang="zh")
     text = page.read_text(encoding="utf-8")
-    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", text, re.S)]
-    assert not [c for c in cells if c in TOKENS or RAW.search(c)]
+    assert not [c for c in _html_cells(text) if c in TOKENS or RAW.search(c)]
