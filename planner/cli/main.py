@@ -7,9 +7,9 @@ import sys
 
 import click
 
+from planner.cli.lang import message_lang
 from planner.config import DEFAULT_PROFILE, configure_logging, setting
 from planner.errors import PlannerError, UsageError
-from planner.cli.lang import message_lang
 from planner.texts.cli import profile_label, summary_line
 
 _LANG = setting("PLANNER_LANG")

@@ -11,8 +11,8 @@ from flask import Blueprint, after_this_request, render_template, request, send_
 
 from planner.config import DEFAULT_PROFILE
 from planner.coverage.compute import CoverageOptions, compute_coverage
-from planner.coverage.reports import SUFFIXES, write_coverage
 from planner.coverage.html import chart_data
+from planner.coverage.reports import SUFFIXES, write_coverage
 from planner.coverage.tables import scope_note, summary_items, summary_text
 from planner.errors import UsageError
 from planner.maps.render import SHARE_COLOURS, coverage_map

@@ -17,10 +17,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.coverage.tables import TOTAL_LABELS, label
-from planner.texts.words import profile_name
 from planner.files.writers import excel_value
 from planner.rules.china_time import CHINA_TZ
 from planner.texts.interface import texts
+from planner.texts.words import profile_name
 from planner.workflow.monthly import MonthlyReport
 
 __all__ = ["write_monthly_xlsx"]
