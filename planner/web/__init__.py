@@ -52,7 +52,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         headers,
         input_guard,
         overview,
+        map_legends,
         preferences,
+        ranking,
         reports,
         review,
         stations,
@@ -85,6 +87,8 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(stations.bp)
     app.register_blueprint(visits.bp)
     app.register_blueprint(exits.bp)
+    app.register_blueprint(ranking.bp)
+    map_legends.init_app(app)  # the legends of map pages whose views do not build them
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)

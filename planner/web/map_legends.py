@@ -3,6 +3,8 @@ layers are drawn in (planner.maps.render), so the legend cannot drift from the m
 
 from __future__ import annotations
 
+from flask import Flask
+
 from planner.maps.overview import VERDICT_FILL
 from planner.maps.render import (
     CLOSING_COLOUR,
@@ -14,7 +16,7 @@ from planner.maps.render import (
     STATUS_FILL,
 )
 
-__all__ = ["exit_legend", "overview_legend", "ranking_legend", "site_legend"]
+__all__ = ["exit_legend", "init_app", "overview_legend", "ranking_legend", "site_legend"]
 
 PICKED_COLOUR = "#2563eb"  # the marker site_map.js places where a relocation is picked (kept in step there)
 
@@ -66,3 +68,8 @@ def exit_legend(t: dict) -> list[tuple[str, str, str]]:
 def ranking_legend(t: dict, radius_m: float, walking: bool) -> list[tuple[str, str, str]]:
     area = t["service_area_on_foot" if walking else "service_area"].format(m=radius_m)
     return [("dot", RANK_COLOUR[0], t["ranked_picks"]), ("swatch", RANK_COLOUR[1], area)]
+
+
+def init_app(app: Flask) -> None:
+    """`overview_legend(t)` and `exit_legend(t)` for the templates of pages whose views pass no legend."""
+    app.jinja_env.globals.update(overview_legend=overview_legend, exit_legend=exit_legend)

@@ -10,6 +10,7 @@ from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import load_small_registry, offset
 from tests.file_support import load_file, write_xlsx
 from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until
+from tests.web.map_support import watch
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
@@ -20,17 +21,6 @@ def _shop(engine, tmp_path, position):
     path = write_xlsx(tmp_path / "c.xlsx", headers, [["C9", "远处商店", "待勘察", position[0], position[1], 20, "有",
                                                       "有"]])
     load_file(engine, path, "candidates", actor="alice")
-
-
-def _watch(page, live_url):
-    """Console errors and script failures, but not a base map's tiles failing to load (tests block every
-    request that is not to the live server)."""
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and not (
-        m.text.startswith("Failed to load resource") and not m.location.get("url", "").startswith(live_url))
-        else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
 
 
 def _in_view(page, name):
@@ -61,7 +51,7 @@ def test_candidate_map_shows_the_far_outlet_a_legend_and_clear_labels(browser, l
     load_small_registry(engine)
     _shop(engine, tmp_path, offset("O1", 3400, 270))  # the nearest outlet 3.4 km east, the station further
     page = signed_in_page(browser, live_url)
-    problems = _watch(page, live_url)
+    problems = watch(page, live_url)
     page.set_viewport_size(size)
     page.goto(live_url + "/candidates/C9?basemap=none")
     wait_until(page, "window.__mapReady === true")
@@ -95,7 +85,7 @@ def _pick(page, x, y):
 def test_a_relocation_is_picked_on_the_map_and_checked(browser, live_url, engine, backend, size):
     load_small_registry(engine)
     page = signed_in_page(browser, live_url, "alice")
-    problems = _watch(page, live_url)
+    problems = watch(page, live_url)
     page.set_viewport_size(size)
     page.goto(live_url + "/stations/S1?basemap=none")
     wait_until(page, "window.__mapReady === true")
@@ -125,7 +115,7 @@ def test_a_relocation_is_picked_on_the_map_and_checked(browser, live_url, engine
 def test_a_place_picked_on_the_amap_base_map_is_converted_back_to_wgs84(browser, live_url, engine):
     load_small_registry(engine)
     page = signed_in_page(browser, live_url, "alice")
-    problems = _watch(page, live_url)
+    problems = watch(page, live_url)
     page.goto(live_url + "/stations/S1?basemap=amap")
     wait_until(page, "window.__mapReady === true")
     box = page.locator(".folium-map").bounding_box()
