@@ -96,6 +96,13 @@
         const button = c.th.querySelector("button") || c.th;
         button.addEventListener("click", () => this.sortBy(i));
       });
+      this.sortSelect = this.box.querySelector(".dt-sort-select");
+      if (this.sortSelect) {  // phones: the headers are hidden with the cards
+        this.sortSelect.addEventListener("change", () => {
+          const [at, dir] = (this.sortSelect.value || "-1:1").split(":").map(Number);
+          this.sortBy(at, dir);
+        });
+      }
       this.box.querySelector(".dt-prev").addEventListener("click", () => this.go(this.page - 1));
       this.box.querySelector(".dt-next").addEventListener("click", () => this.go(this.page + 1));
       const pick = (event) => {
@@ -109,9 +116,10 @@
       });
     }
 
-    sortBy(i) {
-      this.sortDir = this.sortAt === i ? -this.sortDir : 1;
+    sortBy(i, dir) {
+      this.sortDir = dir || (this.sortAt === i ? -this.sortDir : 1);
       this.sortAt = i;
+      if (this.sortSelect) this.sortSelect.value = i < 0 ? "" : i + ":" + this.sortDir;
       this.columns.forEach((c, k) => c.th.setAttribute("aria-sort",
         k !== i ? "none" : this.sortDir > 0 ? "ascending" : "descending"));
       this.apply();

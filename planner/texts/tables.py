@@ -7,7 +7,7 @@ TABLE_TEXT = {
     "zh": {
         "table_filter": "筛选", "table_filter_hint": "输入关键字筛选", "table_all": "全部",
         "table_prev": "上一页", "table_next": "下一页", "table_page": "第 {page}/{pages} 页 · 共 {n} 行",
-        "table_none": "没有符合条件的行", "table_sort": "点击排序",
+        "table_none": "没有符合条件的行", "table_sort": "点击排序", "table_sort_by": "排序",
         "row_id": "编号", "row_outside": "在区域外", "row_outside_note": "在区域外：未在地图上绘出",
         "row_no_position": "无坐标", "check_rows": "检查结果明细", "show_lines": "显示到最近网点/服务站的连线",
         "legend_check": "图例", "district": "辖区范围",
@@ -26,7 +26,7 @@ TABLE_TEXT = {
     "en": {
         "table_filter": "Filter", "table_filter_hint": "type to filter", "table_all": "all",
         "table_prev": "Previous", "table_next": "Next", "table_page": "page {page} of {pages} · {n} rows",
-        "table_none": "No rows match", "table_sort": "click to sort",
+        "table_none": "No rows match", "table_sort": "click to sort", "table_sort_by": "Sort by",
         "row_id": "ID", "row_outside": "outside the district", "row_outside_note": "outside the district: not drawn",
         "row_no_position": "no position", "check_rows": "Checked rows", "show_lines": "Lines to the nearest sites",
         "legend_check": "Legend", "district": "District",

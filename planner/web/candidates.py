@@ -57,7 +57,8 @@ def page(code: str):
     return render_template("sites/candidate.html", t=t, lang=lang, view=view, **site_map(view, code, t),
                            facts=SURVEY_FACTS, profiles=BUILT_IN, profile=profile,
                            open=view.record["status"] in OPEN_APPLICANT_STATUSES,
-                           life=site_life("candidates", view.record), opening=kept_form("opening"))
+                           life=site_life("candidates", view.record), opening=kept_form("opening"),
+                           decision_form=kept_form("decision"))
 
 
 def _back(code: str):
@@ -87,8 +88,10 @@ def decision(code: str):
         decide(get_engine(), code, choice, request.form.get("note"), actor=actor(), profile=current_profile(),
                lang=lang)
         flash(texts(lang)[f"decided_{choice}"], "done")
-    except (UsageError, ConflictError) as exc:
+    except (UsageError, ConflictError) as exc:  # the page again, with the typed note kept
         flash(exc.message(lang), "problem")
+        keep_form("decision", {"note": request.form.get("note", "")})
+        return page(code), exc.http_status
     return _back(code)
 
 
