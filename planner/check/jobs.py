@@ -32,7 +32,8 @@ from planner.check.output import SUFFIXES
 from planner.errors import NotFoundError, PlannerError, UsageError
 from planner.rules.profiles import load_profile
 
-__all__ = ["Job", "create_job", "fail_orphans", "load_job", "safe_filename", "save_job", "sweep_expired", "visible_jobs"]
+__all__ = ["Job", "create_job", "fail_orphans", "load_job", "safe_filename", "save_job", "sweep_expired",
+           "visible_jobs"]
 
 LOGGER = logging.getLogger(__name__)
 
