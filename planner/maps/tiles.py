@@ -2,7 +2,7 @@
 
 The tiles join the map only once the page has loaded (images a page starts before its `load` event hold
 that event back, and an unreachable tile server would hold it for minutes). When a tile fails to load,
-the map says so once, in the page's language, over the map, and drops the failed layer's credit: a grey
+the map says so once, in the page's language, under its zoom buttons, and drops the failed layer's credit: a grey
 map credited to OpenStreetMap with no word why is what users saw offline.
 """
 
@@ -33,15 +33,18 @@ def _tiles_class():
                     if (told) return;
                     told = true;
                     if (map.attributionControl) map.attributionControl.removeAttribution(layer.getAttribution());
-                    const note = L.DomUtil.create("div", "tile-note", map.getContainer());
-                    note.setAttribute("role", "status");
-                    note.id = "tile-note";
-                    note.textContent = {{ this.note|tojson }};
-                    Object.assign(note.style, {position: "absolute", zIndex: "1000", left: "50%", top: "8px",
-                        transform: "translateX(-50%)", maxWidth: "calc(100% - 120px)", padding: "4px 10px",
-                        background: "rgba(255, 255, 255, 0.92)", border: "1px solid #d1d5db", borderRadius: "4px",
-                        font: "13px/1.4 system-ui, sans-serif", color: "#374151", pointerEvents: "none",
-                        textAlign: "center"});
+                    // A control in the top left corner, under the zoom buttons: Leaflet stacks it with them.
+                    const Note = L.Control.extend({options: {position: "topleft"}, onAdd: function () {
+                        const note = L.DomUtil.create("div", "tile-note");
+                        note.setAttribute("role", "status");
+                        note.id = "tile-note";
+                        note.textContent = {{ this.note|tojson }};
+                        Object.assign(note.style, {maxWidth: "min(42vw, 22rem)", padding: "3px 8px",
+                            background: "rgba(255, 255, 255, 0.92)", border: "1px solid #d1d5db",
+                            borderRadius: "4px", font: "12px/1.4 system-ui, sans-serif", color: "#374151"});
+                        return note;
+                    }});
+                    new Note().addTo(map);
                 });
                 window.__planner = Object.assign(window.__planner || {}, {tiles: layer});
                 const add = function () { layer.addTo(map); };

@@ -11,4 +11,23 @@
     // The base map: its form (layout/base.html) is a GET to this page with the page's other query values.
     if (select.id === "basemap-choice" || select.matches("select[data-autosubmit]")) submit(select.form);
   });
+
+  // The top bar's menu on phones: the button opens and closes it; Escape or a click elsewhere closes it.
+  const bar = document.getElementById("topbar");
+  const button = document.getElementById("menu-button");
+  if (!bar || !button) return;
+  const setOpen = (open) => {
+    bar.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && bar.classList.contains("open")) {
+      setOpen(false);
+      button.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (bar.classList.contains("open") && !bar.contains(event.target)) setOpen(false);
+  });
 })();

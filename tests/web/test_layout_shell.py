@@ -76,3 +76,78 @@ def test_the_page_loads_while_tile_servers_hang(browser, live_url, backend):
     for route in hanging:
         route.abort()
     page.close()
+
+
+def _no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], page.url
+
+
+def test_the_menu_on_a_phone_opens_and_reaches_every_link(browser, live_url, backend):
+    page = signed_in_page(browser, live_url, "ada")
+    page.set_viewport_size(PHONE)
+    errors = _own_errors(page, live_url)
+    page.goto(live_url + "/review/")
+    button = page.locator("#menu-button")
+    brand = page.locator(".topbar .brand").bounding_box()
+    box = button.bounding_box()
+    bar = page.locator("#topbar").bounding_box()
+    assert abs((box["y"] + box["height"] / 2) - (brand["y"] + brand["height"] / 2)) < 4  # one line
+    assert bar["height"] < 60
+    assert not page.locator("#topbar-menu nav").is_visible()
+    assert button.get_attribute("aria-expanded") == "false"
+    _no_sideways_scroll(page)
+    main_top = page.locator("main").bounding_box()["y"]
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    links = page.locator("#topbar-menu nav a")
+    assert links.count() >= 8
+    for i in range(links.count()):
+        assert links.nth(i).is_visible()
+        link_box = links.nth(i).bounding_box()
+        assert link_box["x"] >= 0 and link_box["x"] + link_box["width"] <= 390
+    for part in ("#basemap-choice", "#signed-in-user", ".topbar .lang"):
+        assert page.locator(part).is_visible(), part
+    assert page.locator("main").bounding_box()["y"] == main_top  # the menu drops over the page: nothing moves
+    assert button.bounding_box() == box
+    _no_sideways_scroll(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"shell-menu-open-{backend}-390.png"))
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not links.first.is_visible()
+    button.click()
+    page.locator("#topbar-menu nav a", has_text="覆盖分析").click()
+    page.wait_for_url("**/coverage/**")
+    assert page.locator("#menu-button").get_attribute("aria-expanded") == "false"
+    page.goto(live_url + "/?lang=en")
+    page.click("#menu-button")
+    page.locator("#topbar-menu nav a", has_text="Work queue").click()
+    page.wait_for_url("**/review/**")
+    page.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/review/", "/check/", "/exits/", "/admin/users", "/nowhere"])
+def test_no_page_scrolls_sideways_at_a_phones_width(browser, live_url, backend, path):
+    if backend != "spatialite" and path != "/":
+        pytest.skip("the layout does not depend on the backend")
+    page = signed_in_page(browser, live_url, "ada")
+    page.set_viewport_size(PHONE)
+    for lang in ("zh", "en"):
+        page.goto(f"{live_url}{path}?lang={lang}")
+        _no_sideways_scroll(page)
+        page.click("#menu-button")
+        _no_sideways_scroll(page)
+    page.close()
+
+
+def test_the_desktop_bar_shows_everything_without_a_menu_button(browser, live_url, backend):
+    page = signed_in_page(browser, live_url, "ada")
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_url + "/review/")
+    assert not page.locator("#menu-button").is_visible()
+    for part in ("#topbar-menu nav a >> nth=0", "#basemap-choice", "#signed-in-user", ".topbar .lang"):
+        assert page.locator(part).is_visible(), part
+    assert page.locator("#topbar").bounding_box()["height"] < 60
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / f"shell-desktop-{backend}-1440.png"))
+    page.close()
