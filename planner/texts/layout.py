@@ -10,6 +10,7 @@ LAYOUT_TEXT = {
         "error_title_404": "找不到页面或记录", "error_title_405": "不支持该请求方式",
         "error_title_409": "数据已被他人修改", "error_title_413": "上传内容过大", "error_title_429": "请求过于频繁",
         "error_title_500": "服务器内部错误",
+        "error_400": "请求有误：请检查填写的内容后重试", "error_403": "您没有打开此页面或执行此操作的权限",
         "error_404": "此地址没有页面", "error_405": "此地址不接受这种请求",
         "error_500": "服务器出错，错误已记录", "error_413": "上传内容过大",
         "error_413_limit": "上传内容超过 {size} 的上限：请拆分文件或删去不需要的列",
@@ -24,6 +25,8 @@ LAYOUT_TEXT = {
         "error_title_404": "Not found", "error_title_405": "Method not allowed",
         "error_title_409": "Changed by someone else", "error_title_413": "Upload too large",
         "error_title_429": "Too many requests", "error_title_500": "Internal error",
+        "error_400": "the request was not understood: check what was entered and try again",
+        "error_403": "you may not open this page or do this",
         "error_404": "there is no page at this address", "error_405": "this address does not accept that kind of request",
         "error_500": "something went wrong on the server; the error was logged", "error_413": "the upload is too large",
         "error_413_limit": "the upload is larger than the limit of {size}: split the file or remove columns you "

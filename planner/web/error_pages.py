@@ -1,48 +1,65 @@
-"""Error responses: JSON under /api/, else a page rendered from a template (autoescaped).
+"""Error responses: JSON under /api/, else a page in the site's layout (autoescaped), in the user's language.
 
 A message often quotes what the request said (an unknown id, a bad date, a
 file name); it reaches HTML only through the template, never as a raw body.
-Flask's own errors (404, 405, 413, 500) get the same page.
+Flask's own errors (400, 404, 405, 413, 500) get the same page; a refusal for
+want of a role names the roles in words, not by their ids.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from planner.errors import PlannerError
-from planner.texts.interface import texts
+from planner.errors import ForbiddenError, PlannerError
+from planner.texts.interface import LANGUAGES, texts
 from planner.web.answers import api_error_body
 from planner.web.i18n import current_lang
 
-__all__ = ["init_app"]
+__all__ = ["error_response", "init_app"]
 
 LOGGER = logging.getLogger(__name__)
 
-TITLES = {
-    "zh": {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到页面或记录", 405: "不支持该请求方式",
-           409: "数据已被他人修改", 413: "上传内容过大", 500: "服务器内部错误"},
-    "en": {400: "Bad request", 401: "Sign in first", 403: "Not allowed", 404: "Not found",
-           405: "Method not allowed", 409: "Changed by someone else", 413: "Upload too large",
-           500: "Internal error"},
-}
-_MESSAGES = {
-    404: ("there is no page at this address", "此地址没有页面"),
-    405: ("this address does not accept that kind of request", "此地址不接受这种请求"),
-    500: ("something went wrong on the server; the error was logged", "服务器出错，错误已记录"),
-}
+# Flask's own errors (and any left with werkzeug's English boilerplate): our words, in both languages.
+_OWN_WORDS = (404, 405, 500)
+# What planner.registry.accounts says when an account's role is below the one needed.
+_ROLE_REFUSAL = re.compile(r"^(?P<name>.+) \((?P<role>\w+)\) may not do this: it needs the (?P<needed>\w+) role$")
+
+
+def _words(lang: str) -> dict:
+    return texts(lang if lang in LANGUAGES else "zh")
 
 
 def _too_large() -> tuple[str, str]:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if not limit:
-        return "the upload is too large", "上传内容过大"
+        return _words("en")["error_413"], _words("zh")["error_413"]
     size = (f"{limit / 2**20:.0f} MB" if limit >= 2**20
             else f"{limit / 2**10:.0f} KB" if limit >= 2**10 else f"{limit} B")
-    return (f"the upload is larger than the limit of {size}: split the file or remove columns you do not need",
-            f"上传内容超过 {size} 的上限：请拆分文件或删去不需要的列")
+    return _words("en")["error_413_limit"].format(size=size), _words("zh")["error_413_limit"].format(size=size)
+
+
+def _boilerplate(exc: HTTPException) -> bool:
+    """Whether `exc` says only werkzeug's English default for its class (no words of ours)."""
+    default = next((c.__dict__["description"] for c in type(exc).__mro__
+                    if isinstance(c.__dict__.get("description"), str)), None)
+    return exc.description == default
+
+
+def _role_words(exc: ForbiddenError) -> tuple[str, str]:
+    """A role refusal with the roles named in words (市场部人员, planner …); any other refusal as it was."""
+    found = _ROLE_REFUSAL.match(exc.en)
+    if found is None:
+        return exc.en, exc.zh
+    roles = ("role_" + found["role"], "role_" + found["needed"])
+    words = [_words(lang) for lang in ("en", "zh")]
+    if not all(role in words[0] for role in roles):
+        return exc.en, exc.zh
+    en, zh = (w["error_403_role"].format(name=found["name"], role=w[roles[0]], needed=w[roles[1]]) for w in words)
+    return en, zh
 
 
 def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple:
@@ -51,10 +68,11 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
     message = zh if lang == "zh" else en
     if request.path.startswith("/api/"):
         return jsonify(api_error_body(name, message)), status
-    title = TITLES[lang].get(status) or TITLES[lang][500 if status >= 500 else 400]
+    words = texts(lang)
+    title = words.get(f"error_title_{status}") or words["error_title_500" if status >= 500 else "error_title_400"]
     try:
-        return render_template("layout/error.html", t=texts(lang), lang=lang, status=status, title=title,
-                               message=message), status
+        return render_template("layout/error.html", t=words, lang=lang, status=status, title=title,
+                               message=message, user=g.get("user") if has_request_context() else None), status
     except Exception:  # the page itself failed (a broken request state): plain text is inert too
         LOGGER.exception("error page for %s failed", status)
         return Response(f"{status} {title}: {message}", status=status, mimetype="text/plain")
@@ -63,7 +81,8 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
 def init_app(app: Flask) -> None:
     @app.errorhandler(PlannerError)
     def _planner_error(exc: PlannerError):
-        return error_response(exc.http_status, exc.en, exc.zh, type(exc).__name__)
+        en, zh = _role_words(exc) if isinstance(exc, ForbiddenError) else (exc.en, exc.zh)
+        return error_response(exc.http_status, en, zh, type(exc).__name__)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -71,6 +90,8 @@ def init_app(app: Flask) -> None:
             return exc
         if isinstance(exc, RequestEntityTooLarge):
             en, zh = _too_large()
+        elif f"error_{exc.code}" in _words("en") and (exc.code in _OWN_WORDS or _boilerplate(exc)):
+            en, zh = _words("en")[f"error_{exc.code}"], _words("zh")[f"error_{exc.code}"]
         else:
-            en, zh = _MESSAGES.get(exc.code, (exc.description or exc.name, exc.description or exc.name))
+            en = zh = exc.description or exc.name
         return error_response(exc.code, en, zh, type(exc).__name__)
