@@ -12,8 +12,10 @@ backends by the tests of each page.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -26,6 +28,9 @@ from tests.web.conftest import ARTIFACTS, add_test_users, app_over, signed_in_pa
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
 SIZES = {"phone": PHONE, "desk": DESK}
+# docs/screenshots.py sets this to write the README's screenshots (JPEG, smaller) from these same pages.
+README_SHOTS = os.environ.get("PLANNER_README_SCREENSHOTS")
+README_PAGES = {"overview", "check-result", "coverage", "candidate", "station", "review", "exits", "ranking"}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +124,9 @@ def test_every_page_fits_the_window_and_runs_clean(browser, sample, check_token,
     folder = ARTIFACTS / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}-{SIZES[size]['width']}.png"), full_page=False)
+    if README_SHOTS and name in README_PAGES:
+        Path(README_SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(README_SHOTS) / f"{name}-{SIZES[size]['width']}.jpg"), type="jpeg", quality=70)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= SIZES[size]["width"], f"{name} is {width} px wide in a {SIZES[size]['width']} px window"
     if is_map:
