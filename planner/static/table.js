@@ -238,7 +238,14 @@
     }));
   }
 
-  window.PlannerTable = {get: (id) => registry[id], init, linkMap};
+  /* The table of `id`, made now if the page's scripts ask before DOMContentLoaded. */
+  function get(id) {
+    if (registry[id]) return registry[id];
+    const box = Array.from(document.querySelectorAll("[data-table]")).find((b) => b.dataset.table === id);
+    return box ? init(box) : undefined;
+  }
+
+  window.PlannerTable = {get, init, linkMap};
   const start = () => document.querySelectorAll("[data-table]").forEach(init);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

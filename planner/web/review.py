@@ -7,12 +7,14 @@ import datetime as dt
 from flask import Blueprint, render_template, request, url_for
 
 from planner.errors import UsageError
+from planner.maps.render import data_map, shift_collection
+from planner.registry.tables import extent
 from planner.rules.china_time import china_today
 from planner.texts.interface import texts
 from planner.web.context import get_engine
 from planner.web.formatting import format_date
 from planner.web.i18n import current_lang
-from planner.web.preferences import current_profile
+from planner.web.preferences import current_profile, map_options
 from planner.web.queue_facts import SiteFacts, queue_facts
 from planner.workflow.review import DEADLINE_WORKDAYS, TASK_SOURCES, Task, task_counts, work_queue
 
@@ -91,6 +93,18 @@ def _row(task: Task, detail: list[str], facts: SiteFacts | None, t: dict, lang: 
     }
 
 
+def _queue_map(facts: dict[tuple, SiteFacts], names: dict[tuple, str | None], t: dict):
+    """A small map of the district with the queue's sites (None when the queue is empty), and the sites as GeoJSON
+    in the base map's coordinates; the page's script draws them and links them to the table's rows."""
+    if not facts:
+        return None, None
+    parts, display = data_map(t, bounds=extent(get_engine()), **map_options())
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
+                 "properties": {"id": f"{table}:{code}", "code": code, "name": names.get((table, code)),
+                                "table": table, "verdict": f.verdict}} for (table, code), f in facts.items()]
+    return parts, shift_collection({"type": "FeatureCollection", "features": features}, display)
+
+
 @bp.get("/")
 def queue():
     """Earliest due first, undated last; ?kind= shows one kind; overdue rows marked; ?today= kept in the tabs."""
@@ -101,9 +115,8 @@ def queue():
     shown = [task for task in tasks if kind is None or task.kind == kind]
     facts = queue_facts(get_engine(), shown, current_profile(), lang=lang)
     rows = [_row(task, _detail(task, t, lang), facts.get((task.table, task.code)), t, lang) for task in shown]
-    points = [{"id": f"{table}:{code}", "code": code, "table": table, "lon": f.lon, "lat": f.lat,
-               "verdict": f.verdict} for (table, code), f in facts.items()]
+    parts, points = _queue_map(facts, {(task.table, task.code): task.name for task in shown}, t)
     return render_template("review/review.html", t=t, lang=lang, today=today, kind=kind, kinds=list(TASK_SOURCES),
                            counts=task_counts(tasks), total=len(tasks), days=DEADLINE_WORKDAYS, rows=rows,
-                           estimated=any(not task.exact_calendar for task in shown), points=points,
+                           estimated=any(not task.exact_calendar for task in shown), map=parts, points=points,
                            overdue=sum(task.overdue for task in shown), today_arg=request.args.get("today"))

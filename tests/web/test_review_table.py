@@ -10,7 +10,7 @@ import pytest
 
 from tests.check_support import load_small_registry, offset
 from tests.file_support import load_file, write_xlsx
-from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page
+from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_until
 
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
@@ -114,3 +114,25 @@ def test_a_decision_is_confirmed_first_and_a_refused_approval_keeps_the_note(app
                          data={"csrf_token": csrf(staff), "decision": "approve", "note": "a <b>note</b>"})
     assert refused.status_code in (400, 409)
     assert "a &lt;b&gt;note&lt;/b&gt;</textarea>" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_queue_map_and_its_rows_select_each_other(browser, live_url, engine, backend, tmp_path, size):
+    _queue(engine, tmp_path)
+    width, height = SIZES[size]
+    page = signed_in_page(browser, live_url, "alice")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_url + "/review/?today=2026-11-26&kind=survey")
+    wait_until(page, "window.__mapReady === true")
+    page.locator("#review-queue tbody tr[data-code=Q2]").click()
+    wait_until(page, "document.querySelector('.leaflet-popup-content') !== null")
+    assert "Q2" in page.inner_text(".leaflet-popup-content")
+    centre = page.evaluate("(() => { const c = window.__planner.map.getCenter(); return [c.lng, c.lat]; })()")
+    assert abs(centre[1] - offset("O1", 1500, 0)[1]) < 0.002
+    page.evaluate("window.__planner.features.get('candidates:Q3').fire('click') && null")
+    assert page.get_attribute("#review-queue tbody tr.selected", "data-code") == "Q3"
+    box = page.locator("#queue-map").bounding_box()
+    assert box and (size == "desktop" or box["height"] >= 0.6 * height - 1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"review-map-{size}-{backend}.png"))
+    page.close()
