@@ -16,14 +16,18 @@
     stamp.dateTime = now.toISOString();
   }
 
+  // The map keeps showing what it showed when the page changes size for paper (and back).
   function fitMap() {
     const map = window.__planner && window.__planner.map;
-    if (map) map.invalidateSize({animate: false});
+    if (!map) return;
+    const view = map.getBounds();
+    map.invalidateSize({animate: false});
+    map.fitBounds(view, {animate: false});
   }
 
   writeDate();
-  window.addEventListener("beforeprint", () => { writeDate(); fitMap(); });
-  window.addEventListener("afterprint", fitMap);
+  window.addEventListener("beforeprint", writeDate);
+  window.matchMedia("print").addEventListener("change", fitMap);
   const button = document.getElementById("print-button");
   if (button) button.addEventListener("click", () => { writeDate(); window.print(); });
 })();
