@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         ranking,
         reports,
         review,
+        shell,
         stations,
         visits,
     )
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     preferences.init_app(app)
     headers.init_app(app)  # security headers on every response; inline scripts only by hash
     error_pages.init_app(app)  # error pages from a template, never a raw message as HTML
+    shell.init_app(app)  # the favicon, the API documentation page, the search
     formatting.init_app(app)
     app.register_blueprint(auth.bp)
     input_guard.init_app(app)  # after who is asking (no body read for strangers); NUL and lone surrogates: 400

@@ -151,3 +151,28 @@ def test_the_desktop_bar_shows_everything_without_a_menu_button(browser, live_ur
     _no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / f"shell-desktop-{backend}-1440.png"))
     page.close()
+
+
+def test_the_favicon_is_linked_and_served(anonymous, client):
+    page = client.get("/review/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = anonymous.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    legacy = anonymous.get("/favicon.ico")  # what browsers ask for by themselves: no 404, and no sign-in needed
+    assert legacy.status_code in (301, 308) and legacy.headers["Location"].endswith("/static/favicon.svg")
+    assert anonymous.get("/favicon.ico", follow_redirects=True).data == icon.data
+
+
+def test_a_browser_gets_the_favicon_without_a_404(browser, live_url, backend):
+    if backend != "spatialite":
+        pytest.skip("the favicon does not depend on the backend")
+    page = signed_in_page(browser, live_url)
+    missing = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    answer = page.request.get(live_url + "/favicon.ico")  # followed to the SVG
+    assert answer.status == 200 and answer.url.endswith("/static/favicon.svg")
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    page.goto(live_url + "/review/")
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith("/static/favicon.svg")
+    page.close()
+    assert missing == []

@@ -1,0 +1,12 @@
+"""The layout shell's own routes: the favicon, the API's documentation page and the search."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    # Browsers ask for /favicon.ico whatever the page links: send them to the SVG the pages link (no 404).
+    app.add_url_rule("/favicon.ico", endpoint="favicon", redirect_to=f"{app.static_url_path}/favicon.svg")
