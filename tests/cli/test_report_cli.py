@@ -35,7 +35,7 @@ def test_default_month_and_bad_arguments(database_url, tmp_path):
     url = prepared_database(database_url, lambda engine: load_monthly_registry(engine, tmp_path))
     result = run("report", "monthly", "--db", url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    written = re.match(r"(monthly-(\d{4}-\d{2})\.xlsx): \2, ", result.stdout)
+    written = re.match(r"(monthly-(\d{4}-\d{2})\.xlsx)：\2，", result.stdout)
     assert written and (tmp_path / written.group(1)).exists()  # the last complete month
     for args, fragment in ((["--month", "2026-13"], "2026-13"), (["-o", "x.pdf"], "x.pdf")):
         bad = run("report", "monthly", *args, "--db", url, cwd=tmp_path)
