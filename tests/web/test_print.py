@@ -74,8 +74,8 @@ def test_the_overview_legend_lies_on_the_map(browser, live_url, engine, size):
     page.goto(live_url + "/?basemap=none")
     wait_until(page, "window.__mapReady === true")
     legend = page.locator("#map-frame #map-legend li").all_inner_texts()
-    assert legend == ["行政区域", "邮政网点", "代办点", "便民服务站", "待退出", "加盟申请户 · 通过", "加盟申请户 · 不通过",
-                      "加盟申请户 · 已批准", "加盟申请户 · 已拒绝"], legend
+    assert legend == ["行政区域", "邮政网点", "代办点", "便民服务站", "待退出", "加盟申请户 · 通过",
+                      "加盟申请户 · 不通过", "加盟申请户 · 已批准", "加盟申请户 · 已拒绝"], legend
     colours = page.evaluate("""[...document.querySelectorAll('#map-legend .key')].map(
         (k) => getComputedStyle(k).getPropertyValue('--key').trim())""")
     styles = page.evaluate("JSON.parse(document.getElementById('overview-config').textContent).styles")
