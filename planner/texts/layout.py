@@ -5,7 +5,10 @@ from __future__ import annotations
 LAYOUT_TEXT = {
     "zh": {
         "menu": "菜单", "show": "显示", "tiles_failed": "底图瓦片无法加载（可能处于离线状态），地图只显示数据图层",
-        "api_docs": "接口文档",
+        "api_docs": "接口文档", "api_docs_title": "接口文档（OpenAPI）",
+        "api_docs_intro": "本系统的 HTTP 接口说明：调用时使用 API 令牌（Authorization: Bearer …）。机器可读的原始描述：",
+        "api_docs_noscript": "显示接口文档需要启用 JavaScript；原始描述见上方链接。",
+        "api_docs_licence": "接口文档界面使用 Swagger UI（Apache-2.0 许可），由本服务器提供。",
         "error_title_400": "请求有误", "error_title_401": "请先登录", "error_title_403": "没有权限",
         "error_title_404": "找不到页面或记录", "error_title_405": "不支持该请求方式",
         "error_title_409": "数据已被他人修改", "error_title_413": "上传内容过大", "error_title_429": "请求过于频繁",
@@ -20,7 +23,11 @@ LAYOUT_TEXT = {
     "en": {
         "menu": "Menu", "show": "Show", "tiles_failed": "Base map tiles could not be loaded (offline?): "
         "the map shows the data layers only",
-        "api_docs": "API",
+        "api_docs": "API", "api_docs_title": "API documentation (OpenAPI)",
+        "api_docs_intro": "The HTTP interface of this system: call it with an API token (Authorization: Bearer …). "
+        "The machine-readable description:",
+        "api_docs_noscript": "The documentation needs JavaScript; the raw description is linked above.",
+        "api_docs_licence": "The documentation viewer is Swagger UI (Apache-2.0 licence), served by this server.",
         "error_title_400": "Bad request", "error_title_401": "Sign in first", "error_title_403": "Not allowed",
         "error_title_404": "Not found", "error_title_405": "Method not allowed",
         "error_title_409": "Changed by someone else", "error_title_413": "Upload too large",

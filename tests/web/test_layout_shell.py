@@ -176,3 +176,52 @@ def test_a_browser_gets_the_favicon_without_a_404(browser, live_url, backend):
     assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith("/static/favicon.svg")
     page.close()
     assert missing == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_api_documentation_page_renders_the_operations_from_this_server(browser, live_url, backend, viewport):
+    if backend != "spatialite":
+        pytest.skip("the documentation does not depend on the backend")
+    page = signed_in_page(browser, live_url)
+    page.set_viewport_size(viewport)
+    page.unroute("**/*")
+    outside = []
+
+    def route(r):
+        if r.request.url.startswith(live_url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    errors = _own_errors(page, live_url)
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))  # any at all, here
+    page.goto(live_url + "/review/")
+    link = page.locator("#nav-api-docs")
+    assert link.get_attribute("href") == "/docs/api"
+    page.goto(live_url + "/docs/api")
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=20_000)
+    paths = page.locator(".swagger-ui .opblock-summary-path").all_inner_texts()
+    assert any("/api/layers/" in p for p in paths) and any("/api/check" in p for p in paths), paths
+    assert page.locator(".swagger-ui .opblock").count() >= 5
+    assert page.inner_text("h1") == "接口文档（OpenAPI）"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.locator(".swagger-ui .opblock-summary").first.click()  # an operation opens
+    page.locator(".swagger-ui .opblock-body").first.wait_for(timeout=10_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"api-docs-{viewport['width']}.png"))
+    raw = page.request.get(live_url + "/api/openapi.json")  # the raw description stays where scripts read it
+    assert raw.status == 200 and raw.json()["openapi"].startswith("3.")
+    page.close()
+    assert errors == [] and outside == []
+
+
+def test_only_swagger_uis_own_files_are_served(client):
+    assert client.get("/docs/api/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert b"Apache License" in client.get("/docs/api/swagger-ui/LICENSE").data
+    for name in ("index.html", "oauth2-redirect.html", "..%2F__init__.py", "flask_swagger_ui.py"):
+        assert client.get("/docs/api/swagger-ui/" + name).status_code == 404, name
+    page = client.get("/docs/api?lang=en").get_data(as_text=True)
+    assert "API documentation (OpenAPI)" in page and 'id="swagger-ui"' in page and "<script>" not in page.split(
+        "</head>")[1]
