@@ -314,7 +314,8 @@ def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, threshold
     rings = ((thresholds.get("min_outlet_distance_m", 0), LAYER_STYLES["outlets"]["color"]),
              (thresholds.get("min_station_distance_m", 0), LAYER_STYLES["stations"]["color"]))
     shown = [(lon0, lat0)] + [(s[1], s[2]) for s in (outlet, station) if s is not None] + \
-        ([tuple(origin)] if origin is not None else [])
+        ([tuple(origin)] if origin is not None else []) + \
+        [tuple(point) for route in (routes or {}).values() if route and route[1] for point in route[1]]
     fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=_site_bounds(shown, (lon0, lat0), [r for r, _ in rings]))
 
