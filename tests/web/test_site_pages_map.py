@@ -99,6 +99,16 @@ def test_a_relocation_is_picked_on_the_map_and_checked(browser, live_url, engine
     assert page.locator(".picked-marker").count() == 1
     lon2, _, _ = _pick(page, box["width"] * 0.5 - 50, box["height"] * 0.5 + 20)  # a second click moves it
     assert page.locator(".picked-marker").count() == 1 and lon2 != lon
+    marker = page.locator(".picked-marker").bounding_box()
+    start = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 15, start[1] + 10, steps=5)
+    page.mouse.move(start[0] + 30, start[1] + 20, steps=5)
+    page.mouse.up()
+    dragged = page.input_value("#relocate-lon")
+    assert float(dragged) > float(lon2)  # dragged east: the fields follow the marker
+    lon2 = dragged
     page.click("#relocate-check button[type=submit]")
     page.wait_for_url(re.compile(r".*lon=.*"))
     wait_until(page, "window.__mapReady === true")
