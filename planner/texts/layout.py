@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.texts.search import SEARCH_TEXT
+
 LAYOUT_TEXT = {
     "zh": {
         "menu": "菜单", "show": "显示", "tiles_failed": "底图瓦片无法加载（可能处于离线状态），地图只显示数据图层",
@@ -42,3 +44,7 @@ LAYOUT_TEXT = {
         "error_back": "Back to the overview map", "error_signin": "Sign in",
     },
 }
+
+# The search box lives in the top bar: its texts come with the shell's.
+for _lang, _texts in SEARCH_TEXT.items():
+    LAYOUT_TEXT[_lang].update(_texts)
