@@ -8,7 +8,8 @@ LAYOUT_TEXT = {
     "zh": {
         "menu": "菜单", "show": "显示", "tiles_failed": "底图瓦片无法加载（可能处于离线状态），地图只显示数据图层",
         "api_docs": "接口文档", "api_docs_title": "接口文档（OpenAPI）",
-        "api_docs_intro": "本系统的 HTTP 接口说明：调用时使用 API 令牌（Authorization: Bearer …）。机器可读的原始描述：",
+        "api_docs_intro": "本系统的 HTTP 接口说明：调用时使用 API 令牌（Authorization: Bearer …）。"
+        "机器可读的原始描述：",
         "api_docs_noscript": "显示接口文档需要启用 JavaScript；原始描述见上方链接。",
         "api_docs_licence": "接口文档界面使用 Swagger UI（Apache-2.0 许可），由本服务器提供。",
         "error_title_400": "请求有误", "error_title_401": "请先登录", "error_title_403": "没有权限",
@@ -36,7 +37,8 @@ LAYOUT_TEXT = {
         "error_title_429": "Too many requests", "error_title_500": "Internal error",
         "error_400": "the request was not understood: check what was entered and try again",
         "error_403": "you may not open this page or do this",
-        "error_404": "there is no page at this address", "error_405": "this address does not accept that kind of request",
+        "error_404": "there is no page at this address",
+        "error_405": "this address does not accept that kind of request",
         "error_500": "something went wrong on the server; the error was logged", "error_413": "the upload is too large",
         "error_413_limit": "the upload is larger than the limit of {size}: split the file or remove columns you "
         "do not need",

@@ -17,9 +17,10 @@ def _own_errors(page, live_url):
 
     def console(message):
         where = (message.location or {}).get("url", "")
-        if message.type == "error" and (where.startswith(live_url) or not where):
-            if "Failed to load resource" not in message.text:  # a refused tile image: reported as a note
-                errors.append(message.text)
+        # A refused tile image logs "Failed to load resource": the map reports that with its note.
+        if message.type == "error" and (where.startswith(live_url) or not where) \
+                and "Failed to load resource" not in message.text:
+            errors.append(message.text)
 
     page.on("console", console)
     return errors
