@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.texts.imports import IMPORT_TEXT
 from planner.texts.search import SEARCH_TEXT
 
 LAYOUT_TEXT = {
@@ -47,6 +48,7 @@ LAYOUT_TEXT = {
     },
 }
 
-# The search box lives in the top bar: its texts come with the shell's.
-for _lang, _texts in SEARCH_TEXT.items():
-    LAYOUT_TEXT[_lang].update(_texts)
+# The search box and the import page hang off the top bar: their texts come with the shell's.
+for _lang in LAYOUT_TEXT:
+    LAYOUT_TEXT[_lang].update(SEARCH_TEXT[_lang])
+    LAYOUT_TEXT[_lang].update(IMPORT_TEXT[_lang])
