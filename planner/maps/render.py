@@ -402,8 +402,9 @@ RANK_COLOUR = ("#065f46", "#10b981")  # a ranked pick: outline and its service a
 
 
 def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basemap: str = "osm",
-                tianditu_key: str = "") -> MapParts:
-    """The best-N picks as numbered markers (rank, code, name, people added) with their service circles.
+                tianditu_key: str = "", sites=None) -> MapParts:
+    """The best-N picks as numbered markers (rank, code, name, people added) with their service circles, over
+    the existing `sites` around them (rows with code, role 'outlet'/'station', lon, lat).
 
     `picks`: rows with code, name, lon, lat (WGS84), rank and added_population, in rank order."""
     import folium
@@ -417,6 +418,15 @@ def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basema
         bounds = (lon.min() - dlon, lat.min() - dlat, lon.max() + dlon, lat.max() + dlat)
     fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=bounds)
+    if sites is not None and len(sites):
+        existing = folium.FeatureGroup(name=f"{labels['outlets']} · {labels['stations']}")
+        sx, sy = wgs84_to_display(sites["lon"].to_numpy(float), sites["lat"].to_numpy(float), basemap_crs)
+        for px, py, code, role in zip(sx, sy, sites["code"], sites["role"]):
+            style = LAYER_STYLES["outlets" if role == "outlet" else "stations"]
+            folium.CircleMarker([float(py), float(px)], radius=4, color=style["color"], fill=True,
+                                fill_color=style["fill"], fill_opacity=0.9, weight=1,
+                                tooltip=_tip(code)).add_to(existing)
+        existing.add_to(fmap)
     x, y = wgs84_to_display(lon, lat, basemap_crs)
     areas = folium.FeatureGroup(name=labels["service_circles"])
     markers = folium.FeatureGroup(name=labels["ranked_picks"])

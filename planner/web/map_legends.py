@@ -67,7 +67,9 @@ def exit_legend(t: dict) -> list[tuple[str, str, str]]:
 
 def ranking_legend(t: dict, radius_m: float, walking: bool) -> list[tuple[str, str, str]]:
     area = t["service_area_on_foot" if walking else "service_area"].format(m=radius_m)
-    return [("dot", RANK_COLOUR[0], t["ranked_picks"]), ("swatch", RANK_COLOUR[1], area)]
+    return [("dot", RANK_COLOUR[0], t["ranked_picks"]), ("swatch", RANK_COLOUR[1], area),
+            ("dot", LAYER_STYLES["outlets"]["fill"], t["outlets"]),
+            ("dot", LAYER_STYLES["stations"]["fill"], t["stations"])]
 
 
 def init_app(app: Flask) -> None:

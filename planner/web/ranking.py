@@ -39,6 +39,7 @@ class Ranking:
     picks: pd.DataFrame  # the chosen ones in order, with cumulative_covered and cumulative_share
     population: float  # people on the population grid
     covered_now: float  # of them, served by the outlets and stations as they stand
+    sites: pd.DataFrame  # the existing outlets and stations around the picks, for the map
 
     @property
     def added(self) -> float:
@@ -78,6 +79,24 @@ def _covered_now(network: Network, profile: Profile) -> tuple[float, float]:
     return total, total - float(network.uncovered_population(radius).sum())
 
 
+_SITES_SHOWN = 3_000
+
+
+def _sites_around(network: Network, picks: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """The counted outlets and existing stations within a few service distances of the picks (at most
+    _SITES_SHOWN): what the picks add to."""
+    frames = [pd.DataFrame({"code": f["code"], "role": role, "lon": f.geometry.x, "lat": f.geometry.y})
+              for f, role in ((network.outlets, "outlet"), (network.stations, "station"))]
+    sites = pd.concat(frames, ignore_index=True)
+    if picks.empty or sites.empty:
+        return sites.iloc[:0]
+    margin = 3 * profile.service_distance_m / 111_320.0
+    lat_margin, lon_margin = margin, margin / max(float(np.cos(np.radians(picks["lat"].mean()))), 0.05)
+    near = (sites["lon"].between(picks["lon"].min() - lon_margin, picks["lon"].max() + lon_margin)
+            & sites["lat"].between(picks["lat"].min() - lat_margin, picks["lat"].max() + lat_margin))
+    return sites[near].head(_SITES_SHOWN).reset_index(drop=True)
+
+
 def _ranking(profile: Profile, query: RankingQuery) -> Ranking:
     key = (request_versions()[0], profile.name, query.n, query.method)
     found = _RANKINGS.get(key)
@@ -92,7 +111,7 @@ def _ranking(profile: Profile, query: RankingQuery) -> Ranking:
         picks["added_population"] = picks["added_population"].fillna(0.0)
         picks["cumulative_covered"] = covered + picks["added_population"].cumsum()
         picks["cumulative_share"] = picks["cumulative_covered"] / population if population else np.nan
-        found = Ranking(table, picks, population, covered)
+        found = Ranking(table, picks, population, covered, _sites_around(network, picks, profile))
         _RANKINGS.put(key, found)
     return found
 
@@ -107,7 +126,7 @@ def index():
     query = RankingQuery.from_request()
     ranking = _ranking(profile, query)
     radius = profile.service_distance_m
-    parts = ranking_map(ranking.picks, radius, t, **map_options())
+    parts = ranking_map(ranking.picks, radius, t, sites=ranking.sites, **map_options())
     return render_template("ranking/ranking.html", t=t, lang=lang, map=parts, ranking=ranking, query=query,
                            profiles=BUILT_IN, profile=profile, max_picks=MAX_PICKS, methods=METHODS,
                            legend=ranking_legend(t, radius, profile.metric == "walking"))

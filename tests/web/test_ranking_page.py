@@ -79,7 +79,7 @@ def test_the_picks_on_the_map_in_a_browser(browser, live_url, engine, backend, t
         });
     })()""")
     assert inside, "a pick is outside the map"
-    assert page.locator("#map-legend li").count() == 2
+    assert page.locator("#map-legend li").count() == 4  # picks, service areas, outlets, stations
     assert page.locator("#total-added").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     page.fill("#ranking-form input[name=n]", "2")
