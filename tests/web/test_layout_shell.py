@@ -230,3 +230,12 @@ def test_only_swagger_uis_own_files_are_served(client):
     page = client.get("/docs/api?lang=en").get_data(as_text=True)
     assert "API documentation (OpenAPI)" in page and 'id="swagger-ui"' in page and "<script>" not in page.split(
         "</head>")[1]
+
+
+def test_the_language_link_keeps_the_pages_query(client):
+    page = client.get("/search/?q=石园&lang=zh").get_data(as_text=True)
+    assert 'class="lang" href="?q=%E7%9F%B3%E5%9B%AD&amp;lang=en"' in page
+    plain = client.get("/review/").get_data(as_text=True)
+    assert 'class="lang" href="?lang=en"' in plain
+    english = client.get("/review/?lang=en&lang=en").get_data(as_text=True)
+    assert 'class="lang" href="?lang=zh"' in english
