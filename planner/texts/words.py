@@ -56,12 +56,15 @@ CHANGE_LABELS: Words = {
     "format": ("格式", "Format"), "profile": ("布点规则", "Siting rules"), "verdict": ("结论", "Verdict"),
     "created": ("新增", "Created"), "updated": ("更新", "Updated"), "unchanged": ("未变", "Unchanged"),
     "restored": ("恢复", "Restored"), "deleted": ("删除", "Deleted"), "reason": ("理由", "Reason"),
-    "deleted_at": ("删除时间", "Deleted at"),
+    "deleted_at": ("删除时间", "Deleted at"), "station": ("便民服务站", "Station"),
+    "months": ("判定月份（月份:笔数）", "Deciding months (month:count)"), "reasons": ("原因", "Reasons"),
+    "lost_population": ("失去服务人口", "People losing service"),
+    "candidate": ("申请户", "Applicant"), "action": ("操作", "Action"), "kind_of_visit": ("回访类型", "Visit kind"),
 }
 
 # Which words a key's values are, when they are tokens.
 _VALUE_WORDS: dict[str, Words] = {"status": CANDIDATE_STATUS, "kind": OUTLET_KIND, "level": AREA_LEVEL,
-                                  "role": ROLE, "verdict": VERDICT}
+                                  "role": ROLE, "verdict": {**VERDICT, **EXIT_VERDICT}}
 
 
 def word(table: Words, token, lang: str) -> str:

@@ -11,7 +11,7 @@ from flask import Flask
 
 from planner.texts import formatting as fmt
 from planner.texts.interface import TEXT
-from planner.texts.words import change_label, profile_name, value_words, word
+from planner.texts.words import CHANGE_LABELS, change_label, profile_name, value_words, word
 from planner.web.i18n import current_lang
 
 __all__ = ["describe_changes", "format_date", "format_datetime", "format_number", "init_app"]
@@ -67,6 +67,8 @@ def _value(key: str, value, t: dict, lang: str) -> str:
         return fmt.format_datetime(value, lang)
     if key == "profile":
         return profile_name(str(value), lang)
+    if key == "months" and isinstance(value, str):  # the exit rule's `YYYY-MM:count; …`, a missing figure said so
+        return value.replace(":missing", ":无数据" if lang == "zh" else ":no figure")
     if isinstance(value, dict):
         return "; ".join(f"{change_label(str(k), lang)}: {_value(str(k), v, t, lang)}" for k, v in value.items())
     if isinstance(value, list):
@@ -78,7 +80,12 @@ def _value(key: str, value, t: dict, lang: str) -> str:
 
 
 def _label(key: str, t: dict, lang: str) -> str:
-    return t.get(f"fact_{key}") or change_label(key, lang)
+    """A survey fact's label, else the history key's, else an interface text of that name, else the key."""
+    if f"fact_{key}" in t:
+        return t[f"fact_{key}"]
+    if key in CHANGE_LABELS or key not in t:
+        return change_label(key, lang)
+    return t[key]
 
 
 def describe_changes(changes: dict | None, lang: str) -> list[str]:

@@ -36,12 +36,14 @@ def test_history_lines_name_fields_values_and_notes():
 def test_every_history_key_has_a_label_positions_and_days_read_as_such():
     changes = {"geom": ["POINT (116.74 40.02)", "POINT (116.7412345 40.0298765)"], "on": "2026-11-30",
                "operator": ["张三", "李四"], "kind": ["branch", "agency"], "population": [1178.0, 1234567.0],
-               "opened_on": [None, "2026-10-08"], "level": ["village", "community"], "role": [None, "admin"]}
+               "opened_on": [None, "2026-10-08"], "level": ["village", "community"], "role": [None, "admin"],
+               "station": "BM9", "verdict": "exit", "months": "2026-08:3; 2026-09:missing"}
     zh = describe_changes(changes, "zh")
     assert zh == ["位置: 经度 116.740000，纬度 40.020000 → 经度 116.741235，纬度 40.029877",
                   "日期: 2026年11月30日", "经营者: 张三 → 李四", "类型: 营业网点 → 代办点",
                   "人口: 1,178 → 1,234,567", "开业日期: 未填 → 2026年10月8日", "级别: 村 → 社区",
-                  "角色: 未填 → 管理员"]
+                  "角色: 未填 → 管理员", "便民服务站: BM9", "结论: 列入退出",
+                  "判定月份（月份:笔数）: 2026-08:3; 2026-09:无数据"]
     en = describe_changes(changes, "en")
     assert en[0] == "Position: lon 116.740000, lat 40.020000 → lon 116.741235, lat 40.029877"
     assert en[1] == "Date: 30 Nov 2026" and en[3] == "Kind: branch → agency"
