@@ -55,8 +55,9 @@
     for (const f of features) {
       const c = f.geometry && f.geometry.coordinates;
       if (!c) continue;
-      L.circleMarker([c[1], c[0]], {renderer, interactive: false, radius: name === "outlets" ? 5 : 3.5, weight: 1,
-        color: style.color, fillColor: style.fill, fillOpacity: 0.7}).addTo(map);
+      // Rings, so the district's sites never pass for checked rows (filled dots).
+      L.circleMarker([c[1], c[0]], {renderer, interactive: false, radius: name === "outlets" ? 5 : 4, weight: 2,
+        color: style.fill, opacity: 0.8, fill: false}).addTo(map);
     }
   }
 
