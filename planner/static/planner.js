@@ -69,3 +69,10 @@
     })
     .catch(() => {});
 })();
+
+/* Map legends (layout/_legend.html) start folded on phones, where the map is small; open elsewhere. */
+(function () {
+  "use strict";
+  if (!window.matchMedia("(max-width: 640px)").matches) return;
+  for (const legend of document.querySelectorAll("details.map-legend")) legend.open = false;
+})();
