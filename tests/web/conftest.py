@@ -59,6 +59,17 @@ def signed_in_page(browser, live_url: str, name: str = "paula", **options):
     return page
 
 
+def watch(page, live_url: str) -> list[str]:
+    """A list that collects the page's console errors and script failures, but not a base map's tiles failing to
+    load (tests refuse every request that is not to the live server, as an office without internet would)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and not (
+        m.text.startswith("Failed to load resource") and not (m.location or {}).get("url", "").startswith(live_url))
+        else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
 def wait_until(page, expression: str, timeout: float = 30.0):
     """The value of `expression` in the page once it is truthy (across navigations).
 

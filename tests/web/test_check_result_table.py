@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.check_support import load_small_registry, offset, row, write_list
-from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_for_check, wait_until
+from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_for_check, wait_until, watch
 
 GOOD = (116.628, 40.1035)
 SEOUL = (126.978, 37.5665)
@@ -42,11 +42,7 @@ def _open(browser, live_url, location, size):
     width, height = SIZES[size]
     page = signed_in_page(browser, live_url)
     page.set_viewport_size({"width": width, "height": height})
-    errors = []
-    # Tile requests are blocked in tests (every non-local request is): only the page's own errors count.
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and (m.location or {}).get("url", "").startswith(live_url) else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = watch(page, live_url)
     page.goto(live_url + location)
     wait_until(page, "window.__mapReady === true")
     assert page.evaluate("window.__mapError || null") is None

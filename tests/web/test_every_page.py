@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 
 from planner.cli.demo import build_demo_database, sample_dir
 from planner.registry.engine import make_engine
-from tests.web.conftest import ARTIFACTS, add_test_users, app_over, signed_in_page, wait_until
+from tests.web.conftest import ARTIFACTS, add_test_users, app_over, signed_in_page, wait_until, watch
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
@@ -100,20 +100,11 @@ def _open(browser, sample, role, size):
     return page
 
 
-def _blocked_tile(message, own_url: str) -> bool:
-    """A base-map tile the test refused to fetch (every test is offline): not a fault of the page."""
-    url = message.location.get("url") or ""
-    return "Failed to load resource" in message.text and bool(url) and not url.startswith(own_url)
-
-
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize(("name", "path", "role", "is_map"), PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_fits_the_window_and_runs_clean(browser, sample, check_token, size, name, path, role, is_map):
     page = _open(browser, sample, role, SIZES[size])
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.on("console", lambda m: problems.append(f"console: {m.text} ({m.location.get('url')})")
-            if m.type == "error" and not _blocked_tile(m, sample["url"]) else None)
+    problems = watch(page, sample["url"])
     target = sample["url"] + path.format(token=check_token, candidate=sample["candidate"], station=sample["station"])
     response = page.goto(target)
     expected = 404 if name == "not-found" else 200

@@ -5,32 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until, watch
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
-
-
-def _own_errors(page, live_url):
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    def console(message):
-        where = (message.location or {}).get("url", "")
-        # A refused tile image logs "Failed to load resource": the map reports that with its note.
-        if message.type == "error" and (where.startswith(live_url) or not where) \
-                and "Failed to load resource" not in message.text:
-            errors.append(message.text)
-
-    page.on("console", console)
-    return errors
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_base_map_choice_switches_both_ways_and_is_remembered(browser, live_url, backend, viewport):
     page = signed_in_page(browser, live_url)
     page.set_viewport_size(viewport)
-    errors = _own_errors(page, live_url)
+    errors = watch(page, live_url)
     page.goto(live_url + "/?profile=yiwu")
     wait_until(page, "window.__mapReady === true && document.readyState === 'complete'")
     if viewport is PHONE:
@@ -86,7 +71,7 @@ def _no_sideways_scroll(page):
 def test_the_menu_on_a_phone_opens_and_reaches_every_link(browser, live_url, backend):
     page = signed_in_page(browser, live_url, "ada")
     page.set_viewport_size(PHONE)
-    errors = _own_errors(page, live_url)
+    errors = watch(page, live_url)
     page.goto(live_url + "/review/")
     button = page.locator("#menu-button")
     brand = page.locator(".topbar .brand").bounding_box()
@@ -200,7 +185,7 @@ def test_the_api_documentation_page_renders_the_operations_from_this_server(brow
             r.abort()
 
     page.route("**/*", route)
-    errors = _own_errors(page, live_url)
+    errors = watch(page, live_url)
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))  # any at all, here
     page.goto(live_url + "/review/")
     link = page.locator("#nav-api-docs")

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from tests.check_support import load_small_registry
-from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until
-from tests.web.map_support import watch
+from tests.web.conftest import ARTIFACTS, signed_in_page, wait_until, watch
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
@@ -75,6 +74,10 @@ def test_the_overview_legend_lies_on_the_map(browser, live_url, engine, size):
     page.set_viewport_size(size)
     page.goto(live_url + "/?basemap=none")
     wait_until(page, "window.__mapReady === true")
+    folded = page.evaluate("!document.getElementById('map-legend').open")
+    assert folded == (size["width"] < 640)  # folded on a phone, where the map is small; a tap opens it
+    if folded:
+        page.click("#map-legend summary")
     legend = page.locator("#map-frame #map-legend li").all_inner_texts()
     assert legend == ["行政区域", "邮政网点", "代办点", "便民服务站", "待退出", "加盟申请户 · 通过",
                       "加盟申请户 · 不通过", "加盟申请户 · 已批准", "加盟申请户 · 已拒绝"], legend

@@ -12,8 +12,7 @@ from planner.rules.profiles import load_profile
 from planner.selection.ranking import rank_candidates
 from tests.check_support import load_small_registry, row, write_list
 from tests.file_support import load_file
-from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until
-from tests.web.map_support import watch
+from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until, watch
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}

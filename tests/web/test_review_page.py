@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.file_support import load_file, write_xlsx
-from tests.web.conftest import ARTIFACTS, signed_in_page
+from tests.web.conftest import ARTIFACTS, signed_in_page, watch
 
 
 def _load_queue(engine, tmp_path):
@@ -77,10 +77,7 @@ def test_the_filter_in_a_browser_without_sideways_overflow(browser, live_url, en
     page = signed_in_page(browser, live_url, "alice")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_url + "/review/?today=2026-11-26")  # (the overview's map tiles are refused offline)
-    errors = []
-    # The queue's map asks for tiles, which tests refuse: only the page's own errors count.
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and (m.location or {}).get("url", "").startswith(live_url) else None)
+    errors = watch(page, live_url)
     page.reload()
     assert page.locator("#review-queue tbody tr").count() == 5
     page.click("#task-kinds a[data-kind=survey]")

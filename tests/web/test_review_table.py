@@ -10,7 +10,7 @@ import pytest
 
 from tests.check_support import load_small_registry, offset
 from tests.file_support import load_file, write_xlsx
-from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_until
+from tests.web.conftest import ARTIFACTS, csrf, sign_in, signed_in_page, wait_until, watch
 
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
@@ -59,11 +59,7 @@ def test_sorting_and_chips_in_a_browser(browser, live_url, engine, backend, tmp_
     width, height = SIZES[size]
     page = signed_in_page(browser, live_url, "alice")
     page.set_viewport_size({"width": width, "height": height})
-    errors = []
-    # (the overview's tiles, refused offline, may still be failing while this page loads)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and (m.location or {}).get("url", "").startswith(live_url) else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = watch(page, live_url)
     page.goto(live_url + "/review/?today=2026-11-26&kind=survey")
     codes = [c.split()[-1] for c in _column(page, "code")]
     assert [c for c in codes if c.startswith("Q")] == ["Q1", "Q2", "Q3"]  # earliest due first

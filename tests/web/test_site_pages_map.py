@@ -9,8 +9,7 @@ import pytest
 from planner.spatial.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from tests.check_support import load_small_registry, offset
 from tests.file_support import load_file, write_xlsx
-from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until
-from tests.web.map_support import watch
+from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until, watch
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
