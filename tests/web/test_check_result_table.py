@@ -121,18 +121,15 @@ def test_sorting_and_paging_of_many_rows(browser, live_url, engine, backend, cli
     # A click on a point on another page switches the table to it.
     page.evaluate("window.__planner.features.get('110').fire('click') && null")
     assert page.locator("#check-rows tbody tr.selected td:nth-child(2)").inner_text() == "r110"
-    # Ten thousand rows: sorted, filtered and paged quickly, one page of them in the DOM.
-    took = page.evaluate("""(() => {
+    # Ten thousand rows: sorted and paged with one page of them in the DOM (how long it takes is for benches).
+    page.evaluate("""(() => {
         const table = PlannerTable.get("check-rows"), rows = [];
         for (let i = 0; i < 10000; i++) rows.push({id: "x" + i, chips: [i % 3 ? "pass" : "fail"], cells: [
             {text: String(i + 1), sort: i}, {text: "id" + i}, {text: "店" + i}, {text: "pass"}, {text: ""},
             {text: "O1 · " + (i % 977), sort: i % 977}, {text: ""}]});
-        const start = performance.now();
         table.setRows(rows);
         table.sortBy(5);
-        table.select("x9999", {scroll: true});
-        return performance.now() - start; })()""")
-    assert took < 1500, took
+        table.select("x9999", {scroll: true}); })()""")
     assert page.locator("#check-rows tbody tr").count() == 50
     assert page.locator("#check-rows tbody tr.selected td:nth-child(2)").inner_text() == "id9999"
     page.close()
