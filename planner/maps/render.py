@@ -432,13 +432,15 @@ def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basema
     markers = folium.FeatureGroup(name=labels["ranked_picks"])
     for px, py, row in zip(x, y, picks.itertuples()):
         where = [float(py), float(px)]
-        folium.Circle(where, radius=radius_m, color=RANK_COLOUR[0], weight=1, fill=True, fill_color=RANK_COLOUR[1],
-                      fill_opacity=0.15).add_to(areas)
+        circle = folium.Circle(where, radius=radius_m, color=RANK_COLOUR[0], weight=1, fill=True,
+                               fill_color=RANK_COLOUR[1], fill_opacity=0.15)
+        circle.options["feature_id"] = str(row.code)  # the table's rows find their pick by it (map_link.js)
+        circle.add_to(areas)
         number = int(row.rank)  # only a number reaches the icon's HTML
         icon = folium.DivIcon(html=f'<span class="rank-pin">{number}</span>', icon_size=(24, 24),
                               icon_anchor=(12, 12), class_name="rank-icon")
         text = f"{number}. {row.code} {row.name or ''} +{float(row.added_population):,.0f}"
-        folium.Marker(where, icon=icon, tooltip=_tip(text)).add_to(markers)
+        folium.Marker(where, icon=icon, tooltip=_tip(text), feature_id=str(row.code)).add_to(markers)
     areas.add_to(fmap)
     markers.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)

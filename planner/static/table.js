@@ -219,14 +219,17 @@
     return registry[box.dataset.table];
   }
 
-  /* Row <-> map: `layers` maps a feature id to its Leaflet layer (a marker with a popup). */
+  /* Row <-> map: `layers` maps a feature id to its Leaflet layer (a marker or a shape; its popup opens, else its
+     tooltip). */
   function linkMap(table, map, layers, options) {
     const zoom = (options && options.zoom) || 16;
     table.onSelect((id) => {
       const layer = layers.get(String(id));
       if (!layer) { map.closePopup(); return; }
-      map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom));
-      if (layer.openPopup) layer.openPopup();
+      if (layer.getLatLng) map.setView(layer.getLatLng(), Math.max(map.getZoom(), zoom));
+      else if (layer.getBounds) map.fitBounds(layer.getBounds(), {maxZoom: zoom});
+      if (layer.getPopup && layer.getPopup()) layer.openPopup();
+      else if (layer.getTooltip && layer.getTooltip()) layer.openTooltip();
       if (options && options.onSelect) options.onSelect(id, layer);
       if (window.matchMedia("(max-width: 640px)").matches) {
         map.getContainer().scrollIntoView({block: "nearest"});

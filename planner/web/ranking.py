@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from flask import Blueprint, after_this_request, render_template, request, send_file
+from flask import Blueprint, after_this_request, render_template, request, send_file, url_for
 
 from planner.errors import UsageError
 from planner.maps.render import ranking_map
@@ -18,9 +18,11 @@ from planner.recent import Recent
 from planner.rules.profiles import BUILT_IN, Profile
 from planner.selection.ranking import rank_candidates, write_ranking
 from planner.sites.postal import Network, load_network
+from planner.texts import formatting as fmt
 from planner.texts.interface import texts
 from planner.web.auth import role_required
 from planner.web.context import get_engine, request_versions
+from planner.web.formatting import format_number
 from planner.web.i18n import current_lang
 from planner.web.map_legends import ranking_legend
 from planner.web.preferences import current_profile, map_options
@@ -97,6 +99,21 @@ def _sites_around(network: Network, picks: pd.DataFrame, profile: Profile) -> pd
     return sites[near].head(_SITES_SHOWN).reset_index(drop=True)
 
 
+def _pick_rows(picks: pd.DataFrame, profile: Profile) -> list[dict]:
+    """The picks as rows of the table component, each linked to its numbered marker by the applicant's code."""
+    rows = []
+    for r in picks.itertuples():
+        share = r.cumulative_share
+        rows.append({"feature_id": str(r.code), "attrs": {"rank": int(r.rank)}, "cells": {
+            "rank": int(r.rank),
+            "code": {"text": str(r.code), "href": url_for("candidates.page", code=r.code, profile=profile.name)},
+            "name": r.name if isinstance(r.name, str) else "",
+            "added": {"text": format_number(r.added_population), "sort": float(r.added_population)},
+            "covered": {"text": format_number(r.cumulative_covered), "sort": float(r.cumulative_covered)},
+            "share": ({"text": fmt.format_percent(share, 1), "sort": float(share)} if share == share else None)}})
+    return rows
+
+
 def _ranking(profile: Profile, query: RankingQuery) -> Ranking:
     key = (request_versions()[0], profile.name, query.n, query.method)
     found = _RANKINGS.get(key)
@@ -128,6 +145,7 @@ def index():
     radius = profile.service_distance_m
     parts = ranking_map(ranking.picks, radius, t, sites=ranking.sites, **map_options())
     return render_template("ranking/ranking.html", t=t, lang=lang, map=parts, ranking=ranking, query=query,
+                           rows=_pick_rows(ranking.picks, profile),
                            profiles=BUILT_IN, profile=profile, max_picks=MAX_PICKS, methods=METHODS,
                            legend=ranking_legend(t, radius, profile.metric == "walking"))
 

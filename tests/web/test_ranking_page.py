@@ -13,6 +13,7 @@ from planner.selection.ranking import rank_candidates
 from tests.check_support import load_small_registry, row, write_list
 from tests.file_support import load_file
 from tests.web.conftest import ARTIFACTS, sign_in, signed_in_page, wait_until, watch
+from tests.web.map_table_support import check_rows_and_map_select_each_other, ids, sort_by, sort_values
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1440, "height": 900}
@@ -34,7 +35,7 @@ def test_the_page_lists_the_picks_the_cli_ranks(client, engine, tmp_path, method
     expected = expected[expected["rank"].notna()]
     assert len(expected), "the registry should give picks"
     html = client.get(f"/ranking/?profile=yiwu&n=3&method={method}").get_data(as_text=True)
-    ranks = re.findall(r'<tr data-rank="(\d+)">.*?candidates/([^?"]+)', html, re.S)
+    ranks = re.findall(r'<tr data-feature-id="[^"]+" data-rank="(\d+)">.*?candidates/([^?"]+)', html, re.S)
     assert ranks == [(str(r), c) for r, c in zip(expected["rank"], expected["code"])]
     total = f"{expected['added_population'].sum():,.0f}"
     assert re.search(rf'id="total-added">{re.escape(total)}<', html)
@@ -89,5 +90,27 @@ def test_the_picks_on_the_map_in_a_browser(browser, live_url, engine, backend, t
     assert page.locator(".rank-pin").count() == min(rows, 2)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"ranking-{backend}-{size['width']}.png"))
+    page.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
+def test_the_picks_table_sorts_and_selects_the_pins(browser, live_url, engine, backend, tmp_path, size):
+    _applicants(engine, tmp_path)
+    page = signed_in_page(browser, live_url)
+    problems = watch(page, live_url)
+    page.set_viewport_size(size)
+    page.goto(live_url + "/ranking/?profile=yiwu&n=3&basemap=none")
+    check_rows_and_map_select_each_other(page, "ranking-table")
+    assert sort_values(page, "ranking-table", "rank") == [str(i) for i in range(1, len(ids(page, "ranking-table")) + 1)]
+    desktop = size is DESK
+    sort_by(page, "ranking-table", "added", desktop)
+    added = [float(v) for v in sort_values(page, "ranking-table", "added")]
+    sort_by(page, "ranking-table", "added", desktop)
+    again = [float(v) for v in sort_values(page, "ranking-table", "added")]
+    assert sorted(added) in (added, again) and sorted(added, reverse=True) in (added, again)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ranking-table-{backend}-{size['width']}.png"), full_page=True)
     page.close()
     assert problems == []

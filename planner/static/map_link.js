@@ -1,0 +1,34 @@
+/* One way for the folium map pages (ranking, exits, coverage) to link a data_table to the map: the map's
+   layers carry an id (option feature_id on markers and circles, featureId once folium wrote it; property feature_id on GeoJson features);
+   this script, loaded after the map's with data-table="<table id>", finds them on window.__planner.map and
+   hands them to PlannerTable.linkMap (row click selects the feature, feature click highlights the row).
+   Sets window.__planner.features (id -> layer) for tests and other scripts. */
+(function () {
+  "use strict";
+  const tableId = document.currentScript && document.currentScript.dataset.table;
+  const planner = window.__planner;
+  if (!tableId || !planner || !planner.map || !window.PlannerTable) return;
+
+  function idOf(layer) {
+    const o = layer.options || {};
+    if (o.featureId != null) return String(o.featureId);  // folium writes option feature_id as featureId
+    if (o.feature_id != null) return String(o.feature_id);
+    const p = layer.feature && layer.feature.properties;
+    return p && p.feature_id != null && p.feature_id !== "" ? String(p.feature_id) : null;
+  }
+
+  /* id -> layer; with several layers of one id (a marker and its circle), the first one with a popup or
+     tooltip wins, else the first met. */
+  const layers = new Map();
+  planner.map.eachLayer((layer) => {
+    const id = idOf(layer);
+    if (id == null) return;
+    const known = layers.get(id);
+    if (!known || (!known.getPopup() && !known.getTooltip() && (layer.getPopup() || layer.getTooltip()))) {
+      layers.set(id, layer);
+    }
+  });
+  const table = window.PlannerTable.get(tableId);
+  if (table) window.PlannerTable.linkMap(table, planner.map, layers);
+  planner.features = layers;
+})();
