@@ -1,11 +1,12 @@
 /* One way for the folium map pages (ranking, exits, coverage) to link a data_table to the map: the map's
-   layers carry an id (option feature_id on markers and circles, featureId once folium wrote it; property feature_id on GeoJson features);
-   this script, loaded after the map's with data-table="<table id>", finds them on window.__planner.map and
-   hands them to PlannerTable.linkMap (row click selects the feature, feature click highlights the row).
+   layers carry an id (option feature_id on markers and circles, which folium writes as featureId; property
+   feature_id on GeoJson features). This script, loaded after the map's with data-link-table="<table id>" (not
+   data-table: table.js makes a table of every [data-table]), finds them on window.__planner.map and hands them
+   to PlannerTable.linkMap (a row click selects the feature, a feature click highlights the row).
    Sets window.__planner.features (id -> layer) for tests and other scripts. */
 (function () {
   "use strict";
-  const tableId = document.currentScript && document.currentScript.dataset.table;
+  const tableId = document.currentScript && document.currentScript.dataset.linkTable;
   const planner = window.__planner;
   if (!tableId || !planner || !planner.map || !window.PlannerTable) return;
 
