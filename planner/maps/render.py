@@ -391,8 +391,11 @@ def exit_map(lost_cells: gpd.GeoDataFrame, closing: gpd.GeoDataFrame, labels: di
     layer = folium.FeatureGroup(name=labels["closing_stations"])
     display = _for_display(closing, basemap_crs)
     for geom, code, people in zip(display.geometry, display["station_id"], display["lost_population"]):
-        folium.CircleMarker([geom.y, geom.x], radius=4, color="#581c87", fill=True, fill_color=CLOSING_COLOUR,
-                            fill_opacity=0.9, weight=1, tooltip=_tip(f"{code}: −{float(people):,.0f}")).add_to(layer)
+        marker = folium.CircleMarker([geom.y, geom.x], radius=4, color="#581c87", fill=True,
+                                     fill_color=CLOSING_COLOUR, fill_opacity=0.9, weight=1,
+                                     tooltip=_tip(f"{code}: −{float(people):,.0f}"))
+        marker.options["feature_id"] = str(code)  # the exit table's row of the station (map_link.js)
+        marker.add_to(layer)
     layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return _render(fmap)

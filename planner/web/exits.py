@@ -53,6 +53,42 @@ def station_exit(engine, code: str, profile: Profile, lang: str) -> StationExit:
     return StationExit(month, row, profile.exit, EXIT_TEXT["en" if lang == "en" else "zh"])
 
 
+def _number(value) -> str:
+    return f"{float(value):,.0f}" if value == value and value is not None else ""
+
+
+def _station_rows(shown, t: dict, month: str, profile: Profile) -> list[dict]:
+    """The stations shown as rows of the table component, each linked to its closing-station marker by code."""
+    rows = []
+    for r in shown.itertuples():
+        status = t.get("status_" + str(r.status), str(r.status))
+        lost = r.lost_population
+        rows.append({"feature_id": str(r.station_id), "cls": "proposed" if r.proposed else "",
+                     "chips": "proposed" if r.proposed else "", "cells": {
+                         "code": {"text": str(r.station_id), "href": url_for("stations.page", code=r.station_id,
+                                                                             month=month, profile=profile.name)},
+                         "name": r.name if isinstance(r.name, str) else "",
+                         "status": ({"text": f"{status} · {t['proposed']}", "badge": "late"} if r.proposed
+                                    else status),
+                         "reasons": r.reasons if isinstance(r.reasons, str) else "",
+                         "lost": {"text": _number(lost), "sort": float(lost) if lost == lost else None},
+                         "decision": t["action_" + r.decision] if isinstance(r.decision, str) and r.decision else ""}})
+    return rows
+
+
+def _restorer_rows(restorers, profile: Profile) -> list[dict]:
+    """The applicants that would win the people back, as rows of the table component (not on the map)."""
+    if restorers is None:
+        return []
+    return [{"cells": {"station": str(r.station_id), "choice": int(r.choice),
+                       "code": {"text": str(r.code), "href": url_for("candidates.page", code=r.code,
+                                                                     profile=profile.name)},
+                       "name": r.name if isinstance(r.name, str) else "",
+                       "restored": {"text": _number(r.restored_population), "sort": float(r.restored_population)},
+                       "marginal": {"text": _number(r.marginal_population), "sort": float(r.marginal_population)}}}
+            for r in restorers.itertuples()]
+
+
 @bp.get("/")
 @role_required("staff")
 def index():
@@ -75,6 +111,8 @@ def index():
                                    geometry=closing.geometry.values, crs=4326)
         parts = exit_map(report.loss.lost_cells(), closing, t, areas=network.areas, **map_options())
     return render_template("exits/exits.html", t=t, lang=lang, report=report, shown=shown, map=parts,
+                           rows=_station_rows(shown, t, month, profile),
+                           restorer_rows=_restorer_rows(report.restorers, profile),
                            profile=profile, profiles=BUILT_IN, counts=report.counts())
 
 

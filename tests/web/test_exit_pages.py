@@ -10,7 +10,8 @@ from planner.registry.tables import read_table
 from tests.check_support import load_small_registry
 from tests.exit_support import load_histories
 from tests.file_support import load_file
-from tests.web.conftest import add_test_users, app_over, csrf, sign_in, signed_in_page, wait_until
+from tests.web.conftest import ARTIFACTS, add_test_users, app_over, csrf, sign_in, signed_in_page, wait_until, watch
+from tests.web.map_table_support import check_rows_and_map_select_each_other, sort_by, sort_values
 
 MONTH = "2026-10"
 
@@ -101,6 +102,30 @@ def test_the_review_page_in_a_browser_on_a_phone(browser, live_url):
     assert width <= 390, f"page is {width} px wide on a 390 px phone"
     assert not errors
     page.close()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1440, 900)], ids=["phone", "desktop"])
+def test_the_exit_table_sorts_and_selects_the_closing_stations(browser, live_url, size):
+    width, height = size
+    page = signed_in_page(browser, live_url, "alice")
+    problems = watch(page, live_url)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_url}/exits/?month={MONTH}&profile=yiwu&basemap=none")
+    check_rows_and_map_select_each_other(page, "exit-table")
+    desktop = width > 640
+    sort_by(page, "exit-table", "lost", desktop)
+    lost = [float(v) for v in sort_values(page, "exit-table", "lost")]
+    sort_by(page, "exit-table", "lost", desktop)
+    again = [float(v) for v in sort_values(page, "exit-table", "lost")]
+    assert sorted(lost) in (lost, again) and sorted(lost, reverse=True) in (lost, again) and len(lost) == 4
+    sort_by(page, "exit-table", "code", desktop)
+    codes = sort_values(page, "exit-table", "code")
+    assert codes == sorted(codes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"exit-table-{width}.png"), full_page=True)
+    page.close()
+    assert problems == []
 
 
 def test_the_review_of_a_registry_without_areas(engine, tmp_path):
