@@ -238,6 +238,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
     shares = areas["covered_share"].to_numpy(dtype=float)
     shown["_fill"] = [share_colour(s) for s in shares]
     shown["covered_share"] = [f"{s:.0%}" for s in shares]
+    shown["feature_id"] = ["area:" + str(code) for code in areas["code"]]  # the areas table's rows (map_link.js)
     folium.GeoJson(
         shown, name=labels["areas"],
         style_function=lambda f: {"color": "#374151", "weight": 0.6, "fillColor": f["properties"]["_fill"],
@@ -263,9 +264,11 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
         glon, glat = wgs84_to_display(top["lon"].to_numpy(float), top["lat"].to_numpy(float), basemap_crs)
         biggest = max(float(top["population"].max()), 1.0)
         for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
-            folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
-                                color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8, weight=2,
-                                tooltip=_tip(f"#{gap}: {float(people):,.0f}")).add_to(gap_layer)
+            marker = folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
+                                         color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8,
+                                         weight=2, tooltip=_tip(f"#{gap}: {float(people):,.0f}"))
+            marker.options["feature_id"] = f"gap:{gap}"  # the gaps table's row (map_link.js)
+            marker.add_to(gap_layer)
     gap_layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return _render(fmap)

@@ -18,18 +18,20 @@
     return p && p.feature_id != null && p.feature_id !== "" ? String(p.feature_id) : null;
   }
 
-  /* id -> layer; with several layers of one id (a marker and its circle), the first one with a popup or
-     tooltip wins, else the first met. */
+  const table = window.PlannerTable.get(tableId);
+  if (!table) return;
+  /* id -> layer, only the ids of this table's rows (a page may link two tables to one map); with several layers
+     of one id (a marker and its circle), the first one with a popup or tooltip wins, else the first met. */
+  const wanted = new Set(table.rows.map((r) => r.id).filter((id) => id != null));
   const layers = new Map();
   planner.map.eachLayer((layer) => {
     const id = idOf(layer);
-    if (id == null) return;
+    if (id == null || !wanted.has(id)) return;
     const known = layers.get(id);
     if (!known || (!known.getPopup() && !known.getTooltip() && (layer.getPopup() || layer.getTooltip()))) {
       layers.set(id, layer);
     }
   });
-  const table = window.PlannerTable.get(tableId);
-  if (table) window.PlannerTable.linkMap(table, planner.map, layers);
-  planner.features = layers;
+  window.PlannerTable.linkMap(table, planner.map, layers);
+  planner.features = new Map([...(planner.features || []), ...layers]);
 })();

@@ -6,6 +6,7 @@ from planner.texts.coverage import COVERAGE_TEXT
 from planner.texts.exits import EXIT_NAV
 from planner.texts.layout import LAYOUT_TEXT
 from planner.texts.lifecycle import LIFECYCLE_TEXT
+from planner.texts.map_tables import MAP_TABLE_TEXT
 from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.ranking import RANKING_TEXT
 from planner.texts.tables import TABLE_TEXT
@@ -94,6 +95,8 @@ for _lang, _texts in TABLE_TEXT.items():
 for _lang, _texts in LAYOUT_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in COVERAGE_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in MAP_TABLE_TEXT.items():
     TEXT[_lang].update(_texts)
 
 

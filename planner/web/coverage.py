@@ -17,9 +17,12 @@ from planner.coverage.tables import scope_note, summary_items, summary_text
 from planner.errors import UsageError
 from planner.maps.render import SHARE_COLOURS, coverage_map
 from planner.rules.profiles import BUILT_IN, load_profile
+from planner.texts import formatting as fmt
 from planner.texts.interface import texts
+from planner.texts.words import AREA_LEVEL, COVERAGE_STATUS, word
 from planner.web.auth import role_required
 from planner.web.context import get_engine
+from planner.web.formatting import format_number
 from planner.web.i18n import current_lang
 from planner.web.preferences import map_options
 
@@ -48,6 +51,34 @@ class CoverageQuery:
                 "close_listed": int(self.close_listed)}
 
 
+_GAPS_SHOWN = 30  # as many as the map marks
+
+
+def _gap_rows(gaps) -> list[dict]:
+    """The gaps as rows of the table component, each linked to its marker on the map."""
+    return [{"feature_id": f"gap:{g.gap}", "cells": {
+        "gap": {"text": f"#{g.gap}", "sort": int(g.gap)},
+        "area": g.area_name if isinstance(g.area_name, str) else "",
+        "population": {"text": format_number(g.population), "sort": float(g.population)}}}
+        for g in gaps.head(_GAPS_SHOWN).itertuples()]
+
+
+def _area_rows(areas, lang: str) -> list[dict]:
+    """The areas as rows of the table component (share as a percent, level and status in words), each linked to
+    its polygon on the map; the status is also the row's chip."""
+    rows = []
+    for a in areas.itertuples():
+        share = float(a.covered_share)
+        rows.append({"feature_id": f"area:{a.code}", "chips": str(a.status), "cells": {
+            "name": a.name if isinstance(a.name, str) and a.name else str(a.code),
+            "level": word(AREA_LEVEL, a.level, lang) if isinstance(a.level, str) else "",
+            "population": {"text": format_number(a.population), "sort": float(a.population)},
+            "share": {"text": fmt.format_percent(share, 0), "sort": share} if share == share else None,
+            "status": {"text": word(COVERAGE_STATUS, a.status, lang), "badge": {"none": "late", "partly": "soon",
+                                                                                "covered": "pass"}.get(a.status, "")}}})
+    return rows
+
+
 @bp.get("/")
 @role_required("planner")
 def index():
@@ -64,7 +95,9 @@ def index():
     return render_template("coverage/coverage.html", t=t, lang=lang, map=parts, summary=summary,
                            scope=scope_note(report, lang), charts=chart_data(report, lang), query=query,
                            profiles=[load_profile(p) for p in BUILT_IN], without=without,
-                           gaps=report.gaps.head(15), colours=SHARE_COLOURS, formats=SUFFIXES)
+                           gap_rows=_gap_rows(report.gaps), area_rows=_area_rows(report.areas, lang),
+                           status_chips=[(k, word(COVERAGE_STATUS, k, lang)) for k in COVERAGE_STATUS],
+                           colours=SHARE_COLOURS, formats=SUFFIXES)
 
 
 @bp.get("/report<ext>")

@@ -32,8 +32,9 @@ def sort_values(page, table: str, key: str) -> list[str]:
     }})()""")
 
 
-def check_rows_and_map_select_each_other(page, table: str) -> None:
-    """The first row's click selects its feature; a click on the last row's feature highlights that row."""
+def check_rows_and_map_select_each_other(page, table: str, opens: bool = True) -> None:
+    """The first row's click selects its feature (the map moves to it; with `opens`, its popup or tooltip opens:
+    area polygons have none); a click on the last row's feature highlights that row."""
     wait_until(page, "window.__mapReady === true && window.__planner.features instanceof Map")
     shown = ids(page, table)
     assert shown and all(shown), "every row carries a feature id"
@@ -43,9 +44,10 @@ def check_rows_and_map_select_each_other(page, table: str) -> None:
     page.locator(f"#{table} tbody tr[data-feature-id='{first}'] td").first.click()
     wait_until(page, f"""(() => {{
         const layer = window.__planner.features.get({first!r}), map = window.__planner.map;
-        const open = (layer.isPopupOpen && layer.isPopupOpen()) || (layer.isTooltipOpen && layer.isTooltipOpen());
+        const open = (layer.getPopup && layer.getPopup() && layer.isPopupOpen())
+            || (layer.getTooltip && layer.getTooltip() && layer.isTooltipOpen());
         const where = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
-        return open && map.getBounds().contains(where);
+        return (open || !{str(opens).lower()}) && map.getBounds().contains(where);
     }})()""")
     assert page.get_attribute(f"#{table} tbody tr.selected", "data-feature-id") == first
     page.evaluate(f"window.__planner.features.get({last!r}).fire('click') && null")
