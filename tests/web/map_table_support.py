@@ -26,7 +26,8 @@ def sort_by(page, table: str, key: str, desktop: bool) -> None:
 def sort_values(page, table: str, key: str) -> list[str]:
     """The column's sort values (data-sort, else the text) in the order shown."""
     return page.evaluate(f"""(() => {{
-        const at = Array.from(document.querySelectorAll('#{table} thead th')).findIndex((th) => th.dataset.key === '{key}');
+        const at = Array.from(document.querySelectorAll('#{table} thead th'))
+            .findIndex((th) => th.dataset.key === '{key}');
         return Array.from(document.querySelectorAll('#{table} tbody tr'), (tr) => {{
             const td = tr.cells[at]; return td.dataset.sort != null ? td.dataset.sort : td.textContent.trim(); }});
     }})()""")
