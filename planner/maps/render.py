@@ -213,6 +213,7 @@ def shift_collection(collection: dict, basemap_crs: str, position_keys=()) -> di
     return collection
 
 
+GAP_COLOUR = ("#7c2d12", "#fb923c")  # a coverage gap: outline, fill
 SHARE_COLOURS = ((0.0, "#b91c1c"), (0.2, "#ef4444"), (0.4, "#f97316"), (0.6, "#facc15"), (0.8, "#84cc16"),
                  (0.95, "#15803d"))
 _CIRCLES_LIMIT = 3_000
@@ -265,7 +266,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
         biggest = max(float(top["population"].max()), 1.0)
         for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
             marker = folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
-                                         color="#7c2d12", fill=True, fill_color="#fb923c", fill_opacity=0.8,
+                                         color=GAP_COLOUR[0], fill=True, fill_color=GAP_COLOUR[1], fill_opacity=0.8,
                                          weight=2, tooltip=_tip(f"#{gap}: {float(people):,.0f}"))
             marker.options["feature_id"] = f"gap:{gap}"  # the gaps table's row (map_link.js)
             marker.add_to(gap_layer)

@@ -15,7 +15,7 @@ from planner.coverage.html import chart_data
 from planner.coverage.reports import SUFFIXES, write_coverage
 from planner.coverage.tables import scope_note, summary_items, summary_text
 from planner.errors import UsageError
-from planner.maps.render import SHARE_COLOURS, coverage_map
+from planner.maps.render import coverage_map
 from planner.rules.profiles import BUILT_IN, load_profile
 from planner.texts import formatting as fmt
 from planner.texts.interface import texts
@@ -97,7 +97,7 @@ def index():
                            profiles=[load_profile(p) for p in BUILT_IN], without=without,
                            gap_rows=_gap_rows(report.gaps), area_rows=_area_rows(report.areas, lang),
                            status_chips=[(k, word(COVERAGE_STATUS, k, lang)) for k in COVERAGE_STATUS],
-                           colours=SHARE_COLOURS, formats=SUFFIXES)
+                           formats=SUFFIXES)
 
 
 @bp.get("/report<ext>")

@@ -8,15 +8,17 @@ from flask import Flask
 from planner.maps.overview import VERDICT_FILL
 from planner.maps.render import (
     CLOSING_COLOUR,
+    GAP_COLOUR,
     LAYER_STYLES,
     LOST_COLOUR,
     NEIGHBOUR_COLOUR,
     ORIGIN_COLOUR,
     RANK_COLOUR,
+    SHARE_COLOURS,
     STATUS_FILL,
 )
 
-__all__ = ["exit_legend", "init_app", "overview_legend", "ranking_legend", "site_legend"]
+__all__ = ["coverage_legend", "exit_legend", "init_app", "overview_legend", "ranking_legend", "site_legend"]
 
 PICKED_COLOUR = "#2563eb"  # the marker site_map.js places where a relocation is picked (kept in step there)
 
@@ -65,6 +67,14 @@ def exit_legend(t: dict) -> list[tuple[str, str, str]]:
             ("dot", CLOSING_COLOUR, t["closing_stations"])]
 
 
+def coverage_legend(t: dict) -> list[tuple[str, str, str]]:
+    """Areas by covered share (the choropleth's steps), the service rings of outlets and stations, the gaps."""
+    shares = [("swatch", colour, f"{t['covered_share']} ≥ {share:.0%}") for share, colour in SHARE_COLOURS]
+    return shares + [("ring", LAYER_STYLES["outlets"]["fill"], t["outlets"]),
+                     ("ring", LAYER_STYLES["stations"]["fill"], t["stations"]),
+                     ("dot", GAP_COLOUR[1], t["gaps"])]
+
+
 def ranking_legend(t: dict, radius_m: float, walking: bool) -> list[tuple[str, str, str]]:
     area = t["service_area_on_foot" if walking else "service_area"].format(m=radius_m)
     return [("dot", RANK_COLOUR[0], t["ranked_picks"]), ("swatch", RANK_COLOUR[1], area),
@@ -73,5 +83,7 @@ def ranking_legend(t: dict, radius_m: float, walking: bool) -> list[tuple[str, s
 
 
 def init_app(app: Flask) -> None:
-    """`overview_legend(t)` and `exit_legend(t)` for the templates of pages whose views pass no legend."""
-    app.jinja_env.globals.update(overview_legend=overview_legend, exit_legend=exit_legend)
+    """`overview_legend(t)`, `exit_legend(t)` and `coverage_legend(t)` for the templates of pages whose views pass
+    no legend."""
+    app.jinja_env.globals.update(overview_legend=overview_legend, exit_legend=exit_legend,
+                                 coverage_legend=coverage_legend)
