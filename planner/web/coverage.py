@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
-from flask import Blueprint, after_this_request, render_template, request, send_file
+from flask import Blueprint, render_template, request
 
 from planner.config import DEFAULT_PROFILE
 from planner.coverage.compute import CoverageOptions, compute_coverage
@@ -22,6 +20,7 @@ from planner.texts.interface import texts
 from planner.texts.words import AREA_LEVEL, COVERAGE_STATUS, word
 from planner.web.auth import role_required
 from planner.web.context import get_engine
+from planner.web.downloads import send_written
 from planner.web.formatting import format_number
 from planner.web.i18n import current_lang
 from planner.web.preferences import map_options
@@ -108,12 +107,4 @@ def report_file(ext: str):
         raise UsageError(f"unknown report format {ext!r}", f"未知报告格式“{ext}”")
     lang = current_lang()
     report = compute_coverage(get_engine(), CoverageQuery.from_request().options())
-    folder = Path(tempfile.mkdtemp(prefix="planner-coverage-"))
-    path = write_coverage(report, folder / f"coverage{ext}", lang=lang)
-
-    @after_this_request
-    def _cleanup(response):
-        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
-        return response
-
-    return send_file(path, as_attachment=True, download_name=f"coverage{ext}")
+    return send_written("coverage", f"coverage{ext}", lambda path: write_coverage(report, path, lang=lang))

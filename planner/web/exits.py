@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
-from flask import Blueprint, after_this_request, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from planner.errors import ConflictError, UsageError
 from planner.maps.render import exit_map
@@ -16,6 +14,7 @@ from planner.texts.exits import EXIT_TEXT
 from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
 from planner.web.context import get_engine
+from planner.web.downloads import send_written
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile, map_options
 from planner.workflow.exit_decisions import EXIT_ACTIONS, decide_exit
@@ -124,15 +123,7 @@ def download(ext: str):
     lang = current_lang()
     month = _month()
     report = judged_now(get_engine(), current_profile(), month, lang=lang)
-    folder = Path(tempfile.mkdtemp(prefix="planner-exits-"))
-    path = write_exits(report, folder / f"exits-{month}{ext}")
-
-    @after_this_request
-    def _cleanup(response):
-        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
-        return response
-
-    return send_file(path, as_attachment=True, download_name=path.name)
+    return send_written("exits", f"exits-{month}{ext}", lambda path: write_exits(report, path))
 
 
 @bp.post("/<code>")

@@ -4,13 +4,11 @@ up to, and the ranking as a file."""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from flask import Blueprint, after_this_request, render_template, request, send_file, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from planner.errors import UsageError
 from planner.maps.render import ranking_map
@@ -22,6 +20,7 @@ from planner.texts import formatting as fmt
 from planner.texts.interface import texts
 from planner.web.auth import role_required
 from planner.web.context import get_engine, request_versions
+from planner.web.downloads import send_written
 from planner.web.formatting import format_number
 from planner.web.i18n import current_lang
 from planner.web.map_legends import ranking_legend
@@ -159,12 +158,5 @@ def download(ext: str):
     profile = current_profile()
     query = RankingQuery.from_request()
     ranking = _ranking(profile, query)
-    folder = Path(tempfile.mkdtemp(prefix="planner-ranking-"))
-    path = write_ranking(ranking.table, folder / f"ranking-{profile.name}-{query.n}{ext}")
-
-    @after_this_request
-    def _cleanup(response):
-        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
-        return response
-
-    return send_file(path, as_attachment=True, download_name=path.name)
+    return send_written("ranking", f"ranking-{profile.name}-{query.n}{ext}",
+                        lambda path: write_ranking(ranking.table, path))

@@ -3,18 +3,17 @@ records the report as produced, so the page can say whether it was produced in t
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, after_this_request, render_template, request, send_file
+from flask import Blueprint, render_template, request
 
 from planner.errors import UsageError
 from planner.rules.china_time import china_today, month_of
 from planner.texts.interface import texts
 from planner.web.auth import actor, role_required
 from planner.web.context import get_engine
+from planner.web.downloads import send_written
 from planner.web.i18n import current_lang
 from planner.web.preferences import current_profile
 from planner.workflow.monthly import monthly_report
@@ -52,17 +51,10 @@ def monthly_file(ext: str):
     if ext not in SUFFIXES:
         raise UsageError(f"unknown report format {ext!r}: use " + ", ".join(SUFFIXES), f"未知报告格式“{ext}”")
     month = MonthQuery.from_request().month
-    folder = Path(tempfile.mkdtemp(prefix="planner-monthly-"))
-    try:
-        path, _ = produce_monthly_report(get_engine(), current_profile(), month, folder / f"monthly-{month}{ext}",
-                                         actor=actor(), source="web", lang=current_lang())
-    except Exception:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    profile = current_profile()
 
-    @after_this_request
-    def _cleanup(response):
-        response.call_on_close(lambda: (path.unlink(missing_ok=True), folder.rmdir()))
-        return response
+    def produce(path: Path) -> Path:
+        return produce_monthly_report(get_engine(), profile, month, path, actor=actor(), source="web",
+                                      lang=current_lang())[0]
 
-    return send_file(path, as_attachment=True, download_name=f"monthly-{month}{ext}")
+    return send_written("monthly", f"monthly-{month}{ext}", produce)
