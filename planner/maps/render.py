@@ -1,4 +1,5 @@
-"""Folium maps for the web pages: the only module that imports folium.
+"""Folium maps for the web pages and their shared parts (base map, escaped tooltips, CSP-checked scripts); only
+planner.maps imports folium.
 
 Maps load Leaflet from the application's own static files, never from a CDN,
 and draw their data layers without depending on any tile server. For an
@@ -22,21 +23,22 @@ import numpy as np
 from planner.maps.csp import checked_script, script_hash
 from planner.maps.tiles import add_base_tiles
 from planner.spatial.crs import geometries_for_display, wgs84_to_display
-from planner.spatial.geodesic import geodesic_distance
 
 __all__ = [
     "BASEMAPS",
     "LAYER_STYLES",
     "STATUS_FILL",
     "MapParts",
-    "candidate_map",
+    "base_map",
     "coverage_map",
     "data_map",
     "display_crs",
     "exit_map",
     "ranking_map",
+    "render_parts",
     "share_colour",
     "shift_collection",
+    "tip",
 ]
 
 BASEMAPS = {
@@ -104,7 +106,7 @@ def _json_ready(frame: gpd.GeoDataFrame, fields) -> gpd.GeoDataFrame:
     return out
 
 
-def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, bounds=None):
+def base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, bounds=None):
     """A folium map with local Leaflet, the chosen tiles, fitted to WGS84 `bounds` (w, s, e, n)."""
     import folium
 
@@ -126,7 +128,7 @@ def _base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str,
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
-def _render(fmap) -> MapParts:
+def render_parts(fmap) -> MapParts:
     root = fmap.get_root()
     root.render()
     name = fmap.get_name()
@@ -171,7 +173,7 @@ def _tooltip_classes():
     return Tip, AreaTip
 
 
-def _tip(text, **options):
+def tip(text, **options):
     """A tooltip showing `text` as text: escaped HTML handed to Leaflet as a JSON string."""
     return _tooltip_classes()[0]("<div>" + html.escape(str(text)) + "</div>", **options)
 
@@ -193,9 +195,9 @@ def _union_bounds(frames):
 def data_map(labels: dict, *, assets_url: str, basemap: str = "osm", tianditu_key: str = "",
              bounds=None) -> tuple[MapParts, str]:
     """An empty map whose data layers the page loads itself (large results); returns its display CRS."""
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+    fmap, basemap_crs = base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=bounds)
-    return _render(fmap), basemap_crs
+    return render_parts(fmap), basemap_crs
 
 
 def shift_collection(collection: dict, basemap_crs: str, position_keys=()) -> dict:
@@ -232,7 +234,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
     """Areas coloured by covered share, gaps to recruit in, sites with their service circles."""
     import folium
 
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+    fmap, basemap_crs = base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=_union_bounds([areas]))
     shown = _json_ready(_for_display(areas, basemap_crs),
                         ["name", "code", "population", "covered_share", "status"])
@@ -256,7 +258,7 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
             folium.Circle([geom.y, geom.x], radius=radius_m, color=colour, weight=1, fill=False,
                           opacity=0.5).add_to(circles)
         folium.CircleMarker([geom.y, geom.x], radius=3, color=colour, fill=True, fill_opacity=1, weight=1,
-                            tooltip=_tip(code)).add_to(site_layer)
+                            tooltip=tip(code)).add_to(site_layer)
     circles.add_to(fmap)
     site_layer.add_to(fmap)
     gap_layer = folium.FeatureGroup(name=labels["gaps"])
@@ -267,107 +269,12 @@ def coverage_map(areas: gpd.GeoDataFrame, gaps, sites: gpd.GeoDataFrame, radius_
         for x, y, gap, people in zip(glon, glat, top["gap"], top["population"]):
             marker = folium.CircleMarker([float(y), float(x)], radius=3 + 7 * np.sqrt(float(people) / biggest),
                                          color=GAP_COLOUR[0], fill=True, fill_color=GAP_COLOUR[1], fill_opacity=0.8,
-                                         weight=2, tooltip=_tip(f"#{gap}: {float(people):,.0f}"))
+                                         weight=2, tooltip=tip(f"#{gap}: {float(people):,.0f}"))
             marker.options["feature_id"] = f"gap:{gap}"  # the gaps table's row (map_link.js)
             marker.add_to(gap_layer)
     gap_layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    return _render(fmap)
-
-
-NEIGHBOUR_COLOUR = "#6b7280"  # other applicants on a site page
-ORIGIN_COLOUR = ("#111827", "#9ca3af")  # where a relocated station stands now: outline, fill
-_LABEL_SIDES = {"top": [0, -8], "bottom": [0, 8]}  # where a distance label stands from its line's middle
-
-
-def _label_sides(centre, outlet, station) -> dict:
-    """'outlet'/'station' -> (direction, offset) of the distance labels: each on the side of its line's
-    middle away from the other line's, so the two labels part instead of covering each other."""
-    middle = {k: (centre[0] + there[0]) / 2 for k, there in (("outlet", outlet), ("station", station)) if there}
-    upper = "station" if middle.get("station", 0.0) > middle.get("outlet", 0.0) else "outlet"
-    return {kind: ("top", _LABEL_SIDES["top"]) if kind == upper else ("bottom", _LABEL_SIDES["bottom"])
-            for kind in ("outlet", "station")}
-
-
-def _site_bounds(points, centre, circles_m) -> tuple[float, float, float, float]:
-    """WGS84 (w, s, e, n) holding `points` (lon, lat) and the rule circles of `circles_m` metres round `centre`."""
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    reach = max([m for m in circles_m if m] + [150.0])
-    dlat = reach / 111_320.0
-    dlon = dlat / max(np.cos(np.radians(centre[1])), 0.05)
-    return (min(*lons, centre[0] - dlon), min(*lats, centre[1] - dlat),
-            max(*lons, centre[0] + dlon), max(*lats, centre[1] + dlat))
-
-
-def candidate_map(shop, outlet, station, neighbours: gpd.GeoDataFrame, thresholds: dict, labels: dict, *,
-                  assets_url: str, basemap: str = "osm", tianditu_key: str = "", origin=None,
-                  routes=None) -> MapParts:
-    """A shop with its nearest outlet and station (lines labelled in metres), the rule circles, neighbours.
-
-    `shop`, `outlet`, `station` are (code, lon, lat[, metres]) tuples or None; `origin` (lon, lat) is
-    where a station stands now when `shop` is the new place of a relocation. For a walking profile,
-    `routes` ('outlet'/'station' -> (metres, [(lon, lat), …])) are drawn along the roads and labelled
-    with the walking metres beside the straight line and its geodesic metres. The map is fitted to the
-    shop, its nearest outlet and station, the place it moves from and the rule circles; the distance
-    labels stand beside their line's middle, so the points stay visible.
-    """
-    import folium
-
-    lon0, lat0 = shop[1], shop[2]
-    rings = ((thresholds.get("min_outlet_distance_m", 0), LAYER_STYLES["outlets"]["color"]),
-             (thresholds.get("min_station_distance_m", 0), LAYER_STYLES["stations"]["color"]))
-    shown = [(lon0, lat0)] + [(s[1], s[2]) for s in (outlet, station) if s is not None] + \
-        ([tuple(origin)] if origin is not None else []) + \
-        [tuple(point) for route in (routes or {}).values() if route and route[1] for point in route[1]]
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
-                                  bounds=_site_bounds(shown, (lon0, lat0), [r for r, _ in rings]))
-
-    def here(lon, lat):
-        x, y = wgs84_to_display(lon, lat, basemap_crs)
-        return [float(y), float(x)]
-
-    centre = here(lon0, lat0)
-    for radius, colour in rings:
-        if radius:
-            folium.Circle(centre, radius=radius, color=colour, weight=1, dash_array="6 4", fill=False,
-                          tooltip=_tip(f"{radius:g} m")).add_to(fmap)
-    others = folium.FeatureGroup(name=labels["candidates"])
-    for code, geom in zip(neighbours.get("code", []), neighbours.geometry if len(neighbours) else []):
-        folium.CircleMarker(here(geom.x, geom.y), radius=4, color=NEIGHBOUR_COLOUR, fill=True, fill_opacity=0.7,
-                            tooltip=_tip(code)).add_to(others)
-    others.add_to(fmap)
-    routes = routes or {}
-    sides = _label_sides(centre, *(here(s[1], s[2]) if s is not None else None for s in (outlet, station)))
-    for site, layer, kind in ((outlet, "outlets", "outlet"), (station, "stations", "station")):
-        if site is None:
-            continue
-        style = LAYER_STYLES[layer]
-        there = here(site[1], site[2])
-        side, shift = sides[kind]
-        route = routes.get(kind)
-        if route and route[1]:
-            folium.PolyLine([here(*point) for point in route[1]], color=style["color"], weight=4, opacity=0.85,
-                            className=f"walking-route walking-route-{kind}",
-                            tooltip=_tip(f"{site[0]}: {labels['on_foot']} {route[0]:,.1f} {labels['metres']}",
-                                         permanent=True, direction=side, offset=shift)).add_to(fmap)
-        line_metres = float(geodesic_distance(lon0, lat0, site[1], site[2])) if route else site[3]
-        line_label = f"{labels['straight_line']} " if route else ""
-        folium.PolyLine([centre, there], color=style["color"], weight=2, dash_array="5 5",
-                        tooltip=_tip(f"{site[0]}: {line_label}{line_metres:,.1f} {labels['metres']}",
-                                     permanent=not route, direction=side, offset=shift,
-                                     className=f"distance-label distance-label-{kind}")).add_to(fmap)
-        folium.CircleMarker(there, radius=7, color=style["color"], fill=True, fill_color=style["fill"],
-                            fill_opacity=1, tooltip=_tip(site[0])).add_to(fmap)
-    if origin is not None:
-        was = here(*origin)
-        folium.PolyLine([was, centre], color=ORIGIN_COLOUR[0], weight=2, tooltip=_tip(labels["relocate"])).add_to(fmap)
-        folium.CircleMarker(was, radius=6, color=ORIGIN_COLOUR[0], fill=True, fill_color=ORIGIN_COLOUR[1],
-                            fill_opacity=1, tooltip=_tip(f"{shop[0]} ({labels['relocate']})")).add_to(fmap)
-    folium.CircleMarker(centre, radius=9, color=LAYER_STYLES["candidates"]["color"], fill=True,
-                        fill_color=LAYER_STYLES["candidates"]["fill"], fill_opacity=1,
-                        tooltip=_tip(shop[0])).add_to(fmap)
-    return _render(fmap)
+    return render_parts(fmap)
 
 
 LOST_COLOUR = "#dc2626"  # cells that lose service when the listed stations close
@@ -381,7 +288,7 @@ def exit_map(lost_cells: gpd.GeoDataFrame, closing: gpd.GeoDataFrame, labels: di
     import folium
     import shapely
 
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+    fmap, basemap_crs = base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=_union_bounds([areas, lost_cells, closing]))
     if areas is not None and len(areas):
         outlines = _for_display(areas[["geometry"]], basemap_crs)
@@ -397,12 +304,12 @@ def exit_map(lost_cells: gpd.GeoDataFrame, closing: gpd.GeoDataFrame, labels: di
     for geom, code, people in zip(display.geometry, display["station_id"], display["lost_population"]):
         marker = folium.CircleMarker([geom.y, geom.x], radius=4, color="#581c87", fill=True,
                                      fill_color=CLOSING_COLOUR, fill_opacity=0.9, weight=1,
-                                     tooltip=_tip(f"{code}: −{float(people):,.0f}"))
+                                     tooltip=tip(f"{code}: −{float(people):,.0f}"))
         marker.options["feature_id"] = str(code)  # the exit table's row of the station (map_link.js)
         marker.add_to(layer)
     layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    return _render(fmap)
+    return render_parts(fmap)
 
 
 RANK_COLOUR = ("#065f46", "#10b981")  # a ranked pick: outline and its service area, fill
@@ -423,7 +330,7 @@ def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basema
         dlat = radius_m / 111_320.0
         dlon = dlat / max(float(np.cos(np.radians(lat.mean()))), 0.05)
         bounds = (lon.min() - dlon, lat.min() - dlat, lon.max() + dlon, lat.max() + dlat)
-    fmap, basemap_crs = _base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
+    fmap, basemap_crs = base_map(labels, assets_url=assets_url, basemap=basemap, tianditu_key=tianditu_key,
                                   bounds=bounds)
     if sites is not None and len(sites):
         existing = folium.FeatureGroup(name=f"{labels['outlets']} · {labels['stations']}")
@@ -432,7 +339,7 @@ def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basema
             style = LAYER_STYLES["outlets" if role == "outlet" else "stations"]
             folium.CircleMarker([float(py), float(px)], radius=4, color=style["color"], fill=True,
                                 fill_color=style["fill"], fill_opacity=0.9, weight=1,
-                                tooltip=_tip(code)).add_to(existing)
+                                tooltip=tip(code)).add_to(existing)
         existing.add_to(fmap)
     x, y = wgs84_to_display(lon, lat, basemap_crs)
     areas = folium.FeatureGroup(name=labels["service_circles"])
@@ -447,8 +354,8 @@ def ranking_map(picks, radius_m: float, labels: dict, *, assets_url: str, basema
         icon = folium.DivIcon(html=f'<span class="rank-pin">{number}</span>', icon_size=(24, 24),
                               icon_anchor=(12, 12), class_name="rank-icon")
         text = f"{number}. {row.code} {row.name or ''} +{float(row.added_population):,.0f}"
-        folium.Marker(where, icon=icon, tooltip=_tip(text), feature_id=str(row.code)).add_to(markers)
+        folium.Marker(where, icon=icon, tooltip=tip(text), feature_id=str(row.code)).add_to(markers)
     areas.add_to(fmap)
     markers.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return _render(fmap)
+    return render_parts(fmap)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from planner.errors import ConflictError, UsageError
-from planner.maps.render import candidate_map, display_crs
+from planner.maps.render import display_crs
+from planner.maps.site_map import candidate_map
 from planner.rules.profiles import BUILT_IN
 from planner.rules.vocabulary import OPEN_APPLICANT_STATUSES, SURVEY_FACTS
 from planner.spatial.crs import wgs84_to_display

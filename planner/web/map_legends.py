@@ -11,12 +11,11 @@ from planner.maps.render import (
     GAP_COLOUR,
     LAYER_STYLES,
     LOST_COLOUR,
-    NEIGHBOUR_COLOUR,
-    ORIGIN_COLOUR,
     RANK_COLOUR,
     SHARE_COLOURS,
     STATUS_FILL,
 )
+from planner.maps.site_map import NEIGHBOUR_COLOUR, ORIGIN_COLOUR
 
 __all__ = ["coverage_legend", "exit_legend", "init_app", "overview_legend", "ranking_legend", "site_legend"]
 
