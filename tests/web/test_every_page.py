@@ -30,7 +30,7 @@ DESK = {"width": 1440, "height": 900}
 SIZES = {"phone": PHONE, "desk": DESK}
 # docs/screenshots.py sets this to write the README's screenshots (JPEG, smaller) from these same pages.
 README_SHOTS = os.environ.get("PLANNER_README_SCREENSHOTS")
-README_PAGES = {"overview", "check-result", "coverage", "candidate", "station", "review", "exits", "ranking"}
+README_PAGES = {"overview", "check-result", "coverage", "candidate", "station", "review", "exits", "ranking", "search"}
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,8 @@ def check_token(sample, browser):
     page.click("#check-form button[type=submit]")
     page.wait_for_url(sample["url"] + "/check/*")
     token = page.url.rstrip("/").rsplit("/", 1)[-1]
-    for _ in range(240):
-        if page.evaluate(
-                "fetch(location.pathname + '/status').then(r => r.json()).then(s => s.state)") in ("done", "failed"):
+    for _ in range(240):  # asked with the page's cookies, not in the page: it reloads itself when the check ends
+        if page.request.get(f"{sample['url']}/check/{token}/status").json()["state"] in ("done", "failed"):
             break
         page.wait_for_timeout(500)
     page.close()
@@ -86,6 +85,10 @@ PAGES = [
     ("users", "/admin/users", "ada", False),
     ("candidate", "/candidates/{candidate}", "alice", True),
     ("station", "/stations/{station}", "alice", True),
+    ("ranking", "/ranking/?n=5", "paula", True),
+    ("search", "/search/?q=超市", "alice", False),
+    ("imports", "/imports/", "paula", False),
+    ("api-docs", "/docs/api", "alice", False),
     ("not-found", "/no-such-page", "alice", False),
 ]
 

@@ -63,7 +63,7 @@ def test_candidate_map_shows_the_far_outlet_a_legend_and_clear_labels(browser, l
             (s) => document.querySelector(s).getBoundingClientRect());
         return a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
     })()"""), "the two distance labels overlap"
-    legend = page.locator("#map-legend li").all_inner_texts()
+    legend = page.locator("#map-legend li").all_text_contents()  # (folded on phones)
     assert legend[:3] == ["本址", "最近邮政网点", "最近便民服务站"], legend
     assert any("距网点最小距离" in item for item in legend)
     assert page.locator("#map-legend").is_visible()
@@ -88,7 +88,7 @@ def test_a_relocation_is_picked_on_the_map_and_checked(browser, live_url, engine
     page.set_viewport_size(size)
     page.goto(live_url + "/stations/S1?basemap=none")
     wait_until(page, "window.__mapReady === true")
-    assert page.locator("#map-legend li").first.inner_text() == "本址"
+    assert page.locator("#map-legend li").first.text_content() == "本址"
     box = page.locator(".folium-map").bounding_box()
     lon, lat, crs = _pick(page, box["width"] * 0.5 + 40, box["height"] * 0.5 - 30)
     assert crs == "wgs84" and lon and lat
@@ -113,7 +113,7 @@ def test_a_relocation_is_picked_on_the_map_and_checked(browser, live_url, engine
     wait_until(page, "window.__mapReady === true")
     assert page.locator("#verdict").is_visible()
     assert abs(float(page.input_value("#relocate-lon")) - float(lon2)) < 1e-6
-    assert page.locator("#map-legend li").first.inner_text() == "新位置"
+    assert page.locator("#map-legend li").first.text_content() == "新位置"
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"site-station-pick-{backend}-{size['width']}.png"))

@@ -33,10 +33,12 @@ def test_staff_open_an_applicant_from_the_overview_and_approve_it(browser, live_
     wait_until(page, "window.__mapReady === true")
     page.screenshot(path=str(ARTIFACTS / f"workflow-candidate-{backend}.png"))
 
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))  # the decision is confirmed first
     page.fill("#decision-form textarea[name=note]", "勘察合格，同意加盟")
     page.click("#decision-form button[value=approve]")
     page.wait_for_selector("[data-flash=done]")
-    assert page.inner_text("#status") == "已批准"
+    assert page.inner_text("#status") == "已批准" and len(dialogs) == 1 and "批准" in dialogs[0]
     first = page.locator("#history tr").first
     assert "alice" in first.inner_text() and "勘察合格，同意加盟" in first.inner_text()
     assert page.locator("#decision-form").count() == 0
