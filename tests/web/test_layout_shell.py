@@ -174,6 +174,7 @@ def test_the_api_documentation_page_renders_the_operations_from_this_server(brow
         pytest.skip("the documentation does not depend on the backend")
     page = signed_in_page(browser, live_url)
     page.set_viewport_size(viewport)
+    page.goto(live_url + "/check/")  # a page without a map: no tile of the landing overview is still in flight
     page.unroute("**/*")
     outside = []
 
@@ -187,7 +188,6 @@ def test_the_api_documentation_page_renders_the_operations_from_this_server(brow
     page.route("**/*", route)
     errors = watch(page, live_url)
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))  # any at all, here
-    page.goto(live_url + "/review/")
     link = page.locator("#nav-api-docs")
     assert link.get_attribute("href") == "/docs/api"
     page.goto(live_url + "/docs/api")
