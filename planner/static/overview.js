@@ -10,6 +10,7 @@
   const control = L.control.layers(null, null, {collapsed: false}).addTo(map);
   const t = cfg.labels;
   const layers = (window.__planner.layers = {});
+  window.__planner.openSite = (name, feature) => openPopup(name, feature);
   // Leaflet's layer control takes its labels as HTML (ours, but escaped all the same).
   const escape = (s) => String(s == null ? "" : s).replace(/[&<>"']/g,
     (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
@@ -74,9 +75,14 @@
     return new L.PointCanvas(features, cfg.styles.layers[name], (p) => fill(name, p));
   }
 
-  async function openPopup(name, feature) {
+  function openPopup(name, feature) {
     const at = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
     const popup = L.popup().setLatLng(at).setContent(element("span", feature.properties.code + " …")).openOn(map);
+    fillPopup(popup, name, feature).catch(() => {});
+    return popup;
+  }
+
+  async function fillPopup(popup, name, feature) {
     const response = await fetch(layerUrl(name, "&profile=" + cfg.profile + "&code=" +
       encodeURIComponent(feature.properties.code)), {credentials: "same-origin"});
     const found = response.ok ? (await response.json()).features : [];
@@ -89,7 +95,12 @@
       const layer = layers[name];
       if (name === "areas" || !layer || !map.hasLayer(layer)) continue;
       const feature = layer.hit(e.containerPoint);
-      if (feature) { openPopup(name, feature); return; }
+      if (!feature) continue;
+      openPopup(name, feature);
+      // The table (overview_table.js) highlights the point's row through its stand-in's "click".
+      const stand = layer.layerAt && layer.layerAt(e.containerPoint, (f) => name + ":" + f.properties.code);
+      if (stand) stand.fire("click");
+      return;
     }
   });
 
@@ -116,6 +127,10 @@
     requestAnimationFrame(() => requestAnimationFrame(() => {
       window.__overviewDrawnAt = performance.now();
       window.__overviewDrawn = counts;
+      // The sites' table (overview_table.js) is built from the same features once the map is on screen.
+      const features = {};
+      cfg.layers.forEach((name, i) => { features[name] = loaded[i]; });
+      setTimeout(() => document.dispatchEvent(new CustomEvent("overview:drawn", {detail: {features}})), 0);
     }));
   }
 

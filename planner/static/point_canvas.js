@@ -120,5 +120,39 @@
       const i = this.features.findIndex((f) => f.properties.code === code);
       return i < 0 ? null : L.latLng(this._lat[i], this._lng[i]);
     },
+
+    /* One stand-in per point with the part of a Leaflet marker's interface that PlannerTable.linkMap uses
+       (getLatLng, getPopup/openPopup/isPopupOpen, on/fire "click"), so a table links to a canvas as it links
+       to folium layers. `open(feature)` opens the point's popup and returns the L.Popup. */
+    featureLayers: function (idOf, open) {
+      const layers = new Map();
+      this.features.forEach((feature, i) => layers.set(String(idOf(feature)), new L.PointCanvas.Feature(this, i, open)));
+      this._layers = layers;
+      return layers;
+    },
+
+    /* The stand-in of the feature under a container point (see hit), or null. */
+    layerAt: function (point, idOf) {
+      const feature = this.hit(point);
+      return feature && this._layers ? this._layers.get(String(idOf(feature))) || null : null;
+    },
+  });
+
+  L.PointCanvas.Feature = L.Evented.extend({
+    initialize: function (owner, index, open) {
+      this.owner = owner;
+      this.index = index;
+      this.feature = owner.features[index];
+      this._open = open;
+      this._popup = null;
+    },
+    getLatLng: function () { return L.latLng(this.owner._lat[this.index], this.owner._lng[this.index]); },
+    getPopup: function () { return this._open ? this : null; },
+    getTooltip: function () { return null; },
+    openPopup: function () {
+      if (this._open) this._popup = this._open(this.feature);
+      return this;
+    },
+    isPopupOpen: function () { return Boolean(this._popup && this._popup.isOpen()); },
   });
 })();

@@ -17,14 +17,16 @@ bp = Blueprint("overview", __name__)
 _PAGE = 50_000
 _LABELS = ("areas", "outlets", "stations", "candidates", "code", "name", "kind", "status", "operator", "verdict",
            "address", "nearest_outlet", "nearest_station", "metres", "population", "pass", "fail",
-           "open_candidate", "open_station", "kind_branch", "kind_agency")
+           "open_candidate", "open_station", "kind_branch", "kind_agency", "site_outlets", "site_stations",
+           "site_candidates")
 
 
 # (registry version, language, map options) -> Overview: the extent and counts scan every table.
 _OVERVIEWS = Recent(8)
 
-# What colouring needs; a popup fetches the rest for its one site.
-_FIELDS = {"areas": None, "outlets": "code,kind", "stations": "code,status", "candidates": "code,status,verdict"}
+# What colouring and the sites table need; a popup fetches the rest for its one site.
+_FIELDS = {"areas": None, "outlets": "code,kind,name", "stations": "code,status,name",
+           "candidates": "code,status,verdict,name"}
 
 
 def _first_pages(display: str, profile: str) -> dict:
