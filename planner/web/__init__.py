@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         headers,
         input_guard,
         map_legends,
+        ogc,
         overview,
         preferences,
         ranking,
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_changes.bp)
+    app.register_blueprint(ogc.bp)  # OGC API – Features under /ogc/ (QGIS, ArcGIS, GDAL)
     app.wsgi_app = CheckFastPath(app)
     trust_proxies(app)  # outermost: the fast path and Flask both see the client's own address
 

@@ -123,14 +123,21 @@ def layer(layer: str):
     """
     zipped = request.accept_encodings["gzip"] > 0
     tag, body = layer_answer(layer, gzip_tag=zipped)
-    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    return cached_response(tag, body, zipped=zipped)
+
+
+def cached_response(tag: str, body: LayerBody | None, *, zipped: bool, mimetype: str = "application/geo+json",
+                    headers: dict | None = None) -> Response:
+    """The answer known by `tag` as /api/layers sends it: 304 when `body` is None, else the text or, for a
+    client that takes gzip and a body worth it, its gzip encoding under the gzip ETag; revalidated each use."""
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding", **(headers or {})}
     if body is None:
         return Response(status=304, headers={"ETag": f'"{tag}"', **headers})
     if zipped and len(body.text) >= _GZIP_FROM_BYTES:
-        response = Response(body.gzipped(), mimetype="application/geo+json", headers={"Content-Encoding": "gzip"})
+        response = Response(body.gzipped(), mimetype=mimetype, headers={"Content-Encoding": "gzip"})
     else:
         tag = tag.removesuffix(_GZIP_SUFFIX)
-        response = Response(body.text, mimetype="application/geo+json")
+        response = Response(body.text, mimetype=mimetype)
     response.set_etag(tag)
     response.headers.update(headers)
     return response
@@ -143,15 +150,22 @@ def layer_answer(layer: str, *, gzip_tag: bool = False) -> tuple[str, LayerBody 
     query = LayerQuery.from_request(layer)
     profile = builtin_profile(request.args["profile"]) if request.args.get("profile") else None
     tag = hashlib.sha256(repr((request_versions()[0], request.full_path)).encode()).hexdigest()[:32]
+    return cached_answer(tag, lambda: layer_geojson(
+        get_engine(), query.layer, bbox=query.bbox, limit=query.limit, offset=query.offset, profile=profile,
+        display=query.display, fields=query.fields, code=query.code), gzip_tag=gzip_tag)
+
+
+def cached_answer(tag: str, make, *, gzip_tag: bool = False) -> tuple[str, LayerBody | None]:
+    """The ETag and body of the answer known by `tag` (a hash of the registry version and the question):
+    None when the client's If-None-Match holds either encoding of it, else from this process's recent
+    answers, else `make()`'s text (kept when not too large). With `gzip_tag` the ETag is the gzip one's."""
     answer_tag = tag + _GZIP_SUFFIX if gzip_tag else tag
     for held in (tag, tag + _GZIP_SUFFIX):  # either encoding of the same answer is up to date
         if held in request.if_none_match:
             return held, None
     body = _ANSWERS.get(tag)
     if body is None:
-        body = LayerBody(layer_geojson(get_engine(), query.layer, bbox=query.bbox, limit=query.limit,
-                                       offset=query.offset, profile=profile, display=query.display,
-                                       fields=query.fields, code=query.code))
+        body = LayerBody(make())
         if len(body.text) <= _MAX_CACHED_CHARS:
             _ANSWERS.put(tag, body)
     return answer_tag, body
