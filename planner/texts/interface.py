@@ -9,6 +9,7 @@ from planner.texts.lifecycle import LIFECYCLE_TEXT
 from planner.texts.map_tables import MAP_TABLE_TEXT
 from planner.texts.monthly import MONTHLY_TEXT
 from planner.texts.ogc import OGC_TEXT
+from planner.texts.overview import OVERVIEW_TEXT
 from planner.texts.ranking import RANKING_TEXT
 from planner.texts.tables import TABLE_TEXT
 from planner.texts.workspace import WORKSPACE_TEXT
@@ -98,6 +99,8 @@ for _lang, _texts in LAYOUT_TEXT.items():
 for _lang, _texts in COVERAGE_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in MAP_TABLE_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in OVERVIEW_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in OGC_TEXT.items():
     TEXT[_lang].update(_texts)
