@@ -58,7 +58,7 @@ def init_command(db_url):
 
 @cli.command("import")
 @click.argument("kind", type=click.Choice(["branches", "stations", "candidates", "areas", "transactions",
-                                           "population", "network"]))
+                                           "population", "network", "all"]))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--replace", is_flag=True, help="Rows of this kind missing from FILE are marked deleted.")
@@ -66,12 +66,21 @@ def init_command(db_url):
 @_db_option
 def import_command(kind, file, crs, replace, actor, db_url):
     """Load KIND from FILE (CSV, XLSX, GeoJSON, GeoPackage, Shapefile; population: a GeoTIFF; network: an
-    OpenStreetMap .pbf or a line layer, replacing the registry's road network) in one transaction."""
+    OpenStreetMap .pbf or a line layer, replacing the registry's road network; all: a `planner export`
+    GeoPackage into an empty registry) in one transaction."""
     from planner.files.imports import prepare_import
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.registry.tables import load_records
 
+    if kind == "all":
+        from planner.cli.exchange import import_all
+
+        if crs or replace:
+            raise UsageError("import all takes neither --crs nor --replace: it loads an export as it is",
+                             "import all 不接受 --crs 或 --replace：导出文件按原样导入")
+        import_all(file, db_url)
+        return
     if kind == "network":
         _import_network(file, crs, actor or _actor(), db_url)
         return
@@ -279,6 +288,7 @@ def restore_command(file, force, db_url):
 
 
 def _register_groups():
+    from planner.cli.exchange import export_command
     from planner.cli.exits import exits_command
     from planner.cli.reports import report_group
     from planner.cli.users import user_group
@@ -286,6 +296,7 @@ def _register_groups():
     cli.add_command(user_group)
     cli.add_command(report_group)
     cli.add_command(exits_command)
+    cli.add_command(export_command)
 
 
 _register_groups()

@@ -1,0 +1,112 @@
+"""A QGIS project (.qgz: a zip holding one .qgs XML) that opens an export's layers with our styles and labels.
+
+Written without QGIS: the project references the GeoPackage beside it by a relative path (the two travel
+together), its CRS is the storage CRS, the layers with geometry are drawn with the renderers and labels of
+planner.interop.qgis_styles (the road network starts hidden), and the tables without geometry (history,
+transactions, accounts, rasters) are in a folded group of their own, ready for the attribute table.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+from pyproj import CRS
+
+from planner.interop.qgis_styles import QGIS_VERSION, labeling_element, renderer_element
+from planner.rules.vocabulary import SRID
+
+__all__ = ["DRAW_ORDER", "layer_source", "write_project"]
+
+DRAW_ORDER = ("outlets", "stations", "candidates", "areas", "road_edges")  # top of the layer tree first
+_HIDDEN = {"road_edges"}
+_WKB_TYPES = {"Point": "Point", "LineString": "LineString", "MultiPolygon": "MultiPolygon"}
+_GEOMETRY = {"Point": "Point", "LineString": "Line", "MultiPolygon": "Polygon"}
+
+
+def layer_source(gpkg_name: str, layer: str) -> str:
+    return f"./{gpkg_name}|layername={layer}"
+
+
+def _layer_id(layer: str) -> str:
+    return f"{layer}_planner_export"
+
+
+def _spatial_ref(parent: ET.Element) -> None:
+    crs = CRS.from_epsg(SRID)
+    ref = ET.SubElement(parent, "spatialrefsys", nativeFormat="Wkt")
+    for tag, value in (("wkt", crs.to_wkt()), ("proj4", "+proj=longlat +datum=WGS84 +no_defs"), ("srsid", "3452"),
+                       ("srid", str(SRID)),
+                       ("authid", f"EPSG:{SRID}"), ("description", crs.name), ("projectionacronym", "longlat"),
+                       ("ellipsoidacronym", "EPSG:7030"), ("geographicflag", "true")):
+        ET.SubElement(ref, tag).text = value
+
+
+def _tree_layer(parent: ET.Element, gpkg_name: str, layer: str, checked: bool) -> None:
+    node = ET.SubElement(parent, "layer-tree-layer", id=_layer_id(layer), name=layer, providerKey="ogr",
+                         source=layer_source(gpkg_name, layer), expanded="1" if checked else "0",
+                         checked="Qt::Checked" if checked else "Qt::Unchecked")
+    ET.SubElement(node, "customproperties")
+
+
+def _map_layer(parent: ET.Element, gpkg_name: str, layer: str, geometry: str | None) -> None:
+    labels = labeling_element(layer)
+    attributes = {"type": "vector", "labelsEnabled": "1" if labels is not None else "0",
+                  "hasScaleBasedVisibilityFlag": "0", "readOnly": "0", "refreshOnNotifyEnabled": "0",
+                  "geometry": _GEOMETRY[geometry] if geometry else "No geometry",
+                  "wkbType": _WKB_TYPES[geometry] if geometry else "NoGeometry"}
+    element = ET.SubElement(parent, "maplayer", attributes)
+    ET.SubElement(element, "id").text = _layer_id(layer)
+    ET.SubElement(element, "datasource").text = layer_source(gpkg_name, layer)
+    ET.SubElement(element, "layername").text = layer
+    if geometry:
+        _spatial_ref(ET.SubElement(element, "srs"))
+    ET.SubElement(element, "provider", encoding="UTF-8").text = "ogr"
+    for part in (renderer_element(layer, geometry), labels):
+        if part is not None:
+            element.append(part)
+
+
+def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: str) -> str:
+    """The .qgs document for the layers (name, geometry type or None) of the GeoPackage `gpkg_name`."""
+    root = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
+    ET.SubElement(root, "homePath", path="")
+    ET.SubElement(root, "title").text = title
+    _spatial_ref(ET.SubElement(root, "projectCrs"))
+    tree = ET.SubElement(root, "layer-tree-group")
+    ET.SubElement(tree, "customproperties")
+    kinds = dict(layers)
+    drawn = [name for name in DRAW_ORDER if kinds.get(name)] + \
+            [name for name, geometry in layers if geometry and name not in DRAW_ORDER]
+    tables = [name for name, geometry in layers if not geometry]
+    for name in drawn:
+        _tree_layer(tree, gpkg_name, name, name not in _HIDDEN)
+    group = ET.SubElement(tree, "layer-tree-group", name="tables", checked="Qt::Checked", expanded="0")
+    ET.SubElement(group, "customproperties")
+    for name in tables:
+        _tree_layer(group, gpkg_name, name, True)
+    project_layers = ET.SubElement(root, "projectlayers")
+    for name in drawn + tables:
+        _map_layer(project_layers, gpkg_name, name, kinds[name])
+    order = ET.SubElement(root, "layerorder")
+    for name in drawn:
+        ET.SubElement(order, "layer", id=_layer_id(name))
+    properties = ET.SubElement(root, "properties")
+    paths = ET.SubElement(properties, "Paths")
+    ET.SubElement(paths, "Absolute", type="bool").text = "false"
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
+
+
+def write_project(path: Path, gpkg_name: str, layers: list[tuple[str, str | None]]) -> Path:
+    """Write the .qgz at `path` for the GeoPackage `gpkg_name` in the same folder; returns `path`."""
+    path = Path(path)
+    document = project_xml(gpkg_name, layers, title=f"planner registry ({Path(gpkg_name).stem})")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{path.stem}.qgs", document)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,34 @@
+"""Comparing two exports layer by layer, as pyogrio reads them."""
+
+from __future__ import annotations
+
+import pyogrio
+
+
+def _without_own_timestamps(name, table):
+    """The file's own timestamps left out: when it was written, when its styles were."""
+    if name == "planner_export":
+        keep = [key != "exported_at" for key in table.column("key").to_pylist()]
+        return table.filter(keep)
+    if name == "layer_styles":
+        return table.drop_columns(["update_time"])
+    return table
+
+
+def layer_differences(first, second) -> list[str]:
+    """What differs between the two GeoPackages (layer list, CRS, geometry type, every column of every layer),
+    leaving out only the files' own timestamps; empty when their layers are identical."""
+    listed = [pyogrio.list_layers(first).tolist(), pyogrio.list_layers(second).tolist()]
+    if listed[0] != listed[1]:
+        return [f"layers {listed[0]} != {listed[1]}"]
+    found = []
+    for name, _geometry in listed[0]:
+        (meta_a, a), (meta_b, b) = pyogrio.read_arrow(first, layer=name), pyogrio.read_arrow(second, layer=name)
+        if meta_a["crs"] != meta_b["crs"] or meta_a["geometry_type"] != meta_b["geometry_type"]:
+            found.append(f"{name}: CRS or geometry type")
+        a, b = _without_own_timestamps(name, a), _without_own_timestamps(name, b)
+        if a.schema != b.schema:
+            found.append(f"{name}: schema {a.schema} != {b.schema}")
+            continue
+        found += [f"{name}.{column}" for column in a.column_names if not a.column(column).equals(b.column(column))]
+    return found
