@@ -42,8 +42,15 @@
     fromElement(tr) {
       if (tr.dataset.featureId != null) tr.tabIndex = 0;
       return {el: tr, id: tr.dataset.featureId == null ? null : tr.dataset.featureId,
-        chips: (tr.dataset.chips || "").split(" ").filter(Boolean), text: tr.textContent.toLowerCase(),
+        chips: (tr.dataset.chips || "").split(" ").filter(Boolean), text: this.textOf(tr),
         sort: Array.from(tr.cells, (td) => (td.dataset.sort != null ? td.dataset.sort : td.textContent.trim()))};
+    }
+
+    /* What the filter matches: the row's text, but a cell holding a form (a role choice) by its sort value,
+       not by the words of every option it offers. */
+    textOf(tr) {
+      return Array.from(tr.cells, (td) => (td.dataset.sort != null && td.querySelector("form, select")
+        ? td.dataset.sort : td.textContent)).join(" ").toLowerCase();
     }
 
     setRows(rows) {

@@ -41,7 +41,7 @@ def monthly():
     lang = current_lang()
     report = monthly_report(get_engine(), current_profile(), MonthQuery.from_request().month)
     return render_template("reports/monthly.html", t=texts(lang), lang=lang, report=report,
-                           latest=month_of(china_today()))
+                           latest=month_of(china_today()), interactive=True)
 
 
 @bp.get("/monthly<ext>")
