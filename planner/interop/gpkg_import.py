@@ -31,6 +31,8 @@ from planner.registry.import_lock import import_transaction
 
 __all__ = ["import_registry", "read_export"]
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every GeoPackage
+
 
 def _not_ours(path: Path, why: str, why_zh: str) -> UsageError:
     return UsageError(f"{path} is not a planner registry export ({why})",
@@ -42,6 +44,9 @@ def read_export(file) -> dict[str, pa.Table]:
     path = Path(file)
     if not path.is_file():
         raise UsageError(f"{path}: file not found", f"{path}：文件不存在")
+    with open(path, "rb") as head:
+        if head.read(16) != _SQLITE_MAGIC:  # GDAL would open a CSV or a shapefile as well
+            raise _not_ours(path, "not a GeoPackage", "不是 GeoPackage")
     try:
         listed = pyogrio.list_layers(path)
     except DataSourceError as exc:

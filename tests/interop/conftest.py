@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rasterio
-from rasterio.transform import from_origin
+from rasterio.transform import Affine
 
 from planner.registry.accounts import add_user, issue_token, set_disabled
 from planner.registry.population_raster import import_raster
@@ -30,7 +30,7 @@ def _stations(tmp_path, codes, name):
 def _population(engine, tmp_path):
     path = tmp_path / "pop.tif"
     with rasterio.open(path, "w", driver="GTiff", height=4, width=5, count=1, dtype="float32", crs="EPSG:4326",
-                       transform=from_origin(116.55, 40.15, 0.01, 0.01), nodata=-1) as dst:
+                       transform=Affine(0.01, 0, 116.55, 0, -0.01, 40.15), nodata=-1) as dst:
         dst.write(np.arange(20, dtype="float32").reshape(4, 5), 1)
     import_raster(engine, path, actor="tester")
 

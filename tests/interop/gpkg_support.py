@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 import pyogrio
+from sqlalchemy import text
+
+from planner.registry.engine import make_engine
+
+TABLES = ("areas", "outlets", "candidates", "stations", "transactions", "events", "users", "population_rasters",
+          "road_edges")
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """Rows of every exported table of the registry at `url`."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar()  # noqa: S608 (our tables)
+                    for name in TABLES}
+    finally:
+        engine.dispose()
 
 
 def _without_own_timestamps(name, table):
