@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from planner.errors import UsageError
 from planner.interop.layer_styles import write_layer_styles
 from planner.interop.qgis_project import write_project
-from planner.interop.registry_layers import LAYERS, STORAGE_CRS, read_layer
 from planner.registry.schema import current_revision
+from planner.registry.whole_registry import LAYERS, STORAGE_CRS, read_whole_registry
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "MARKER", "export_registry"]
 
@@ -69,17 +69,12 @@ def export_registry(engine: Engine, file, *, now: dt.datetime | None = None) -> 
 
 def _write_layers(engine: Engine, path: Path) -> dict[str, int]:
     counts = {}
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":  # one snapshot for every table
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            for spec in LAYERS:
-                table = read_layer(conn, spec)
-                geometry = {"geometry_name": "geom", "geometry_type": spec.geometry_type, "crs": STORAGE_CRS} \
-                    if spec.geometry_type else {}
-                pyogrio.write_arrow(table, path, layer=spec.name, driver="GPKG",
-                                    layer_options={"DESCRIPTION": DESCRIPTIONS[spec.name]}, **geometry)
-                counts[spec.name] = table.num_rows
+    for spec, table in read_whole_registry(engine):
+        geometry = {"geometry_name": "geom", "geometry_type": spec.geometry_type, "crs": STORAGE_CRS} \
+            if spec.geometry_type else {}
+        pyogrio.write_arrow(table, path, layer=spec.name, driver="GPKG",
+                            layer_options={"DESCRIPTION": DESCRIPTIONS[spec.name]}, **geometry)
+        counts[spec.name] = table.num_rows
     return counts
 
 

@@ -15,19 +15,10 @@ import pyarrow as pa
 import pyogrio
 from pyogrio.errors import DataSourceError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
 
 from planner.errors import UsageError
 from planner.interop.gpkg_export import FORMAT, FORMAT_VERSION, MARKER
-from planner.interop.registry_layers import (
-    LAYERS,
-    STORAGE_CRS,
-    expected_fields,
-    insert_layer,
-    registry_is_empty,
-    reset_id_sequences,
-)
-from planner.registry.import_lock import import_transaction
+from planner.registry.whole_registry import LAYERS, STORAGE_CRS, expected_fields, load_whole_registry
 
 __all__ = ["import_registry", "read_export"]
 
@@ -80,32 +71,6 @@ def read_export(file) -> dict[str, pa.Table]:
 def import_registry(engine: Engine, file) -> list[str]:
     """Load the export `file` into the empty registry at `engine` (schema already at head); summary lines."""
     path = Path(file)
-    layers = read_export(path)
-    with import_transaction(engine, "all") as conn:
-        holding = registry_is_empty(conn)
-        if holding:
-            raise UsageError(f"the registry is not empty ({', '.join(holding)} hold rows): import all loads an "
-                             "export into an empty registry only",
-                             f"登记库不是空的（{', '.join(holding)} 中有数据）：import all 只能导入到空登记库")
-        counts = {}
-        for spec in LAYERS:
-            try:
-                counts[spec.name] = insert_layer(conn, spec, layers[spec.name])
-            except DBAPIError as exc:
-                said = str(exc.orig).strip().splitlines()[0]
-                raise UsageError(f"{path}: layer {spec.name} cannot be loaded ({said}); nothing was imported",
-                                 f"{path}：图层 {spec.name} 无法导入（{said}）；未导入任何数据") from None
-        reset_id_sequences(conn)
-    _analyze(engine)
+    counts = load_whole_registry(engine, read_export(path), source=str(path))
     shown = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     return [f"imported {path}: {shown}"]
-
-
-def _analyze(engine: Engine) -> None:
-    """Fresh planner statistics after the bulk load, so the spatial indexes are used."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        for spec in LAYERS:
-            conn.exec_driver_sql(f"ANALYZE {spec.name}")
-        conn.commit()

@@ -1,47 +1,46 @@
 """The `layer_styles` table of an export: QGIS's own schema, one default style per layer with geometry.
 
-QGIS (and GDAL's GPKG driver, which lists it as an attribute table) read it as QGIS writes it: the table
-registered in gpkg_contents, a QML style for QGIS and an SLD one (the same colours and labels) for other
-tools. Written with sqlite3 after the layers, so its columns have exactly QGIS's names and types.
+QGIS reads it when a layer of the GeoPackage is opened and applies the style marked `useAsDefault`. It is
+written as QGIS itself writes it, through OGR: an attribute table registered in gpkg_contents, `id` its
+key, with a QML style for QGIS and an SLD one (the same colours and labels) for other tools.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pyarrow as pa
+import pyogrio
 
 from planner.interop.qgis_styles import CATEGORIES, label_field, qml
 from planner.maps.render import LAYER_STYLES, STATUS_FILL
 
-__all__ = ["sld", "write_layer_styles"]
+__all__ = ["STYLE_NAME", "sld", "write_layer_styles"]
 
 STYLE_NAME = "planner"
-_CREATE = """CREATE TABLE layer_styles (
-    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
-    styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30),
-    ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 _SLD = "http://www.opengis.net/sld"
 _OGC = "http://www.opengis.net/ogc"
 
 
 def write_layer_styles(path: Path, layers: list[tuple[str, str | None]], *, now: dt.datetime) -> int:
     """Add `layer_styles` to the GeoPackage at `path` for (layer, geometry type) pairs; returns rows written."""
-    rows = [("", "", name, "geom", STYLE_NAME, qml(name, geometry), sld(name, geometry), True,
-             f"planner: {name} in the colours of planner's maps", "planner", None,
-             now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z")
-            for name, geometry in layers if geometry is not None]
-    with sqlite3.connect(path) as db:
-        db.execute(_CREATE)
-        db.executemany("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                       "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                   "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', ?)",
-                   (rows[-1][-1] if rows else now.isoformat(),))
-    return len(rows)
+    drawn = [(name, geometry) for name, geometry in layers if geometry is not None]
+    n = len(drawn)
+    columns = {
+        "f_table_catalog": [""] * n, "f_table_schema": [""] * n, "f_table_name": [name for name, _ in drawn],
+        "f_geometry_column": ["geom"] * n, "styleName": [STYLE_NAME] * n,
+        "styleQML": [qml(name, geometry) for name, geometry in drawn],
+        "styleSLD": [sld(name, geometry) for name, geometry in drawn],
+        "useAsDefault": pa.array([True] * n, pa.bool_()),
+        "description": [f"planner: {name} in the colours of planner's maps" for name, _ in drawn],
+        "owner": ["planner"] * n, "ui": pa.array([None] * n, pa.string()),
+        "update_time": pa.array([now] * n, pa.timestamp("ms", tz="UTC")),
+    }
+    pyogrio.write_arrow(pa.table(columns), path, layer="layer_styles", driver="GPKG",
+                        layer_options={"FID": "id", "DESCRIPTION": "QGIS layer styles"})
+    return n
 
 
 def _rule(parent: ET.Element, name: str, field: str | None, value: str | None, fill: str, outline: str,

@@ -40,9 +40,13 @@ def _rgba(colour: str, alpha: float = 1.0) -> str:
 
 
 def _options(parent: ET.Element, values: dict[str, str]) -> None:
+    """A symbol layer's properties twice: as an Option map (what QGIS 3.26 and later write) and as `prop`
+    elements (what earlier 3.x versions read)."""
     holder = ET.SubElement(parent, "Option", type="Map")
     for name, value in values.items():
         ET.SubElement(holder, "Option", type="QString", name=name, value=str(value))
+    for name, value in values.items():
+        ET.SubElement(parent, "prop", k=name, v=str(value))
 
 
 def _symbol(name: str, kind: str, fill: str, outline: str, *, size_px: float = 10.0) -> ET.Element:

@@ -10,8 +10,8 @@ import pyogrio
 import pytest
 
 from planner.interop.gpkg_export import export_registry
-from planner.interop.registry_layers import LAYERS
 from planner.maps.render import LAYER_STYLES, STATUS_FILL
+from planner.registry.whole_registry import LAYERS
 
 DRAWN = ["areas", "outlets", "candidates", "stations", "road_edges"]
 

@@ -1,6 +1,7 @@
-"""The registry's tables as the layers of an export: which columns go out, in which types, and back in.
+"""The whole registry as Arrow tables, one per registry table, and back into an empty registry (what
+`planner export` and `planner import all` carry; planner.interop writes and reads the GeoPackage).
 
-One layer per registry table, named as the table, rows in id order. Every column of the table goes out
+One table per registry table, named as the table, rows in id order. Every column of the table goes out
 except secrets and per-database counters (the accounts' password and token hashes and session generation);
 tables with soft deletion gain a `deleted` flag (and users a `disabled` one) beside the stored time, for
 filtering and styling in a GIS. Times are UTC at the millisecond (the GeoPackage's DATETIME), JSON columns
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Engine,
     Float,
     Integer,
     LargeBinary,
@@ -32,13 +35,15 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from werkzeug.security import generate_password_hash
 
+from planner.errors import UsageError
+from planner.registry.import_lock import import_transaction
 from planner.registry.models import Base
 from planner.rules.vocabulary import SRID
 
-__all__ = ["LAYERS", "STORAGE_CRS", "LayerSpec", "insert_layer", "read_layer", "registry_is_empty",
-           "reset_id_sequences"]
+__all__ = ["LAYERS", "STORAGE_CRS", "LayerSpec", "expected_fields", "load_whole_registry", "read_whole_registry"]
 
 STORAGE_CRS = f"EPSG:{SRID}"
 
@@ -107,7 +112,7 @@ def _out(column, values: list) -> list:
     return values
 
 
-def read_layer(conn: Connection, spec: LayerSpec) -> pa.Table:
+def _read_layer(conn: Connection, spec: LayerSpec) -> pa.Table:
     """Every row of the layer's table (soft-deleted ones too) as an Arrow table, in id order."""
     columns = spec.columns()
     chosen = [text("ST_AsBinary(geom) AS geom") if c.name == "geom" else c for c in columns]
@@ -146,7 +151,7 @@ def _in(column, values: list) -> list:
     return values
 
 
-def insert_layer(conn: Connection, spec: LayerSpec, table: pa.Table, *, batch: int = 20_000) -> int:
+def _insert_layer(conn: Connection, spec: LayerSpec, table: pa.Table, *, batch: int = 20_000) -> int:
     """Insert the layer's rows (ids as they are) into the registry table; returns the number of rows."""
     columns = spec.columns()
     values = {c.name: _in(c, table.column(c.name).to_pylist()) for c in columns}
@@ -159,17 +164,61 @@ def insert_layer(conn: Connection, spec: LayerSpec, table: pa.Table, *, batch: i
     return len(rows)
 
 
-def registry_is_empty(conn: Connection) -> list[str]:
+def _holding(conn: Connection) -> list[str]:
     """The exported tables that hold rows (empty list: the registry is empty)."""
     return [spec.name for spec in LAYERS
             if conn.execute(select(func.count()).select_from(spec.table)).scalar()]
 
 
-def reset_id_sequences(conn: Connection) -> None:
+def _reset_id_sequences(conn: Connection) -> None:
     """PostgreSQL: move each id sequence past the ids inserted as they were (SQLite picks max(id) + 1 itself)."""
     if conn.dialect.name != "postgresql":
         return
     for spec in LAYERS:
         conn.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{spec.name}', 'id'), "  # noqa: S608 (our own table names)
+            f"SELECT setval(pg_get_serial_sequence('{spec.name}', 'id'), "
             f"coalesce((SELECT max(id) FROM {spec.name}), 1), (SELECT max(id) IS NOT NULL FROM {spec.name}))")
+
+
+def read_whole_registry(engine: Engine) -> Iterator[tuple[LayerSpec, pa.Table]]:
+    """Each exported table with its rows, in load order, all read in one transaction (one moment of the
+    registry: PostgreSQL's repeatable read, SQLite's read transaction)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            for spec in LAYERS:
+                yield spec, _read_layer(conn, spec)
+
+
+def load_whole_registry(engine: Engine, tables: dict[str, pa.Table], *, source: str) -> dict[str, int]:
+    """Insert every table (ids as they are) into the empty registry in one transaction that holds the registry's
+    write turn; refuses a registry that holds any row, and a table the database refuses changes nothing.
+    Returns the rows loaded per table. No event is added: the history comes back as it was."""
+    counts = {}
+    with import_transaction(engine, "all") as conn:
+        holding = _holding(conn)
+        if holding:
+            raise UsageError(f"the registry is not empty ({', '.join(holding)} hold rows): import all loads an "
+                             "export into an empty registry only",
+                             f"登记库不是空的（{', '.join(holding)} 中有数据）：import all 只能导入到空登记库")
+        for spec in LAYERS:
+            try:
+                counts[spec.name] = _insert_layer(conn, spec, tables[spec.name])
+            except DBAPIError as exc:
+                said = str(exc.orig).strip().splitlines()[0]
+                raise UsageError(f"{source}: layer {spec.name} cannot be loaded ({said}); nothing was imported",
+                                 f"{source}：图层 {spec.name} 无法导入（{said}）；未导入任何数据") from None
+        _reset_id_sequences(conn)
+    _analyze(engine)
+    return counts
+
+
+def _analyze(engine: Engine) -> None:
+    """Fresh planner statistics after the bulk load, so the spatial indexes are used."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        for spec in LAYERS:
+            conn.exec_driver_sql(f"ANALYZE {spec.name}")
+        conn.commit()
