@@ -24,9 +24,10 @@ from planner.registry.engine import connected, writer
 from planner.registry.models import Event, User, utcnow
 from planner.rules.vocabulary import ROLES
 
-__all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "account", "add_user", "authenticate", "demo_account",
-           "has_users", "issue_token", "list_users", "missing_user", "record_account_event", "require_role",
-           "set_disabled", "set_password", "set_role", "sign_out_everywhere", "token_digest", "user_by_token"]
+__all__ = ["MAX_NAME_CHARS", "ROLES", "Account", "AccountRow", "RoleRefusedError", "account", "add_user",
+           "authenticate", "demo_account", "has_users", "issue_token", "list_users", "missing_user",
+           "record_account_event", "require_role", "set_disabled", "set_password", "set_role", "sign_out_everywhere",
+           "token_digest", "user_by_token"]
 
 _MIN_PASSWORD = 8
 MAX_NAME_CHARS = 100
@@ -54,10 +55,21 @@ class AccountRow:
     disabled: bool
 
 
+class RoleRefusedError(ForbiddenError):
+    """A refusal for want of a role, carrying who was refused and the roles as data (`name`, `role`, `roles`: the
+    roles that would do, lowest first), so a page can name them in words without reading the message."""
+
+    def __init__(self, account: Account, needed: str):
+        super().__init__(f"{account.name} ({account.role}) may not do this: it needs the {needed} role",
+                         f"{account.name}（{account.role}）无权执行此操作：需要 {needed} 角色")
+        self.name = account.name
+        self.role = account.role
+        self.roles = tuple(r for r in ROLES if _RANK[r] >= _RANK[needed])
+
+
 def require_role(account: Account, role: str) -> None:
     if not account.may(role):
-        raise ForbiddenError(f"{account.name} ({account.role}) may not do this: it needs the {role} role",
-                             f"{account.name}（{account.role}）无权执行此操作：需要 {role} 角色")
+        raise RoleRefusedError(account, role)
 
 
 _BY_TOKEN = (select(User.name, User.role, User.session_gen)

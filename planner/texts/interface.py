@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.texts.coverage import COVERAGE_TEXT
+from planner.texts.error_roles import ERROR_ROLE_TEXT
 from planner.texts.exits import EXIT_NAV
 from planner.texts.layout import LAYOUT_TEXT
 from planner.texts.lifecycle import LIFECYCLE_TEXT
@@ -101,6 +102,8 @@ for _lang, _texts in COVERAGE_TEXT.items():
 for _lang, _texts in MAP_TABLE_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in OVERVIEW_TEXT.items():
+    TEXT[_lang].update(_texts)
+for _lang, _texts in ERROR_ROLE_TEXT.items():
     TEXT[_lang].update(_texts)
 for _lang, _texts in OGC_TEXT.items():
     TEXT[_lang].update(_texts)

@@ -9,12 +9,12 @@ want of a role names the roles in words, not by their ids.
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from planner.errors import ForbiddenError, PlannerError
+from planner.errors import PlannerError
+from planner.registry.accounts import RoleRefusedError
 from planner.texts.interface import LANGUAGES, texts
 from planner.web.answers import api_error_body
 from planner.web.i18n import current_lang
@@ -25,8 +25,6 @@ LOGGER = logging.getLogger(__name__)
 
 # Flask's own errors (and any left with werkzeug's English boilerplate): our words, in both languages.
 _OWN_WORDS = (404, 405, 500)
-# What planner.registry.accounts says when an account's role is below the one needed.
-_ROLE_REFUSAL = re.compile(r"^(?P<name>.+) \((?P<role>\w+)\) may not do this: it needs the (?P<needed>\w+) role$")
 
 
 def _words(lang: str) -> dict:
@@ -49,21 +47,18 @@ def _boilerplate(exc: HTTPException) -> bool:
     return exc.description == default
 
 
-def _role_words(exc: ForbiddenError) -> tuple[str, str]:
-    """A role refusal with the roles named in words (市场部人员, planner …); any other refusal as it was."""
-    found = _ROLE_REFUSAL.match(exc.en)
-    if found is None:
-        return exc.en, exc.zh
-    roles = ("role_" + found["role"], "role_" + found["needed"])
-    words = [_words(lang) for lang in ("en", "zh")]
-    if not all(role in words[0] for role in roles):
-        return exc.en, exc.zh
-    en, zh = (w["error_403_role"].format(name=found["name"], role=w[roles[0]], needed=w[roles[1]]) for w in words)
+def _role_words(exc: RoleRefusedError) -> tuple[str, str]:
+    """A refusal for want of a role, with the account's role and the lowest role that would do named in words
+    (市场部人员, planner …), from the roles the refusal carries."""
+    en, zh = (w["error_403_role"].format(name=exc.name, role=w.get("role_" + exc.role, exc.role),
+                                         needed=w.get("role_" + exc.roles[0], exc.roles[0]))
+              for w in (_words("en"), _words("zh")))
     return en, zh
 
 
-def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple:
-    """The answer for an error: JSON for the API, else the error page in the user's language."""
+def error_response(status: int, en: str, zh: str, name: str, *, roles: tuple[str, ...] = ()) -> Response | tuple:
+    """The answer for an error: JSON for the API, else the error page in the user's language (with `roles`, the
+    role ids that may, listed there in words)."""
     lang = current_lang()
     message = zh if lang == "zh" else en
     if request.path.startswith("/api/"):
@@ -71,8 +66,10 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
     words = texts(lang)
     title = words.get(f"error_title_{status}") or words["error_title_500" if status >= 500 else "error_title_400"]
     try:
+        allowed = [words.get("role_" + role, role) for role in roles]
         return render_template("layout/error.html", t=words, lang=lang, status=status, title=title,
-                               message=message, user=g.get("user") if has_request_context() else None), status
+                               message=message, allowed=allowed,
+                               user=g.get("user") if has_request_context() else None), status
     except Exception:  # the page itself failed (a broken request state): plain text is inert too
         LOGGER.exception("error page for %s failed", status)
         return Response(f"{status} {title}: {message}", status=status, mimetype="text/plain")
@@ -81,8 +78,9 @@ def error_response(status: int, en: str, zh: str, name: str) -> Response | tuple
 def init_app(app: Flask) -> None:
     @app.errorhandler(PlannerError)
     def _planner_error(exc: PlannerError):
-        en, zh = _role_words(exc) if isinstance(exc, ForbiddenError) else (exc.en, exc.zh)
-        return error_response(exc.http_status, en, zh, type(exc).__name__)
+        if isinstance(exc, RoleRefusedError):
+            return error_response(exc.http_status, *_role_words(exc), type(exc).__name__, roles=exc.roles)
+        return error_response(exc.http_status, exc.en, exc.zh, type(exc).__name__)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
