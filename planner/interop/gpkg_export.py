@@ -18,6 +18,7 @@ import pyogrio
 from sqlalchemy import Engine
 
 from planner.errors import UsageError
+from planner.interop.gpkg_raster import RASTER_LAYER, write_population_raster
 from planner.interop.layer_styles import write_layer_styles
 from planner.interop.qgis_project import write_project
 from planner.registry.schema import current_revision
@@ -59,10 +60,12 @@ def export_registry(engine: Engine, file, *, now: dt.datetime | None = None) -> 
         counts = _write_layers(engine, partial)
         _write_marker(partial, engine, counts, now)
         write_layer_styles(partial, [(spec.name, spec.geometry_type) for spec in LAYERS], now=now)
+        raster = write_population_raster(engine, partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    project = write_project(path.with_suffix(".qgz"), path.name, [(s.name, s.geometry_type) for s in LAYERS])
+    project = write_project(path.with_suffix(".qgz"), path.name, [(s.name, s.geometry_type) for s in LAYERS],
+                            raster=raster)
     shown = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     return [f"exported {path} ({STORAGE_CRS}): {shown}", f"QGIS project: {project}"]
 
@@ -83,6 +86,8 @@ def _write_marker(path: Path, engine: Engine, counts: dict[str, int], now: dt.da
         "format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": current_revision(engine) or "",
         "storage_crs": STORAGE_CRS, "times": "UTC, to the millisecond (GeoPackage DATETIME)",
         "layers": ", ".join(f"{name}={n}" for name, n in counts.items()), "left_out": LEFT_OUT,
+        "raster": f"{RASTER_LAYER}: the active population raster for drawing, when there is one "
+                  "(import all reads population_rasters)",
         "exported_at": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
     table = pa.table({"key": pa.array(list(facts), pa.string()), "value": pa.array(list(facts.values()), pa.string())})

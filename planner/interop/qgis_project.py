@@ -3,7 +3,8 @@
 Written without QGIS: the project references the GeoPackage beside it by a relative path (the two travel
 together), its CRS is the storage CRS, the layers with geometry are drawn with the renderers and labels of
 planner.interop.qgis_styles (the road network starts hidden), and the tables without geometry (history,
-transactions, accounts, rasters) are in a folded group of their own, ready for the attribute table.
+transactions, accounts, rasters) are in a folded group of their own, ready for the attribute table. The active
+population raster, when there is one, is a raster layer under the others, unticked.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 
 from pyproj import CRS
 
-from planner.interop.qgis_styles import QGIS_VERSION, labeling_element, renderer_element
+from planner.interop.gpkg_raster import RasterLayer
+from planner.interop.qgis_styles import QGIS_VERSION, labeling_element, raster_pipe, renderer_element
 from planner.rules.vocabulary import SRID
 
-__all__ = ["DRAW_ORDER", "layer_source", "write_project"]
+__all__ = ["DRAW_ORDER", "layer_source", "project_xml", "raster_source", "write_project"]
 
 DRAW_ORDER = ("outlets", "stations", "candidates", "areas", "road_edges")  # top of the layer tree first
 _HIDDEN = {"road_edges"}
@@ -33,13 +35,20 @@ def _layer_id(layer: str) -> str:
     return f"{layer}_planner_export"
 
 
-def _spatial_ref(parent: ET.Element) -> None:
-    crs = CRS.from_epsg(SRID)
+def _spatial_ref(parent: ET.Element, crs_wkt: str | None = None) -> None:
+    """The storage CRS as QGIS describes it (or, for a raster in another CRS, that CRS by WKT and code)."""
     ref = ET.SubElement(parent, "spatialrefsys", nativeFormat="Wkt")
+    if crs_wkt is not None:
+        crs = CRS.from_wkt(crs_wkt)
+        authority = crs.to_authority()
+        ET.SubElement(ref, "wkt").text = crs.to_wkt()
+        ET.SubElement(ref, "authid").text = ":".join(authority) if authority else ""
+        ET.SubElement(ref, "description").text = crs.name
+        return
+    crs = CRS.from_epsg(SRID)
     for tag, value in (("wkt", crs.to_wkt()), ("proj4", "+proj=longlat +datum=WGS84 +no_defs"), ("srsid", "3452"),
-                       ("srid", str(SRID)),
-                       ("authid", f"EPSG:{SRID}"), ("description", crs.name), ("projectionacronym", "longlat"),
-                       ("ellipsoidacronym", "EPSG:7030"), ("geographicflag", "true")):
+                       ("srid", str(SRID)), ("authid", f"EPSG:{SRID}"), ("description", crs.name),
+                       ("projectionacronym", "longlat"), ("ellipsoidacronym", "EPSG:7030"), ("geographicflag", "true")):
         ET.SubElement(ref, tag).text = value
 
 
@@ -68,8 +77,24 @@ def _map_layer(parent: ET.Element, gpkg_name: str, layer: str, geometry: str | N
             element.append(part)
 
 
-def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: str) -> str:
-    """The .qgs document for the layers (name, geometry type or None) of the GeoPackage `gpkg_name`."""
+def raster_source(gpkg_name: str, layer: str) -> str:
+    return f"GPKG:./{gpkg_name}:{layer}"
+
+
+def _raster_layer(parent: ET.Element, gpkg_name: str, raster: RasterLayer) -> None:
+    element = ET.SubElement(parent, "maplayer", type="raster", hasScaleBasedVisibilityFlag="0")
+    ET.SubElement(element, "id").text = _layer_id(raster.name)
+    ET.SubElement(element, "datasource").text = raster_source(gpkg_name, raster.name)
+    ET.SubElement(element, "layername").text = raster.name
+    _spatial_ref(ET.SubElement(element, "srs"), raster.crs_wkt)
+    ET.SubElement(element, "provider").text = "gdal"
+    element.append(raster_pipe(raster.maximum))
+
+
+def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: str,
+                raster: RasterLayer | None = None) -> str:
+    """The .qgs document for the layers (name, geometry type or None) of the GeoPackage `gpkg_name`, and its
+    population raster when it has one (drawn under the areas, unticked)."""
     root = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
     ET.SubElement(root, "homePath", path="")
     ET.SubElement(root, "title").text = title
@@ -82,6 +107,11 @@ def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: 
     tables = [name for name, geometry in layers if not geometry]
     for name in drawn:
         _tree_layer(tree, gpkg_name, name, name not in _HIDDEN)
+    if raster is not None:
+        node = ET.SubElement(tree, "layer-tree-layer", id=_layer_id(raster.name), name=raster.name,
+                             providerKey="gdal", source=raster_source(gpkg_name, raster.name), expanded="0",
+                             checked="Qt::Unchecked")
+        ET.SubElement(node, "customproperties")
     group = ET.SubElement(tree, "layer-tree-group", name="tables", checked="Qt::Checked", expanded="0")
     ET.SubElement(group, "customproperties")
     for name in tables:
@@ -89,8 +119,10 @@ def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: 
     project_layers = ET.SubElement(root, "projectlayers")
     for name in drawn + tables:
         _map_layer(project_layers, gpkg_name, name, kinds[name])
+    if raster is not None:
+        _raster_layer(project_layers, gpkg_name, raster)
     order = ET.SubElement(root, "layerorder")
-    for name in drawn:
+    for name in drawn + ([raster.name] if raster is not None else []):
         ET.SubElement(order, "layer", id=_layer_id(name))
     properties = ET.SubElement(root, "properties")
     paths = ET.SubElement(properties, "Paths")
@@ -98,10 +130,11 @@ def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: 
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
 
 
-def write_project(path: Path, gpkg_name: str, layers: list[tuple[str, str | None]]) -> Path:
+def write_project(path: Path, gpkg_name: str, layers: list[tuple[str, str | None]], *,
+                  raster: RasterLayer | None = None) -> Path:
     """Write the .qgz at `path` for the GeoPackage `gpkg_name` in the same folder; returns `path`."""
     path = Path(path)
-    document = project_xml(gpkg_name, layers, title=f"planner registry ({Path(gpkg_name).stem})")
+    document = project_xml(gpkg_name, layers, title=f"planner registry ({Path(gpkg_name).stem})", raster=raster)
     partial = path.with_name(f".{path.name}.partial")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -13,12 +13,14 @@ import xml.etree.ElementTree as ET
 from planner.maps.render import LAYER_STYLES, STATUS_FILL
 from planner.rules.vocabulary import CANDIDATE_STATUSES, OUTLET_KINDS, STATION_STATUSES
 
-__all__ = ["CATEGORIES", "QGIS_VERSION", "label_field", "labeling_element", "qml", "renderer_element"]
+__all__ = ["CATEGORIES", "QGIS_VERSION", "label_field", "labeling_element", "qml", "raster_pipe", "renderer_element"]
 
 QGIS_VERSION = "3.34.0-Prizren"
 DELETED = "deleted"
 DELETED_COLOUR = ("#6b7280", "#d1d5db")
 ROAD_COLOUR = "#9ca3af"
+# Population has no layer on our maps (they draw the coverage it yields): a light-to-dark orange of the gaps' hue.
+POPULATION_RAMP = ("#fff7ed", "#7c2d12")
 POINT_ALPHA = 0.9  # the overview's point fill opacity
 AREA_ALPHA = 0.15  # the overview's area fill opacity
 # layer -> (field it is categorised by, its values in order)
@@ -135,3 +137,18 @@ def qml(layer: str, geometry_type: str | None) -> str:
             root.append(element)
     ET.SubElement(root, "layerGeometryType").text = {"Point": "0", "LineString": "1"}.get(geometry_type or "", "2")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
+
+
+def raster_pipe(maximum: float) -> ET.Element:
+    """The population raster's pipe: people per pixel from none (transparent) to `maximum` on an orange ramp."""
+    pipe = ET.Element("pipe")
+    top = f"{maximum:g}"
+    renderer = ET.SubElement(pipe, "rasterrenderer", type="singlebandpseudocolor", band="1", opacity="0.7",
+                             alphaBand="-1", classificationMin="0", classificationMax=top, nodataColor="")
+    shader = ET.SubElement(ET.SubElement(renderer, "rastershader"), "colorrampshader", colorRampType="INTERPOLATED",
+                           classificationMode="1", clip="0", minimumValue="0", maximumValue=top)
+    ET.SubElement(shader, "item", value="0", color="#ffffff", alpha="0", label="0")
+    ET.SubElement(shader, "item", value=f"{maximum / 100:g}", color=POPULATION_RAMP[0], alpha="255",
+                  label=f"{maximum / 100:g}")
+    ET.SubElement(shader, "item", value=top, color=POPULATION_RAMP[1], alpha="255", label=top)
+    return pipe

@@ -48,4 +48,18 @@ def layer_differences(first, second) -> list[str]:
             found.append(f"{name}: schema {a.schema} != {b.schema}")
             continue
         found += [f"{name}.{column}" for column in a.column_names if not a.column(column).equals(b.column(column))]
-    return found
+    return found + _raster_differences(first, second)
+
+
+def _raster_differences(first, second) -> list[str]:
+    """The population raster layers (GDAL's raster side; pyogrio lists vector layers only)."""
+    import rasterio
+
+    def read(path):
+        try:
+            with rasterio.open(f"GPKG:{path}:population") as raster:
+                return raster.crs, raster.transform, raster.read(1).tolist()
+        except rasterio.errors.RasterioIOError:  # an export of a registry without a raster has none
+            return None
+
+    return [] if read(first) == read(second) else ["population (raster)"]

@@ -8,9 +8,11 @@ import zipfile
 
 import pyogrio
 import pytest
+import rasterio
 
 from planner.interop.gpkg_export import export_registry
 from planner.maps.render import LAYER_STYLES, STATUS_FILL
+from planner.registry.population_raster import active_raster
 from planner.registry.whole_registry import LAYERS
 
 DRAWN = ["areas", "outlets", "candidates", "stations", "road_edges"]
@@ -78,12 +80,15 @@ def test_qgz_opens_every_layer_by_a_relative_path(exported):
     assert root.tag == "qgis" and root.find("projectCrs/spatialrefsys/authid").text == "EPSG:4326"
     assert root.find("properties/Paths/Absolute").text == "false"
     layers = {m.find("layername").text: m for m in root.iter("maplayer")}
-    assert sorted(layers) == sorted(spec.name for spec in LAYERS)
+    assert sorted(layers) == sorted([spec.name for spec in LAYERS] + ["population"])
     tree = {node.get("name"): node for node in root.iter("layer-tree-layer")}
     listed = dict(pyogrio.list_layers(exported).tolist())
     for name, layer in layers.items():
         source = layer.find("datasource").text
-        assert source == f"./r.gpkg|layername={name}" == tree[name].get("source")
+        assert source == tree[name].get("source")
+        if layer.get("type") == "raster":
+            continue
+        assert source == f"./r.gpkg|layername={name}"
         assert name in listed and (project.parent / source.split("|")[0]).resolve() == exported.resolve()
         assert (layer.find("renderer-v2") is not None) == bool(listed[name])
         if listed[name]:
@@ -91,3 +96,13 @@ def test_qgz_opens_every_layer_by_a_relative_path(exported):
     assert layers["stations"].get("labelsEnabled") == "1"
     assert layers["stations"].find("labeling/settings/text-style").get("fieldName") == "code"
     assert tree["road_edges"].get("checked") == "Qt::Unchecked"  # the network starts hidden
+    population = layers["population"]
+    assert population.find("datasource").text == "GPKG:./r.gpkg:population"
+    assert population.find("provider").text == "gdal" and population.find("pipe/rasterrenderer") is not None
+
+
+def test_the_active_population_raster_is_a_raster_layer(exported, filled):
+    stored = active_raster(filled)
+    with rasterio.open(f"GPKG:{exported}:population") as raster:
+        assert raster.crs.to_epsg() == 4326 and tuple(raster.transform)[:6] == stored.transform
+        assert (raster.read(1) == stored.values.astype("float32")).all()

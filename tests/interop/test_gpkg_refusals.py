@@ -77,3 +77,12 @@ def test_a_bad_row_late_in_the_file_changes_nothing(filled, second_database_url,
     result = run("import", "all", str(tmp_path / "r.gpkg"), "--db", second_database_url, cwd=tmp_path)
     _refused(result, "图层 users 无法导入")
     assert set(row_counts(second_database_url).values()) == {0}  # areas, sites, history went in first: rolled back
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["export", "registry.zip"], "导出文件须为 .gpkg"),
+    (["export", "no/such/folder/registry.gpkg"], "文件夹不存在"),
+    (["import", "all", "registry.gpkg", "--crs", "gcj02"], "import all 不接受 --crs 或 --replace"),
+])
+def test_unusable_arguments_exit_2(database_url, tmp_path, args, fragment):
+    _refused(run(*args, "--db", database_url, cwd=tmp_path), fragment)
