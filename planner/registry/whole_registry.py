@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import shapely
+import shapely.errors
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -146,8 +147,9 @@ def _in(column, values: list) -> list:
         return [f"SRID={SRID};{w}" for w in wkt.tolist()]
     if isinstance(kind, JSON):
         return [None if v is None else json.loads(v) for v in values]
-    if isinstance(kind, DateTime):
-        return [None if v is None else v.astimezone(dt.UTC) for v in values]
+    if isinstance(kind, DateTime):  # a time without a zone (a file another tool wrote) is UTC, as ours are
+        return [None if v is None else v.replace(tzinfo=dt.UTC) if v.tzinfo is None else v.astimezone(dt.UTC)
+                for v in values]
     return values
 
 
@@ -205,8 +207,8 @@ def load_whole_registry(engine: Engine, tables: dict[str, pa.Table], *, source: 
         for spec in LAYERS:
             try:
                 counts[spec.name] = _insert_layer(conn, spec, tables[spec.name])
-            except DBAPIError as exc:
-                said = str(exc.orig).strip().splitlines()[0]
+            except (DBAPIError, ValueError, TypeError, shapely.errors.ShapelyError) as exc:  # refused, or unreadable
+                said = (str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)).strip().splitlines()[0]
                 raise UsageError(f"{source}: layer {spec.name} cannot be loaded ({said}); nothing was imported",
                                  f"{source}：图层 {spec.name} 无法导入（{said}）；未导入任何数据") from None
         _reset_id_sequences(conn)

@@ -67,16 +67,20 @@ def test_an_export_with_a_layer_missing_is_refused(filled, second_database_url, 
              "no layer events")
 
 
-def test_a_bad_row_late_in_the_file_changes_nothing(filled, second_database_url, tmp_path):
+@pytest.mark.parametrize(("change", "layer"), [
+    ("UPDATE users SET name = 'admin'", "users"),  # two accounts of one name: the database refuses the layer
+    ("UPDATE events SET changes = '{not json' WHERE id = 3", "events"),  # unreadable before it is sent
+])
+def test_a_bad_row_changes_nothing(filled, second_database_url, tmp_path, change, layer):
     export_registry(filled, tmp_path / "r.gpkg")
-    with sqlite3.connect(tmp_path / "r.gpkg") as db:  # two accounts of one name: the users layer fails to load
-        db.execute("UPDATE users SET name = 'admin'")
+    with sqlite3.connect(tmp_path / "r.gpkg") as db:
+        db.execute(change)
     engine = make_engine(second_database_url)
     upgrade_schema(engine)
     engine.dispose()
     result = run("import", "all", str(tmp_path / "r.gpkg"), "--db", second_database_url, cwd=tmp_path)
-    _refused(result, "图层 users 无法导入")
-    assert set(row_counts(second_database_url).values()) == {0}  # areas, sites, history went in first: rolled back
+    _refused(result, f"图层 {layer} 无法导入")
+    assert set(row_counts(second_database_url).values()) == {0}  # the layers before it went in: rolled back
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
