@@ -22,6 +22,7 @@ from planner.interop.gpkg_raster import RASTER_LAYER, write_population_raster
 from planner.interop.layer_styles import write_layer_styles
 from planner.interop.qgis_project import write_project
 from planner.registry.schema import current_revision
+from planner.registry.tables import extent
 from planner.registry.whole_registry import LAYERS, STORAGE_CRS, read_whole_registry
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "MARKER", "export_registry"]
@@ -65,7 +66,7 @@ def export_registry(engine: Engine, file, *, now: dt.datetime | None = None) -> 
     finally:
         partial.unlink(missing_ok=True)
     project = write_project(path.with_suffix(".qgz"), path.name, [(s.name, s.geometry_type) for s in LAYERS],
-                            raster=raster)
+                            raster=raster, extent=extent(engine))
     shown = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     return [f"exported {path} ({STORAGE_CRS}): {shown}", f"QGIS project: {project}"]
 

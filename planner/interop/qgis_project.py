@@ -91,14 +91,27 @@ def _raster_layer(parent: ET.Element, gpkg_name: str, raster: RasterLayer) -> No
     element.append(raster_pipe(raster.maximum))
 
 
+def _map_canvas(root: ET.Element, extent: tuple[float, float, float, float]) -> None:
+    """The view the project opens on: the registry's extent (west, south, east, north) in the storage CRS."""
+    canvas = ET.SubElement(root, "mapcanvas", name="theMapCanvas", annotationsVisible="1")
+    ET.SubElement(canvas, "units").text = "degrees"
+    box = ET.SubElement(canvas, "extent")
+    for tag, value in zip(("xmin", "ymin", "xmax", "ymax"), extent):
+        ET.SubElement(box, tag).text = repr(float(value))
+    ET.SubElement(canvas, "rotation").text = "0"
+    _spatial_ref(ET.SubElement(canvas, "destinationsrs"))
+
+
 def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: str,
-                raster: RasterLayer | None = None) -> str:
+                raster: RasterLayer | None = None, extent: tuple[float, float, float, float] | None = None) -> str:
     """The .qgs document for the layers (name, geometry type or None) of the GeoPackage `gpkg_name`, and its
-    population raster when it has one (drawn under the areas, unticked)."""
+    population raster when it has one (drawn under the areas, unticked), opening on `extent` when given."""
     root = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
     ET.SubElement(root, "homePath", path="")
     ET.SubElement(root, "title").text = title
     _spatial_ref(ET.SubElement(root, "projectCrs"))
+    if extent is not None:
+        _map_canvas(root, extent)
     tree = ET.SubElement(root, "layer-tree-group")
     ET.SubElement(tree, "customproperties")
     kinds = dict(layers)
@@ -131,10 +144,11 @@ def project_xml(gpkg_name: str, layers: list[tuple[str, str | None]], *, title: 
 
 
 def write_project(path: Path, gpkg_name: str, layers: list[tuple[str, str | None]], *,
-                  raster: RasterLayer | None = None) -> Path:
+                  raster: RasterLayer | None = None, extent: tuple[float, float, float, float] | None = None) -> Path:
     """Write the .qgz at `path` for the GeoPackage `gpkg_name` in the same folder; returns `path`."""
     path = Path(path)
-    document = project_xml(gpkg_name, layers, title=f"planner registry ({Path(gpkg_name).stem})", raster=raster)
+    document = project_xml(gpkg_name, layers, title=f"planner registry ({Path(gpkg_name).stem})", raster=raster,
+                           extent=extent)
     partial = path.with_name(f".{path.name}.partial")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -13,6 +13,7 @@ import rasterio
 from planner.interop.gpkg_export import export_registry
 from planner.maps.render import LAYER_STYLES, STATUS_FILL
 from planner.registry.population_raster import active_raster
+from planner.registry.tables import extent
 from planner.registry.whole_registry import LAYERS
 
 DRAWN = ["areas", "outlets", "candidates", "stations", "road_edges"]
@@ -72,13 +73,15 @@ def test_layer_styles_is_qgis_table_with_our_colours(exported):
     assert "StyledLayerDescriptor" in sld.tag and len(sld.findall(".//{http://www.opengis.net/sld}Rule")) == 3
 
 
-def test_qgz_opens_every_layer_by_a_relative_path(exported):
+def test_qgz_opens_every_layer_by_a_relative_path(exported, filled):
     project = exported.with_suffix(".qgz")
     with zipfile.ZipFile(project) as archive:
         assert archive.namelist() == ["r.qgs"]
         root = _xml(archive.read("r.qgs").decode("utf-8"))
     assert root.tag == "qgis" and root.find("projectCrs/spatialrefsys/authid").text == "EPSG:4326"
     assert root.find("properties/Paths/Absolute").text == "false"
+    view = [float(root.find(f"mapcanvas/extent/{edge}").text) for edge in ("xmin", "ymin", "xmax", "ymax")]
+    assert view == list(extent(filled))  # the project opens on the registry
     layers = {m.find("layername").text: m for m in root.iter("maplayer")}
     assert sorted(layers) == sorted([spec.name for spec in LAYERS] + ["population"])
     tree = {node.get("name"): node for node in root.iter("layer-tree-layer")}
