@@ -118,6 +118,7 @@
     }
     window.PlannerTable.linkMap(table, P.map, stands, {onSelect});
     P.features = stands;
+    performance.mark("overview table");
     window.__overviewTable = rows.length;
   }
 
