@@ -16,10 +16,11 @@ from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
 from planner.check.on_foot import Nearest, on_foot
+from planner.registry.changes import registry_version
 from planner.roads.cells import service_areas_on_foot
 from planner.rules.profiles import Profile
 from planner.rules.reasons import positional, reason
-from planner.rules.region import region_refusals
+from planner.rules.region import Region, region_refusals
 from planner.rules.verdict import (
     SURVEY_FLAGS,
     SURVEY_MINIMUMS,
@@ -29,6 +30,7 @@ from planner.rules.verdict import (
     rule_key,
     survey_rules,
 )
+from planner.sites.grid_cache import KeptSums, kept_sums
 from planner.sites.postal import Network, load_network
 from planner.spatial.areas import containing_area, stations_per_area
 from planner.spatial.compared import compared_metres
@@ -69,12 +71,23 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
     report("registry", 1, len(STAGES))
-    network = load_network(engine, profile)
+    network, origin = _snapshot(engine, profile)
     require_road_network(profile, network.roads)
     report("rules", 2, len(STAGES))
-    result = check_applicants(applicants, network, profile, lang=lang)
+    result = check_applicants(applicants, network, profile, lang=lang, origin=origin)
     result.notes.extend(applicants.table.notes)
     return result
+
+
+def _snapshot(engine: Engine, profile: Profile) -> tuple[Network, tuple[str, tuple[int, int]]]:
+    """The network and the registry version it was read at, in one transaction (one snapshot)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            version = registry_version(conn)
+            network = load_network(conn, profile)
+    return network, (engine.url.render_as_string(hide_password=False), version)
 
 
 def _facts_used(profile: Profile) -> tuple[str, ...]:
@@ -84,21 +97,25 @@ def _facts_used(profile: Profile) -> tuple[str, ...]:
 
 
 
-def check_applicants(applicants: Applicants, network: Network, profile: Profile, *, lang: str = "zh") -> CheckResult:
+def check_applicants(applicants: Applicants, network: Network, profile: Profile, *, lang: str = "zh",
+                     origin: tuple[str, tuple[int, int]] | None = None) -> CheckResult:
+    """Every row's verdict. `origin` (database URL, registry version) names the registry state `network` was
+    read at: the grid's sums are then kept on disk for the next check of it (planner.sites.grid_cache)."""
     n = len(applicants)
     lon, lat = applicants.lon, applicants.lat
     errors = applicants.errors
     require_road_network(profile, network.roads)
-    _check_region(applicants, network, lang)
-    fails = RowNotes(n)
     walking = profile.metric == "walking"  # pairs on foot come from on_foot, not from the straight line
+    kept = None if walking else kept_sums(network, profile, origin)
+    _check_region(applicants, kept.region if kept else network.region, lang)
+    fails = RowNotes(n)
     straight = Nearest(*_nearest(network.outlets, network.outlet_index, lon, lat, None),
                        *_nearest(network.stations, network.station_index, lon, lat, applicants.ids),
                        *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
     near = on_foot(applicants, network, profile, fails, lang) if walking else straight
     distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
-    service, marginal = _populations(network, profile, lon, lat)
+    service, marginal = _populations(network, profile, lon, lat, kept)
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
     order = _priority(profile, service, marginal)
@@ -107,11 +124,11 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     eligible &= ~fails.mask()
     if profile.max_stations_per_area > 0:
         _area_limit(network, profile, lon, lat, eligible, order, applicants.ids, fails, lang)
-    verdict = np.where(~usable, "error", np.where(fails.mask(), "fail", "pass"))
-    reasons = np.where(verdict == "error", errors.joined(), np.where(verdict == "fail", fails.joined(), ""))
+    failed = fails.mask()
+    verdict = np.where(~usable, "error", np.where(failed, "fail", "pass"))
     added = pd.DataFrame({
-        "verdict": verdict,
-        "reasons": reasons,
+        "verdict": _text(verdict),
+        "reasons": _reasons(usable, failed, errors, fails),
         "nearest_outlet_id": near.outlet_id, "nearest_outlet_m": _shown_metres(near.outlet_m),
         "nearest_station_id": near.station_id, "nearest_station_m": _shown_metres(near.station_m),
         "conflicts_with": _conflict_lists(n, applicants.ids, near.pair_i, near.pair_j),
@@ -122,8 +139,22 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     if near is not straight:
         added["nearest_outlet_straight_m"] = _shown_metres(straight.outlet_m)
         added["nearest_station_straight_m"] = _shown_metres(straight.station_m)
-    notes = [] if network.grid is not None else ["the registry has no areas: populations are not computed"]
+    notes = [] if len(network.areas) else ["the registry has no areas: populations are not computed"]
     return CheckResult(applicants, added, profile, notes)
+
+
+def _text(values) -> pd.Series:
+    """A column of text held by Arrow (pandas' own string type): no Python string per row."""
+    import pyarrow as pa
+
+    return pd.Series(pa.array(values, type=pa.string()).to_pandas(), copy=False)
+
+
+def _reasons(usable, failed, errors: RowNotes, fails: RowNotes) -> pd.Series:
+    """Each row's reasons: its input errors, else the rules it breaks, else ''."""
+    import pyarrow.compute as pc
+
+    return _text(pc.if_else(usable, pc.if_else(failed, fails.joined_text(), ""), errors.joined_text()))
 
 
 def _shown_metres(values) -> np.ndarray:
@@ -137,11 +168,11 @@ def _whole(values) -> pd.Series:
     return pd.Series(np.round(np.asarray(values, float))).astype("Int64")
 
 
-def _check_region(applicants: Applicants, network: Network, lang: str) -> None:
+def _check_region(applicants: Applicants, region: Region, lang: str) -> None:
     """Rows whose position the registry's region refuses (planner.rules.region: the one rule of every door)."""
     lon, lat, errors = applicants.lon, applicants.lat, applicants.errors
     todo = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-    refusals = region_refusals(network.region, lon[todo], lat[todo], applicants.systems[todo])
+    refusals = region_refusals(region, lon[todo], lat[todo], applicants.systems[todo])
     for k, (key, values) in refusals.items():
         errors.add(todo[k], reason(key, lang, **values))
 
@@ -176,25 +207,25 @@ def _nearest(sites, index, lon, lat, own_ids):
 
 
 
-def _populations(network: Network, profile: Profile, lon, lat):
+def _populations(network: Network, profile: Profile, lon, lat, kept: KeptSums | None):
     """People within the service distance of each row, and of them those not served today (on foot when the
-    profile walks: walking service areas, planner.roads.cells)."""
+    profile walks: walking service areas, planner.roads.cells; else disc sums over the `kept` prefixes)."""
     n = lon.size
-    grid = network.grid
-    if grid is None:
+    if not len(network.areas):
         return np.full(n, np.nan), np.full(n, np.nan)
     radius = profile.service_distance_m
     ok = np.isfinite(lon) & np.isfinite(lat)
     service, marginal = np.full(n, np.nan), np.full(n, np.nan)
     if profile.metric == "walking":
+        grid = network.grid
         areas = service_areas_on_foot(grid, network.roads, lon[ok], lat[ok], radius,
                                       cells=network.populated_cells(radius))
         uncovered = np.where(areas.weights(network.served_on_foot(radius)) > 0, 0.0, areas.weights(grid.population))
         service[ok], marginal[ok] = areas.reach @ areas.weights(grid.population), areas.reach @ uncovered
         return service, marginal
-    uncovered = network.uncovered_population(radius)
-    x, y = grid.project(lon[ok], lat[ok])
-    service[ok], marginal[ok] = grid.disc_sums([grid.population, uncovered], x, y, radius)
+    prefixes = kept.prefixes
+    x, y = prefixes.plane.project(lon[ok], lat[ok])
+    service[ok], marginal[ok] = prefixes.disc_sums(x, y, radius)
     return service, marginal
 
 
@@ -258,14 +289,14 @@ def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):
             fails.add(i, reason("area_taken", lang, area=names[g], id=first_station.get(g, "?")))
 
 
-def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:
+def _conflict_lists(n, ids, pair_i, pair_j) -> pd.Series:
     """For each row, the ids of the rows too close to it, in input order, joined by ', '."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from scipy.sparse import coo_matrix
 
     if pair_i.size == 0:
-        return np.full(n, "", dtype=object)
+        return _text(np.full(n, "", dtype=object))
     # Pairs come sorted by (i, j). With the reversed half first, grouping by source with a
     # stable counting sort (what CSR conversion does) leaves each row's neighbours in input order.
     src = np.r_[pair_j, pair_i]
@@ -273,7 +304,7 @@ def _conflict_lists(n, ids, pair_i, pair_j) -> np.ndarray:
     graph = coo_matrix((np.ones(src.size, np.int8), (src, dst)), shape=(n, n)).tocsr()
     names = pa.array(ids, type=pa.string(), from_pandas=True).take(pa.array(graph.indices))
     lists = pa.LargeListArray.from_arrays(pa.array(graph.indptr.astype(np.int64)), names)
-    return pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False).astype(object)
+    return _text(pc.binary_join(lists, ", "))
 
 
 def _ranks(verdict, order) -> np.ndarray:

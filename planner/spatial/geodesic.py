@@ -21,7 +21,8 @@ from pyproj import Geod
 
 from planner.spatial.arrays import Floats
 
-__all__ = ["GEOD", "chord_metres", "chord_to_geodesic", "ecef_of_point", "geodesic_distance", "to_ecef"]
+__all__ = ["CHORD_LIMIT_M", "GEOD", "arc_length", "chord_metres", "chord_to_geodesic", "ecef_of_point",
+           "geodesic_distance", "to_ecef"]
 
 GEOD = Geod(ellps="WGS84")
 
@@ -32,7 +33,7 @@ _E2 = _F * (2.0 - _F)
 # The correction is 0.13 m at 50 km; the radius varies by < 1 %, i.e. < 2 mm.
 _R_CORRECTION = 6_367_000.0
 # Above this chord length the geodesic is computed by pyproj.Geod.
-_CHORD_LIMIT_M = 50_000.0
+CHORD_LIMIT_M = 50_000.0
 
 _Chord = TypeVar("_Chord", float, Floats)
 
@@ -61,12 +62,12 @@ def ecef_of_point(lon: float, lat: float) -> tuple[float, float, float]:
 
 def chord_metres(chord: float, lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """`chord_to_geodesic` for one pair, in plain floats."""
-    if chord > _CHORD_LIMIT_M:
+    if chord > CHORD_LIMIT_M:
         return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
-    return _arc(chord)
+    return arc_length(chord)
 
 
-def _arc(chord: _Chord) -> _Chord:
+def arc_length(chord: _Chord) -> _Chord:
     """The arc-chord relation s = c + c³ / (24 R²), for a float or an array."""
     return chord + chord**3 / (24.0 * _R_CORRECTION**2)
 
@@ -77,8 +78,8 @@ def chord_to_geodesic(chord: ArrayLike, lon1: ArrayLike, lat1: ArrayLike, lon2: 
     All arguments are arrays of one shape; NaN or inf chords stay as they are.
     """
     chord = np.asarray(chord, dtype=float)
-    out = _arc(chord)
-    far = np.isfinite(chord) & (chord > _CHORD_LIMIT_M)
+    out = arc_length(chord)
+    far = np.isfinite(chord) & (chord > CHORD_LIMIT_M)
     if far.any():
         _, _, dist = GEOD.inv(
             np.asarray(lon1, dtype=float)[far],

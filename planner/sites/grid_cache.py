@@ -1,0 +1,165 @@
+"""What a batch check reads of the population grid, kept on disk per registry version.
+
+A province's 100 m grid is built from every area polygon: seconds of work and
+hundreds of megabytes (people, area labels, the cells no site serves yet). A
+check reads only two things of it: the row prefix sums of the people and of
+the people not yet served (planner.spatial.plane.RowPrefixes: service and
+marginal population are disc sums over them), and the coarse reach of the
+areas (the region rule). Both are written once per registry version and
+profile — cell size, area levels, counted outlets, service distance — and
+later checks of the same registry map the files read-only instead of
+rebuilding the grid. A registry change bumps its version (planner.registry.changes),
+so a kept entry never describes another state of the registry.
+
+The folder: $PLANNER_CACHE_DIR when set (empty: keep nothing), else `cache/`
+beside a SpatiaLite file, else `planner/` in the user's cache folder. The
+newest `KEEP` entries stay; older ones are removed as new ones are written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from sqlalchemy.engine import make_url
+
+from planner.rules.profiles import Profile
+from planner.rules.region import AreaReach, Region
+from planner.spatial.plane import GridFrame, RowPrefixes
+
+__all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums"]
+
+CACHE_FORMAT = 1  # bump when what is written changes
+KEEP = 4
+_ENV = "PLANNER_CACHE_DIR"
+
+
+@dataclass(frozen=True)
+class KeptSums:
+    """Row prefixes of [people, people not yet served] and the registry's region, for one profile."""
+
+    prefixes: RowPrefixes
+    region: Region
+
+
+def cache_folder(database_url: str) -> Path | None:
+    """Where kept sums of this database live (None: keep nothing)."""
+    configured = os.environ.get(_ENV)
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "planner"
+
+
+def _key(network, database_url: str, version: tuple[int, int], profile: Profile) -> str:
+    """The entry's name: the registry state and what of the profile the sums depend on, plus a fingerprint
+    of the areas and sites read (a database file copied over another at the same version is not taken
+    for it)."""
+    url = make_url(database_url).render_as_string(hide_password=True)
+    facts = [CACHE_FORMAT, url, list(version), network.cell_m, sorted(profile.area_levels),
+             sorted(profile.outlet_kinds), profile.service_distance_m, _fingerprint(network)]
+    return "sums-" + hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:32]
+
+
+def _fingerprint(network) -> list:
+    areas = network.areas
+    codes = hashlib.sha256("\n".join(map(str, areas["code"])).encode()).hexdigest()
+    site_lon, site_lat = network.site_positions()
+    return [len(areas), codes, float(np.nansum(areas["population"].to_numpy(dtype=float))),
+            [float(v) for v in areas.total_bounds], int(site_lon.size), float(site_lon.sum()), float(site_lat.sum())]
+
+
+def kept_sums(network, profile: Profile, origin: tuple[str, tuple[int, int]] | None) -> KeptSums | None:
+    """The check's sums of `network` (planner.sites.postal.Network) under `profile`; None when the registry
+    has no areas. Read from the cache when `origin` (database URL, registry version) is kept, else built
+    and, with an origin, kept."""
+    if not len(network.areas):
+        return None
+    folder = cache_folder(origin[0]) if origin else None
+    key = _key(network, origin[0], origin[1], profile) if origin else ""
+    if folder is not None:
+        found = _read(folder / key)
+        if found is not None:
+            return found
+    grid = network.grid
+    radius = profile.service_distance_m
+    made = KeptSums(RowPrefixes.of(grid, [grid.population, network.uncovered_population(radius)]), network.region)
+    if folder is not None and made.region.reach is not None:
+        _write(folder, key, made)
+    return made
+
+
+def _read(entry: Path) -> KeptSums | None:
+    try:
+        found = _open(entry)
+        os.utime(entry)  # used now: pruning keeps the entries in use
+    except FileNotFoundError:
+        return None  # not kept (or just pruned): build it
+    except (OSError, ValueError, KeyError, TypeError, CRSError):
+        shutil.rmtree(entry, ignore_errors=True)  # damaged: build it again, and keep the new one
+        return None
+    return found
+
+
+def _open(entry: Path) -> KeptSums:
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != CACHE_FORMAT:
+        raise ValueError("another format")
+    crs = CRS.from_wkt(meta["crs"])
+    frame = GridFrame(crs, float(meta["west"]), float(meta["north"]), float(meta["cell_m"]), int(meta["rows"]),
+                      int(meta["cols"]))
+    size = frame.rows * (frame.cols + 1)
+    arrays = [np.load(entry / f"prefix_{i}.npy", mmap_mode="r", allow_pickle=False) for i in range(2)]
+    blocks = np.load(entry / "reach.npy", allow_pickle=False)
+    if any(a.shape != (size,) or a.dtype != np.float64 for a in arrays) or blocks.ndim != 2:
+        raise ValueError("arrays of another grid")
+    reach = AreaReach(Transformer.from_crs(4326, crs, always_xy=True), float(meta["reach_west"]),
+                      float(meta["reach_north"]), float(meta["block_m"]), blocks.astype(bool))
+    return KeptSums(RowPrefixes(frame, arrays), Region(bool(meta["in_china"]), reach=reach))
+
+
+def _write(folder: Path, key: str, kept: KeptSums) -> None:
+    """Write an entry whole or not at all (a new folder renamed into place), then prune old entries."""
+    plane, reach = kept.prefixes.plane, kept.region.reach
+    if reach is None:  # only registries with areas are kept (their region reads the areas)
+        return
+    rows, cols = plane.shape
+    meta = {"format": CACHE_FORMAT, "crs": plane.crs.to_wkt(), "west": float(plane.west), "north": float(plane.north),
+            "cell_m": float(plane.cell_m), "rows": int(rows), "cols": int(cols), "in_china": kept.region.in_china,
+            "reach_west": float(reach.west), "reach_north": float(reach.north), "block_m": float(reach.block_m)}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder))
+        for i, prefix in enumerate(kept.prefixes.prefixes):
+            np.save(work / f"prefix_{i}.npy", np.asarray(prefix), allow_pickle=False)
+        np.save(work / "reach.npy", np.asarray(reach.blocks), allow_pickle=False)
+        (work / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        try:
+            work.rename(folder / key)
+        except OSError:  # another process kept the same entry first
+            shutil.rmtree(work, ignore_errors=True)
+        _prune(folder)
+    except OSError:
+        return  # a cache that cannot be written is only slower next time
+
+
+def _prune(folder: Path) -> None:
+    """Keep the `KEEP` entries used last; remove half-written folders a stopped process left (after an hour)."""
+    for left in folder.glob(".writing-*"):
+        if left.stat().st_mtime < time.time() - 3600:
+            shutil.rmtree(left, ignore_errors=True)
+    entries = sorted((p for p in folder.glob("sums-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,94 @@
+"""The grid's sums kept on disk per registry version (planner.sites.grid_cache): a second check of the
+same registry reads them, a changed registry never does, a damaged entry is built again, and every
+answer equals the one computed without any cache."""
+
+import json
+
+import numpy as np
+import pytest
+
+from planner.check.batch import check_file
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
+from planner.rules.profiles import load_profile
+from planner.sites import grid_cache
+from tests.check_support import SITES, load_small_registry, offset, row, write_list
+
+YIWU = load_profile("yiwu")
+ROWS = [row("near-S1", offset("S1", 700, 0)), row("open", offset("O1", 900, 200)),
+        row("east", offset("R1", 800, 90)), row("twin", offset("R1", 1000, 90))]
+
+
+def _answers(engine, tmp_path, name="list.csv"):
+    result = check_file(write_list(tmp_path / name, ROWS), engine, YIWU)
+    return result.added[["verdict", "reasons", "service_population", "marginal_population"]].astype(str) \
+        .to_numpy().tolist()
+
+
+def _uncached(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "")
+    try:
+        return _answers(engine, tmp_path, "plain.csv")
+    finally:
+        monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def kept(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    load_small_registry(engine)
+    return tmp_path / "cache"
+
+
+def _entries(folder):
+    return sorted(folder.glob("sums-*"))
+
+
+def test_a_second_check_reads_the_kept_sums(engine, tmp_path, monkeypatch, kept):
+    first = _answers(engine, tmp_path)
+    (entry,) = _entries(kept)
+    assert first == _uncached(engine, tmp_path, monkeypatch)
+    assert float(first[0][2]) > 0  # the answers hold people: the sums matter
+    # The second check reads the entry: doubled prefixes double every population it reports.
+    for name in ("prefix_0.npy", "prefix_1.npy"):
+        np.save(entry / name, 2 * np.load(entry / name))
+    doubled = _answers(engine, tmp_path)
+    for column in (2, 3):  # whole people in the output: doubling may move the rounding by one
+        assert all(abs(float(d[column]) - 2 * float(f[column])) <= 1 for d, f in zip(doubled, first))
+    assert float(doubled[0][2]) > float(first[0][2])
+
+
+def test_a_changed_registry_is_never_answered_from_an_older_entry(engine, tmp_path, monkeypatch, kept):
+    before = _answers(engine, tmp_path)
+    station = tmp_path / "new_station.csv"
+    lon, lat = offset("S1", 900, 0)  # 200 m north of 'near-S1'
+    station.write_text(f"机构号,名称,状态,经度,纬度\nS9,新站,营业,{lon},{lat}\n", encoding="utf-8")
+    load_records(engine, prepare_import(station, "stations"), actor="test")
+    after = _answers(engine, tmp_path)
+    assert len(_entries(kept)) == 2
+    assert after == _uncached(engine, tmp_path, monkeypatch)
+    assert before[0][0] == "pass" and after[0][0] == "fail"  # too close to the new station now
+    assert float(after[0][3]) < float(before[0][3])  # which serves people counted as new before
+
+
+def test_a_damaged_entry_is_built_again(engine, tmp_path, monkeypatch, kept):
+    first = _answers(engine, tmp_path)
+    (entry,) = _entries(kept)
+    (entry / "meta.json").write_text(json.dumps({"format": grid_cache.CACHE_FORMAT, "crs": "no such"}))
+    assert _answers(engine, tmp_path) == first
+    (entry,) = _entries(kept)  # written again whole
+    prefix = entry / "prefix_1.npy"
+    prefix.write_bytes(prefix.read_bytes()[:200])  # cut short
+    assert _answers(engine, tmp_path) == first
+    assert json.loads((_entries(kept)[0] / "meta.json").read_text())["rows"] > 0
+
+
+def test_old_entries_go(engine, tmp_path, monkeypatch, kept):
+    monkeypatch.setattr(grid_cache, "KEEP", 2)
+    for k in range(3):
+        station = tmp_path / f"station_{k}.csv"
+        lon, lat = offset(SITES["O1"], 300 + 200 * k, 180)
+        station.write_text(f"机构号,名称,状态,经度,纬度\nK{k},站{k},营业,{lon},{lat}\n", encoding="utf-8")
+        load_records(engine, prepare_import(station, "stations"), actor="test")
+        _answers(engine, tmp_path)
+    assert len(_entries(kept)) == 2
