@@ -108,7 +108,8 @@ def test_bad_parameters_are_400_with_a_json_exception(ogc, query):
 
 def test_unknown_collections_and_items_are_404(ogc):
     """/conf/core/fc-md-op (unknown id), /conf/core/f-op (unknown feature)."""
-    for url in ("/ogc/collections/nothing", "/ogc/collections/nothing/items", "/ogc/collections/stations/items/NOPE"):
+    for url in ("/ogc/collections/nothing", "/ogc/collections/nothing/items", "/ogc/collections/stations/items/NOPE",
+                "/ogc/nothing", "/ogc/collections/stations/items/S1/more"):
         response = ogc.get(url)
         assert response.status_code == 404, url
         assert response.get_json()["code"] == "NotFoundError"
@@ -225,3 +226,28 @@ def test_etag_304_and_gzip_as_the_layer_api(ogc):
     assert gzip.decompress(zipped.data) == first.data
     assert ogc.get(url, headers={"If-None-Match": zipped.headers["ETag"]}).status_code == 304
     assert "Accept-Encoding" in first.headers["Vary"]
+
+
+def test_every_profile_s_applicants_have_a_verdict_or_none(ogc):
+    """A walking profile without a road network gives no verdict (as the review queue), never an error."""
+    from planner.rules.profiles import BUILT_IN
+
+    for name in BUILT_IN:
+        data = ogc.get(f"/ogc/collections/applicants-{name}/items").get_json()
+        assert [f["id"] for f in data["features"]] == ["R2"], name
+        assert data["features"][0]["properties"]["verdict"] in ("pass", "fail", None)
+
+
+def test_an_empty_registry_answers_with_no_features(empty_engine, tmp_path):
+    from planner.registry.accounts import issue_token
+    from planner.registry.schema import upgrade_schema
+    from tests.web.conftest import add_test_users
+
+    upgrade_schema(empty_engine)
+    add_test_users(empty_engine)
+    client = BearerClient(app_over(empty_engine, tmp_path).test_client(), issue_token(empty_engine, "alice"))
+    collections = client.get("/ogc/collections").get_json()["collections"]
+    assert all(c["crs"] == [CRS84, CGCS2000] for c in collections)  # no district without data
+    for cid in ("outlets", "stations", "areas", "applicants-yiwu"):
+        data = client.get(f"/ogc/collections/{cid}/items").get_json()
+        assert data["numberMatched"] == 0 and data["features"] == [], cid

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 
-from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 
 from planner.errors import NotFoundError, PlannerError, UsageError
 from planner.web.api import cached_answer, cached_response
@@ -220,6 +220,12 @@ def item(cid: str, code: str):
     return _answer(text, mimetype=GEOJSON, content_crs=crs.uri)
 
 
+@bp.get("/<path:rest>")
+def unknown(rest: str):
+    """Any other path under /ogc/: 404 as the standard's JSON exception (or the error page for HTML)."""
+    raise NotFoundError(f"nothing at /ogc/{rest}: see /ogc/", f"/ogc/{rest} 不存在：见 /ogc/")
+
+
 @bp.errorhandler(PlannerError)
 def _error(exc: PlannerError):
     """Errors as the standard's JSON exception (code, description), or the site's error page for HTML."""
@@ -230,8 +236,13 @@ def _error(exc: PlannerError):
             [GEOJSON, "application/json", "text/html"], default=GEOJSON) == "text/html")
     if wants_html:
         return error_response(exc.http_status, exc.en, exc.zh, type(exc).__name__)
-    body = {"code": type(exc).__name__, "description": message, "error": type(exc).__name__, "message": message}
-    return jsonify(body), exc.http_status
+    return _exception(type(exc).__name__, message, exc.http_status)
+
+
+def _exception(name: str, message: str, status: int) -> Response:
+    """The standard's exception body (code, description), with the API's own keys (error, message) beside."""
+    body = {"code": name, "description": message, "error": name, "message": message}
+    return Response(_dumps(body), status=status, mimetype="application/json")
 
 
 @bp.after_request
@@ -243,8 +254,7 @@ def _refuse_anonymous_json(response: Response) -> Response:
     words = {"en": "sign in first (session or `Authorization: Bearer <token>`)",
              "zh": "请先登录（会话或 Authorization: Bearer 令牌）"}
     message = words["en" if current_lang() == "en" else "zh"]
-    refused = jsonify({"code": "SignInError", "description": message, "error": "SignInError", "message": message})
-    refused.status_code = 401
+    refused = _exception("SignInError", message, 401)
     refused.headers["WWW-Authenticate"] = "Bearer"
     return refused
 
