@@ -155,19 +155,21 @@ def layer_answer(layer: str, *, gzip_tag: bool = False) -> tuple[str, LayerBody 
         display=query.display, fields=query.fields, code=query.code), gzip_tag=gzip_tag)
 
 
-def cached_answer(tag: str, make, *, gzip_tag: bool = False) -> tuple[str, LayerBody | None]:
+def cached_answer(tag: str, make, *, gzip_tag: bool = False,
+                  answers: Recent = _ANSWERS) -> tuple[str, LayerBody | None]:
     """The ETag and body of the answer known by `tag` (a hash of the registry version and the question):
     None when the client's If-None-Match holds either encoding of it, else from this process's recent
-    answers, else `make()`'s text (kept when not too large). With `gzip_tag` the ETag is the gzip one's."""
+    `answers` (the layer API's unless another door keeps its own), else `make()`'s text (kept when not too
+    large). With `gzip_tag` the ETag is the gzip one's."""
     answer_tag = tag + _GZIP_SUFFIX if gzip_tag else tag
     for held in (tag, tag + _GZIP_SUFFIX):  # either encoding of the same answer is up to date
         if held in request.if_none_match:
             return held, None
-    body = _ANSWERS.get(tag)
+    body = answers.get(tag)
     if body is None:
         body = LayerBody(make())
         if len(body.text) <= _MAX_CACHED_CHARS:
-            _ANSWERS.put(tag, body)
+            answers.put(tag, body)
     return answer_tag, body
 
 

@@ -25,6 +25,7 @@ import json
 from flask import Blueprint, Response, g, request, url_for
 
 from planner.errors import NotFoundError, PlannerError, UsageError
+from planner.recent import Recent
 from planner.web.api import cached_answer, cached_response
 from planner.web.context import get_engine, request_versions
 from planner.web.error_pages import error_response
@@ -45,6 +46,7 @@ from planner.web.ogc.query import ItemsQuery
 __all__ = ["bp"]
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
+_ANSWERS = Recent(8)  # this door's recent answers, apart from the layer API's (neither evicts the other's pages)
 
 
 def _url(endpoint: str, **values) -> str:
@@ -68,7 +70,7 @@ def _answer(make, *, mimetype: str = "application/json", content_crs: str | None
     zipped = request.accept_encodings["gzip"] > 0
     question = (request_versions()[0], request.host_url, request.full_path, current_lang())
     tag = "ogc-" + hashlib.sha256(repr(question).encode()).hexdigest()[:32]
-    tag, body = cached_answer(tag, make, gzip_tag=zipped)
+    tag, body = cached_answer(tag, make, gzip_tag=zipped, answers=_ANSWERS)
     headers = {"Content-Crs": f"<{content_crs}>"} if content_crs else None
     return cached_response(tag, body, zipped=zipped, mimetype=mimetype, headers=headers)
 
