@@ -151,6 +151,11 @@ def test_property_filters_and_datetime(ogc):
     assert ogc.get("/ogc/collections/stations/items?datetime=../2000-01-01").get_json()["numberMatched"] == 0
     assert ogc.get("/ogc/collections/stations/items?datetime=2000-01-01T00:00:00Z/..").get_json()[
         "numberMatched"] == EXTRA_STATIONS + 2
+    changed = ogc.get("/ogc/collections/stations/items/S1").get_json()["properties"]["updated_at"]
+    assert changed.endswith("Z") and len(changed) == 20  # RFC 3339, to the second
+    at = ogc.get(f"/ogc/collections/stations/items?datetime={changed}&limit=100").get_json()
+    assert "S1" in {f["id"] for f in at["features"]}
+    assert all(f["properties"]["updated_at"] == changed for f in at["features"])
 
 
 def test_crs_parameter_answers_in_cgcs2000_latitude_first_and_gauss_kruger(ogc):

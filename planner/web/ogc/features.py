@@ -75,7 +75,7 @@ class Rows:
     lon: np.ndarray
     lat: np.ndarray
     shapes: np.ndarray | None  # areas: the polygons (WGS84); points: None
-    updated: np.ndarray  # datetime64[us], UTC
+    updated: np.ndarray  # datetime64[s], UTC
     values: dict[str, np.ndarray]
     properties: list[str]
     texts: dict[str, list[str]] = field(default_factory=dict)
@@ -140,11 +140,12 @@ def _typed(table: str, name: str, values: list) -> list:
 
 
 def _stamps(values: list) -> np.ndarray:
-    """Times as UTC datetime64[us] (NaT for none): SQLite's text and PostgreSQL's aware datetimes alike."""
+    """Times as UTC datetime64[s] (NaT for none): SQLite's text and PostgreSQL's aware datetimes alike, to the
+    second — as the features show them and as `datetime` compares them."""
     if not len(values):
-        return np.array([], dtype="datetime64[us]")
-    return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601").dt.tz_localize(
-        None).to_numpy(dtype="datetime64[us]")
+        return np.array([], dtype="datetime64[s]")
+    return pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601").dt.floor("s").dt.tz_localize(
+        None).to_numpy(dtype="datetime64[s]")
 
 
 def _verdicts(engine: Engine, profile_name: str, columns: dict, lon, lat, lang: str) -> dict:
@@ -183,7 +184,7 @@ def _rows(collection: Collection, columns: dict, lon, lat, shapes) -> Rows:
 def _encoded(column) -> list[str]:
     """A column's values as JSON texts: times as RFC 3339 UTC, text fast, anything else by its type."""
     if isinstance(column, np.ndarray) and column.dtype.kind == "M":
-        texts = np.char.add(np.char.add('"', np.datetime_as_string(column, unit="us")), 'Z"')
+        texts = np.char.add(np.char.add('"', np.datetime_as_string(column, unit="s")), 'Z"')
         return np.where(np.isnat(column), "null", texts).tolist()
     if all(value is None or type(value) is str for value in column):
         return [encode_basestring(value) if value is not None else "null" for value in column]
