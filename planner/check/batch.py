@@ -17,9 +17,11 @@ from sqlalchemy import Engine
 from planner.check.applicants import Applicants, read_applicants
 from planner.check.on_foot import Nearest, on_foot
 from planner.registry.changes import registry_version
+from planner.registry.engine import snapshot
 from planner.roads.cells import service_areas_on_foot
 from planner.rules.profiles import Profile
-from planner.rules.reasons import positional, reason
+from planner.rules.reason_columns import reason_column
+from planner.rules.reasons import reason
 from planner.rules.region import Region, region_refusals
 from planner.rules.verdict import (
     SURVEY_FLAGS,
@@ -81,13 +83,10 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
 
 def _snapshot(engine: Engine, profile: Profile) -> tuple[Network, tuple[str, tuple[int, int]]]:
     """The network and the registry version it was read at, in one transaction (one snapshot)."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            version = registry_version(conn)
-            network = load_network(conn, profile)
-    return network, (engine.url.render_as_string(hide_password=False), version)
+    with snapshot(engine) as conn:
+        version = registry_version(conn)
+        network = load_network(conn, profile)
+    return network, (engine.url.render_as_string(hide_password=True), version)
 
 
 def _facts_used(profile: Profile) -> tuple[str, ...]:
@@ -257,10 +256,8 @@ def _resolve_conflicts(ids, pair_i, pair_j, pair_m, eligible, order, profile, se
     people = np.nan_to_num(service if by_service else marginal)
     key = rule_key(profile, {"input_order": "conflict_lost_order", "service_population": "conflict_lost_service"}.get(
         profile.conflict_winner, "conflict_lost"))
-    text = positional(key, lang, ("m", "id", "min", "win", "own")).format
-    spacing = profile.min_spacing_m
-    fails.add_many(lost, [text(m, name, spacing, win, own) for m, name, win, own in
-                          zip(metres.tolist(), ids[winner].tolist(), people[winner].tolist(), people[lost].tolist())])
+    fails.add_many(lost, reason_column(key, lang, lost.size, m=metres, id=ids[winner], min=profile.min_spacing_m,
+                                       win=people[winner], own=people[lost]))
 
 
 def _area_limit(network, profile, lon, lat, eligible, order, ids, fails, lang):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DisconnectionError
 from planner.config import setting
 from planner.errors import UsageError
 
-__all__ = ["DEFAULT_SQLITE_PATH", "is_sqlite", "make_engine", "resolve_url", "writer"]
+__all__ = ["DEFAULT_SQLITE_PATH", "database_file", "is_sqlite", "make_engine", "resolve_url", "snapshot", "writer"]
 
 DEFAULT_SQLITE_PATH = Path("instance") / "planner.sqlite"
 ENV_URL = "PLANNER_DATABASE_URL"
@@ -100,6 +101,25 @@ def _begin(conn) -> None:
 def connected(db: Engine | Connection):
     """A connection (context manager): a new one from an engine, or `db` itself, left open, when it is one."""
     return db.connect() if isinstance(db, Engine) else nullcontext(db)
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One read transaction in which every table shows the same state (REPEATABLE READ on PostgreSQL; a
+    SQLite transaction already does), so a registry version read in it names exactly the rows read."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def database_file(url: str) -> Path | None:
+    """The file of a SpatiaLite database URL (None: a server database, or one in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def writer(engine: Engine):

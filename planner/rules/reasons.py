@@ -7,7 +7,7 @@ from typing import Any
 
 from planner.spatial.compared import METRES_FORMAT
 
-__all__ = ["positional", "reason"]
+__all__ = ["SURVEY_FIELDS_ZH", "positional", "reason", "template"]
 
 # "{m}" stands for metres as the rule compared them (planner.spatial.compared): printed to the
 # centimetre, so "499.99 m … below the required 500 m" never reads "500.0 m … below 500 m".
@@ -81,6 +81,12 @@ SURVEY_FIELDS_ZH = {
     "outdoor signage place": "户外标识位",
     "communication line": "通信线路",
 }
+
+
+def template(key: str, lang: str) -> str:
+    """The format string of the reason `key` in `lang`."""
+    en, zh = _TEMPLATES[key]
+    return zh if lang == "zh" else en
 
 
 def reason(key: str, lang: str, **values: Any) -> str:

@@ -19,7 +19,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.errors import UsageError
 from planner.rules.profiles import Profile
-from planner.rules.reasons import positional, reason
+from planner.rules.reason_columns import reason_column
+from planner.rules.reasons import reason
 from planner.spatial.arrays import Bools, Floats, Ints
 from planner.spatial.compared import below_minimum, compared_metres
 
@@ -28,42 +29,52 @@ __all__ = ["SURVEY_FLAGS", "SURVEY_MINIMUMS", "RowNotes", "area_rule", "distance
 
 
 class RowNotes:
-    """Reasons attached to rows, kept in the order they were added; most rows have none."""
+    """Reasons attached to rows, kept in the order they were added; most rows have none.
+
+    Texts come one at a time (`add`) or as whole columns (`add_many`: a list, a numpy array or a
+    pyarrow string array, planner.rules.reason_columns), and leave as Arrow text (`joined_text`)."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self._rows: list[int] = []
         self._texts: list[str] = []
-        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._chunks: list[tuple[np.ndarray, Any]] = []
 
     def add(self, row: SupportsInt, text: str) -> None:
         self._rows.append(int(row))
         self._texts.append(text)
 
-    def add_many(self, rows: ArrayLike, texts: ArrayLike) -> None:
+    def add_many(self, rows: ArrayLike, texts: Any) -> None:
         """Attach texts[k] to rows[k] for every k (the fast path for whole columns)."""
         self._flush()
-        self._chunks.append((np.asarray(rows, dtype=np.int64), np.asarray(texts, dtype=object)))
+        self._chunks.append((np.asarray(rows, dtype=np.int64), texts))
 
     def _flush(self) -> None:
         if self._rows:
-            self._chunks.append((np.asarray(self._rows, dtype=np.int64), np.asarray(self._texts, dtype=object)))
+            self._chunks.append((np.asarray(self._rows, dtype=np.int64), self._texts))
             self._rows, self._texts = [], []
 
-    def _all(self) -> tuple[Ints, NDArray[np.object_]]:
+    def _row_numbers(self) -> Ints:
         self._flush()
         if not self._chunks:
-            return np.empty(0, np.int64), np.empty(0, dtype=object)
-        return np.concatenate([c[0] for c in self._chunks]), np.concatenate([c[1] for c in self._chunks])
+            return np.empty(0, np.int64)
+        return np.concatenate([c[0] for c in self._chunks])
+
+    def _text_values(self) -> Any:
+        """Every text, in the order of `_row_numbers`, as one Arrow string array."""
+        import pyarrow as pa
+
+        self._flush()
+        return pa.concat_arrays([t if isinstance(t, pa.Array) else pa.array(np.asarray(t, dtype=object), pa.string())
+                                 for _, t in self._chunks] or [pa.array([], pa.string())])
 
     def mask(self) -> np.ndarray:
         out = np.zeros(self.n, bool)
-        out[self._all()[0]] = True
+        out[self._row_numbers()] = True
         return out
 
     def of(self, row: int) -> list[str]:
-        rows, texts = self._all()
-        return list(texts[rows == row])
+        return cast(list[str], self._text_values().filter(self._row_numbers() == row).to_pylist())
 
     def joined(self, sep: str = "; ") -> np.ndarray:
         """One string per row: its reasons in the order added, joined by `sep` ('' for none)."""
@@ -74,13 +85,13 @@ class RowNotes:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        rows, texts = self._all()
+        rows = self._row_numbers()
         if rows.size == 0:
             return pa.array(np.full(self.n, "", dtype=object), type=pa.string())
         order = np.argsort(rows, kind="stable")
         offsets = np.zeros(self.n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
-        values = pa.array(texts[order], type=pa.string())
+        values = self._text_values().take(pa.array(order))
         lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
         return pc.binary_join(lists, sep)
 
@@ -123,8 +134,7 @@ def distance_rules(profile: Profile, outlet_id: np.ndarray, outlet_m: Floats, st
         if rows.size == 0:
             continue
         reported = compared_metres(np.asarray(metres, dtype=float)[rows])
-        text = positional(key, lang, ("m", "id", "min")).format
-        fails.add_many(rows, [text(m, site, minimum) for m, site in zip(reported.tolist(), ids[rows].tolist())])
+        fails.add_many(rows, reason_column(key, lang, rows.size, m=reported, id=ids[rows], min=minimum))
 
 
 def area_rule(profile: Profile, area: tuple[str, tuple[str, ...]] | None, lang: str) -> str | None:

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from sqlalchemy.engine import make_url
 
+from planner.registry.engine import database_file
 from planner.rules.profiles import Profile
 from planner.rules.region import AreaReach, Region
 from planner.spatial.plane import GridFrame, RowPrefixes
@@ -56,9 +56,9 @@ def cache_folder(database_url: str) -> Path | None:
     configured = os.environ.get(_ENV)
     if configured is not None:
         return Path(configured) if configured.strip() else None
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / "cache"
+    file = database_file(database_url)
+    if file is not None:
+        return file.resolve().parent / "cache"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "planner"
 
@@ -67,8 +67,7 @@ def _key(network, database_url: str, version: tuple[int, int], profile: Profile)
     """The entry's name: the registry state and what of the profile the sums depend on, plus a fingerprint
     of the areas and sites read (a database file copied over another at the same version is not taken
     for it)."""
-    url = make_url(database_url).render_as_string(hide_password=True)
-    facts = [CACHE_FORMAT, url, list(version), network.cell_m, sorted(profile.area_levels),
+    facts = [CACHE_FORMAT, database_url, list(version), network.cell_m, sorted(profile.area_levels),
              sorted(profile.outlet_kinds), profile.service_distance_m, _fingerprint(network)]
     return "sums-" + hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:32]
 
