@@ -39,7 +39,8 @@ def test_the_users_table_sorts_and_filters(browser, live_url, backend, size):
     sort_by(page, "users", "name", desktop)
     first = _shown(page, "users", "user")
     sort_by(page, "users", "name", desktop)
-    assert {tuple(first), tuple(_shown(page, "users", "user"))} == {("ada", "alice", "paula"), ("paula", "alice", "ada")}
+    names = ("ada", "alice", "paula")
+    assert {tuple(first), tuple(_shown(page, "users", "user"))} == {names, names[::-1]}
     sort_by(page, "users", "role", desktop)
     roles = sort_values(page, "users", "role")
     assert set(roles) == {"市场部人员", "规划人员", "管理员"}
