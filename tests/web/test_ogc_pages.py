@@ -13,7 +13,8 @@ from tests.web.ogc_support import load_ogc_registry
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1440, "height": 900}}
 PAGES = ("/ogc/?f=html", "/ogc/collections?f=html", "/ogc/collections/applicants-yiwu?f=html",
-         "/ogc/collections/stations/items?f=html&limit=5", "/ogc/collections/areas/items?f=html&lang=en",
+         "/ogc/collections/stations/items?f=html&limit=5", "/ogc/collections/applicants-yiwu/items?f=html",
+         "/ogc/collections/areas/items?f=html&lang=en",
          "/ogc/collections/stations/items/S1?f=html")
 
 
@@ -34,13 +35,16 @@ def test_ogc_pages_fit_and_run_clean(browser, ogc_url, size):
     problems = watch(page, ogc_url)
     folder = ARTIFACTS / "pages"
     folder.mkdir(parents=True, exist_ok=True)
-    for path in PAGES:
+    for number, path in enumerate(PAGES):
         response = page.goto(ogc_url + path)
         assert response is not None and response.status == 200, path
         page.wait_for_timeout(200)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= SIZES[size]["width"], f"{path} is {width} px wide in a {SIZES[size]['width']} px window"
-    page.screenshot(path=str(folder / f"ogc-items-{SIZES[size]['width']}.png"))
+        page.screenshot(path=str(folder / f"ogc-{number}-{SIZES[size]['width']}.png"))
+        clipped = page.evaluate("Array.from(document.querySelectorAll('.ogc-page code'))"
+                                ".filter(e => e.getBoundingClientRect().right > innerWidth).length")
+        assert clipped == 0, f"{path}: {clipped} URIs run past the window"
     page.goto(ogc_url + "/ogc/collections/stations/items?f=html&limit=5")
     assert page.locator("#ogc-table tbody tr").count() == 5
     with page.expect_navigation():

@@ -35,6 +35,8 @@ def _label(name: str, lang: str) -> str:
     if name in ("code", "name", "kind", "status", "address", "verdict", "reasons", "nearest_outlet",
                 "nearest_station"):
         return t[name]
+    if "ogc_" + name in t:
+        return t["ogc_" + name]
     if name.endswith("_m") and name[:-2] in t:
         return f"{t[name[:-2]]}（{t['metres']}）" if lang == "zh" else f"{t[name[:-2]]} ({t['metres']})"
     return change_label(name, lang)
