@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
 from planner.check.on_foot import Nearest, on_foot
+from planner.memory import release_freed
 from planner.registry.changes import registry_version
 from planner.registry.engine import snapshot
 from planner.roads.cells import service_areas_on_foot
@@ -72,6 +73,7 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     report = progress or (lambda stage, done, total: None)
     report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
+    release_freed()  # the file's bytes and the reader's buffers
     report("registry", 1, len(STAGES))
     network, origin = _snapshot(engine, profile)
     require_road_network(profile, network.roads)
@@ -112,14 +114,21 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
                        *_nearest(network.stations, network.station_index, lon, lat, applicants.ids),
                        *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
     near = on_foot(applicants, network, profile, fails, lang) if walking else straight
+    release_freed()  # the KD-tree's pairs before their checks
+    # Lists of too-close rows now, before the grid's pages are mapped: the two never share the peak.
+    conflicts = _conflict_lists(n, applicants.ids, near.pair_i, near.pair_j)
+    release_freed()
     distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
     service, marginal = _populations(network, profile, lon, lat, kept)
+    kept = None  # unmaps the kept sums before the reasons are joined
+    release_freed()
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
     order = _priority(profile, service, marginal)
     _resolve_conflicts(applicants.ids, near.pair_i, near.pair_j, near.pair_m, eligible, order, profile, service,
                        marginal, fails, lang)
+    release_freed()
     eligible &= ~fails.mask()
     if profile.max_stations_per_area > 0:
         _area_limit(network, profile, lon, lat, eligible, order, applicants.ids, fails, lang)
@@ -130,7 +139,7 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
         "reasons": _reasons(usable, failed, errors, fails),
         "nearest_outlet_id": near.outlet_id, "nearest_outlet_m": _shown_metres(near.outlet_m),
         "nearest_station_id": near.station_id, "nearest_station_m": _shown_metres(near.station_m),
-        "conflicts_with": _conflict_lists(n, applicants.ids, near.pair_i, near.pair_j),
+        "conflicts_with": conflicts,
         "service_population": _whole(service), "marginal_population": _whole(marginal),
         "rank": _whole(_ranks(verdict, order)),
         "lon_wgs84": np.round(lon, 7), "lat_wgs84": np.round(lat, 7),
