@@ -144,6 +144,8 @@ def openapi_document(url, collections: list[Collection]) -> dict:
         filters = [_parameter(name, {"type": "string"}, "equal to one of these comma-separated values")
                    for name in collection.queryables]
         paths[base] = {"get": {"summary": collection.id, "responses": {"200": {"description": "collection"}}}}
+        paths[base + "/queryables"] = {"get": {"summary": f"Queryables of {collection.id}",
+                                               "responses": {"200": {"description": "JSON Schema"}}}}
         paths[base + "/items"] = {"get": {
             "summary": f"Features of {collection.id}", "operationId": f"items-{collection.id}",
             "parameters": items_parameters + filters,
@@ -154,7 +156,8 @@ def openapi_document(url, collections: list[Collection]) -> dict:
             "summary": f"One feature of {collection.id} by its code",
             "parameters": [{"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}},
                            items_parameters[4]],
-            "responses": {"200": {"description": "Feature"}, "404": {"description": "no such feature"}}}}
+            "responses": {"200": {"description": "Feature"}, "400": {"description": "bad parameter"},
+                          "404": {"description": "no such feature"}}}}
     return {"openapi": "3.0.3", "info": {"title": "planner OGC API – Features", "version": "1.0"},
             "servers": [{"url": url("ogc.landing").rstrip("/")}], "paths": paths,
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
