@@ -71,7 +71,9 @@ def _answer(make, *, mimetype: str = "application/json", content_crs: str | None
     question = (request_versions()[0], request.host_url, request.full_path, current_lang())
     tag = "ogc-" + hashlib.sha256(repr(question).encode()).hexdigest()[:32]
     tag, body = cached_answer(tag, make, gzip_tag=zipped, answers=_ANSWERS)
-    headers = {"Content-Crs": f"<{content_crs}>"} if content_crs else None
+    headers = {"Vary": "Accept, Accept-Encoding"}  # JSON or HTML by the Accept header, when no `f` says
+    if content_crs:
+        headers["Content-Crs"] = f"<{content_crs}>"
     return cached_response(tag, body, zipped=zipped, mimetype=mimetype, headers=headers)
 
 
