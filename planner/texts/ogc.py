@@ -19,7 +19,7 @@ OGC_TEXT = {
         "ogc_desc_candidates": "全部加盟申请户及勘察情况", "ogc_desc_areas": "村、社区、街道、乡镇及人口",
         "ogc_desc_applicants": "待勘察、待决定和待补充材料的申请户，附规则结论和最近网点、服务站距离（米）",
         "ogc_time": "时间筛选（datetime）按要素最后变更时间 updated_at。",
-        "ogc_created_at": "登记时间", "ogc_updated_at": "最后变更时间", "ogc_parent_code": "所属代码",
+        "ogc_updated_at": "最后变更时间", "ogc_parent_code": "所属代码",
     },
     "en": {
         "ogc_title": "OGC API – Features", "ogc_nav": "OGC API",
@@ -41,6 +41,6 @@ OGC_TEXT = {
         "ogc_desc_applicants": "Applicants awaiting survey, decision or information, with the rules' verdict and "
                                "the nearest outlet and station (metres)",
         "ogc_time": "The datetime filter compares each feature's last change, updated_at.",
-        "ogc_created_at": "Registered", "ogc_updated_at": "Last changed", "ogc_parent_code": "Parent code",
+        "ogc_updated_at": "Last changed", "ogc_parent_code": "Parent code",
     },
 }

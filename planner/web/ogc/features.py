@@ -32,7 +32,10 @@ from planner.web.ogc.crs import ServedCrs, geometries_to_crs, to_crs
 
 __all__ = ["APPLICANTS", "COLLECTIONS", "Collection", "Rows", "collection_rows", "feature_texts"]
 
-_STAMPS = ("created_at", "updated_at")
+# A feature's time is its last change (what `datetime` filters on). The row's first registration is left out:
+# every GIS client parses each date of each feature on every read (GDAL's OAPIF driver slows visibly with one
+# more), and the site's whole history is on its page.
+_STAMPS = ("updated_at",)
 APPLICANTS = "applicants-"
 
 
