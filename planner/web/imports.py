@@ -29,10 +29,17 @@ KINDS = tuple(TABLE_OF_KIND)  # branches, stations, candidates, areas, transacti
 _MAX_PROBLEMS = 200  # listed on the page; the count says how many there were
 
 
+_NAME_BYTES = 200  # of the name's UTF-8 (a folder entry holds at most 255 bytes)
+
+
 def _upload_name(name: str) -> str:
-    """The uploaded file's own name (messages quote it), without folders or characters a path cannot hold."""
+    """The uploaded file's own name (messages quote it), without folders or characters a path cannot hold:
+    '.' and '..' are not names, and a long name keeps its end (the suffix says how to read it) within
+    _NAME_BYTES bytes, however many bytes its characters take."""
     name = Path((name or "").replace("\\", "/")).name.replace("\x00", "")
-    return name[-120:] or "upload"
+    if name in ("", ".", ".."):
+        return "upload"
+    return name.encode("utf-8", "ignore")[-_NAME_BYTES:].decode("utf-8", "ignore") or "upload"
 
 
 def _page(lang: str, status: int = 200, **context):
