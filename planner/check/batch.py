@@ -8,6 +8,7 @@ resolved in favour of the larger marginal service population.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
-from planner.check.on_foot import Nearest, on_foot
+from planner.check.on_foot import on_foot
+from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, row_facts
 from planner.memory import release_freed
 from planner.registry.changes import registry_version
 from planner.registry.engine import snapshot
@@ -33,11 +35,14 @@ from planner.rules.verdict import (
     rule_key,
     survey_rules,
 )
-from planner.sites.grid_cache import KeptSums, kept_sums
+from planner.sites.grid_cache import kept_sums
 from planner.sites.postal import Network, load_network
 from planner.spatial.areas import containing_area, stations_per_area
 from planner.spatial.compared import compared_metres
-from planner.spatial.conflicts import close_pairs, greedy_by_priority, limit_per_group
+from planner.spatial.conflicts import greedy_by_priority, limit_per_group
+
+# Computes the rows' own facts in partitions (planner.check.spread.Spread): (rows, sites, kept sums, profile).
+Spread = Callable[..., "RowFacts"]
 
 __all__ = ["ADDED_COLUMNS", "STRAIGHT_COLUMNS", "CheckResult", "check_applicants", "check_file"]
 
@@ -65,10 +70,10 @@ STAGES = ("read", "registry", "rules")
 
 
 def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None, lang: str = "zh",
-               progress=None) -> CheckResult:
+               progress=None, spread: Spread | None = None) -> CheckResult:
     """Read an applicant list and check it against the registry in `engine`.
 
-    `progress(stage, done, total)` is called as each of STAGES starts.
+    `progress(stage, done, total)` is called as each of STAGES starts; `spread`, see check_applicants.
     """
     report = progress or (lambda stage, done, total: None)
     report("read", 0, len(STAGES))
@@ -78,7 +83,7 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     network, origin = _snapshot(engine, profile)
     require_road_network(profile, network.roads)
     report("rules", 2, len(STAGES))
-    result = check_applicants(applicants, network, profile, lang=lang, origin=origin)
+    result = check_applicants(applicants, network, profile, lang=lang, origin=origin, spread=spread)
     result.notes.extend(applicants.table.notes)
     return result
 
@@ -99,9 +104,12 @@ def _facts_used(profile: Profile) -> tuple[str, ...]:
 
 
 def check_applicants(applicants: Applicants, network: Network, profile: Profile, *, lang: str = "zh",
-                     origin: tuple[str, tuple[int, int]] | None = None) -> CheckResult:
+                     origin: tuple[str, tuple[int, int]] | None = None, spread: Spread | None = None) -> CheckResult:
     """Every row's verdict. `origin` (database URL, registry version) names the registry state `network` was
-    read at: the grid's sums are then kept on disk for the next check of it (planner.sites.grid_cache)."""
+    read at: the grid's sums are then kept on disk for the next check of it (planner.sites.grid_cache).
+    `spread` computes the rows' own facts in partitions (planner.check.spread: a Dask cluster) instead of
+    here; everything that compares rows with each other is judged here either way, so the verdicts are the
+    same (straight-line profiles; walking ones are checked in this process)."""
     n = len(applicants)
     lon, lat = applicants.lon, applicants.lat
     errors = applicants.errors
@@ -110,9 +118,12 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     kept = None if walking else kept_sums(network, profile, origin)
     _check_region(applicants, kept.region if kept else network.region, lang)
     fails = RowNotes(n)
-    straight = Nearest(*_nearest(network.outlets, network.outlet_index, lon, lat, None),
-                       *_nearest(network.stations, network.station_index, lon, lat, applicants.ids),
-                       *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
+    sites = SiteArrays.of(network)
+    if walking or spread is None or kept is None:
+        facts = row_facts(RowsIn.whole(applicants), sites, kept.prefixes if kept else None, profile)
+    else:
+        facts = spread(RowsIn.whole(applicants), sites, kept, profile)
+    straight = facts.nearest
     near = on_foot(applicants, network, profile, fails, lang) if walking else straight
     release_freed()  # the KD-tree's pairs before their checks
     # Lists of too-close rows now, before the grid's pages are mapped: the two never share the peak.
@@ -120,8 +131,9 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
     release_freed()
     distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
-    service, marginal = _populations(network, profile, lon, lat, kept)
-    kept = None  # unmaps the kept sums before the reasons are joined
+    service, marginal = (facts.service, facts.marginal) if not walking else _populations_on_foot(network, profile,
+                                                                                                 lon, lat)
+    kept = facts = None  # unmaps the kept sums before the reasons are joined
     release_freed()
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
@@ -185,55 +197,19 @@ def _check_region(applicants: Applicants, region: Region, lang: str) -> None:
         errors.add(todo[k], reason(key, lang, **values))
 
 
-def _nearest(sites, index, lon, lat, own_ids):
-    """Nearest site id and metres; a registry applicant never counts as its own neighbour."""
-    n = lon.size
-    ids = np.full(n, None, dtype=object)
-    metres = np.full(n, np.nan)
-    if len(sites) == 0:
-        return ids, metres
-    codes = sites["code"].to_numpy(dtype=object)
-    found = index.query(lon, lat, k=1)
-    chosen, distance = found.index[:, 0], found.distance_m[:, 0]
-    if own_ids is not None:
-        # Rows whose nearest "station" is their own registry entry: take the nearest entry of another code (a
-        # code names at most two entries, a station and an approved applicant; -1 when there is no other).
-        own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
-        if own.size:
-            k = min(3, len(sites))
-            found = index.query(lon[own], lat[own], k=k)
-            other = (found.index >= 0) & (codes[np.maximum(found.index, 0)] != own_ids[own][:, None])
-            pick = np.where(other.any(axis=1), np.argmax(other, axis=1), 0)
-            rows = np.arange(own.size)
-            chosen[own] = np.where(other.any(axis=1), found.index[rows, pick], -1)
-            distance[own] = found.distance_m[rows, pick]
-    ok = chosen >= 0
-    ids[ok] = codes[chosen[ok]]
-    metres[ok] = distance[ok]
-    return ids, metres
-
-
-
-
-def _populations(network: Network, profile: Profile, lon, lat, kept: KeptSums | None):
-    """People within the service distance of each row, and of them those not served today (on foot when the
-    profile walks: walking service areas, planner.roads.cells; else disc sums over the `kept` prefixes)."""
+def _populations_on_foot(network: Network, profile: Profile, lon, lat):
+    """People within the service distance of each row on foot, and of them those not served today (walking
+    service areas, planner.roads.cells)."""
     n = lon.size
     if not len(network.areas):
         return np.full(n, np.nan), np.full(n, np.nan)
     radius = profile.service_distance_m
     ok = np.isfinite(lon) & np.isfinite(lat)
     service, marginal = np.full(n, np.nan), np.full(n, np.nan)
-    if profile.metric == "walking":
-        grid = network.grid
-        areas = service_areas_on_foot(grid, network.roads, lon[ok], lat[ok], radius,
-                                      cells=network.populated_cells(radius))
-        uncovered = np.where(areas.weights(network.served_on_foot(radius)) > 0, 0.0, areas.weights(grid.population))
-        service[ok], marginal[ok] = areas.reach @ areas.weights(grid.population), areas.reach @ uncovered
-        return service, marginal
-    prefixes = kept.prefixes
-    x, y = prefixes.plane.project(lon[ok], lat[ok])
-    service[ok], marginal[ok] = prefixes.disc_sums(x, y, radius)
+    grid = network.grid
+    areas = service_areas_on_foot(grid, network.roads, lon[ok], lat[ok], radius, cells=network.populated_cells(radius))
+    uncovered = np.where(areas.weights(network.served_on_foot(radius)) > 0, 0.0, areas.weights(grid.population))
+    service[ok], marginal[ok] = areas.reach @ areas.weights(grid.population), areas.reach @ uncovered
     return service, marginal
 
 

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from planner.cli.cluster import cluster_options, spread_over
 from planner.cli.lang import message_lang
 from planner.config import DEFAULT_PROFILE, configure_logging, setting
 from planner.errors import PlannerError, UsageError
@@ -128,8 +129,9 @@ def _import_network(file, crs, actor, db_url):
 @click.option("--crs", default=None, help="wgs84 (default), gcj02, bd09 or EPSG:n; a crs/坐标系 column overrides it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of reasons and Excel header labels.")
+@cluster_options
 @_db_option
-def check_command(file, out, profile, crs, lang, db_url):
+def check_command(file, out, profile, crs, lang, workers, scheduler, db_url):
     """Check an applicant list against the registry; every row comes back with a verdict."""
     from planner.check.batch import check_file
     from planner.check.output import default_output_path, write_checked
@@ -140,7 +142,8 @@ def check_command(file, out, profile, crs, lang, db_url):
     rules = load_profile(profile)
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    result = check_file(file, engine, rules, crs=crs, lang=lang, progress=_terminal_progress())
+    with spread_over(workers, scheduler) as spread:
+        result = check_file(file, engine, rules, crs=crs, lang=lang, progress=_terminal_progress(), spread=spread)
     written = write_checked(result, out or default_output_path(file), lang=lang)
     for note in result.notes:
         click.echo(f"{file}: {note}", err=True)

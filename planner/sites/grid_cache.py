@@ -36,7 +36,7 @@ from planner.rules.profiles import Profile
 from planner.rules.region import AreaReach, Region
 from planner.spatial.plane import GridFrame, RowPrefixes
 
-__all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums"]
+__all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums", "open_entry"]
 
 CACHE_FORMAT = 1  # bump when what is written changes
 KEEP = 4
@@ -49,6 +49,7 @@ class KeptSums:
 
     prefixes: RowPrefixes
     region: Region
+    entry: Path | None = None  # the folder it is kept in (workers on this machine map it themselves)
 
 
 def cache_folder(database_url: str) -> Path | None:
@@ -97,12 +98,14 @@ def kept_sums(network, profile: Profile, origin: tuple[str, tuple[int, int]] | N
     made = KeptSums(RowPrefixes.of(grid, [grid.population, network.uncovered_population(radius)]), network.region)
     if folder is not None and made.region.reach is not None:
         _write(folder, key, made)
+        if (folder / key).is_dir():
+            made = KeptSums(made.prefixes, made.region, folder / key)
     return made
 
 
 def _read(entry: Path) -> KeptSums | None:
     try:
-        found = _open(entry)
+        found = open_entry(entry)
         os.utime(entry)  # used now: pruning keeps the entries in use
     except FileNotFoundError:
         return None  # not kept (or just pruned): build it
@@ -112,7 +115,7 @@ def _read(entry: Path) -> KeptSums | None:
     return found
 
 
-def _open(entry: Path) -> KeptSums:
+def open_entry(entry: Path) -> KeptSums:
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != CACHE_FORMAT:
         raise ValueError("another format")
@@ -126,7 +129,7 @@ def _open(entry: Path) -> KeptSums:
         raise ValueError("arrays of another grid")
     reach = AreaReach(Transformer.from_crs(4326, crs, always_xy=True), float(meta["reach_west"]),
                       float(meta["reach_north"]), float(meta["block_m"]), blocks.astype(bool))
-    return KeptSums(RowPrefixes(frame, arrays), Region(bool(meta["in_china"]), reach=reach))
+    return KeptSums(RowPrefixes(frame, arrays), Region(bool(meta["in_china"]), reach=reach), entry)
 
 
 def _write(folder: Path, key: str, kept: KeptSums) -> None:

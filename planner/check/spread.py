@@ -1,0 +1,144 @@
+"""The rows' own facts computed partition by partition on a Dask cluster, with the numbers one process gives.
+
+The list is cut into strips along the x axis of the grid's Gauss-Krüger plane,
+each holding about the same number of rows. A strip's task gets its own rows
+and, as a halo, every other row whose x lies within the spacing of the strip
+(the spacing stretched by the plane's largest scale factor over the list, plus
+a metre): every same-list pair with a row of the strip is then inside the
+task. The task returns its own rows' nearest outlet and station and disc sums
+(planner.check.row_facts: the same per-row code the single process runs), and
+the pairs whose first row is its own, so each pair comes back exactly once.
+The caller sorts the pairs as one process would and judges every rule that
+weighs rows against each other once, over the whole list (planner.check.batch).
+
+Tasks carry their inputs (rows, sites, and the kept sums: a path on this
+machine's cluster, the arrays on another one), so Dask can run a task again
+on another worker when one is lost. Progress shows per partition on a
+terminal.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planner.check.on_foot import Nearest
+from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, disc_people, nearest_codes
+from planner.rules.profiles import Profile
+from planner.sites.grid_cache import KeptSums, open_entry
+from planner.spatial.conflicts import close_pairs
+from planner.spatial.nearest import SiteIndex
+from planner.spatial.plane import RowPrefixes
+
+__all__ = ["ROWS_PER_PARTITION", "Spread", "strips"]
+
+ROWS_PER_PARTITION = 250_000
+
+
+@dataclass(frozen=True)
+class PartFacts:
+    rows: np.ndarray  # positions of the strip's own rows in the whole list
+    outlet_id: np.ndarray
+    outlet_m: np.ndarray
+    station_id: np.ndarray
+    station_m: np.ndarray
+    service: np.ndarray
+    marginal: np.ndarray
+    pair_i: np.ndarray  # positions in the whole list, i < j, i one of the strip's own rows
+    pair_j: np.ndarray
+    pair_m: np.ndarray
+
+
+def strips(x: np.ndarray, count: int, halo: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cut positions with plane x (NaN: no position) into `count` strips of about equal size: per strip,
+    (own rows, own and halo rows), both as increasing positions. Rows without a position go to the first."""
+    known = np.flatnonzero(np.isfinite(x))
+    by_x = known[np.argsort(x[known], kind="stable")]
+    sorted_x = x[by_x]
+    cuts = np.linspace(0, by_x.size, count + 1).round().astype(np.int64)
+    unknown = np.flatnonzero(~np.isfinite(x))
+    parts = []
+    for k in range(count):
+        own = near = by_x[cuts[k]:cuts[k + 1]]
+        if own.size:
+            first = np.searchsorted(sorted_x, sorted_x[cuts[k]] - halo, side="left")
+            last = np.searchsorted(sorted_x, sorted_x[cuts[k + 1] - 1] + halo, side="right")
+            near = by_x[first:last]
+        if k == 0:
+            own, near = np.concatenate([own, unknown]), np.concatenate([near, unknown])
+        if own.size:
+            parts.append((np.sort(own), np.sort(near)))
+    return parts
+
+
+def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path | RowPrefixes,
+                   profile: Profile) -> PartFacts:
+    """A strip's facts (runs on a worker)."""
+    prefixes = open_entry(Path(sums)).prefixes if isinstance(sums, (str, Path)) else sums
+    mine = rows.take(np.flatnonzero(own))
+    outlets = SiteIndex(sites.outlet_lon, sites.outlet_lat)
+    stations = SiteIndex(sites.station_lon, sites.station_lat)
+    outlet_id, outlet_m = nearest_codes(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
+    station_id, station_m = nearest_codes(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
+    service, marginal = disc_people(prefixes, mine.lon, mine.lat, profile.service_distance_m)
+    i, j, metres = close_pairs(rows.lon, rows.lat, profile.min_spacing_m)
+    keep = own[i]  # rows come in list order: i < j in the list too, and i's strip reports the pair
+    return PartFacts(mine.index, outlet_id, outlet_m, station_id, station_m, service, marginal,
+                     rows.index[i[keep]], rows.index[j[keep]], metres[keep])
+
+
+class Spread:
+    """Computes RowFacts over partitions on a Dask `client` (a distributed.Client)."""
+
+    def __init__(self, client: Any, *, shared_files: bool, partitions: int | None = None) -> None:
+        self.client = client
+        self.shared_files = shared_files  # the workers see this machine's files (a LocalCluster)
+        self.partitions = partitions
+
+    def _count(self, n: int) -> int:
+        if self.partitions:
+            return self.partitions
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        return max(2 * workers, math.ceil(n / ROWS_PER_PARTITION))
+
+    def __call__(self, rows: RowsIn, sites: SiteArrays, kept: KeptSums, profile: Profile) -> RowFacts:
+        plane = kept.prefixes.plane
+        ok = np.isfinite(rows.lon) & np.isfinite(rows.lat)
+        x = np.full(rows.lon.size, np.nan)
+        y = np.full(rows.lon.size, np.nan)
+        x[ok], y[ok] = plane.project(rows.lon[ok], rows.lat[ok])
+        stretch = float(np.max(plane.scale_factor(x[ok], y[ok]), initial=1.0))
+        halo = profile.min_spacing_m * max(stretch, 1.0) * 1.001 + 1.0
+        sums: Path | RowPrefixes = kept.entry if (self.shared_files and kept.entry) else kept.prefixes
+        futures = []
+        with warnings.catch_warnings():  # the tasks carry their arrays on purpose: a lost worker's task can rerun
+            warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
+            for own, near in strips(x, self._count(rows.lon.size), halo):
+                futures.append(self.client.submit(_facts_of_part, rows.take(near), np.isin(near, own), sites, sums,
+                                                  profile, pure=False, retries=3))
+        if sys.stderr.isatty():
+            from distributed import progress
+
+            progress(futures)
+        return _merged(rows.lon.size, self.client.gather(futures))
+
+
+def _merged(n: int, parts: list[PartFacts]) -> RowFacts:
+    outlet_id, station_id = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    outlet_m, station_m, service, marginal = (np.full(n, np.nan) for _ in range(4))
+    for part in parts:
+        outlet_id[part.rows], outlet_m[part.rows] = part.outlet_id, part.outlet_m
+        station_id[part.rows], station_m[part.rows] = part.station_id, part.station_m
+        service[part.rows], marginal[part.rows] = part.service, part.marginal
+    pair_i = np.concatenate([p.pair_i for p in parts] or [np.empty(0, np.int64)])
+    pair_j = np.concatenate([p.pair_j for p in parts] or [np.empty(0, np.int64)])
+    pair_m = np.concatenate([p.pair_m for p in parts] or [np.empty(0)])
+    order = np.argsort(pair_i * np.int64(n) + pair_j, kind="stable")  # as close_pairs sorts them
+    nearest = Nearest(outlet_id, outlet_m, station_id, station_m, pair_i[order], pair_j[order], pair_m[order])
+    return RowFacts(nearest, service, marginal)
