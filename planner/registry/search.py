@@ -3,11 +3,14 @@
 Case-insensitive substring matching on both backends (ILIKE on PostGIS; SQLite's LIKE folds ASCII case
 and compares Chinese as it is), over active outlets, stations, applicants and areas. An exact code comes
 first, then codes that start with the text, then the rest by code. Bounded: the text is cut to
-MAX_QUERY characters and at most `limit` (≤ MAX_LIMIT) records come back.
+MAX_QUERY characters and at most `limit` (≤ MAX_LIMIT) records come back. Text as people type or paste it:
+invisible format characters (zero-width spaces, direction marks) are dropped, and full-width letters and
+digits ("Ｓ１") also find their ASCII forms (NFKC), beside the text as typed.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, String, case, cast, func, literal, null, or_, select, union_all
@@ -37,7 +40,14 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _select(kind: str, pattern: str, lowered: str, limit: int):
+def _forms(text: str) -> list[str]:
+    """The texts searched for: `text` without format characters (Cf), and its NFKC form when that differs."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+    folded = unicodedata.normalize("NFKC", visible)
+    return [form for form in dict.fromkeys((visible, folded)) if form]
+
+
+def _select(kind: str, forms: list[str], limit: int):
     model = _MODELS[kind]
     table = model.__table__
     code = table.c.code
@@ -46,9 +56,10 @@ def _select(kind: str, pattern: str, lowered: str, limit: int):
     columns = [code, table.c.name]
     if "address" in table.c:
         columns.append(table.c.address)
-    matches = or_(*(column.ilike(pattern, escape="\\") for column in columns))
-    rank = case((func.lower(code) == lowered, 0), (func.lower(code).like(_escaped(lowered) + "%", escape="\\"), 1),
-                else_=2)
+    matches = or_(*(column.ilike("%" + _escaped(form) + "%", escape="\\") for column in columns for form in forms))
+    lowered = [form.lower() for form in forms]
+    rank = case((func.lower(code).in_(lowered), 0),
+                (or_(*(func.lower(code).like(_escaped(low) + "%", escape="\\") for low in lowered)), 1), else_=2)
     # Typed literals: in a UNION, PostgreSQL cannot guess the type of an untyped parameter.
     return (select(cast(literal(kind), String(16)).label("kind"), code.label("code"), table.c.name.label("name"),
                    address.label("address"), table.c[state].label("state"), rank.label("rank"))
@@ -58,13 +69,11 @@ def _select(kind: str, pattern: str, lowered: str, limit: int):
 
 def search_registry(conn: Connection, text: str, *, limit: int = MAX_LIMIT) -> list[Hit]:
     """Active records whose code, name or address holds `text` (case-insensitive), best first."""
-    text = (text or "").strip()[:MAX_QUERY]
-    if not text:
+    forms = _forms((text or "").strip()[:MAX_QUERY])
+    if not forms:
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
-    lowered = text.lower()
-    pattern = "%" + _escaped(text) + "%"
-    parts = [select(s.subquery()) for s in (_select(kind, pattern, lowered, limit) for kind in KINDS)]
+    parts = [select(s.subquery()) for s in (_select(kind, forms, limit) for kind in KINDS)]
     rows = conn.execute(union_all(*parts)).all()
     order = {kind: i for i, kind in enumerate(KINDS)}
     rows = sorted(rows, key=lambda r: (r.rank, order[r.kind], r.code))[:limit]

@@ -20,7 +20,10 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 
 
 def hit_url(kind: str, code: str) -> str:
-    """Where a found record is shown: its page, else the overview map centred on it."""
+    """Where a found record is shown: its page, else the overview map centred on it (also for a code with a
+    '/', which a page address cannot carry: /stations/a/b is no page)."""
+    if "/" in code:
+        return url_for("overview.index", focus=code, focus_layer=kind)
     if kind == "stations":
         return url_for("stations.page", code=code)
     if kind == "candidates":
