@@ -86,3 +86,41 @@ def test_every_close_pair_lies_within_the_strip_of_its_first_row(xs, count, halo
         for j in range(i + 1, x.size):
             if np.isfinite(x[i]) and np.isfinite(x[j]) and abs(x[i] - x[j]) <= halo:
                 assert j in set(parts[owner[i]][1])
+
+
+def test_a_worker_lost_in_the_middle_changes_nothing(engine, tmp_path, monkeypatch, client):
+    """The first worker to start a strip dies there (os._exit); Dask runs the strip again elsewhere."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    flag = tmp_path / "killed"
+
+    def killer(flag_path):
+        class KillOnce(WorkerPlugin):
+            name = "kill-once"
+
+            def transition(self, key, start, finish, **kwargs):
+                import os
+                from pathlib import Path
+
+                if finish == "executing" and "_facts_of_part" in str(key):
+                    try:
+                        Path(flag_path).touch(exist_ok=False)
+                    except FileExistsError:
+                        return
+                    os._exit(1)
+
+        return KillOnce()
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    load_small_registry(engine)
+    profile = load_profile("yiwu")
+    rows = _rows(11, 500.0)
+    alone, _ = _file(engine, tmp_path, profile, None, "alone", rows)
+    client.register_plugin(killer(str(flag)))
+    try:
+        spread, _ = _file(engine, tmp_path, profile, Spread(client, shared_files=True, partitions=6), "spread", rows)
+    finally:
+        client.unregister_worker_plugin("kill-once")
+    assert flag.exists()  # a worker did die in the middle
+    assert spread == alone
+    client.wait_for_workers(2, timeout=60)  # the nanny brought it back for the tests after this one
