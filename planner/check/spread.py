@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ class PartFacts:
     pair_i: np.ndarray  # positions in the whole list, i < j, i one of the strip's own rows
     pair_j: np.ndarray
     pair_m: np.ndarray
+    seconds: float  # the task's own time on its worker
 
 
 def strips(x: np.ndarray, count: int, halo: float) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -80,6 +82,7 @@ def strips(x: np.ndarray, count: int, halo: float) -> list[tuple[np.ndarray, np.
 def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path | RowPrefixes,
                    profile: Profile) -> PartFacts:
     """A strip's facts (runs on a worker)."""
+    started = time.perf_counter()
     prefixes = open_entry(Path(sums)).prefixes if isinstance(sums, (str, Path)) else sums
     mine = rows.take(np.flatnonzero(own))
     outlets = SiteIndex(sites.outlet_lon, sites.outlet_lat)
@@ -90,7 +93,7 @@ def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path 
     i, j, metres = close_pairs(rows.lon, rows.lat, profile.min_spacing_m)
     keep = own[i]  # rows come in list order: i < j in the list too, and i's strip reports the pair
     return PartFacts(mine.index, outlet_id, outlet_m, station_id, station_m, service, marginal,
-                     rows.index[i[keep]], rows.index[j[keep]], metres[keep])
+                     rows.index[i[keep]], rows.index[j[keep]], metres[keep], time.perf_counter() - started)
 
 
 class Spread:
@@ -100,6 +103,7 @@ class Spread:
         self.client = client
         self.shared_files = shared_files  # the workers see this machine's files (a LocalCluster)
         self.partitions = partitions
+        self.seconds: list[float] = []  # each strip's own time in the last run (benches simulate more workers)
 
     def _count(self, n: int) -> int:
         if self.partitions:
@@ -126,7 +130,9 @@ class Spread:
             from distributed import progress
 
             progress(futures)
-        return _merged(rows.lon.size, self.client.gather(futures))
+        parts = self.client.gather(futures)
+        self.seconds = [part.seconds for part in parts]
+        return _merged(rows.lon.size, parts)
 
 
 def _merged(n: int, parts: list[PartFacts]) -> RowFacts:
