@@ -22,7 +22,8 @@ from planner.spatial.conflicts import close_pairs
 from planner.spatial.nearest import SiteIndex
 from planner.spatial.plane import RowPrefixes
 
-__all__ = ["RowFacts", "RowsIn", "SiteArrays", "disc_people", "nearest_codes", "row_facts"]
+__all__ = ["RowFacts", "RowsIn", "SiteArrays", "codes_at", "disc_people", "nearest_codes", "nearest_positions",
+           "row_facts"]
 
 
 @dataclass(frozen=True)
@@ -97,26 +98,38 @@ def disc_people(prefixes: RowPrefixes | None, lon: np.ndarray, lat: np.ndarray, 
 
 def nearest_codes(codes: np.ndarray, index: SiteIndex, lon: np.ndarray, lat: np.ndarray, own_ids):
     """Nearest site code and metres; a registry applicant never counts as its own neighbour."""
+    chosen, metres = nearest_positions(codes, index, lon, lat, own_ids)
+    return codes_at(codes, chosen), metres
+
+
+def codes_at(codes: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The codes at site positions (None where -1)."""
+    ids = np.full(chosen.size, None, dtype=object)
+    ok = chosen >= 0
+    ids[ok] = codes[chosen[ok]]
+    return ids
+
+
+def nearest_positions(keys: np.ndarray, index: SiteIndex, lon: np.ndarray, lat: np.ndarray, own_keys):
+    """Position of each point's nearest site (-1: none) and metres (NaN). With `own_keys`, a site whose key
+    (its code, or any stand-in equal exactly when codes are) is the row's own never counts: a code names at
+    most two entries (a station and an approved applicant), so the nearest of another key among three is it."""
     n = lon.size
-    ids = np.full(n, None, dtype=object)
-    metres = np.full(n, np.nan)
-    if codes.size == 0:
-        return ids, metres
+    chosen, metres = np.full(n, -1, dtype=np.int64), np.full(n, np.nan)
+    if keys.size == 0:
+        return chosen, metres
     found = index.query(lon, lat, k=1)
     chosen, distance = found.index[:, 0], found.distance_m[:, 0]
-    if own_ids is not None:
-        # Rows whose nearest "station" is their own registry entry: take the nearest entry of another code (a
-        # code names at most two entries, a station and an approved applicant; -1 when there is no other).
-        own = np.flatnonzero((chosen >= 0) & (codes[np.maximum(chosen, 0)] == own_ids))
+    if own_keys is not None:
+        own = np.flatnonzero((chosen >= 0) & (keys[np.maximum(chosen, 0)] == own_keys))
         if own.size:
-            k = min(3, codes.size)
+            k = min(3, keys.size)
             found = index.query(lon[own], lat[own], k=k)
-            other = (found.index >= 0) & (codes[np.maximum(found.index, 0)] != own_ids[own][:, None])
+            other = (found.index >= 0) & (keys[np.maximum(found.index, 0)] != own_keys[own][:, None])
             pick = np.where(other.any(axis=1), np.argmax(other, axis=1), 0)
             rows = np.arange(own.size)
             chosen[own] = np.where(other.any(axis=1), found.index[rows, pick], -1)
             distance[own] = found.distance_m[rows, pick]
     ok = chosen >= 0
-    ids[ok] = codes[chosen[ok]]
     metres[ok] = distance[ok]
-    return ids, metres
+    return np.where(ok, chosen, -1), metres

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from planner.check.on_foot import Nearest
-from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, disc_people, nearest_codes
+from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, codes_at, disc_people, nearest_positions
 from planner.rules.profiles import Profile
 from planner.sites.grid_cache import KeptSums, open_entry
 from planner.spatial.conflicts import close_pairs
@@ -44,10 +45,12 @@ ROWS_PER_PARTITION = 250_000
 
 @dataclass(frozen=True)
 class PartFacts:
+    """A strip's answer, numbers only (fast to send): sites by their positions in the site arrays."""
+
     rows: np.ndarray  # positions of the strip's own rows in the whole list
-    outlet_id: np.ndarray
+    outlet: np.ndarray  # -1: none
     outlet_m: np.ndarray
-    station_id: np.ndarray
+    station: np.ndarray
     station_m: np.ndarray
     service: np.ndarray
     marginal: np.ndarray
@@ -87,12 +90,12 @@ def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path 
     mine = rows.take(np.flatnonzero(own))
     outlets = SiteIndex(sites.outlet_lon, sites.outlet_lat)
     stations = SiteIndex(sites.station_lon, sites.station_lat)
-    outlet_id, outlet_m = nearest_codes(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
-    station_id, station_m = nearest_codes(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
+    outlet, outlet_m = nearest_positions(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
+    station, station_m = nearest_positions(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
     service, marginal = disc_people(prefixes, mine.lon, mine.lat, profile.service_distance_m)
     i, j, metres = close_pairs(rows.lon, rows.lat, profile.min_spacing_m)
     keep = own[i]  # rows come in list order: i < j in the list too, and i's strip reports the pair
-    return PartFacts(mine.index, outlet_id, outlet_m, station_id, station_m, service, marginal,
+    return PartFacts(mine.index, outlet, outlet_m, station, station_m, service, marginal,
                      rows.index[i[keep]], rows.index[j[keep]], metres[keep], time.perf_counter() - started)
 
 
@@ -120,28 +123,34 @@ class Spread:
         stretch = float(np.max(plane.scale_factor(x[ok], y[ok]), initial=1.0))
         halo = profile.min_spacing_m * max(stretch, 1.0) * 1.001 + 1.0
         sums: Path | RowPrefixes = kept.entry if (self.shared_files and kept.entry) else kept.prefixes
+        # Codes travel as whole-number keys (equal exactly when the codes are): no Python string is sent.
+        station_keys, uniques = pd.factorize(sites.station_codes)
+        keyed = RowsIn(rows.index, rows.lon, rows.lat, pd.Index(uniques).get_indexer(rows.ids))
+        numeric = SiteArrays(sites.outlet_lon, sites.outlet_lat, np.arange(sites.outlet_codes.size),
+                             sites.station_lon, sites.station_lat, station_keys)
         futures = []
         with warnings.catch_warnings():  # the tasks carry their arrays on purpose: a lost worker's task can rerun
             warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
             for own, near in strips(x, self._count(rows.lon.size), halo):
-                futures.append(self.client.submit(_facts_of_part, rows.take(near), np.isin(near, own), sites, sums,
-                                                  profile, pure=False, retries=3))
+                futures.append(self.client.submit(_facts_of_part, keyed.take(near), np.isin(near, own), numeric,
+                                                  sums, profile, pure=False, retries=3))
         if sys.stderr.isatty():
             from distributed import progress
 
             progress(futures)
         parts = self.client.gather(futures)
         self.seconds = [part.seconds for part in parts]
-        return _merged(rows.lon.size, parts)
+        return _merged(rows.lon.size, parts, sites)
 
 
-def _merged(n: int, parts: list[PartFacts]) -> RowFacts:
-    outlet_id, station_id = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+def _merged(n: int, parts: list[PartFacts], sites: SiteArrays) -> RowFacts:
+    outlet, station = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     outlet_m, station_m, service, marginal = (np.full(n, np.nan) for _ in range(4))
     for part in parts:
-        outlet_id[part.rows], outlet_m[part.rows] = part.outlet_id, part.outlet_m
-        station_id[part.rows], station_m[part.rows] = part.station_id, part.station_m
+        outlet[part.rows], outlet_m[part.rows] = part.outlet, part.outlet_m
+        station[part.rows], station_m[part.rows] = part.station, part.station_m
         service[part.rows], marginal[part.rows] = part.service, part.marginal
+    outlet_id, station_id = codes_at(sites.outlet_codes, outlet), codes_at(sites.station_codes, station)
     pair_i = np.concatenate([p.pair_i for p in parts] or [np.empty(0, np.int64)])
     pair_j = np.concatenate([p.pair_j for p in parts] or [np.empty(0, np.int64)])
     pair_m = np.concatenate([p.pair_m for p in parts] or [np.empty(0)])
