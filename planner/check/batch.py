@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from planner.check.applicants import Applicants, read_applicants
 from planner.check.on_foot import on_foot
 from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, row_facts
-from planner.memory import release_freed
+from planner.memory import arrow_through_malloc, release_freed
 from planner.registry.changes import registry_version
 from planner.registry.engine import snapshot
 from planner.roads.cells import service_areas_on_foot
@@ -76,6 +76,7 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     `progress(stage, done, total)` is called as each of STAGES starts; `spread`, see check_applicants.
     """
     report = progress or (lambda stage, done, total: None)
+    arrow_through_malloc()
     report("read", 0, len(STAGES))
     applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
     release_freed()  # the file's bytes and the reader's buffers
@@ -123,18 +124,16 @@ def check_applicants(applicants: Applicants, network: Network, profile: Profile,
         facts = row_facts(RowsIn.whole(applicants), sites, kept.prefixes if kept else None, profile)
     else:
         facts = spread(RowsIn.whole(applicants), sites, kept, profile)
-    straight = facts.nearest
+    straight, service, marginal = facts.nearest, facts.service, facts.marginal
+    kept = facts = None  # unmaps the kept sums: their pages and the lists below never share the peak
     near = on_foot(applicants, network, profile, fails, lang) if walking else straight
+    if walking:
+        service, marginal = _populations_on_foot(network, profile, lon, lat)
     release_freed()  # the KD-tree's pairs before their checks
-    # Lists of too-close rows now, before the grid's pages are mapped: the two never share the peak.
     conflicts = _conflict_lists(n, applicants.ids, near.pair_i, near.pair_j)
     release_freed()
     distance_rules(profile, near.outlet_id, near.outlet_m, near.station_id, near.station_m, fails, lang)
     survey_rules(profile, applicants.facts, fails, lang)
-    service, marginal = (facts.service, facts.marginal) if not walking else _populations_on_foot(network, profile,
-                                                                                                 lon, lat)
-    kept = facts = None  # unmaps the kept sums before the reasons are joined
-    release_freed()
     usable = ~errors.mask()
     eligible = usable & ~fails.mask()
     order = _priority(profile, service, marginal)
