@@ -14,29 +14,27 @@ def export_command(file, db_url):
     """Write the whole registry (every kind, history, soft-deleted rows marked; accounts without passwords or
     tokens) to FILE.gpkg with QGIS layer styles, and a QGIS project FILE.qgz beside it."""
     from planner.interop.gpkg_export import export_registry
-    from planner.registry.engine import make_engine
-    from planner.registry.schema import upgrade_schema
 
-    engine = make_engine(db_url)
-    try:
-        upgrade_schema(engine)
-        for line in export_registry(engine, file):
-            click.echo(line)
-    finally:
-        engine.dispose()
+    _echo_lines(db_url, lambda engine: export_registry(engine, file))
 
 
 def import_all(file, db_url) -> None:
     """`planner import all FILE.gpkg`: a `planner export` file into an empty registry, in one transaction."""
     from planner.interop.gpkg_import import import_registry, read_export
+
+    read_export(file)  # a file that is not ours is refused before a database is made or migrated
+    _echo_lines(db_url, lambda engine: import_registry(engine, file))
+
+
+def _echo_lines(db_url, work) -> None:
+    """Run `work(engine)` on the migrated database at `db_url`, echoing the lines it yields."""
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
 
-    read_export(file)  # a file that is not ours is refused before a database is made or migrated
     engine = make_engine(db_url)
     try:
         upgrade_schema(engine)
-        for line in import_registry(engine, file):
+        for line in work(engine):
             click.echo(line)
     finally:
         engine.dispose()
