@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from planner.errors import UsageError
 from planner.interop.gpkg_export import FORMAT, FORMAT_VERSION, MARKER
+from planner.registry.export_checks import layer_problems
 from planner.registry.whole_registry import LAYERS, STORAGE_CRS, expected_fields, load_whole_registry
 
 __all__ = ["import_registry", "read_export"]
@@ -62,6 +63,8 @@ def read_export(file) -> dict[str, pa.Table]:
             problems.append(f"layer {spec.name} lacks {', '.join(missing)}")
         if spec.geometry_type and (meta.get("crs") or "").upper() != STORAGE_CRS:
             problems.append(f"layer {spec.name} is in {meta.get('crs')}, not {STORAGE_CRS}")
+        if not missing:
+            problems += layer_problems(path, spec, table)
         layers[spec.name] = table
     if problems:
         raise UsageError(f"{path}: {'; '.join(problems)}", f"{path}：{'；'.join(problems)}")
