@@ -12,6 +12,7 @@ LAYOUT_TEXT = {
         "api_docs_intro": "本系统的 HTTP 接口说明：调用时使用 API 令牌（Authorization: Bearer …）。"
         "机器可读的原始描述：",
         "api_docs_noscript": "显示接口文档需要启用 JavaScript；原始描述见上方链接。",
+        "api_docs_ogc": "QGIS、ArcGIS 等 GIS 软件可按 OGC API – Features 标准直接读取登记库（同样使用 API 令牌）：",
         "api_docs_licence": "接口文档界面使用 Swagger UI（Apache-2.0 许可），由本服务器提供。",
         "error_title_400": "请求有误", "error_title_401": "请先登录", "error_title_403": "没有权限",
         "error_title_404": "找不到页面或记录", "error_title_405": "不支持该请求方式",
@@ -31,6 +32,8 @@ LAYOUT_TEXT = {
         "api_docs_intro": "The HTTP interface of this system: call it with an API token (Authorization: Bearer …). "
         "The machine-readable description:",
         "api_docs_noscript": "The documentation needs JavaScript; the raw description is linked above.",
+        "api_docs_ogc": "GIS software (QGIS, ArcGIS) reads the registry by the OGC API – Features standard, with the "
+                        "same API token:",
         "api_docs_licence": "The documentation viewer is Swagger UI (Apache-2.0 licence), served by this server.",
         "error_title_400": "Bad request", "error_title_401": "Sign in first", "error_title_403": "Not allowed",
         "error_title_404": "Not found", "error_title_405": "Method not allowed",

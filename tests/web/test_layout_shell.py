@@ -215,6 +215,7 @@ def test_only_swagger_uis_own_files_are_served(client):
     page = client.get("/docs/api?lang=en").get_data(as_text=True)
     assert "API documentation (OpenAPI)" in page and 'id="swagger-ui"' in page and "<script>" not in page.split(
         "</head>")[1]
+    assert 'id="ogc-link">/ogc/</a>' in page  # the GIS door is named where the API is
 
 
 def test_the_language_link_keeps_the_pages_query(client):
