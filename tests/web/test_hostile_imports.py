@@ -89,3 +89,32 @@ def test_anonymous_and_staff_are_refused(app, loaded):
 def test_an_unreadable_or_odd_file_is_a_page_not_an_error(client, loaded, body, name):
     response = _post(client, body, name)
     assert response.status_code in (200, 400, 413), response.get_data(as_text=True)[-800:]
+
+
+def _bomb(kind: str) -> bytes:
+    """A zip (an .xlsx, or a zipped shapefile) whose one part unpacks to 200 MB of the same byte."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        if kind == "xlsx":
+            bomb.writestr("[Content_Types].xml", "<Types/>")
+            bomb.writestr("xl/worksheets/sheet1.xml", b"<row>" + b" " * (200 * 1024 * 1024))
+        else:
+            bomb.writestr("stations.dbf", b"\x00" * (200 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "name"), [("xlsx", "bomb.xlsx"), ("zip", "bomb.zip")])
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(client, loaded, kind, name):
+    response = _post(client, _bomb(kind), name)
+    assert response.status_code == 400, response.get_data(as_text=True)[-600:]
+    assert 'id="import-problems"' in response.get_data(as_text=True)
+    assert _stations(loaded) == set()
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(app, client, loaded):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = _post(client, GOOD + "W9,站,营业,116.66,40.12\n" * 5000, "big.csv")
+    assert response.status_code == 413
+    assert _stations(loaded) == set()
