@@ -9,6 +9,7 @@ password or token (an export never holds them): `planner user password NAME` let
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,8 +33,14 @@ def _not_ours(path: Path, why: str, why_zh: str) -> UsageError:
 
 
 def read_export(file) -> dict[str, pa.Table]:
-    """Every layer of an export, checked: our marker, each layer with its fields, the storage CRS."""
-    path = Path(file)
+    """Every layer of an export, checked: our marker, each layer with its fields, the storage CRS. GDAL's own
+    warnings about a damaged file stay quiet: the refusal names what is wrong, in the one line a refusal is."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _read_export(Path(file))
+
+
+def _read_export(path: Path) -> dict[str, pa.Table]:
     if not path.is_file():
         raise UsageError(f"{path}: file not found", f"{path}：文件不存在")
     with open(path, "rb") as head:

@@ -102,3 +102,20 @@ def test_sql_in_extra_layer_and_column_names_is_not_run(filled, second_database_
     assert result.returncode == 0, result.stderr[-600:]
     counts = row_counts(second_database_url)
     assert counts["stations"] > 0 and counts["users"] > 0
+
+
+@pytest.mark.parametrize("change", [
+    "ALTER TABLE stations RENAME TO elsewhere",  # listed in gpkg_contents, gone from the file
+    "UPDATE planner_export SET value = x'00ff' WHERE key = 'format_version'",
+    "DELETE FROM planner_export",
+    "UPDATE gpkg_geometry_columns SET srs_id = 99999 WHERE table_name = 'stations'",
+    "UPDATE gpkg_contents SET table_name = 'stations''; DROP TABLE users; --' WHERE table_name = 'stations'",
+])
+def test_a_damaged_export_is_refused_in_one_line(filled, second_database_url, tmp_path, change):
+    def damage(db):
+        for layer in ("stations", "planner_export"):
+            _untriggered(db, layer)
+        db.execute(change)
+
+    result = _import(filled, second_database_url, tmp_path, damage)
+    _refused(result, second_database_url, "")
