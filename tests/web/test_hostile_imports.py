@@ -118,3 +118,26 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(app, client, 
     response = _post(client, GOOD + "W9,站,营业,116.66,40.12\n" * 5000, "big.csv")
     assert response.status_code == 413
     assert _stations(loaded) == set()
+
+
+def test_two_imports_at_once_each_go_in_whole_or_not_at_all(app, loaded):
+    import threading
+
+    bodies = {name: "机构号,名称,状态,经度,纬度\n" + "".join(
+        f"{name}{i},站{i},营业,{116.6 + i * 0.0001:.4f},40.12\n" for i in range(400)) for name in ("A", "B")}
+    clients = {name: sign_in(app.test_client(), "paula") for name in bodies}
+    answers = {}
+
+    def send(name):
+        answers[name] = _post(clients[name], bodies[name], f"{name}.csv", token=csrf(clients[name]))
+
+    threads = [threading.Thread(target=send, args=(name,)) for name in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    loaded_codes = _stations(loaded)
+    for name, answer in answers.items():
+        assert answer.status_code in (200, 409, 423, 503), answer.status_code
+        mine = {c for c in loaded_codes if c.startswith(name)}
+        assert len(mine) == (400 if answer.status_code == 200 else 0)
