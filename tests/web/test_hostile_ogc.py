@@ -71,3 +71,24 @@ def test_anonymous_clients_get_no_data(engine, tmp_path, path):
     assert answer.status_code in (302, 401)
     assert b"S1" not in answer.data
     assert client.get(path, headers={"Authorization": "Bearer forged"}).status_code == 401
+
+
+@pytest.mark.parametrize("query", ["crs=%3Cimg%20src=x%20onerror=alert(1)%3E", "bbox=%3Cimg%20src=x%3E",
+                                   "datetime=%3Cimg%20src=x%3E", "limit=%3Cimg%20src=x%3E",
+                                   "%3Cimg%20src=x%3E=1", "status=%3Cimg%20src=x%3E", "lang=%3Cimg%20src=x%3E"])
+@pytest.mark.parametrize("fmt", ["html", "json"])
+def test_markup_in_parameters_comes_back_as_text(ogc, query, fmt):
+    response = ogc.get(f"/ogc/collections/stations/items?f={fmt}&" + query)
+    assert response.status_code in (200, 400), response.status_code
+    if fmt == "html":
+        assert "<img src=x" not in response.get_data(as_text=True)
+    else:  # JSON quotes the text as it came; no browser reads it as a page
+        assert response.mimetype in ("application/json", "application/geo+json")
+        assert response.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+@pytest.mark.parametrize("accept", ["*/*", "text/html;q=0.1, application/json;q=0.0", "image/png", "", "x" * 4000,
+                                    "text/html;q=NaN", "application/json;q=1e309"])
+def test_any_accept_header_is_answered(ogc, accept):
+    response = ogc.get("/ogc/collections/stations/items", headers={"Accept": accept})
+    assert response.status_code in (200, 406), (accept, response.status_code)
