@@ -9,6 +9,7 @@ networks stay with the CLI (large files, long runs).
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from flask import Blueprint, render_template, request
@@ -33,10 +34,12 @@ _NAME_BYTES = 200  # of the name's UTF-8 (a folder entry holds at most 255 bytes
 
 
 def _upload_name(name: str) -> str:
-    """The uploaded file's own name (messages quote it), without folders or characters a path cannot hold:
-    '.' and '..' are not names, and a long name keeps its end (the suffix says how to read it) within
-    _NAME_BYTES bytes, however many bytes its characters take."""
-    name = Path((name or "").replace("\\", "/")).name.replace("\x00", "")
+    """The uploaded file's own name (messages quote it), without folders, invisible characters or characters a
+    path cannot hold: '.' and '..' are not names, and a long name keeps its end (the suffix says how to read
+    it) within _NAME_BYTES bytes, however many bytes its characters take."""
+    name = Path((name or "").replace("\\", "/")).name
+    # Control and format characters go: an unclosed right-to-left override would turn the page's words around.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
     if name in ("", ".", ".."):
         return "upload"
     return name.encode("utf-8", "ignore")[-_NAME_BYTES:].decode("utf-8", "ignore") or "upload"

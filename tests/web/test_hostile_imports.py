@@ -141,3 +141,11 @@ def test_two_imports_at_once_each_go_in_whole_or_not_at_all(app, loaded):
         assert answer.status_code in (200, 409, 423, 503), answer.status_code
         mine = {c for c in loaded_codes if c.startswith(name)}
         assert len(mine) == (400 if answer.status_code == 200 else 0)
+
+
+@pytest.mark.parametrize("name", ["\u202egnp.csv", "a\u200bb\u2066.csv", "tab\there.csv"])
+def test_invisible_and_control_characters_leave_the_shown_file_name(client, loaded, name):
+    page = _post(client, GOOD, name).get_data(as_text=True)
+    shown = page.split('id="import-done"')[1].split("</p>")[0]
+    assert not any(ch in shown for ch in "\u202e\u200b\u2066\t"), shown
+    assert _stations(loaded) == {"W1"}
