@@ -7,6 +7,8 @@ record in the map's coordinates).
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from planner.registry.search import MAX_LIMIT, MAX_QUERY, search_registry
@@ -35,7 +37,10 @@ def hit_url(kind: str, code: str) -> str:
 def results():
     """Records whose code, name or address holds `q` (case-insensitive), at most MAX_LIMIT."""
     lang = current_lang()
-    query = request.args.get("q", "").strip()[:MAX_QUERY]
+    # Shown back as typed, less control and format characters (an unclosed right-to-left override would turn
+    # the page's words around; the search drops them too).
+    typed = request.args.get("q", "")
+    query = "".join(ch for ch in typed if unicodedata.category(ch) not in ("Cc", "Cf")).strip()[:MAX_QUERY]
     hits = search_registry(read_connection(), query, limit=MAX_LIMIT) if query else []
     exact = [hit for hit in hits if hit.exact]
     if len(exact) == 1:

@@ -85,3 +85,11 @@ def test_anonymous_visitors_find_nothing(registry, app):
     response = app.test_client().get("/search/", query_string={"q": "S1"})
     assert response.status_code in (302, 401)
     assert "东庄便民站" not in response.get_data(as_text=True)
+
+
+def test_invisible_characters_leave_the_query_shown_back(registry, app):
+    client = sign_in(app.test_client(), "alice")
+    page = client.get("/search/", query_string={"q": "\u202enothing\u200b here"}).get_data(as_text=True)
+    notice = page.split('id="search-none"')[1].split("</p>")[0]
+    again = page.split('class="search-again"')[1].split("</form>")[0]
+    assert "nothing here" in notice and not any(ch in notice + again for ch in "\u202e\u200b")
