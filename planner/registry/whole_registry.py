@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -146,11 +147,31 @@ def _in(column, values: list) -> list:
         wkt = shapely.to_wkt(shapely.from_wkb(values), rounding_precision=-1)
         return [f"SRID={SRID};{w}" for w in wkt.tolist()]
     if isinstance(kind, JSON):
-        return [None if v is None else json.loads(v) for v in values]
+        return [None if v is None else _json(v) for v in values]
     if isinstance(kind, DateTime):  # a time without a zone (a file another tool wrote) is UTC, as ours are
         return [None if v is None else v.replace(tzinfo=dt.UTC) if v.tzinfo is None else v.astimezone(dt.UTC)
                 for v in values]
     return values
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:24]} is too large for JSON")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json(text: str):
+    """A JSON column's text as its value: only finite numbers (PostgreSQL's JSON has no NaN or Infinity; Python
+    reads them, and 1e999 as infinity), nested no deeper than Python parses (RecursionError: a ValueError here)."""
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _insert_layer(conn: Connection, spec: LayerSpec, table: pa.Table, *, batch: int = 20_000) -> int:

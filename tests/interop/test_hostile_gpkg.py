@@ -84,6 +84,8 @@ def test_geometry_no_registry_holds_is_refused(filled, second_database_url, tmp_
     ("UPDATE stations SET id = (SELECT min(id) FROM stations)", "stations"),  # duplicate ids
     ("UPDATE transactions SET count = 'many'", "transactions"),  # text in a number column
     ("UPDATE areas SET population = 'x''); DROP TABLE areas; --'", "areas"),
+    ("UPDATE events SET changes = printf('%.*c', 100000, '[') || printf('%.*c', 100000, ']')", "events"),
+    ("UPDATE events SET changes = '[1e999999]'", "events"),
 ])
 def test_values_no_registry_holds_are_refused(filled, second_database_url, tmp_path, change, layer):
     result = _import(filled, second_database_url, tmp_path, lambda db: _untriggered(db, layer) or db.execute(change))
