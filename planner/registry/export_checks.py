@@ -3,7 +3,8 @@ registry cannot hold, which SQLite would otherwise store as they come and Postgr
 store where no map can show it).
 
 Read from the file itself (a GeoPackage is SQLite): each value's storage class against its column's type (GDAL
-would read the text 'many' in a number column as 0), text no longer than its column, one row per id. Geometry
+would read the text 'many' in a number column as 0), days and times that are real ones (GDAL would read
+'2026-02-31' as none), text no longer than its column, one row per id. Geometry
 as GDAL reads it: present, readable, of the layer's type, not empty, finite, within the degree ranges. A place
 outside China is not refused: a registry may lie anywhere (its check then says so).
 """
@@ -59,6 +60,12 @@ def _value_problems(db: sqlite3.Connection, spec) -> list[str]:
             if rows:
                 found.append(f"{column.name} holds a value of another type (rows {_rows(rows)})")
                 continue
+        if isinstance(column.type, (Date, DateTime)):  # GDAL reads a day it cannot read as none; a modifier
+            # makes SQLite carry an impossible day over (2026-02-31 becomes 2026-03-03), so it differs
+            rows = _first(db, table, "rowid", f"WHERE {name} IS NOT NULL AND (julianday({name}) IS NULL "
+                                              f"OR date({name}, '+0 days') IS NOT substr({name}, 1, 10))")
+            if rows:
+                found.append(f"{column.name} holds a value that is not a date or time (rows {_rows(rows)})")
         length = getattr(column.type, "length", None)
         if isinstance(column.type, String) and length:
             rows = _first(db, table, "rowid", f"WHERE length({name}) > {int(length)}")

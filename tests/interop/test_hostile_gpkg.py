@@ -86,6 +86,9 @@ def test_geometry_no_registry_holds_is_refused(filled, second_database_url, tmp_
     ("UPDATE areas SET population = 'x''); DROP TABLE areas; --'", "areas"),
     ("UPDATE events SET changes = printf('%.*c', 100000, '[') || printf('%.*c', 100000, ']')", "events"),
     ("UPDATE events SET changes = '[1e999999]'", "events"),
+    ("UPDATE stations SET updated_at = 'not a time'", "stations"),
+    ("UPDATE stations SET opened_on = '2026-02-31'", "stations"),
+    ("UPDATE transactions SET count = 1e300", "transactions"),
 ])
 def test_values_no_registry_holds_are_refused(filled, second_database_url, tmp_path, change, layer):
     result = _import(filled, second_database_url, tmp_path, lambda db: _untriggered(db, layer) or db.execute(change))
