@@ -19,18 +19,15 @@ def ogc(engine, tmp_path):
 # Found by this file, in planner/web/ogc/query.py (another helper's; reported, not fixed here): str.isdigit()
 # holds for '²' and '①', which int() refuses (ValueError); an instant at the calendar's ends with an offset
 # cannot be moved to UTC (OverflowError). Both were 500s.
-_DIGIT_LIKE = pytest.mark.xfail(reason="query._whole: '²'.isdigit() but int('²') raises", raises=ValueError)
-_EDGE_TIME = pytest.mark.xfail(reason="query._instant: astimezone overflows at year 1 / 9999", raises=OverflowError)
-BAD = ["limit=-1", "limit=1e3", "limit=NaN", "limit=inf", pytest.param("limit=%C2%B2", marks=_DIGIT_LIKE),
-       pytest.param("limit=%E2%91%A0", marks=_DIGIT_LIKE), "limit=99999999999999999999",
-       pytest.param("offset=%C2%B2", marks=_DIGIT_LIKE), "offset=-0", "offset=1e309", "offset=99999999999999999999",
+BAD = ["limit=-1", "limit=1e3", "limit=NaN", "limit=inf", "limit=%C2%B2",
+       "limit=%E2%91%A0", "limit=99999999999999999999",
+       "offset=%C2%B2", "offset=-0", "offset=1e309", "offset=99999999999999999999",
        "bbox=NaN,NaN,NaN,NaN", "bbox=-inf,-inf,inf,inf", "bbox=1e309,0,1e309,1", "bbox=1,2,3,4,5,6,7",
        "bbox=,,,", "bbox=1%2C2%2C3", "bbox=1e300,1e300,1e301,1e301&bbox-crs=EPSG:4490",
        "crs=EPSG:4326'%20OR%201=1", "crs=http://evil.example/def/crs/EPSG/0/4490", "crs=EPSG:../../4490",
        "crs=%5BEPSG:%5D", "crs=EPSG:", "bbox-crs=EPSG:3857&bbox=1,2,3,4",
-       *(pytest.param(q, marks=_EDGE_TIME) for q in (
-           "datetime=0001-01-01T00:00:00%2B14:00", "datetime=9999-12-31T23:59:59-14:00",
-           "datetime=0001-01-01T00:00:00%2B14:00/..", "datetime=../9999-12-31T23:59:59-14:00")),
+       "datetime=0001-01-01T00:00:00%2B14:00", "datetime=9999-12-31T23:59:59-14:00",
+       "datetime=0001-01-01T00:00:00%2B14:00/..", "datetime=../9999-12-31T23:59:59-14:00",
        "datetime=/", "datetime=../..", "datetime=2026-13-01", "datetime=" + "9" * 5000,
        "f=JSON", "f=", "f=html%00", "f=../json", "code=" + "x" * 10, "status=a&status=b&colour=red"]
 

@@ -79,7 +79,7 @@ def _whole(args: MultiDict, name: str, default: int, low: int, high: int) -> int
     raw = args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # '²'.isdigit(), int('²') fails
         raise UsageError(f"{name} must be a whole number from {low} to {high}, got {raw!r}",
                          f"参数 {name} 应为 {low} 至 {high} 的整数，实际为 {raw!r}")
     return int(raw)
@@ -104,10 +104,10 @@ def _instant(raw: str, *, end: bool) -> dt.datetime | None:
             day = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(), dt.UTC)
             return day + dt.timedelta(days=1, microseconds=-1) if end else day
         value = dt.datetime.fromisoformat(raw)
-    except ValueError:
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # year 1 at +14:00 has no UTC instant
         raise UsageError(f"datetime {raw!r} is not an RFC 3339 date or time",
                          f"datetime 参数 {raw!r} 不是 RFC 3339 日期或时间") from None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _interval(raw: str) -> tuple[dt.datetime | None, dt.datetime | None]:
