@@ -59,6 +59,9 @@ SETTINGS: dict[str, Setting] = {
     "PLANNER_CHECK_QUEUE": Setting(8, "batch checks waiting beyond those"),
     "PLANNER_CHECK_TIMEOUT_S": Setting(600.0, "seconds a batch check may run", "float", minimum=1),
     "PLANNER_UPLOAD_RETENTION_DAYS": Setting(30.0, "days uploads and results of web checks are kept", "float"),
+    # work kept between runs
+    "PLANNER_CACHE_DIR": Setting("", "folder for the grid sums kept per registry version ('off': keep none); "
+                                     "default cache/ beside a SpatiaLite file, else ~/.cache/planner", "text"),
     # imports
     "PLANNER_IMPORT_WAIT_S": Setting(30.0, "seconds an import waits for another to finish", "float"),
     # what a user's file may hold

@@ -11,7 +11,7 @@ later checks of the same registry map the files read-only instead of
 rebuilding the grid. A registry change bumps its version (planner.registry.changes),
 so a kept entry never describes another state of the registry.
 
-The folder: $PLANNER_CACHE_DIR when set (empty: keep nothing), else `cache/`
+The folder: $PLANNER_CACHE_DIR when set (`off`: keep nothing), else `cache/`
 beside a SpatiaLite file, else `planner/` in the user's cache folder. The
 newest `KEEP` entries stay; older ones are removed as new ones are written.
 """
@@ -31,6 +31,7 @@ import numpy as np
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from planner.config import setting
 from planner.registry.engine import database_file
 from planner.rules.profiles import Profile
 from planner.rules.region import AreaReach, Region
@@ -40,7 +41,6 @@ __all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums", "open_entry"]
 
 CACHE_FORMAT = 1  # bump when what is written changes
 KEEP = 4
-_ENV = "PLANNER_CACHE_DIR"
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ class KeptSums:
 
 def cache_folder(database_url: str) -> Path | None:
     """Where kept sums of this database live (None: keep nothing)."""
-    configured = os.environ.get(_ENV)
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
+    configured = setting("PLANNER_CACHE_DIR")
+    if configured:
+        return None if configured.lower() == "off" else Path(configured)
     file = database_file(database_url)
     if file is not None:
         return file.resolve().parent / "cache"

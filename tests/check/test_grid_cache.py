@@ -26,7 +26,7 @@ def _answers(engine, tmp_path, name="list.csv"):
 
 
 def _uncached(engine, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANNER_CACHE_DIR", "")
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
     try:
         return _answers(engine, tmp_path, "plain.csv")
     finally:

@@ -59,8 +59,8 @@ def test_partitioned_check_writes_the_same_bytes(engine, tmp_path, monkeypatch, 
 
 
 def test_workers_elsewhere_get_the_sums_themselves(engine, tmp_path, monkeypatch, client):
-    """No kept entry on this machine's disc (cache off): the tasks carry the sums' arrays."""
-    monkeypatch.setenv("PLANNER_CACHE_DIR", "")
+    """No kept entry on this machine's disc (PLANNER_CACHE_DIR=off): the tasks carry the sums' arrays."""
+    monkeypatch.setenv("PLANNER_CACHE_DIR", "off")
     load_small_registry(engine)
     profile = load_profile("yiwu")
     rows = _rows(3, 500.0)
