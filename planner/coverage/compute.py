@@ -32,6 +32,8 @@ from planner.rules.vocabulary import (
 )
 from planner.sites.postal import load_road_graph
 from planner.spatial.coverage import (
+    TILE_COLUMNS,
+    AreaCoverage,
     area_coverage,
     find_gaps,
     population_centres,
@@ -97,8 +99,14 @@ def _sites(engine: Engine, options: CoverageOptions) -> tuple[gpd.GeoDataFrame, 
     return gpd.GeoDataFrame(sites, geometry="geometry", crs=4326), sites_all
 
 
-def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None) -> CoverageReport:
-    """Coverage per area from the registry (the grid may be given, e.g. from a population raster)."""
+def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None, spread=None,
+                     tile_columns: int = TILE_COLUMNS) -> CoverageReport:
+    """Coverage per area from the registry (the grid may be given, e.g. from a population raster).
+
+    `spread` (planner.coverage.spread.Spread) computes the straight-line served cells and their sums tile
+    by tile on a Dask cluster; None: one process. Both add the same tiles of `tile_columns` in the same
+    order, so the tables are identical. Walking profiles count the cells served on foot here.
+    """
     profile = options.profile
     levels = options.levels or profile.area_levels
     all_areas = read_table(engine, "areas", columns=("code", "name", "level", "population", "households",
@@ -115,14 +123,18 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     grid = population_grid
     sites, registry_outlets = _sites(engine, options)
     site_lon, site_lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
-    served = served_cells(grid, site_lon, site_lat, profile.service_distance_m)
     straight = roads = None
     if profile.metric == "walking":  # served on foot; the straight-line figures stay beside them
         roads = load_road_graph(engine)
         require_road_network(profile, roads)
-        straight = area_coverage(grid, served, len(areas))
+    served, bins = _served_straight(grid, site_lon, site_lat, profile.service_distance_m, len(areas), spread,
+                                    tile_columns)
+    stats = area_coverage(grid, served, len(areas), tile_columns=tile_columns, bins=bins)
+    if roads is not None:
+        straight = stats
         served = served_cells_on_foot(grid, roads, site_lon, site_lat, profile.service_distance_m)
-    table = _area_table(grid, served, areas, sites, profile, roads)
+        stats = area_coverage(grid, served, len(areas), tile_columns=tile_columns)
+    table = _area_table(grid, stats, areas, sites, profile, roads)
     if straight is not None:
         table.insert(table.columns.get_loc("covered_share") + 1, "covered_share_straight",
                      np.round(straight.share, 4))
@@ -136,6 +148,14 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     return CoverageReport(options, table, parents, totals, gaps, areas.geometry, sites,
                           grid, served, gap_labels, data_date=data_date(engine), registry_outlets=registry_outlets,
                           registry_areas=len(all_areas))
+
+
+def _served_straight(grid: PopulationGrid, lon: np.ndarray, lat: np.ndarray, radius_m: float, n_areas: int,
+                     spread, tile_columns: int) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """Cells within the straight-line distance of the sites, and (partitioned) the tiles' binned people."""
+    if spread is None:
+        return served_cells(grid, lon, lat, radius_m), None
+    return spread(grid, lon, lat, radius_m, n_areas, tile_columns=tile_columns)
 
 
 def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:
@@ -164,9 +184,8 @@ def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) 
     return counts
 
 
-def _area_table(grid, served, areas, sites, profile: Profile, roads=None) -> pd.DataFrame:
+def _area_table(grid, stats: AreaCoverage, areas, sites, profile: Profile, roads=None) -> pd.DataFrame:
     n = len(areas)
-    stats = area_coverage(grid, served, n)
     lon, lat = population_centres(grid, n)
     fallback = areas.geometry.representative_point()
     lon = np.where(np.isfinite(lon), lon, fallback.x.to_numpy())

@@ -7,8 +7,9 @@ metres) of a site. Gaps are the populated uncovered cells grouped into
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,12 @@ from numpy.typing import ArrayLike, NDArray
 from planner.spatial.arrays import Floats
 from planner.spatial.grid import PopulationGrid
 
-__all__ = ["AreaCoverage", "area_coverage", "find_gaps", "population_centres", "served_cells", "status_of"]
+__all__ = ["TILE_COLUMNS", "AreaCoverage", "area_coverage", "column_tiles", "find_gaps", "population_centres",
+           "served_cells", "status_of", "tile_bins"]
+
+# Per-area sums add the grid's columns tile by tile, so one process and a cluster add them alike
+# (planner.coverage.spread sends a tile per task). Fixed by the grid alone, never by the workers.
+TILE_COLUMNS = 1024
 
 
 def served_cells(grid: PopulationGrid, lon: ArrayLike, lat: ArrayLike, radius_m: float) -> NDArray[np.int32]:
@@ -40,19 +46,44 @@ class AreaCoverage:
                          where=self.population > 0)
 
 
-def area_coverage(grid: PopulationGrid, served: NDArray[np.integer[Any]], n_areas: int) -> AreaCoverage:
-    """Per area: people, people covered, people within reach of two or more sites."""
-    if grid.orphan_area.size:  # areas smaller than a cell need the careful sums
-        population = grid.population
-        return AreaCoverage(grid.area_sums(population, n_areas),
-                            grid.area_sums(np.where(served > 0, population, 0.0), n_areas),
-                            grid.area_sums(np.where(served > 1, population, 0.0), n_areas))
-    # One pass: cells binned by (times served: 0, 1, 2+) × area.
+def column_tiles(cols: int, tile_columns: int = TILE_COLUMNS) -> list[tuple[int, int]]:
+    """The grid's columns cut into tiles of `tile_columns` (the last one narrower): (first, end) each."""
+    return [(first, min(first + tile_columns, cols)) for first in range(0, cols, tile_columns)]
+
+
+def tile_bins(served: NDArray[np.integer[Any]], population: Floats, area_index: NDArray[np.int32],
+              n_areas: int) -> Floats:
+    """One tile's people binned by times served (0, 1, 2+) × (area + 1; slot 0: no area): (3, n_areas + 1)."""
     times = np.minimum(served.ravel(), 2).astype(np.int64)
-    slot = times * (n_areas + 1) + grid.area_index.ravel() + 1
-    sums = np.bincount(slot, weights=grid.population.ravel(), minlength=3 * (n_areas + 1)).reshape(3, n_areas + 1)
+    slot = times * (n_areas + 1) + area_index.ravel() + 1
+    # numpy's stubs type every bincount as integers; with weights it gives floats.
+    sums = cast(Floats, np.bincount(slot, weights=population.ravel(), minlength=3 * (n_areas + 1)))
+    return sums.reshape(3, n_areas + 1)
+
+
+def area_coverage(grid: PopulationGrid, served: NDArray[np.integer[Any]], n_areas: int, *,
+                  tile_columns: int = TILE_COLUMNS, bins: Sequence[Floats] | None = None) -> AreaCoverage:
+    """Per area: people, people covered, people within reach of two or more sites.
+
+    Summed tile by tile (`column_tiles`), the tiles' bins added in order: a run partitioned on a cluster
+    (planner.coverage.spread) bins the same tiles on its workers and passes their `bins`, and gets the
+    very numbers one process gets. Areas smaller than a cell then take their share of their host cell.
+    """
+    if bins is None:
+        bins = [tile_bins(served[:, first:end], grid.population[:, first:end], grid.area_index[:, first:end],
+                          n_areas) for first, end in column_tiles(grid.shape[1], tile_columns)]
+    sums = np.zeros((3, n_areas + 1))
+    for part in bins:
+        sums += part
     sums = sums[:, 1:]
-    return AreaCoverage(sums.sum(axis=0), sums[1] + sums[2], sums[2])
+    population, covered, twice = sums.sum(axis=0), sums[1] + sums[2], sums[2].copy()
+    if grid.orphan_area.size:
+        people = grid.population.ravel()[grid.orphan_cell]
+        times = served.ravel()[grid.orphan_cell]
+        grid.move_orphans(population, people)
+        grid.move_orphans(covered, np.where(times > 0, people, 0.0))
+        grid.move_orphans(twice, np.where(times > 1, people, 0.0))
+    return AreaCoverage(population, covered, twice)
 
 
 def status_of(share: Floats, population: Floats, *, partly_share: float,

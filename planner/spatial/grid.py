@@ -59,13 +59,18 @@ class PopulationGrid(GridPlane):
         # numpy's stubs type every bincount as integers; with weights it gives floats.
         sums = cast(Floats, np.bincount(flat_area + 1, weights=flat, minlength=n_areas + 1)[1:])
         if self.orphan_area.size:
-            pop = self.population.ravel()[self.orphan_cell]
-            share = np.divide(flat[self.orphan_cell], pop, out=np.zeros(pop.size), where=pop > 0)
-            moved = self.orphan_population * share
-            host = flat_area[self.orphan_cell]
-            np.subtract.at(sums, host[host >= 0], moved[host >= 0])
-            np.add.at(sums, self.orphan_area, moved)
+            self.move_orphans(sums, flat[self.orphan_cell])
         return sums
+
+    def move_orphans(self, sums: Floats, in_hosts: Floats) -> None:
+        """Hand every orphan area, in `sums` (per area, changed in place), its people's share of its host
+        cell's value (`in_hosts`: the summed quantity at `orphan_cell`), taken from the host cell's area."""
+        pop = self.population.ravel()[self.orphan_cell]
+        share = np.divide(in_hosts, pop, out=np.zeros(pop.size), where=pop > 0)
+        moved = self.orphan_population * share
+        host = self.area_index.ravel()[self.orphan_cell]
+        np.subtract.at(sums, host[host >= 0], moved[host >= 0])
+        np.add.at(sums, self.orphan_area, moved)
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -142,22 +142,31 @@ class GridPlane:
         outs = RowPrefixes.of(self, arrays).disc_sums(x, y, radius_m, chunk=chunk)
         return outs if many else outs[0]
 
-    def coverage_count(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *,
-                       chunk: int = 100_000) -> NDArray[np.int32]:
-        """How many of the points have each cell centre within their radius (grid-shaped)."""
+    def coverage_count(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *, chunk: int = 100_000,
+                       columns: tuple[int, int] | None = None) -> NDArray[np.int32]:
+        """How many of the points have each cell centre within their radius (grid-shaped).
+
+        `columns` (first, end) counts only those columns of the grid: the whole grid's spans clipped to
+        them, so a tile's counts are exactly the whole grid's in its columns (planner.coverage.spread).
+        """
         rows, cols = self.shape
-        diff = np.zeros((rows, cols + 1), dtype=np.int32)
+        first, end = columns if columns is not None else (0, cols)
+        width = end - first + 1
+        diff = np.zeros((rows, width), dtype=np.int32)
+        flat = diff.reshape(-1)
         x = np.asarray(x, float)
         y = np.asarray(y, float)
         radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
         for start in range(0, x.size, chunk):
             part = slice(start, start + chunk)
             _, row, lo, hi = self.spans(x[part], y[part], radius[part])
-            width = cols + 1
-            flat = diff.reshape(-1)
+            lo = np.maximum(lo, first) - first
+            hi = np.minimum(hi, end - 1) - first
+            keep = hi >= lo
+            row, lo, hi = row[keep], lo[keep], hi[keep]
             np.add.at(flat, row * width + lo, 1)
             np.add.at(flat, row * width + hi + 1, -1)
-        return np.cumsum(diff, axis=1, dtype=np.int32)[:, :cols]
+        return np.cumsum(diff, axis=1, dtype=np.int32)[:, :width - 1]
 
 
 @dataclass
