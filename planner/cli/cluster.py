@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -29,8 +30,9 @@ def cluster_options(func):
 
 
 @contextmanager
-def spread_over(workers: int | None, scheduler: str | None) -> Iterator[object | None]:
-    """A planner.check.spread.Spread over the cluster the options ask for, or None for one process."""
+def spread_over(workers: int | None, scheduler: str | None, kind: type | None = None) -> Iterator[Any | None]:
+    """A `kind` (planner.check.spread.Spread unless given, planner.coverage.spread.Spread, …) over the cluster
+    the options ask for, built as kind(client, shared_files=…), or None for one process."""
     if workers and scheduler:
         raise UsageError("give --workers or --scheduler, not both", "--workers 与 --scheduler 只能选一个")
     if not workers and not scheduler:
@@ -38,8 +40,10 @@ def spread_over(workers: int | None, scheduler: str | None) -> Iterator[object |
         return
     from distributed import Client, LocalCluster
 
-    from planner.check.spread import Spread
+    if kind is None:
+        from planner.check.spread import Spread
 
+        kind = Spread
     dashboard = ":0" if importlib.util.find_spec("bokeh") else None
     if scheduler:
         try:
@@ -55,7 +59,7 @@ def spread_over(workers: int | None, scheduler: str | None) -> Iterator[object |
     try:
         if dashboard or scheduler:
             click.echo(f"Dask: {client.dashboard_link}", err=True)
-        yield Spread(client, shared_files=cluster is not None)
+        yield kind(client, shared_files=cluster is not None)
     finally:
         client.close()
         if cluster is not None:

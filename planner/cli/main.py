@@ -166,11 +166,14 @@ def check_command(file, out, profile, crs, lang, workers, scheduler, db_url):
 @click.option("--assume-candidates", is_flag=True, help="What if: count open applicants as approved stations.")
 @click.option("--close-listed", is_flag=True, help="What if: stations listed for exit are closed.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@cluster_options
 @_db_option
-def coverage_command(out, profile, levels, cell_m, assume_candidates, close_listed, lang, db_url):
+def coverage_command(out, profile, levels, cell_m, assume_candidates, close_listed, lang, workers, scheduler,
+                     db_url):
     """Coverage of every village and community: covered population, areas without service, gaps."""
     from planner.coverage.compute import CoverageOptions, compute_coverage
     from planner.coverage.reports import write_coverage
+    from planner.coverage.spread import Spread
     from planner.registry.engine import make_engine
     from planner.registry.schema import upgrade_schema
     from planner.rules.profiles import load_profile
@@ -178,7 +181,8 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
     options = CoverageOptions(load_profile(profile), tuple(levels) or None, cell_m, assume_candidates, close_listed)
     engine = make_engine(db_url)
     upgrade_schema(engine)
-    report = compute_coverage(engine, options)
+    with spread_over(workers, scheduler, Spread) as spread:
+        report = compute_coverage(engine, options, spread=spread)
     written = write_coverage(report, out, lang=lang)
     totals, says = report.totals, message_lang()
     click.echo(summary_line("coverage", says, path=written, areas=totals["areas"], share=totals["covered_share"],
