@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.security import generate_password_hash
 
 from planner.errors import UsageError
+from planner.registry.engine import snapshot
 from planner.registry.import_lock import import_transaction
 from planner.registry.models import Base
 from planner.rules.vocabulary import SRID
@@ -206,12 +207,9 @@ def _reset_id_sequences(conn: Connection) -> None:
 def read_whole_registry(engine: Engine) -> Iterator[tuple[LayerSpec, pa.Table]]:
     """Each exported table with its rows, in load order, all read in one transaction (one moment of the
     registry: PostgreSQL's repeatable read, SQLite's read transaction)."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            for spec in LAYERS:
-                yield spec, _read_layer(conn, spec)
+    with snapshot(engine) as conn:
+        for spec in LAYERS:
+            yield spec, _read_layer(conn, spec)
 
 
 def load_whole_registry(engine: Engine, tables: dict[str, pa.Table], *, source: str) -> dict[str, int]:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from planner.recent import Recent
 from planner.registry.changes import registry_version
+from planner.registry.engine import snapshot
 from planner.rules.profiles import Profile
 from planner.sites.postal import NearestSites, load_nearest_sites
 
@@ -33,11 +34,8 @@ _LOADING: dict = {}  # (database URL, outlet kinds) -> pid of the process whose 
 
 def _read(engine: Engine, profile: Profile, base: tuple) -> NearestSites:
     """The sites, read in one transaction together with the registry version they are kept under."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            version, sites = registry_version(conn), load_nearest_sites(conn, profile)
+    with snapshot(engine) as conn:
+        version, sites = registry_version(conn), load_nearest_sites(conn, profile)
     _CACHE.put(base + (version,), sites)
     return sites
 

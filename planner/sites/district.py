@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from planner.recent import Recent
 from planner.registry.changes import registry_version
+from planner.registry.engine import snapshot
 from planner.rules.profiles import Profile
 from planner.rules.region import Region
 from planner.sites.postal import load_network
@@ -39,11 +40,8 @@ def cached_region(engine: Engine, profile: Profile, *, version: tuple | None = N
 
 def _read(engine: Engine, profile: Profile, base: tuple) -> Region:
     """The Region, read in one transaction together with the registry version it is kept under."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            version = registry_version(conn)
-            region = load_network(conn, profile, with_raster=False).region
+    with snapshot(engine) as conn:
+        version = registry_version(conn)
+        region = load_network(conn, profile, with_raster=False).region
     _CACHE.put(base + (version,), region)
     return region
