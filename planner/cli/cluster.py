@@ -1,9 +1,10 @@
-"""`--workers N` and `--scheduler ADDRESS`: a Dask cluster for the commands that run partitioned.
+"""`--workers N` and `--scheduler ADDRESS`: a Dask cluster for the commands that run partitioned
+(`check`: planner.check.spread; `coverage`: planner.coverage.spread).
 
 No option keeps the single-process path. `--workers N` starts a LocalCluster of
-N worker processes, one thread each, on this machine (they map the kept grid
-sums from this machine's cache folder); `--scheduler tcp://HOST:PORT` uses a
-running cluster (`dask scheduler`, `dask worker tcp://HOST:PORT` on every
+N worker processes, one thread each, on this machine (a check's workers map the
+kept grid sums from this machine's cache folder); `--scheduler tcp://HOST:PORT`
+uses a running cluster (`dask scheduler`, `dask worker tcp://HOST:PORT` on every
 machine, each with planner installed), whose tasks carry their arrays. The
 dashboard's address is printed when Dask can serve one (with bokeh).
 """

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,27 +72,51 @@ class Spread:
         rows, cols = grid.shape
         frame = GridFrame(grid.crs, grid.west, grid.north, grid.cell_m, rows, cols)
         lon, lat = np.asarray(lon, float), np.asarray(lat, float)
-        x, y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
+        x, y = grid.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))  # as served_cells does
         x, y = np.asarray(x, float), np.asarray(y, float)
         halo = reach(frame, x, y, radius_m)
         tiles = column_tiles(cols, tile_columns)
-        futures = []
-        with warnings.catch_warnings():  # the tasks carry their arrays on purpose: a lost worker's task can rerun
-            warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
-            for first, end in tiles:
-                near = (np.isfinite(y) & (x >= grid.west + first * grid.cell_m - halo)
-                        & (x <= grid.west + end * grid.cell_m + halo))
-                futures.append(self.client.submit(
-                    _tile, frame, (first, end), x[near], y[near], radius_m,
-                    np.ascontiguousarray(grid.population[:, first:end]),
-                    np.ascontiguousarray(grid.area_index[:, first:end]), n_areas, pure=False, retries=3))
-        if sys.stderr.isatty():
-            from distributed import progress
 
-            progress(futures)
-        answers: list[TileAnswer] = self.client.gather(futures)
+        def submit(k: int) -> Any:
+            first, end = tiles[k]
+            near = (np.isfinite(y) & (x >= grid.west + first * grid.cell_m - halo)
+                    & (x <= grid.west + end * grid.cell_m + halo))
+            with warnings.catch_warnings():  # tasks carry their arrays on purpose: a lost worker's task can rerun
+                warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
+                return self.client.submit(_tile, frame, (first, end), x[near], y[near], radius_m,
+                                          np.ascontiguousarray(grid.population[:, first:end]),
+                                          np.ascontiguousarray(grid.area_index[:, first:end]), n_areas,
+                                          pure=False, retries=3)
+
+        answers = self._gather(submit, len(tiles))
         self.seconds = [answer.seconds for answer in answers]
         served = np.empty(grid.shape, np.int32)
         for (first, end), answer in zip(tiles, answers):
             served[:, first:end] = answer.served
         return served, [answer.bins for answer in answers]
+
+    def _gather(self, submit: Callable[[int], Any], count: int) -> list[TileAnswer]:
+        """The answers of tasks 0 … count − 1, in that order. A few tasks per worker are in flight at once:
+        a waiting task's arrays sit in the scheduler (in this process on a LocalCluster), so a province's
+        grid is not copied whole. Progress shows on a terminal."""
+        from distributed import as_completed
+
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        submitted = min(count, 2 * workers)
+        started = [submit(k) for k in range(submitted)]
+        position = {future.key: k for k, future in enumerate(started)}
+        answers: list[Any] = [None] * count
+        shown = sys.stderr.isatty()
+        queue = as_completed(started)
+        del started  # a future yielded and answered is released
+        for done, future in enumerate(queue, start=1):
+            answers[position.pop(future.key)] = future.result()
+            if submitted < count:
+                following = submit(submitted)
+                position[following.key] = submitted
+                queue.add(following)
+                submitted += 1
+            if shown:
+                sys.stderr.write(f"\r{done}/{count} tiles" + ("\n" if done == count else ""))
+                sys.stderr.flush()
+        return answers
