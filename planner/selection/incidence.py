@@ -49,8 +49,9 @@ def greedy_on_incidence(reach: csr_matrix, weights: Floats, n: int, *, eligible:
 
 
 def exact_on_incidence(reach: csr_matrix, weights: Floats, n: int, *, eligible: ArrayLike, pair_i: ArrayLike,
-                       pair_j: ArrayLike, time_limit_s: float = 600.0) -> ExactSelection:
-    """The set of at most `n` eligible rows that serves the most people not yet served (HiGHS)."""
+                       pair_j: ArrayLike, time_limit_s: float = 600.0, gap: float = 0.0) -> ExactSelection:
+    """The set of at most `n` eligible rows that serves the most people not yet served (HiGHS; with `gap`, a set
+    proved within that fraction of the most)."""
     weights = np.asarray(weights, float)
     candidates = np.flatnonzero(np.asarray(eligible, bool))
     if candidates.size == 0 or n <= 0:
@@ -68,12 +69,13 @@ def exact_on_incidence(reach: csr_matrix, weights: Floats, n: int, *, eligible: 
             group_weight.append(0.0)
         group_weight[g] += float(weights[cell])
     members = [np.frombuffer(key, dtype=np.int64) for key in signatures]
-    chosen, status = solve_max_coverage(members, np.asarray(group_weight), candidates.size,
-                                        programme_pairs(position, pair_i, pair_j), n, time_limit_s)
+    solved = solve_max_coverage(members, np.asarray(group_weight), candidates.size,
+                                programme_pairs(position, pair_i, pair_j), n, time_limit_s, gap)
+    chosen = solved.chosen
     picked = np.zeros(reach.shape[0], bool)
     picked[candidates[chosen]] = True
     order, gains = greedy_on_incidence(reach, weights, int(chosen.size), eligible=picked, pair_i=[], pair_j=[])
     rest = np.setdiff1d(candidates[chosen], order)  # picks that add nobody on top of the others
     picks = np.r_[order, rest].astype(np.int64)
     gains = np.r_[gains, np.zeros(rest.size)]
-    return ExactSelection(picks, gains, float(gains.sum()), status)
+    return ExactSelection(picks, gains, float(gains.sum()), solved.status, solved.gap)

@@ -36,7 +36,7 @@ Chosen = ExactSelection | tuple[np.ndarray, np.ndarray]  # a proved set, or the 
 
 
 def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, exact: bool = False,
-                    network: Network | None = None) -> pd.DataFrame:
+                    network: Network | None = None, gap: float = 0.0) -> pd.DataFrame:
     """Open applicants with service and marginal population, the distance rules, and the ranking.
 
     Without `n`: every applicant that keeps the distance rules, ranked by its
@@ -44,8 +44,9 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     also keeps the spacing between themselves, chosen greedily (each pick
     adds the most people not yet served, counting earlier picks as served) or,
     with `exact`, the proved optimum of that choice (HiGHS), listed in the
-    order each pick adds the most on top of the ones before. `network`: the sites to rank against when
-    not the registry's as it stands (e.g. with the stations listed for exit gone).
+    order each pick adds the most on top of the ones before; with `gap` (a fraction), a set proved within
+    that much of the optimum, the gap reached kept in the table's `attrs["exact_gap"]`. `network`: the sites
+    to rank against when not the registry's as it stands (e.g. with the stations listed for exit gone).
     """
     candidates = read_table(engine, "candidates", columns=("code", "name", "status"))
     candidates = candidates[candidates["status"].isin(OPEN_APPLICANT_STATUSES)].reset_index(drop=True)
@@ -55,7 +56,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
                         "lon": np.round(lon, 7), "lat": np.round(lat, 7)})
     if profile.metric == "walking":
         require_road_network(profile, network.roads)
-        return _rank_on_foot(out, network, profile, lon, lat, n=n, exact=exact)
+        return _rank_on_foot(out, network, profile, lon, lat, n=n, exact=exact, gap=gap)
     nearest = {}
     for sites, index, column in ((network.outlets, network.outlet_index, "nearest_outlet_m"),
                                  (network.stations, network.station_index, "nearest_station_m")):
@@ -76,7 +77,7 @@ def rank_candidates(engine: Engine, profile: Profile, *, n: int | None = None, e
     def choose(count: int, pair_i: np.ndarray, pair_j: np.ndarray) -> Chosen:
         if exact:
             return _proved(exact_selection(grid, uncovered, x, y, radius, count, eligible=keeps_rules,
-                                           pair_i=pair_i, pair_j=pair_j))
+                                           pair_i=pair_i, pair_j=pair_j, gap=gap))
         return greedy_selection(grid, uncovered, x, y, radius, count, eligible=keeps_rules, pair_i=pair_i,
                                 pair_j=pair_j)
 
@@ -99,9 +100,11 @@ def _rank_alone(rank: np.ndarray, marginal: np.ndarray, keeps_rules: np.ndarray)
 
 
 def _proved(found: ExactSelection) -> ExactSelection:
-    if found.status != "Optimal":
-        raise UsageError(f"the exact selection stopped without a proved optimum ({found.status})",
-                         f"精确求解未得到最优解（{found.status}）")
+    if found.status != "Optimal":  # HiGHS says Optimal once the asked gap is proved
+        reached = f"; gap reached {found.gap:.2%}" if found.gap < 1 else ""
+        reached_zh = f"；已证明的差距 {found.gap:.2%}" if found.gap < 1 else ""
+        raise UsageError(f"the exact selection stopped without a proved optimum ({found.status}{reached})",
+                         f"精确求解未得到最优解（{found.status}{reached_zh}）")
     return found
 
 
@@ -120,18 +123,23 @@ def _ranked(out: pd.DataFrame, service: np.ndarray, marginal: np.ndarray, keeps_
     out["service_population"] = np.round(service)
     out["marginal_population"] = np.round(marginal)
     rank = np.full(len(out), np.nan)
+    gap = None
     if n is None:
         _rank_alone(rank, marginal, keeps_rules)
     else:
         found = choose(n, *pairs())
         picks, gains = (found.picks, found.gains) if isinstance(found, ExactSelection) else found
+        gap = found.gap if isinstance(found, ExactSelection) else None
         _record_picks(out, rank, picks, gains)
     out["rank"] = pd.Series(rank).astype("Int64")
-    return out.sort_values(["rank", "marginal_population"], ascending=[True, False], na_position="last")
+    ranked = out.sort_values(["rank", "marginal_population"], ascending=[True, False], na_position="last")
+    if gap is not None:
+        ranked.attrs["exact_gap"] = gap
+    return ranked
 
 
 def _rank_on_foot(out: pd.DataFrame, network: Network, profile: Profile, lon: np.ndarray, lat: np.ndarray, *,
-                  n: int | None, exact: bool) -> pd.DataFrame:
+                  n: int | None, exact: bool, gap: float) -> pd.DataFrame:
     """The ranking with walking distances and walking service areas (planner.roads.cells)."""
     roads = network.roads
     assert roads is not None  # noqa: S101 - checked by the caller
@@ -165,7 +173,7 @@ def _rank_on_foot(out: pd.DataFrame, network: Network, profile: Profile, lon: np
     def choose(count: int, pair_i: np.ndarray, pair_j: np.ndarray) -> Chosen:
         if exact:
             return _proved(exact_on_incidence(areas.reach, uncovered, count, eligible=keeps_rules, pair_i=pair_i,
-                                              pair_j=pair_j))
+                                              pair_j=pair_j, gap=gap))
         return greedy_on_incidence(areas.reach, uncovered, count, eligible=keeps_rules, pair_i=pair_i,
                                    pair_j=pair_j)
 

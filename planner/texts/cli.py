@@ -14,6 +14,7 @@ CLI_TEXT = {
         "coverage": "{path}：{areas} 个村/社区，{people} 人中 {share} 已覆盖，无服务的村/社区 {without} 个，"
                     "覆盖空白区 {gaps} 处（布点规则：{profile}）",
         "rank_file": "{path}：{total} 户中 {ranked} 户入选排序",
+        "rank_exact": "精确求解：所选组合与最优解的差距已证明不超过 {gap}",
         "exits_fallback": "{last} 尚无交易数据：按有数据的最近月份 {month} 评估（可用 --month 指定）",
         "exits": "{month}：评估服务站 {judged} 个：列入退出 {exit} 个（提议 {proposed} 个），保留 {keep} 个，"
                  "开业未满 {too_new} 个，数据不全 {missing} 个；{cost}",
@@ -28,6 +29,7 @@ CLI_TEXT = {
         "coverage": "{path}: {areas} areas, {share} of {people} people covered, {without} areas without service, "
                     "{gaps} gaps (profile {profile})",
         "rank_file": "{path}: {ranked} ranked of {total}",
+        "rank_exact": "exact: the chosen set is proved within {gap} of the best",
         "exits_fallback": "no transaction figures for {last} yet: judging {month}, the latest month with figures "
                           "(--month to choose)",
         "exits": "{month}: {judged} stations judged: {exit} exit ({proposed} proposed), {keep} keep, "

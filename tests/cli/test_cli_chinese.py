@@ -50,3 +50,19 @@ def test_summaries_in_chinese_by_default_english_on_request(database_url, tmp_pa
     monthly = _run(tmp_path, "report", "monthly", "--month", "2026-09", "-o", "m.xlsx", "--db", url)
     assert "m.xlsx：2026-09，服务站" in monthly and "报送截止 2026-10-08" in monthly
     assert not ENGLISH.search(monthly) and "UTC" not in monthly
+
+
+def test_rank_exact_says_how_close_to_the_best_it_proved(database_url, tmp_path):
+    url = prepared_database(database_url, lambda engine: load_monthly_registry(engine, tmp_path))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PLANNER_USER": "cli-test"}
+    done = subprocess.run([PLANNER, "rank", "-n", "2", "--exact", "--gap", "0.5", "-o", "r.csv", "--db", url],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    said = re.search(r"精确求解：所选组合与最优解的差距已证明不超过 ([\d.]+)%", done.stderr)
+    assert said and float(said.group(1)) <= 0.5
+    english = subprocess.run([PLANNER, "rank", "-n", "2", "--exact", "--db", url], cwd=tmp_path,
+                             env={**env, "PLANNER_LANG": "en"}, capture_output=True, text=True, timeout=300)
+    assert "exact: the chosen set is proved within 0.00% of the best" in english.stderr
+    alone = subprocess.run([PLANNER, "rank", "-n", "2", "--gap", "1", "--db", url], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert alone.returncode == 2 and "--gap 需与 --exact 一起使用" in alone.stderr

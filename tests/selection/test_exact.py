@@ -80,3 +80,46 @@ def test_exact_beats_greedy_where_greedy_takes_the_middle():
 def _served_r(grid, weights, x, y, chosen, radius):
     picks = np.asarray(chosen)
     return float(weights[grid.coverage_count(x[picks], y[picks], radius) > 0].sum())
+
+
+def _ordered_on_the_whole_grid(grid, weights, x, y, radius, chosen):
+    """The order as it was first written: disc sums and covered cells over the whole grid, pick by pick."""
+    remaining = weights.astype(float).copy()
+    left, picks, gains = list(chosen), [], []
+    while left:
+        sums = grid.disc_sums(remaining, x[left], y[left], radius)
+        best = int(np.argmax(sums))
+        j = left.pop(best)
+        picks.append(j)
+        gains.append(float(sums[best]))
+        remaining[grid.coverage_count(x[j:j + 1], y[j:j + 1], radius) > 0] = 0.0
+    return picks, gains
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_chosen_set_is_ordered_from_its_own_cells_as_over_the_whole_grid(seed):
+    """The order and gains come from the chosen discs' cells alone (a province's 500 picks no longer sweep a
+    16 M-cell grid 500 times); they are those of the whole-grid sweep, discs at the grid's edge included."""
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(0, 50, (40, 40)).astype(float) * (rng.random((40, 40)) < 0.5)
+    grid = _grid(weights)
+    x, y = rng.uniform(-2300, 2300, 14), rng.uniform(-2300, 2300, 14)
+    found = exact_selection(grid, weights, x, y, RADIUS, 8, eligible=np.ones(14, bool), pair_i=[], pair_j=[])
+    picks, gains = _ordered_on_the_whole_grid(grid, weights, x, y, RADIUS, sorted(found.picks.tolist()))
+    assert found.picks.tolist() == picks
+    np.testing.assert_allclose(found.gains, gains, rtol=0, atol=1e-9)
+    assert found.covered == pytest.approx(_served(grid, weights, x, y, picks))
+
+
+def test_a_gap_stops_early_and_says_how_far_from_the_best():
+    rng = np.random.default_rng(9)
+    weights = rng.integers(0, 50, (60, 60)).astype(float) * (rng.random((60, 60)) < 0.7)
+    grid = _grid(weights)
+    x, y = rng.uniform(-2800, 2800, 120), rng.uniform(-2800, 2800, 120)
+    common = {"eligible": np.ones(120, bool), "pair_i": [], "pair_j": []}
+    proved = exact_selection(grid, weights, x, y, RADIUS, 12, **common)
+    near = exact_selection(grid, weights, x, y, RADIUS, 12, gap=0.05, **common)
+    assert proved.status == near.status == "Optimal" and proved.gap == 0.0
+    assert 0.0 <= near.gap <= 0.05
+    assert near.covered >= (1 - 0.05) * proved.covered - 1e-6
+    assert near.covered == pytest.approx(_served(grid, weights, x, y, near.picks.tolist()))
