@@ -13,6 +13,7 @@ number (`safe_book`): text is always written as text.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +41,8 @@ COLUMN_KINDS = {
     "households": "integer", "uncovered_population": "integer", "lost_population": "integer",
 }
 _FORMATS = {"coordinate": EXCEL_COORDINATE, "percent": EXCEL_PERCENT, "integer": EXCEL_INTEGER}
+_TEXT_LIMIT = 32767  # UTF-16 units an XLSX cell holds; XlsxWriter cuts longer text and stops writing the row
+_log = logging.getLogger(__name__)
 
 
 def safe_book(path: Path):
@@ -84,6 +87,11 @@ def cell_value(value, column: str, lang: str, words: Mapping[str, Labels] | None
     return plain_number(value)
 
 
+def _numbers_only(series: pd.Series) -> bool:
+    """Whether `column_cells` writes `series` as numbers only (a numpy integer or float column)."""
+    return isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf"
+
+
 def column_cells(series: pd.Series, lang: str, words: Mapping[str, Labels] | None = None) -> list:
     """`cell_value` of every value of a column, numbers by whole columns at a time."""
     column = str(series.name)
@@ -101,6 +109,28 @@ def column_cells(series: pd.Series, lang: str, words: Mapping[str, Labels] | Non
     return [cell_value(v, column, lang, words) for v in series.tolist()]
 
 
+def _fit(value):
+    """Text cut to what a cell holds, ending in `…` to show it was cut (True as the second item when so)."""
+    if not isinstance(value, str) or len(value) <= _TEXT_LIMIT // 2:
+        return value, False
+    units = value.encode("utf-16-le")
+    if len(units) <= 2 * _TEXT_LIMIT:
+        return value, False
+    return units[:2 * (_TEXT_LIMIT - 1)].decode("utf-16-le", errors="ignore") + "…", True
+
+
+def _fitted(cells: list, header: str, sheet) -> list:
+    """`cells` with text too long for a cell cut (`_fit`), said once per column on the log."""
+    fits = [_fit(v) for v in cells]
+    cut = sum(was_cut for _, was_cut in fits)
+    if not cut:
+        return cells
+    _log.warning("%s / %s: %d cell(s) longer than Excel's 32,767 characters cut short (the CSV export keeps them "
+                 "whole) / %d 个单元格超过 Excel 的 32,767 字符上限，已截断（CSV 导出保留全文）",
+                 sheet.get_name(), header, cut, cut)
+    return [v for v, _ in fits]
+
+
 def _label(column: str, lang: str, labels: Labels) -> str:
     zh, en = labels.get(column, (column, column))
     return zh if lang == "zh" else en
@@ -115,13 +145,15 @@ def write_frame(sheet, formats: Formats, row: int, frame: pd.DataFrame, lang: st
     headers = [excel_value(_label(str(c), lang, labels)) for c in frame.columns]
     bold = formats.get(bold=True)
     columns = [column_cells(frame.iloc[:, i], lang, words) for i in range(frame.shape[1])]
+    columns = [cells if _numbers_only(frame.iloc[:, i]) else _fitted(cells, str(headers[i]), sheet)
+               for i, cells in enumerate(columns)]
     codes = [_FORMATS.get(column_kind(str(c), kinds) or "") for c in frame.columns]
     if whole_sheet:
         for i, header in enumerate(headers):
             width = min(max(len(str(header)) * (2 if lang == "zh" else 1) + 2, 10), 40)
             sheet.set_column(i, i, width, formats.number(codes[i]))
     for i, header in enumerate(headers):
-        sheet.write_string(row, i, str(header), bold)
+        sheet.write_string(row, i, _fit(str(header))[0], bold)
     row += 1
     if whole_sheet:
         for values in zip(*columns):
