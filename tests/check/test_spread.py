@@ -69,6 +69,23 @@ def test_workers_elsewhere_get_the_sums_themselves(engine, tmp_path, monkeypatch
     assert spread == alone
 
 
+def test_a_walking_profile_with_workers_writes_the_same_bytes(engine, tmp_path, monkeypatch, client):
+    """heilongjiang (distances on foot) is checked in this process even when a cluster is given: the same
+    file, with its walking figures, as without one."""
+    from tests.roads.road_support import at
+    from tests.walking_support import load_river_registry
+
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    load_river_registry(engine, tmp_path)
+    rows = [row(f"W{k}", at(east, north)) for k, (east, north) in
+            enumerate([(5, 0), (0, -500), (0, -600), (400, 300), (125, -300), (120, -800), (5, 300)])]
+    profile = load_profile("heilongjiang")
+    alone, result = _file(engine, tmp_path, profile, None, "alone", rows)
+    spread, _ = _file(engine, tmp_path, profile, Spread(client, shared_files=True, partitions=3), "spread", rows)
+    assert spread == alone
+    assert "nearest_outlet_straight_m" in result.added.columns and result.counts()["pass"]
+
+
 @settings(max_examples=50, deadline=None)
 @example(xs=[1.0, -2.2250738585e-313], count=2, halo=1.0)  # 1 - (-2e-313) rounds to exactly the halo
 @given(st.lists(st.one_of(st.floats(-5e4, 5e4), st.just(float("nan"))), min_size=1, max_size=60),
