@@ -19,6 +19,7 @@ terminal.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sys
 import time
@@ -32,6 +33,7 @@ import pandas as pd
 
 from planner.check.on_foot import Nearest
 from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, codes_at, disc_people, nearest_positions
+from planner.recent import Recent
 from planner.rules.profiles import Profile
 from planner.sites.grid_cache import KeptSums, open_entry
 from planner.spatial.conflicts import close_pairs
@@ -82,14 +84,31 @@ def strips(x: np.ndarray, count: int, halo: float) -> list[tuple[np.ndarray, np.
     return parts
 
 
+_INDEXES = Recent(2)  # per worker process: the sites' search trees, by the sites' bytes
+
+
+def _indexes(sites: SiteArrays) -> tuple[SiteIndex, SiteIndex]:
+    """The outlets' and stations' search trees, built once per worker for the strips of one check (every
+    strip carries the same sites)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (sites.outlet_lon, sites.outlet_lat, sites.station_lon, sites.station_lat):
+        digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+        digest.update(b"|")
+    key = digest.hexdigest()
+    found = _INDEXES.get(key)
+    if found is None:
+        found = (SiteIndex(sites.outlet_lon, sites.outlet_lat), SiteIndex(sites.station_lon, sites.station_lat))
+        _INDEXES.put(key, found)
+    return found
+
+
 def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path | RowPrefixes,
                    profile: Profile) -> PartFacts:
     """A strip's facts (runs on a worker)."""
     started = time.perf_counter()
     prefixes = open_entry(Path(sums)).prefixes if isinstance(sums, (str, Path)) else sums
     mine = rows.take(np.flatnonzero(own))
-    outlets = SiteIndex(sites.outlet_lon, sites.outlet_lat)
-    stations = SiteIndex(sites.station_lon, sites.station_lat)
+    outlets, stations = _indexes(sites)
     outlet, outlet_m = nearest_positions(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
     station, station_m = nearest_positions(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
     service, marginal = disc_people(prefixes, mine.lon, mine.lat, profile.service_distance_m)
