@@ -75,8 +75,8 @@ def excel_value(value):
     """A value openpyxl writes as a number, text (never a formula) or an empty cell."""
     if value is None or value is pd.NA:
         return None
+    if isinstance(value, np.generic):  # numpy's numbers as Python's; its text through the rule below
+        value = value.item()
     if isinstance(value, float) and np.isnan(value):
         return None
-    if isinstance(value, np.generic):
-        return value.item()
     return _excel_text(formula_safe(value))

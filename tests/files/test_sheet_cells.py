@@ -35,3 +35,16 @@ def test_text_past_the_limit_in_a_table_that_shares_its_sheet(tmp_path, caplog):
     row = [c.value for c in load_workbook(tmp_path / "s.xlsx").active[5]]
     assert row[1] == 5 and row[0].endswith("…") and len(row[0].encode("utf-16-le")) // 2 <= EXCEL_TEXT_LIMIT
     assert "32,767" in caplog.text
+
+
+def test_numpy_text_keeps_the_formula_rule():
+    """numpy's own strings (a value taken from a numpy array) are text like any other."""
+    import numpy as np
+
+    from planner.files.sheets import cell_value
+    from planner.files.writers import excel_value
+
+    assert excel_value(np.str_("=1+1")) == "'=1+1" and excel_value(np.str_("a\x01b")) == "ab"
+    assert cell_value(np.str_("@SUM(1)"), "name", "en") == "'@SUM(1)"
+    assert excel_value(np.float64(2.5)) == 2.5 and excel_value(np.bool_(True)) is True
+    assert excel_value(np.float32("nan")) is None
