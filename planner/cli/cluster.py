@@ -56,7 +56,11 @@ def spread_over(workers: int | None, scheduler: str | None, kind: type | None = 
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=dashboard)
-        client = Client(cluster)
+        try:
+            client = Client(cluster)
+        except BaseException:  # the workers' processes must not outlive the command
+            cluster.close()
+            raise
     try:
         if dashboard or scheduler:
             click.echo(f"Dask: {client.dashboard_link}", err=True)
