@@ -112,8 +112,9 @@ def base_map(labels: dict, *, assets_url: str, basemap: str, tianditu_key: str, 
 
     base = BASEMAPS.get(basemap) or None
     basemap_crs = display_crs(basemap)
+    # Quarter zoom steps: a district fitted to a phone's 390 px spans most of it (whole steps: as little as half).
     fmap = folium.Map(location=[40.13, 116.65] if bounds is None else None, zoom_start=11, tiles=None,
-                      prefer_canvas=True, control_scale=True)
+                      prefer_canvas=True, control_scale=True, zoom_snap=0.25)
     fmap.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{assets_url}/leaflet.css")]
     if base:  # added after the page's load, with a note when tiles fail (planner.maps.tiles)
