@@ -139,7 +139,7 @@ class Spread:
         x = np.full(rows.lon.size, np.nan)
         y = np.full(rows.lon.size, np.nan)
         x[ok], y[ok] = plane.project(rows.lon[ok], rows.lat[ok])
-        stretch = float(np.max(plane.scale_factor(x[ok], y[ok]), initial=1.0))
+        stretch = float(np.nanmax(plane.scale_factor(x[ok], y[ok]), initial=1.0))
         halo = profile.min_spacing_m * max(stretch, 1.0) * 1.001 + 1.0
         sums: Path | RowPrefixes = kept.entry if (self.shared_files and kept.entry) else kept.prefixes
         # Codes travel as whole-number keys (equal exactly when the codes are): no Python string is sent.

@@ -46,7 +46,7 @@ def reach(frame: GridFrame, x: np.ndarray, y: np.ndarray, radius_m: float) -> fl
     """Plane metres beyond which no site's disc reaches a cell centre: the radius at the largest scale
     factor over the sites, a thousandth more, and a cell."""
     ok = np.isfinite(x) & np.isfinite(y)
-    stretch = float(np.max(frame.scale_factor(x[ok], y[ok]), initial=1.0))
+    stretch = float(np.nanmax(frame.scale_factor(x[ok], y[ok]), initial=1.0))
     return radius_m * max(stretch, 1.0) * 1.001 + frame.cell_m
 
 

@@ -38,7 +38,7 @@ class ExactSelection:
     gains: Floats  # people each pick adds on top of the picks before it
     covered: float  # people newly served by the whole set (the optimum, or within `gap` of it)
     status: str  # the solver's model status
-    gap: float = 0.0  # proved relative distance from the optimum: (bound − found) / bound
+    gap: float = 0.0  # HiGHS's proved relative gap, (bound − found) / found: the set is within it of the best
 
 
 @contextlib.contextmanager
@@ -115,7 +115,7 @@ def programme_pairs(position: Ints, pair_i: ArrayLike, pair_j: ArrayLike) -> lis
 class Solved:
     chosen: Ints  # the columns taken
     status: str  # the solver's model status
-    gap: float  # proved relative gap of the set taken (0: the optimum)
+    gap: float  # HiGHS's proved relative gap of the set taken, relative to the value found (0: the optimum)
 
 
 def solve_max_coverage(members: list[Ints], weights: Floats, nx: int, pairs: list[tuple[int, int]], n: int,
@@ -171,7 +171,7 @@ def solve_max_coverage(members: list[Ints], weights: Floats, nx: int, pairs: lis
     status = solver.modelStatusToString(solver.getModelStatus())
     chosen = np.flatnonzero(np.asarray(solver.getSolution().col_value[:nx]) > 0.5)
     info = solver.getInfo()
-    reached = float(info.mip_gap) if np.isfinite(info.mip_gap) else 1.0
+    reached = float(info.mip_gap) if np.isfinite(info.mip_gap) else float("inf")  # no set found: no bound
     return Solved(chosen, status, 0.0 if reached < 1e-9 else reached)
 
 

@@ -101,8 +101,8 @@ def _rank_alone(rank: np.ndarray, marginal: np.ndarray, keeps_rules: np.ndarray)
 
 def _proved(found: ExactSelection) -> ExactSelection:
     if found.status != "Optimal":  # HiGHS says Optimal once the asked gap is proved
-        reached = f"; gap reached {found.gap:.2%}" if found.gap < 1 else ""
-        reached_zh = f"；已证明的差距 {found.gap:.2%}" if found.gap < 1 else ""
+        reached = f"; gap reached {found.gap:.2%}" if np.isfinite(found.gap) else ""
+        reached_zh = f"；已证明的差距 {found.gap:.2%}" if np.isfinite(found.gap) else ""
         raise UsageError(f"the exact selection stopped without a proved optimum ({found.status}{reached})",
                          f"精确求解未得到最优解（{found.status}{reached_zh}）")
     return found
