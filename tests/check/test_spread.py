@@ -12,16 +12,9 @@ from planner.check.output import write_checked
 from planner.check.spread import Spread, strips
 from planner.rules.profiles import load_profile
 from tests.check_support import SITES, load_small_registry, offset, row, write_list
+from tests.dask_support import two_workers, worker_dies_once  # noqa: F401 (two_workers: the `client` fixture)
 
 PROFILES = ("yiwu", "mianyang", "shunyi")
-
-
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
-            as cluster, distributed.Client(cluster) as dask:
-        yield dask
 
 
 def _rows(seed: int, spacing: float):
@@ -109,37 +102,11 @@ def test_every_close_pair_lies_within_the_strip_of_its_first_row(xs, count, halo
 
 def test_a_worker_lost_in_the_middle_changes_nothing(engine, tmp_path, monkeypatch, client):
     """The first worker to start a strip dies there (os._exit); Dask runs the strip again elsewhere."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    flag = tmp_path / "killed"
-
-    def killer(flag_path):
-        class KillOnce(WorkerPlugin):
-            name = "kill-once"
-
-            def transition(self, key, start, finish, **kwargs):
-                import os
-                from pathlib import Path
-
-                if finish == "executing" and "_facts_of_part" in str(key):
-                    try:
-                        Path(flag_path).touch(exist_ok=False)
-                    except FileExistsError:
-                        return
-                    os._exit(1)
-
-        return KillOnce()
-
     monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
     load_small_registry(engine)
     profile = load_profile("yiwu")
     rows = _rows(11, 500.0)
     alone, _ = _file(engine, tmp_path, profile, None, "alone", rows)
-    client.register_plugin(killer(str(flag)))
-    try:
+    with worker_dies_once(client, tmp_path / "killed", "_facts_of_part"):
         spread, _ = _file(engine, tmp_path, profile, Spread(client, shared_files=True, partitions=6), "spread", rows)
-    finally:
-        client.unregister_worker_plugin("kill-once")
-    assert flag.exists()  # a worker did die in the middle
     assert spread == alone
-    client.wait_for_workers(2, timeout=60)  # the nanny brought it back for the tests after this one

@@ -21,19 +21,14 @@ from tests.cli_support import run
 from tests.conftest import prepared_database
 from tests.coverage_support import CRS as DISTRICT_CRS
 from tests.coverage_support import square, to_lonlat
+from tests.dask_support import two_workers, worker_dies_once
 from tests.walking_support import load_river_registry
+
+client = two_workers  # a LocalCluster of two worker processes, one per module
 
 TILE = 16  # columns per tile: 100 m cells, so every disc of 500 m or more crosses a border
 STRAIGHT = tuple(name for name in BUILT_IN if load_profile(name).metric == "straight")
 BLOCK = 1500.0  # metres: a 6 × 3 block district, 9 km × 4.5 km
-
-
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
-            as cluster, distributed.Client(cluster) as dask:
-        yield dask
 
 
 def _write(path, header, rows):
@@ -125,38 +120,12 @@ def test_walking_coverage_partitions_the_straight_line_cells(engine, tmp_path, c
 
 def test_a_worker_lost_in_the_middle_changes_nothing(engine, tmp_path, client):
     """The first worker to start a tile dies there (os._exit); Dask runs the tile again elsewhere."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    flag = tmp_path / "killed"
-
-    def killer(flag_path):
-        class KillOnce(WorkerPlugin):
-            name = "kill-once"
-
-            def transition(self, key, start, finish, **kwargs):
-                import os
-                from pathlib import Path
-
-                if finish == "executing" and "_tile" in str(key):
-                    try:
-                        Path(flag_path).touch(exist_ok=False)
-                    except FileExistsError:
-                        return
-                    os._exit(1)
-
-        return KillOnce()
-
     load_random_district(engine, tmp_path, seed=11)
     options = CoverageOptions(load_profile("yiwu"))
     alone = compute_coverage(engine, options, tile_columns=TILE)
-    client.register_plugin(killer(str(flag)))
-    try:
+    with worker_dies_once(client, tmp_path / "killed", "_tile"):
         partitioned = compute_coverage(engine, options, spread=Spread(client), tile_columns=TILE)
-    finally:
-        client.unregister_worker_plugin("kill-once")
-    assert flag.exists()  # a worker did die in the middle
     assert_same_report(alone, partitioned)
-    client.wait_for_workers(2, timeout=60)  # the nanny brought it back for the tests after this one
 
 
 def _plane(rng, rows=37, cols=101):
