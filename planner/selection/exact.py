@@ -61,12 +61,7 @@ def _quiet_stdout() -> Iterator[None]:
 def _incidence(grid: PopulationGrid, weights: Floats, x: Floats, y: Floats, radius_m: float,
                candidates: Ints) -> tuple[list[Ints], Floats]:
     """Per candidate (column of the programme) the merged cell groups it reaches, and group weights."""
-    point, row, lo, hi = grid.spans(x[candidates], y[candidates], radius_m)
-    cols = grid.shape[1]
-    lengths = hi - lo + 1
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    cell = np.repeat(row * cols + lo, lengths) + (np.arange(lengths.sum()) - starts)
-    owner = np.repeat(point, lengths)
+    owner, cell = grid.disc_cells(x[candidates], y[candidates], radius_m)
     flat = weights.reshape(-1)
     keep = flat[cell] > 0
     cell, owner = cell[keep], owner[keep]
@@ -182,14 +177,9 @@ def _ordered(grid: PopulationGrid, uncovered: Floats, x: Floats, y: Floats, radi
     the cells `coverage_count` marks), never on the whole grid."""
     if chosen.size == 0:
         return np.empty(0, np.int64), np.empty(0)
-    point, row, lo, hi = grid.spans(x[chosen], y[chosen], radius_m)
-    lengths = hi - lo + 1
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    cell = np.repeat(row * grid.shape[1] + lo, lengths) + (np.arange(lengths.sum()) - starts)
-    owner = np.repeat(point, lengths)
-    order = np.argsort(owner, kind="stable")
-    cells, slot = np.unique(cell[order], return_inverse=True)
-    bounds = np.searchsorted(owner[order], np.arange(chosen.size + 1))
+    owner, cell = grid.disc_cells(x[chosen], y[chosen], radius_m)  # by owner already
+    cells, slot = np.unique(cell, return_inverse=True)
+    bounds = np.searchsorted(owner, np.arange(chosen.size + 1))
     remaining = uncovered.reshape(-1)[cells].astype(float)
     left = np.arange(chosen.size)
     picks: list[int] = []

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike
 
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.grid import PopulationGrid
+from planner.spatial.plane import RowPrefixes
 
 __all__ = ["greedy_selection"]
 
@@ -22,6 +23,9 @@ def greedy_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: A
 
     Returns (picks in order, gain of each pick). Points closer than the spacing
     (pairs i, j) never both get picked; a pick that adds nobody ends the list.
+    After each pick only its own disc's cells and its neighbours' gains are
+    touched (the rows their discs reach, summed as the whole grid's would be):
+    a province's 500 picks no longer sweep its 16 M cells 500 times.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
@@ -44,9 +48,9 @@ def greedy_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: A
         picked_gains.append(float(gains[best]))
         blocked[best] = True
         blocked[neighbours[best]] = True
-        served = grid.coverage_count(x[best:best + 1], y[best:best + 1], radius_m) > 0
-        remaining[served] = 0.0
+        remaining.reshape(-1)[grid.disc_cells(x[best:best + 1], y[best:best + 1], radius_m)[1]] = 0.0
         near = np.flatnonzero(~blocked & (np.hypot(x - x[best], y - y[best]) <= reach))
         if near.size:
-            gains[near] = grid.disc_sums(remaining, x[near], y[near], radius_m)
+            band = RowPrefixes(grid, []).rows_reached(x[near], y[near], radius_m)
+            gains[near] = RowPrefixes.of(grid, [remaining], band=band).disc_sums(x[near], y[near], radius_m)[0]
     return np.asarray(picks, dtype=np.int64), np.asarray(picked_gains)

@@ -124,6 +124,15 @@ class GridPlane:
         keep = hi >= lo
         return point[keep], row[keep], lo[keep], hi[keep]
 
+    def disc_cells(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike) -> tuple[Ints, Ints]:
+        """Every (point, flat cell index) pair of a cell centre within a point's disc, by point then cell: the
+        cells `coverage_count` counts, listed."""
+        point, row, lo, hi = self.spans(x, y, radius_m)
+        lengths = hi - lo + 1
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cell = np.repeat(row * self.shape[1] + lo, lengths) + (np.arange(lengths.sum()) - starts)
+        return np.repeat(point, lengths), cell
+
     @overload
     def disc_sums(self, values: NDArray[Any], x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *,
                   chunk: int = ...) -> Floats: ...
@@ -186,20 +195,39 @@ class RowPrefixes:
     """Row prefix sums of grid-shaped quantities: each (rows, cols + 1), flattened, column 0 zero.
 
     The sum of a row's cells lo..hi is prefix[hi + 1] - prefix[lo]: a disc is one span per grid row.
+    `band` (first row, end row): prefix sums of those rows only, for discs that lie within them (each row's
+    sums are the whole grid's, bit for bit: a row's prefix never reads another row).
     """
 
     plane: GridPlane
     prefixes: list[Floats]
+    band: tuple[int, int] | None = None
 
     @classmethod
-    def of(cls, plane: GridPlane, arrays: Sequence[NDArray[Any]]) -> RowPrefixes:
+    def of(cls, plane: GridPlane, arrays: Sequence[NDArray[Any]], *,
+           band: tuple[int, int] | None = None) -> RowPrefixes:
         rows, cols = plane.shape
+        first, end = band if band is not None else (0, rows)
         prefixes = []
         for array in arrays:
-            prefix: Floats = np.zeros((rows, cols + 1))
-            np.cumsum(array, axis=1, out=prefix[:, 1:])
+            prefix: Floats = np.zeros((end - first, cols + 1))
+            np.cumsum(array[first:end], axis=1, out=prefix[:, 1:])
             prefixes.append(prefix.ravel())
-        return cls(plane, prefixes)
+        return cls(plane, prefixes, band)
+
+    def rows_reached(self, x: ArrayLike, y: ArrayLike, radius_m: float) -> tuple[int, int]:
+        """The band of grid rows (first, end) that the discs of these plane points reach (as `disc_sums`
+        reads them)."""
+        plane = self.plane
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        if x.size == 0:
+            return 0, 0
+        r = radius_m * plane.scale_factor(x, y) / plane.cell_m
+        py = (plane.north - y) / plane.cell_m - 0.5
+        first = int(np.clip(np.nanmin(np.ceil(py - r)), 0, plane.shape[0]))
+        end = int(np.clip(np.nanmax(np.floor(py + r)) + 1, first, plane.shape[0]))
+        return first, end
 
     def disc_sums(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *, chunk: int = 250_000) -> list[Floats]:
         """Per array, the sum over cells whose centre is within radius of each plane point.
@@ -210,6 +238,7 @@ class RowPrefixes:
         plane = self.plane
         rows, cols = plane.shape
         width = cols + 1
+        band_first, band_end = self.band if self.band is not None else (0, rows)
         x = np.asarray(x, float)
         y = np.asarray(y, float)
         radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
@@ -225,12 +254,12 @@ class RowPrefixes:
             count = int(np.nanmax(last - first, initial=-1)) + 1
             for k in range(max(count, 0)):
                 row = first + k
-                ok = (row <= last) & (row >= 0) & (row < rows)
+                ok = (row <= last) & (row >= band_first) & (row < band_end)
                 half = np.sqrt(np.maximum(r * r - (row - py) ** 2, 0.0))
                 lo = np.clip(np.ceil(px - half), 0, cols)
                 hi = np.clip(np.floor(px + half), -1, cols - 1)
                 ok &= hi >= lo
-                base = np.where(ok, row, 0).astype(np.int64) * width
+                base = (np.where(ok, row, band_first) - band_first).astype(np.int64) * width
                 lo = base + np.where(ok, lo, 0).astype(np.int64)
                 hi = base + np.where(ok, hi + 1, 0).astype(np.int64)
                 for prefix, out in zip(self.prefixes, outs):
