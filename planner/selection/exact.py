@@ -21,11 +21,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from planner.selection.greedy import greedy_selection
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.grid import PopulationGrid
 
@@ -93,8 +94,9 @@ def exact_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: Ar
     position = np.full(x.size, -1)
     position[candidates] = np.arange(candidates.size)
     members, weights = _incidence(grid, uncovered, x, y, radius_m, candidates)
+    greedy, _ = greedy_selection(grid, uncovered, x, y, radius_m, n, eligible=eligible, pair_i=pair_i, pair_j=pair_j)
     solved = solve_max_coverage(members, weights, candidates.size, programme_pairs(position, pair_i, pair_j), n,
-                                time_limit_s, gap)
+                                time_limit_s, gap, start=position[greedy])
     picks, gains = _ordered(grid, uncovered, x, y, radius_m, candidates[solved.chosen])
     return ExactSelection(picks, gains, float(np.sum(gains)), solved.status, solved.gap)
 
@@ -114,9 +116,11 @@ class Solved:
 
 
 def solve_max_coverage(members: list[Ints], weights: Floats, nx: int, pairs: list[tuple[int, int]], n: int,
-                       time_limit_s: float, gap: float = 0.0) -> Solved:
+                       time_limit_s: float, gap: float = 0.0, *, start: Ints | None = None) -> Solved:
     """The programme's optimum (or a set proved within `gap` of it): which of `nx` columns to take (at most
-    `n`, no close pair both). `members[g]` are the columns reaching cell group g, of weight `weights[g]`."""
+    `n`, no close pair both). `members[g]` are the columns reaching cell group g, of weight `weights[g]`.
+    `start`: columns of a feasible set (the greedy one) the solver starts from, so the set it returns is never
+    worse than that one, whatever gap it stops at."""
     import highspy
 
     ny = len(members)
@@ -162,12 +166,28 @@ def solve_max_coverage(members: list[Ints], weights: Floats, nx: int, pairs: lis
         solver.setOptionValue("mip_rel_gap", float(gap))
         solver.setOptionValue("time_limit", float(time_limit_s))
         solver.passModel(lp)
+        if start is not None and start.size:
+            solver.setSolution(_start_solution(members, nx, start))
         solver.run()
     status = solver.modelStatusToString(solver.getModelStatus())
     chosen = np.flatnonzero(np.asarray(solver.getSolution().col_value[:nx]) > 0.5)
     info = solver.getInfo()
     reached = float(info.mip_gap) if np.isfinite(info.mip_gap) else float("inf")  # no set found: no bound
     return Solved(chosen, status, 0.0 if reached < 1e-9 else reached)
+
+
+def _start_solution(members: list[Ints], nx: int, start: Ints) -> Any:
+    """The programme's variables for the columns `start` taken: x = 1 there, y_g = 1 for every group one of
+    them reaches."""
+    import highspy
+
+    taken = np.zeros(nx, bool)
+    taken[start] = True
+    reached = np.array([bool(taken[group].any()) for group in members], dtype=float)
+    solution = highspy.HighsSolution()
+    solution.col_value = np.r_[taken.astype(float), reached].tolist()
+    solution.value_valid = True
+    return solution
 
 
 def _ordered(grid: PopulationGrid, uncovered: Floats, x: Floats, y: Floats, radius_m: float,

@@ -123,3 +123,19 @@ def test_a_gap_stops_early_and_says_how_far_from_the_best():
     assert 0.0 <= near.gap <= 0.05
     assert near.covered >= (1 - 0.05) * proved.covered - 1e-6
     assert near.covered == pytest.approx(_served(grid, weights, x, y, near.picks.tolist()))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_set_within_a_gap_is_never_worse_than_the_greedy_one(seed):
+    """The solver starts from the greedy set: whatever gap it stops at, it returns at least as many people."""
+    rng = np.random.default_rng(20 + seed)
+    weights = rng.random((60, 60)) * 30 * (rng.random((60, 60)) < 0.7)
+    grid = _grid(weights)
+    x, y = rng.uniform(-2800, 2800, 150), rng.uniform(-2800, 2800, 150)
+    pairs = [(a, b) for a, b in itertools.combinations(range(150), 2) if np.hypot(x[a] - x[b], y[a] - y[b]) < 250]
+    common = {"eligible": rng.random(150) < 0.9, "pair_i": [a for a, _ in pairs], "pair_j": [b for _, b in pairs]}
+    greedy, _ = greedy_selection(grid, weights, x, y, RADIUS, 15, **common)
+    near = exact_selection(grid, weights, x, y, RADIUS, 15, gap=0.3, **common)
+    assert near.status == "Optimal"
+    assert _served(grid, weights, x, y, near.picks.tolist()) >= _served(grid, weights, x, y, greedy.tolist()) - 1e-9
+    assert not any(a in near.picks and b in near.picks for a, b in pairs)
