@@ -51,6 +51,6 @@ def greedy_selection(grid: PopulationGrid, uncovered: Floats, x: ArrayLike, y: A
         remaining.reshape(-1)[grid.disc_cells(x[best:best + 1], y[best:best + 1], radius_m)[1]] = 0.0
         near = np.flatnonzero(~blocked & (np.hypot(x - x[best], y - y[best]) <= reach))
         if near.size:
-            band = RowPrefixes(grid, []).rows_reached(x[near], y[near], radius_m)
+            band = grid.rows_reached(x[near], y[near], radius_m)
             gains[near] = RowPrefixes.of(grid, [remaining], band=band).disc_sums(x[near], y[near], radius_m)[0]
     return np.asarray(picks, dtype=np.int64), np.asarray(picked_gains)

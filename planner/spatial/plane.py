@@ -124,6 +124,19 @@ class GridPlane:
         keep = hi >= lo
         return point[keep], row[keep], lo[keep], hi[keep]
 
+    def rows_reached(self, x: ArrayLike, y: ArrayLike, radius_m: float) -> tuple[int, int]:
+        """The band of grid rows (first, end) that the discs of these plane points reach (as
+        `RowPrefixes.disc_sums` reads them: a `band` for `RowPrefixes.of`)."""
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        if x.size == 0:
+            return 0, 0
+        r = radius_m * self.scale_factor(x, y) / self.cell_m
+        py = (self.north - y) / self.cell_m - 0.5
+        first = int(np.clip(np.nanmin(np.ceil(py - r)), 0, self.shape[0]))
+        end = int(np.clip(np.nanmax(np.floor(py + r)) + 1, first, self.shape[0]))
+        return first, end
+
     def disc_cells(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike) -> tuple[Ints, Ints]:
         """Every (point, flat cell index) pair of a cell centre within a point's disc, by point then cell: the
         cells `coverage_count` counts, listed."""
@@ -215,19 +228,6 @@ class RowPrefixes:
             prefixes.append(prefix.ravel())
         return cls(plane, prefixes, band)
 
-    def rows_reached(self, x: ArrayLike, y: ArrayLike, radius_m: float) -> tuple[int, int]:
-        """The band of grid rows (first, end) that the discs of these plane points reach (as `disc_sums`
-        reads them)."""
-        plane = self.plane
-        x = np.asarray(x, float)
-        y = np.asarray(y, float)
-        if x.size == 0:
-            return 0, 0
-        r = radius_m * plane.scale_factor(x, y) / plane.cell_m
-        py = (plane.north - y) / plane.cell_m - 0.5
-        first = int(np.clip(np.nanmin(np.ceil(py - r)), 0, plane.shape[0]))
-        end = int(np.clip(np.nanmax(np.floor(py + r)) + 1, first, plane.shape[0]))
-        return first, end
 
     def disc_sums(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *, chunk: int = 250_000) -> list[Floats]:
         """Per array, the sum over cells whose centre is within radius of each plane point.
