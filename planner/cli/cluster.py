@@ -49,7 +49,7 @@ def spread_over(workers: int | None, scheduler: str | None, kind: type | None = 
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # unreachable, or not an address (no port, unknown protocol)
             raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}",
                              f"无法连接 Dask 调度器 {scheduler}：{exc}") from exc
         cluster = None

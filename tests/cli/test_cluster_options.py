@@ -30,3 +30,11 @@ def test_local_cluster_closed_when_its_client_cannot_start(monkeypatch):
     with pytest.raises(OSError), spread_over(2, None):
         pass
     assert len(_Cluster.started) == 1 and _Cluster.started[0].closed
+
+
+@pytest.mark.parametrize("address", ["not a url", "foo://127.0.0.1:1", "tcp://127.0.0.1"])
+def test_a_scheduler_address_that_is_not_one_is_a_usage_error(address):
+    from planner.errors import UsageError
+
+    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"), spread_over(None, address):
+        pass
