@@ -213,6 +213,8 @@ def rank_command(count, out, profile, exact, gap_pct, lang, db_url):
 
     if exact and count is None:
         raise UsageError("--exact needs -n N: the size of the set to choose", "--exact 需要配合 -n N 指定选择数量")
+    if gap_pct != gap_pct:  # NaN passes click's range
+        raise UsageError("--gap must be a number from 0 to 50", "--gap 应为 0 到 50 之间的数")
     if gap_pct and not exact:
         raise UsageError("--gap goes with --exact", "--gap 需与 --exact 一起使用")
     rules = load_profile(profile)
