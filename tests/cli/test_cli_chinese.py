@@ -68,4 +68,7 @@ def test_rank_exact_says_how_close_to_the_best_it_proved(database_url, tmp_path)
     assert alone.returncode == 2 and "--gap 需与 --exact 一起使用" in alone.stderr
     not_a_number = subprocess.run([PLANNER, "rank", "-n", "2", "--exact", "--gap", "nan", "--db", url], cwd=tmp_path,
                                   env=env, capture_output=True, text=True, timeout=300)
-    assert not_a_number.returncode == 2 and "--gap 应为 0 到 50 之间的数" in not_a_number.stderr
+    assert not_a_number.returncode == 2 and "'nan' is not a number / 不是数字" in not_a_number.stderr
+    no_cell = subprocess.run([PLANNER, "coverage", "--cell", "nan", "--db", url], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert no_cell.returncode == 2 and "--cell" in no_cell.stderr and "Traceback" not in no_cell.stderr
