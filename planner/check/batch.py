@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from planner.check.applicants import Applicants, read_applicants
 from planner.check.on_foot import on_foot
-from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, row_facts
+from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, beside, row_facts
 from planner.memory import arrow_through_malloc, release_freed
 from planner.registry.changes import registry_version
 from planner.registry.engine import snapshot
@@ -78,10 +78,15 @@ def check_file(path, engine: Engine, profile: Profile, *, crs: str | None = None
     report = progress or (lambda stage, done, total: None)
     arrow_through_malloc()
     report("read", 0, len(STAGES))
-    applicants = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
-    release_freed()  # the file's bytes and the reader's buffers
-    report("registry", 1, len(STAGES))
-    network, origin = _snapshot(engine, profile)
+
+    def read() -> Applicants:
+        found = read_applicants(path, crs=crs, lang=lang, facts=_facts_used(profile))
+        release_freed()  # the file's bytes and the reader's buffers
+        report("registry", 1, len(STAGES))
+        return found
+
+    # The registry is read on a second core while the list is parsed (a problem of the list is told first).
+    (network, origin), applicants = beside(lambda: _snapshot(engine, profile), read)
     require_road_network(profile, network.roads)
     report("rules", 2, len(STAGES))
     result = check_applicants(applicants, network, profile, lang=lang, origin=origin, spread=spread)

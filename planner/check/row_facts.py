@@ -11,8 +11,10 @@ with identical numbers; the rules that weigh rows against each other
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,8 +24,21 @@ from planner.spatial.conflicts import close_pairs
 from planner.spatial.nearest import SiteIndex
 from planner.spatial.plane import RowPrefixes
 
-__all__ = ["RowFacts", "RowsIn", "SiteArrays", "codes_at", "disc_people", "nearest_codes", "nearest_positions",
-           "row_facts"]
+__all__ = ["RowFacts", "RowsIn", "SiteArrays", "beside", "codes_at", "disc_people", "nearest_codes",
+           "nearest_positions", "row_facts"]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def beside(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
+    """`first()` on a thread of its own while `second()` runs here; both results (an error of either is
+    raised). The kernels given release the GIL (scipy's KD-trees, numpy), so a second core does one of them:
+    the same-list pairs cost as much as the nearest sites and the disc sums together."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-beside") as pool:
+        started = pool.submit(first)
+        other = second()
+        return started.result(), other
 
 
 @dataclass(frozen=True)
@@ -76,12 +91,15 @@ def row_facts(rows: RowsIn, sites: SiteArrays, prefixes: RowPrefixes | None, pro
     outlets, stations = index or (SiteIndex(sites.outlet_lon, sites.outlet_lat),
                                   SiteIndex(sites.station_lon, sites.station_lat))
     lon, lat = rows.lon, rows.lat
-    walking = profile.metric == "walking"
-    nearest = Nearest(*nearest_codes(sites.outlet_codes, outlets, lon, lat, None),
-                      *nearest_codes(sites.station_codes, stations, lon, lat, rows.ids),
-                      *close_pairs(lon, lat, 0.0 if walking else profile.min_spacing_m))
-    service, marginal = disc_people(prefixes, lon, lat, profile.service_distance_m)
-    return RowFacts(nearest, service, marginal)
+    spacing = 0.0 if profile.metric == "walking" else profile.min_spacing_m
+
+    def own() -> tuple[tuple[Any, ...], tuple[np.ndarray, np.ndarray]]:
+        near = (*nearest_codes(sites.outlet_codes, outlets, lon, lat, None),
+                *nearest_codes(sites.station_codes, stations, lon, lat, rows.ids))
+        return near, disc_people(prefixes, lon, lat, profile.service_distance_m)
+
+    pairs, (near, (service, marginal)) = beside(lambda: close_pairs(lon, lat, spacing), own)
+    return RowFacts(Nearest(*near, *pairs), service, marginal)
 
 
 def disc_people(prefixes: RowPrefixes | None, lon: np.ndarray, lat: np.ndarray, radius_m: float):

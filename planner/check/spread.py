@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from planner.check.on_foot import Nearest
-from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, codes_at, disc_people, nearest_positions
+from planner.check.row_facts import RowFacts, RowsIn, SiteArrays, beside, codes_at, disc_people, nearest_positions
 from planner.recent import Recent
 from planner.rules.profiles import Profile
 from planner.sites.grid_cache import KeptSums, open_entry
@@ -109,10 +109,15 @@ def _facts_of_part(rows: RowsIn, own: np.ndarray, sites: SiteArrays, sums: Path 
     prefixes = open_entry(Path(sums)).prefixes if isinstance(sums, (str, Path)) else sums
     mine = rows.take(np.flatnonzero(own))
     outlets, stations = _indexes(sites)
-    outlet, outlet_m = nearest_positions(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
-    station, station_m = nearest_positions(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
-    service, marginal = disc_people(prefixes, mine.lon, mine.lat, profile.service_distance_m)
-    i, j, metres = close_pairs(rows.lon, rows.lat, profile.min_spacing_m)
+
+    def facts() -> tuple[np.ndarray, ...]:
+        outlet, outlet_m = nearest_positions(sites.outlet_codes, outlets, mine.lon, mine.lat, None)
+        station, station_m = nearest_positions(sites.station_codes, stations, mine.lon, mine.lat, mine.ids)
+        return outlet, outlet_m, station, station_m, *disc_people(prefixes, mine.lon, mine.lat,
+                                                                  profile.service_distance_m)
+
+    (i, j, metres), (outlet, outlet_m, station, station_m, service, marginal) = beside(
+        lambda: close_pairs(rows.lon, rows.lat, profile.min_spacing_m), facts)
     keep = own[i]  # rows come in list order: i < j in the list too, and i's strip reports the pair
     return PartFacts(mine.index, outlet, outlet_m, station, station_m, service, marginal,
                      rows.index[i[keep]], rows.index[j[keep]], metres[keep], time.perf_counter() - started)
