@@ -32,12 +32,12 @@ from pyproj import Transformer
 from planner.errors import UsageError
 from planner.rules.reasons import reason
 from planner.spatial.arrays import Bools, Floats
-from planner.spatial.grid import PopulationGrid
+from planner.spatial.grid import GridPlane, PopulationGrid
 from planner.spatial.nearest import SiteIndex
 
 __all__ = ["NETWORK_REACH_KM", "OFFSET_SYSTEMS", "REGION_TOLERANCE_M", "AreaReach", "District", "Region",
-           "area_reach", "china_refusals", "in_china", "near_areas", "region_of", "region_refusals",
-           "registry_in_china", "require_in_region"]
+           "area_reach", "china_refusals", "coarse_blocks", "in_china", "near_areas", "reach_block", "reach_of_blocks",
+           "region_of", "region_refusals", "registry_in_china", "require_in_region"]
 
 REGION_TOLERANCE_M = 1_000.0
 NETWORK_REACH_KM = 50.0
@@ -124,16 +124,30 @@ class AreaReach:
 
 def area_reach(grid: PopulationGrid, tolerance_m: float = REGION_TOLERANCE_M) -> AreaReach:
     """The `AreaReach` of the areas on `grid`, in blocks of about `tolerance_m`."""
+    block = reach_block(grid.cell_m, tolerance_m)
+    return reach_of_blocks(grid, block, coarse_blocks(grid.area_index >= 0, block))
+
+
+def reach_block(cell_m: float, tolerance_m: float = REGION_TOLERANCE_M) -> int:
+    """Cells per side of the blocks an `AreaReach` is kept in."""
+    return max(1, int(np.ceil(tolerance_m / cell_m)))
+
+
+def coarse_blocks(has_area: Bools, block: int) -> Bools:
+    """Blocks of `block` × `block` cells holding an area's cell (the grid padded at its south and east
+    edges): a band of rows, a whole number of blocks high, gives the whole grid's blocks of those rows."""
+    rows, cols = has_area.shape
+    mask = np.pad(has_area, ((0, (-rows) % block), (0, (-cols) % block)))
+    return cast(Bools, mask.reshape(mask.shape[0] // block, block, mask.shape[1] // block, block).any(axis=(1, 3)))
+
+
+def reach_of_blocks(plane: GridPlane, block: int, coarse: Bools) -> AreaReach:
+    """The `AreaReach` of a grid's `coarse_blocks`: each block and its neighbours."""
     from scipy.ndimage import binary_dilation
 
-    block = max(1, int(np.ceil(tolerance_m / grid.cell_m)))
-    rows, cols = grid.shape
-    pad_r, pad_c = (-rows) % block, (-cols) % block
-    mask = np.pad(grid.area_index >= 0, ((0, pad_r), (0, pad_c)))
-    coarse = cast(Bools, mask.reshape(mask.shape[0] // block, block, mask.shape[1] // block, block).any(axis=(1, 3)))
     coarse = binary_dilation(coarse, structure=np.ones((3, 3), bool))
-    return AreaReach(Transformer.from_crs(4326, grid.crs, always_xy=True), grid.west, grid.north,
-                     grid.cell_m * block, coarse)
+    return AreaReach(Transformer.from_crs(4326, plane.crs, always_xy=True), plane.west, plane.north,
+                     plane.cell_m * block, coarse)
 
 
 def near_areas(grid: PopulationGrid, lon: ArrayLike, lat: ArrayLike, tolerance_m: float = 1_000.0) -> Bools:
@@ -150,11 +164,14 @@ class Region:
     sites: SiteIndex | None = None  # else its outlets and stations (none: no district to leave)
 
 
-def region_of(district: District) -> Region:
-    """The `Region` of a registry (`planner.sites.postal.Network`)."""
+def region_of(district: District, *, reach: AreaReach | None = None) -> Region:
+    """The `Region` of a registry (`planner.sites.postal.Network`); `reach`: its areas' reach, when already
+    made (else it is made from the district's grid)."""
     site_lon, site_lat = district.site_positions()
     area_lon, area_lat = district.area_positions()
     china = registry_in_china(np.concatenate([site_lon, area_lon]), np.concatenate([site_lat, area_lat]))
+    if reach is not None:
+        return Region(china, reach=reach)
     grid = district.grid
     if grid is not None:
         return Region(china, reach=area_reach(grid, REGION_TOLERANCE_M))

@@ -34,7 +34,8 @@ from pyproj.exceptions import CRSError
 from planner.config import setting
 from planner.registry.engine import database_file
 from planner.rules.profiles import Profile
-from planner.rules.region import AreaReach, Region
+from planner.rules.region import AreaReach, Region, coarse_blocks, reach_block, reach_of_blocks, region_of
+from planner.spatial.bands import prefix_band
 from planner.spatial.plane import GridFrame, RowPrefixes
 
 __all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums", "open_entry"]
@@ -84,7 +85,8 @@ def _fingerprint(network) -> list:
 def kept_sums(network, profile: Profile, origin: tuple[str, tuple[int, int]] | None) -> KeptSums | None:
     """The check's sums of `network` (planner.sites.postal.Network) under `profile`; None when the registry
     has no areas. Read from the cache when `origin` (database URL, registry version) is kept, else built
-    and, with an origin, kept."""
+    band by band (planner.spatial.bands: never the whole grid at once) and, with an origin, kept: the
+    arrays are written straight into the entry's files."""
     if not len(network.areas):
         return None
     folder = cache_folder(origin[0]) if origin else None
@@ -93,14 +95,65 @@ def kept_sums(network, profile: Profile, origin: tuple[str, tuple[int, int]] | N
         found = _read(folder / key)
         if found is not None:
             return found
-    grid = network.grid
-    radius = profile.service_distance_m
-    made = KeptSums(RowPrefixes.of(grid, [grid.population, network.uncovered_population(radius)]), network.region)
-    if folder is not None and made.region.reach is not None:
-        _write(folder, key, made)
-        if (folder / key).is_dir():
-            made = KeptSums(made.prefixes, made.region, folder / key)
-    return made
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder))
+        except OSError:
+            folder = None  # a cache that cannot be written is only slower next time
+    if folder is None:
+        return _build(network, profile, None)
+    try:
+        made = _build(network, profile, work)
+        return _keep(folder, key, work, made)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _build(network, profile: Profile, work: Path | None) -> KeptSums:
+    """Row prefixes of the people and of the people no site serves yet, and the areas' reach, band by band
+    of grid rows; into files of `work` (memory-mapped) when given, else in memory."""
+    block = reach_block(network.cell_m)
+    bands = network.grid_bands(row_multiple=block)
+    frame = bands.frame
+    rows, cols = frame.shape
+    prefixes = [_array(work, f"prefix_{i}.npy", rows * (cols + 1)) for i in range(2)]
+    sites = _SiteReach(frame, *network.site_positions(), profile.service_distance_m)
+    coarse = []
+    for first, end in bands.bands():
+        people, labels = bands.band(first, end)
+        covered = sites.count(first, end) > 0
+        for prefix, values in zip(prefixes, (people, np.where(covered, 0.0, people))):
+            prefix_band(values, prefix[first * (cols + 1):end * (cols + 1)].reshape(end - first, cols + 1))
+        coarse.append(coarse_blocks(labels >= 0, block))
+        del people, labels, covered
+    reach = reach_of_blocks(frame, block, np.vstack(coarse))
+    for prefix in prefixes:
+        if isinstance(prefix, np.memmap):
+            prefix.flush()
+    return KeptSums(RowPrefixes(frame, prefixes), region_of(network, reach=reach))
+
+
+def _array(work: Path | None, name: str, size: int) -> np.ndarray:
+    if work is None:
+        return np.empty(size)
+    return np.lib.format.open_memmap(work / name, mode="w+", dtype=np.float64, shape=(size,))
+
+
+class _SiteReach:
+    """The sites in the grid's plane, and which of them a band of rows can be reached by."""
+
+    def __init__(self, frame: GridFrame, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> None:
+        self.frame, self.radius_m = frame, radius_m
+        self.x, self.y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
+        reach = radius_m * frame.scale_factor(self.x, self.y) / frame.cell_m + 2.0  # rows, and a margin
+        centre = (frame.north - self.y) / frame.cell_m - 0.5
+        self.first, self.last = centre - reach, centre + reach
+
+    def count(self, first: int, end: int) -> np.ndarray:
+        """How many sites serve each cell of rows first..end (the whole grid's counts there)."""
+        near = (self.last >= first) & (self.first <= end)
+        return self.frame.coverage_count(self.x[near], self.y[near], self.radius_m, rows=(first, end))
 
 
 def _read(entry: Path) -> KeptSums | None:
@@ -132,20 +185,18 @@ def open_entry(entry: Path) -> KeptSums:
     return KeptSums(RowPrefixes(frame, arrays), Region(bool(meta["in_china"]), reach=reach), entry)
 
 
-def _write(folder: Path, key: str, kept: KeptSums) -> None:
-    """Write an entry whole or not at all (a new folder renamed into place), then prune old entries."""
-    plane, reach = kept.prefixes.plane, kept.region.reach
-    if reach is None:  # only registries with areas are kept (their region reads the areas)
-        return
+def _keep(folder: Path, key: str, work: Path, made: KeptSums) -> KeptSums:
+    """Finish the entry in `work` (its arrays are written) and rename it into place whole, then prune old
+    entries. Returns the kept sums, read from the entry (workers on this machine map it themselves)."""
+    plane, reach = made.prefixes.plane, made.region.reach
+    if reach is None:
+        shutil.rmtree(work, ignore_errors=True)
+        return made
     rows, cols = plane.shape
     meta = {"format": CACHE_FORMAT, "crs": plane.crs.to_wkt(), "west": float(plane.west), "north": float(plane.north),
-            "cell_m": float(plane.cell_m), "rows": int(rows), "cols": int(cols), "in_china": kept.region.in_china,
+            "cell_m": float(plane.cell_m), "rows": int(rows), "cols": int(cols), "in_china": made.region.in_china,
             "reach_west": float(reach.west), "reach_north": float(reach.north), "block_m": float(reach.block_m)}
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".writing-", dir=folder))
-        for i, prefix in enumerate(kept.prefixes.prefixes):
-            np.save(work / f"prefix_{i}.npy", np.asarray(prefix), allow_pickle=False)
         np.save(work / "reach.npy", np.asarray(reach.blocks), allow_pickle=False)
         (work / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         try:
@@ -153,8 +204,10 @@ def _write(folder: Path, key: str, kept: KeptSums) -> None:
         except OSError:  # another process kept the same entry first
             shutil.rmtree(work, ignore_errors=True)
         _prune(folder)
-    except OSError:
-        return  # a cache that cannot be written is only slower next time
+        return open_entry(folder / key)
+    except (OSError, ValueError):
+        shutil.rmtree(work, ignore_errors=True)
+        return made  # a cache that cannot be written is only slower next time
 
 
 def _prune(folder: Path) -> None:

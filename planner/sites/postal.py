@@ -30,12 +30,14 @@ from planner.rules.vocabulary import (
     EXISTING_STATION_STATUSES,
 )
 from planner.sites.on_foot import FootAnswer, WalkingSites
+from planner.spatial.bands import GridBands
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex, nearest_other_point
 
 __all__ = ["NearestSites", "Network", "load_nearest_sites", "load_network", "load_road_graph"]
 
 DEFAULT_CELL_M = 100.0
+GRID_MARGIN_M = 2_000.0  # the grid reaches this far beyond the areas: discs of applicants at their edge
 _GRAPHS = Recent(2)  # (database URL, network import) -> RoadGraph: built once per import per process
 
 
@@ -90,8 +92,13 @@ class Network:
         """Area population on cells (None when the registry has no areas)."""
         if self._grid is None and len(self.areas):
             self._grid = build_population_grid(self.areas.geometry.values, self.areas["population"].to_numpy(),
-                                               cell_m=self.cell_m, margin_m=2_000.0, raster=self.raster)
+                                               cell_m=self.cell_m, margin_m=GRID_MARGIN_M, raster=self.raster)
         return self._grid
+
+    def grid_bands(self, *, row_multiple: int = 1) -> GridBands:
+        """The same grid band by band of rows (planner.spatial.bands: never whole in memory)."""
+        return GridBands.build(self.areas.geometry.values, self.areas["population"].to_numpy(), cell_m=self.cell_m,
+                               margin_m=GRID_MARGIN_M, raster=self.raster, row_multiple=row_multiple)
 
     def uncovered_population(self, radius_m: float) -> np.ndarray:
         """Grid population with the cells within `radius_m` of any outlet or station set to 0."""

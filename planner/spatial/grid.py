@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["GridFrame", "GridPlane", "PeopleRaster", "PopulationGrid", "RowPrefixes", "apply_raster",
-           "build_population_grid", "spread_population"]
+           "build_population_grid", "grid_frame", "spread_population"]
 
 
 class PeopleRaster(Protocol):
@@ -87,6 +87,25 @@ def _grid_frame(bounds: Sequence[float], cell_m: float) -> tuple[float, float, i
     return west, north, rows, cols
 
 
+def grid_frame(geometries: ArrayLike, *, cell_m: float = 100.0, crs: CRS | None = None,
+               margin_m: float = 0.0) -> tuple[GridFrame, gpd.GeoSeries]:
+    """The frame `build_population_grid` lays over these WGS84 polygons (its plane, corner and shape), and
+    the polygons in that plane."""
+    import geopandas as gpd
+
+    from planner.spatial.crs import metric_crs_for
+
+    series = gpd.GeoSeries(np.asarray(geometries, dtype=object), crs=4326)
+    if crs is None:
+        centres = series.representative_point()
+        crs = metric_crs_for(centres.x.to_numpy(), centres.y.to_numpy())
+    projected = series.to_crs(crs)
+    b = projected.total_bounds
+    west, north, rows, cols = _grid_frame((b[0] - margin_m, b[1] - margin_m, b[2] + margin_m, b[3] + margin_m),
+                                          cell_m)
+    return GridFrame(CRS(crs), west, north, cell_m, rows, cols), projected
+
+
 def build_population_grid(geometries: ArrayLike, population: ArrayLike, *, cell_m: float = 100.0,
                           crs: CRS | None = None, margin_m: float = 0.0,
                           raster: PeopleRaster | None = None) -> PopulationGrid:
@@ -97,21 +116,12 @@ def build_population_grid(geometries: ArrayLike, population: ArrayLike, *, cell_
     centre puts its people in the cell under its representative point, so
     totals are kept exactly.
     """
-    import geopandas as gpd
-
-    from planner.spatial.crs import metric_crs_for
     from planner.spatial.rasterize import label_cells
 
-    series = gpd.GeoSeries(np.asarray(geometries, dtype=object), crs=4326)
-    if crs is None:
-        centres = series.representative_point()
-        crs = metric_crs_for(centres.x.to_numpy(), centres.y.to_numpy())
-    projected = series.to_crs(crs)
-    b = projected.total_bounds
-    west, north, rows, cols = _grid_frame((b[0] - margin_m, b[1] - margin_m, b[2] + margin_m, b[3] + margin_m),
-                                          cell_m)
+    frame, projected = grid_frame(geometries, cell_m=cell_m, crs=crs, margin_m=margin_m)
+    west, north, (rows, cols) = frame.west, frame.north, frame.shape
     area_index = label_cells(projected.values, west=west, north=north, cell=cell_m, shape=(rows, cols))
-    grid = PopulationGrid(CRS(crs), west, north, cell_m, np.zeros((rows, cols)), area_index)
+    grid = PopulationGrid(frame.crs, west, north, cell_m, np.zeros((rows, cols)), area_index)
     spread_population(grid, projected, np.asarray(population, dtype=float))
     if raster is not None:
         apply_raster(grid, raster, np.asarray(population, dtype=float))

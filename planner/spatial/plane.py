@@ -165,16 +165,18 @@ class GridPlane:
         return outs if many else outs[0]
 
     def coverage_count(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *, chunk: int = 100_000,
-                       columns: tuple[int, int] | None = None) -> NDArray[np.int32]:
+                       columns: tuple[int, int] | None = None,
+                       rows: tuple[int, int] | None = None) -> NDArray[np.int32]:
         """How many of the points have each cell centre within their radius (grid-shaped).
 
-        `columns` (first, end) counts only those columns of the grid: the whole grid's spans clipped to
-        them, so a tile's counts are exactly the whole grid's in its columns (planner.coverage.spread).
+        `columns` (first, end) counts only those columns of the grid, `rows` (first, end) only those rows:
+        the whole grid's spans clipped to them, so a tile's or a band's counts are exactly the whole
+        grid's there (planner.coverage.spread, planner.spatial.bands).
         """
-        rows, cols = self.shape
-        first, end = columns if columns is not None else (0, cols)
+        first, end = columns if columns is not None else (0, self.shape[1])
+        top, bottom = rows if rows is not None else (0, self.shape[0])
         width = end - first + 1
-        diff = np.zeros((rows, width), dtype=np.int32)
+        diff = np.zeros((bottom - top, width), dtype=np.int32)
         flat = diff.reshape(-1)
         x = np.asarray(x, float)
         y = np.asarray(y, float)
@@ -184,8 +186,8 @@ class GridPlane:
             _, row, lo, hi = self.spans(x[part], y[part], radius[part])
             lo = np.maximum(lo, first) - first
             hi = np.minimum(hi, end - 1) - first
-            keep = hi >= lo
-            row, lo, hi = row[keep], lo[keep], hi[keep]
+            keep = (hi >= lo) & (row >= top) & (row < bottom)
+            row, lo, hi = row[keep] - top, lo[keep], hi[keep]
             np.add.at(flat, row * width + lo, 1)
             np.add.at(flat, row * width + hi + 1, -1)
         return np.cumsum(diff, axis=1, dtype=np.int32)[:, :width - 1]

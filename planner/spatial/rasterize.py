@@ -9,25 +9,37 @@ of cell centres inside. No per-polygon Python loop: 50,000 polygons on a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from planner.spatial.arrays import Floats, Ints
 
-__all__ = ["label_cells"]
+__all__ = ["RingEdges", "label_cells", "label_rows"]
 
 
-def _edges(polygons: ArrayLike) -> tuple[Floats, Floats, Floats, Floats, Ints]:
-    """All ring edges as arrays (x1, y1, x2, y2, polygon index)."""
-    parts, part_owner = shapely.get_parts(np.asarray(polygons, dtype=object), return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    ring_owner = part_owner[ring_part]
-    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-    same_ring = coord_ring[1:] == coord_ring[:-1]
-    start = np.flatnonzero(same_ring)
-    owner = ring_owner[coord_ring[start]]
-    return coords[start, 0], coords[start, 1], coords[start + 1, 0], coords[start + 1, 1], owner
+@dataclass(frozen=True)
+class RingEdges:
+    """Every ring edge of some polygons as arrays: (x1, y1) to (x2, y2), and the polygon it belongs to."""
+
+    x1: Floats
+    y1: Floats
+    x2: Floats
+    y2: Floats
+    owner: Ints
+
+    @classmethod
+    def of(cls, polygons: ArrayLike) -> RingEdges:
+        parts, part_owner = shapely.get_parts(np.asarray(polygons, dtype=object), return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        ring_owner = part_owner[ring_part]
+        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+        same_ring = coord_ring[1:] == coord_ring[:-1]
+        start = np.flatnonzero(same_ring)
+        owner = ring_owner[coord_ring[start]]
+        return cls(coords[start, 0], coords[start, 1], coords[start + 1, 0], coords[start + 1, 1], owner)
 
 
 def label_cells(polygons: ArrayLike, *, west: float, north: float, cell: float, shape: tuple[int, int],
@@ -36,20 +48,28 @@ def label_cells(polygons: ArrayLike, *, west: float, north: float, cell: float, 
 
     Where polygons overlap, the one with the higher index wins.
     """
-    rows, cols = shape
-    out = np.empty(rows * cols, dtype=np.int32)
     polygons = np.asarray(polygons, dtype=object)
     if polygons.size == 0:
-        out.fill(fill)
-        return out.reshape(shape)
-    x1, y1, x2, y2, owner = _edges(polygons)
+        return np.full(shape, fill, dtype=np.int32)
+    return label_rows(RingEdges.of(polygons), west=west, north=north, cell=cell, rows=(0, shape[0]),
+                      cols=shape[1], fill=fill)
+
+
+def label_rows(edges: RingEdges, *, west: float, north: float, cell: float, rows: tuple[int, int], cols: int,
+               fill: int = -1) -> NDArray[np.int32]:
+    """`label_cells` of the grid rows (first, end) only, as an (end - first, cols) array: the whole grid's
+    labels in those rows, exactly (cell centres are computed from the whole grid's row numbers)."""
+    first_row, end_row = rows
+    height = end_row - first_row
+    out = np.empty(height * cols, dtype=np.int32)
+    x1, y1, x2, y2, owner = edges.x1, edges.y1, edges.x2, edges.y2, edges.owner
     # Row r has its centre at north - (r + 0.5) cell; an edge crosses the rows whose
     # centre lies in [min(y), max(y)) (half-open so a shared vertex counts once).
     lo_y, hi_y = np.minimum(y1, y2), np.maximum(y1, y2)
     first = np.ceil((north - hi_y) / cell - 0.5).astype(np.int64)
     last = np.ceil((north - lo_y) / cell - 0.5).astype(np.int64) - 1
-    first = np.maximum(first, 0)
-    last = np.minimum(last, rows - 1)
+    first = np.maximum(first, first_row)
+    last = np.minimum(last, end_row - 1)
     count = np.maximum(last - first + 1, 0)
     edge = np.repeat(np.arange(x1.size), count)
     row = np.repeat(first, count) + (np.arange(edge.size) - np.repeat(np.cumsum(count) - count, count))
@@ -57,10 +77,11 @@ def label_cells(polygons: ArrayLike, *, west: float, north: float, cell: float, 
     t = (yc - y1[edge]) / (y2[edge] - y1[edge])
     xc = x1[edge] + t * (x2[edge] - x1[edge])
     poly = owner[edge]
+    row = row - first_row
     order = np.lexsort((xc, row, poly))
     poly, row, xc = poly[order], row[order], xc[order]
     # Crossings pair up within each (polygon, row): [0,1], [2,3], ...
-    key = poly * rows + row
+    key = poly * max(height, 1) + row
     group_start = np.r_[0, np.flatnonzero(np.diff(key)) + 1]
     position = np.arange(key.size) - np.repeat(group_start, np.diff(np.r_[group_start, key.size]))
     starts = np.flatnonzero(position % 2 == 0)
@@ -74,7 +95,7 @@ def label_cells(polygons: ArrayLike, *, west: float, north: float, cell: float, 
     keep = length > 0
     run_start = row[starts][keep] * cols + col_lo[keep]
     run_len, run_poly = length[keep], poly[starts][keep]
-    return _fill_runs(out, run_start, run_len, run_poly, fill).reshape(shape)
+    return _fill_runs(out, run_start, run_len, run_poly, fill).reshape(height, cols)
 
 
 def _fill_runs(out: NDArray[np.int32], run_start: Ints, run_len: Ints, run_poly: Ints, fill: int) -> NDArray[np.int32]:

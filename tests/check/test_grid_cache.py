@@ -92,3 +92,28 @@ def test_old_entries_go(engine, tmp_path, monkeypatch, kept):
         load_records(engine, prepare_import(station, "stations"), actor="test")
         _answers(engine, tmp_path)
     assert len(_entries(kept)) == 2
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_sums_built_band_by_band_are_the_whole_grids(engine, tmp_path, monkeypatch, kept, keep):
+    """Kept or not, the sums are built in bands of grid rows (never the whole grid at once) and equal, bit for
+    bit, the row prefix sums of the whole grid and of its people no site serves; the areas' reach too."""
+    from planner.registry.engine import snapshot
+    from planner.rules.region import area_reach
+    from planner.sites.postal import load_network
+    from planner.spatial import bands
+    from planner.spatial.plane import RowPrefixes
+
+    monkeypatch.setattr(bands, "BAND_CELLS", 500)  # bands of a few rows: many bands on the small district
+    with snapshot(engine) as conn:
+        network = load_network(conn, YIWU)
+    assert len(list(network.grid_bands().bands())) > 5
+    made = grid_cache.kept_sums(network, YIWU, (str(engine.url), (1, 0)) if keep else None)
+    assert (made.entry is not None) == keep
+    grid = network.grid
+    whole = RowPrefixes.of(grid, [grid.population, network.uncovered_population(YIWU.service_distance_m)])
+    assert made.prefixes.plane.shape == grid.shape
+    for built, expected in zip(made.prefixes.prefixes, whole.prefixes):
+        assert np.array_equal(np.asarray(built), expected)
+    assert not np.array_equal(whole.prefixes[0], whole.prefixes[1])  # some people are served already
+    assert np.array_equal(made.region.reach.blocks, area_reach(grid).blocks)
