@@ -35,7 +35,7 @@ from planner.config import setting
 from planner.registry.engine import database_file
 from planner.rules.profiles import Profile
 from planner.rules.region import AreaReach, Region, coarse_blocks, reach_block, reach_of_blocks, region_of
-from planner.spatial.bands import prefix_band
+from planner.sites.kept_prefixes import open_prefixes, sink_for
 from planner.spatial.plane import GridFrame, RowPrefixes
 
 __all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums", "open_entry"]
@@ -101,43 +101,34 @@ def kept_sums(network, profile: Profile, origin: tuple[str, tuple[int, int]] | N
         except OSError:
             folder = None  # a cache that cannot be written is only slower next time
     if folder is None:
-        return _build(network, profile, None)
+        return _build(network, profile, None)[0]
     try:
-        made = _build(network, profile, work)
-        return _keep(folder, key, work, made)
+        made, layout = _build(network, profile, work)
+        return _keep(folder, key, work, made, layout)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
 
 
-def _build(network, profile: Profile, work: Path | None) -> KeptSums:
+def _build(network, profile: Profile, work: Path | None) -> tuple[KeptSums, dict]:
     """Row prefixes of the people and of the people no site serves yet, and the areas' reach, band by band
-    of grid rows; into files of `work` (memory-mapped) when given, else in memory."""
+    of grid rows; into files of `work` (memory-mapped) when given, else in memory. Also what meta.json
+    says of the prefixes' layout."""
     block = reach_block(network.cell_m)
     bands = network.grid_bands(row_multiple=block)
     frame = bands.frame
-    rows, cols = frame.shape
-    prefixes = [_array(work, f"prefix_{i}.npy", rows * (cols + 1)) for i in range(2)]
+    sink = sink_for(frame, work)
     sites = _SiteReach(frame, *network.site_positions(), profile.service_distance_m)
     coarse = []
     for first, end in bands.bands():
         people, labels = bands.band(first, end)
         covered = sites.count(first, end) > 0
-        for prefix, values in zip(prefixes, (people, np.where(covered, 0.0, people))):
-            prefix_band(values, prefix[first * (cols + 1):end * (cols + 1)].reshape(end - first, cols + 1))
+        sink.band(first, end, (people, np.where(covered, 0.0, people)))
         coarse.append(coarse_blocks(labels >= 0, block))
         del people, labels, covered
     reach = reach_of_blocks(frame, block, np.vstack(coarse))
-    for prefix in prefixes:
-        if isinstance(prefix, np.memmap):
-            prefix.flush()
-    return KeptSums(RowPrefixes(frame, prefixes), region_of(network, reach=reach))
-
-
-def _array(work: Path | None, name: str, size: int) -> np.ndarray:
-    if work is None:
-        return np.empty(size)
-    return np.lib.format.open_memmap(work / name, mode="w+", dtype=np.float64, shape=(size,))
+    prefixes, layout = sink.finish()
+    return KeptSums(prefixes, region_of(network, reach=reach)), layout
 
 
 class _SiteReach:
@@ -175,17 +166,16 @@ def open_entry(entry: Path) -> KeptSums:
     crs = CRS.from_wkt(meta["crs"])
     frame = GridFrame(crs, float(meta["west"]), float(meta["north"]), float(meta["cell_m"]), int(meta["rows"]),
                       int(meta["cols"]))
-    size = frame.rows * (frame.cols + 1)
-    arrays = [np.load(entry / f"prefix_{i}.npy", mmap_mode="r", allow_pickle=False) for i in range(2)]
+    prefixes = open_prefixes(entry, meta, frame)
     blocks = np.load(entry / "reach.npy", allow_pickle=False)
-    if any(a.shape != (size,) or a.dtype != np.float64 for a in arrays) or blocks.ndim != 2:
+    if blocks.ndim != 2:
         raise ValueError("arrays of another grid")
     reach = AreaReach(Transformer.from_crs(4326, crs, always_xy=True), float(meta["reach_west"]),
                       float(meta["reach_north"]), float(meta["block_m"]), blocks.astype(bool))
-    return KeptSums(RowPrefixes(frame, arrays), Region(bool(meta["in_china"]), reach=reach), entry)
+    return KeptSums(prefixes, Region(bool(meta["in_china"]), reach=reach), entry)
 
 
-def _keep(folder: Path, key: str, work: Path, made: KeptSums) -> KeptSums:
+def _keep(folder: Path, key: str, work: Path, made: KeptSums, layout: dict) -> KeptSums:
     """Finish the entry in `work` (its arrays are written) and rename it into place whole, then prune old
     entries. Returns the kept sums, read from the entry (workers on this machine map it themselves)."""
     plane, reach = made.prefixes.plane, made.region.reach
@@ -195,7 +185,8 @@ def _keep(folder: Path, key: str, work: Path, made: KeptSums) -> KeptSums:
     rows, cols = plane.shape
     meta = {"format": CACHE_FORMAT, "crs": plane.crs.to_wkt(), "west": float(plane.west), "north": float(plane.north),
             "cell_m": float(plane.cell_m), "rows": int(rows), "cols": int(cols), "in_china": made.region.in_china,
-            "reach_west": float(reach.west), "reach_north": float(reach.north), "block_m": float(reach.block_m)}
+            "reach_west": float(reach.west), "reach_north": float(reach.north), "block_m": float(reach.block_m),
+            **layout}
     try:
         np.save(work / "reach.npy", np.asarray(reach.blocks), allow_pickle=False)
         (work / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

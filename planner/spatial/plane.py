@@ -239,7 +239,6 @@ class RowPrefixes:
         """
         plane = self.plane
         rows, cols = plane.shape
-        width = cols + 1
         band_first, band_end = self.band if self.band is not None else (0, rows)
         x = np.asarray(x, float)
         y = np.asarray(y, float)
@@ -261,9 +260,14 @@ class RowPrefixes:
                 lo = np.clip(np.ceil(px - half), 0, cols)
                 hi = np.clip(np.floor(px + half), -1, cols - 1)
                 ok &= hi >= lo
-                base = (np.where(ok, row, band_first) - band_first).astype(np.int64) * width
-                lo = base + np.where(ok, lo, 0).astype(np.int64)
-                hi = base + np.where(ok, hi + 1, 0).astype(np.int64)
+                lo, hi = self._flat(np.where(ok, row, band_first).astype(np.int64),
+                                    np.where(ok, lo, 0).astype(np.int64), np.where(ok, hi + 1, 0).astype(np.int64))
                 for prefix, out in zip(self.prefixes, outs):
                     out[part] += prefix[hi] - prefix[lo]
         return outs
+
+    def _flat(self, row: Ints, lo: Ints, end: Ints) -> tuple[Ints, Ints]:
+        """Where the prefix sums before columns `lo` and `end` of grid rows `row` are kept."""
+        first = self.band[0] if self.band is not None else 0
+        base = (row - first) * (self.plane.shape[1] + 1)
+        return base + lo, base + end

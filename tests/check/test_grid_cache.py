@@ -3,6 +3,7 @@ same registry reads them, a changed registry never does, a damaged entry is buil
 answer equals the one computed without any cache."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -94,17 +95,21 @@ def test_old_entries_go(engine, tmp_path, monkeypatch, kept):
     assert len(_entries(kept)) == 2
 
 
+@pytest.mark.parametrize("layout", ["rows", "runs"])
 @pytest.mark.parametrize("keep", [True, False])
-def test_sums_built_band_by_band_are_the_whole_grids(engine, tmp_path, monkeypatch, kept, keep):
-    """Kept or not, the sums are built in bands of grid rows (never the whole grid at once) and equal, bit for
-    bit, the row prefix sums of the whole grid and of its people no site serves; the areas' reach too."""
+def test_sums_built_band_by_band_are_the_whole_grids(engine, tmp_path, monkeypatch, kept, keep, layout):
+    """Kept or not, the sums are built in bands of grid rows (never the whole grid at once) and give, bit for
+    bit, the disc sums of the whole grid's people and of its people no site serves; the areas' reach too.
+    A grid too large for whole rows keeps only its populated runs."""
     from planner.registry.engine import snapshot
     from planner.rules.region import area_reach
+    from planner.sites import kept_prefixes
     from planner.sites.postal import load_network
     from planner.spatial import bands
     from planner.spatial.plane import RowPrefixes
 
     monkeypatch.setattr(bands, "BAND_CELLS", 500)  # bands of a few rows: many bands on the small district
+    monkeypatch.setattr(kept_prefixes, "DENSE_CELLS", 10**12 if layout == "rows" else 0)
     with snapshot(engine) as conn:
         network = load_network(conn, YIWU)
     assert len(list(network.grid_bands().bands())) > 5
@@ -113,7 +118,29 @@ def test_sums_built_band_by_band_are_the_whole_grids(engine, tmp_path, monkeypat
     grid = network.grid
     whole = RowPrefixes.of(grid, [grid.population, network.uncovered_population(YIWU.service_distance_m)])
     assert made.prefixes.plane.shape == grid.shape
-    for built, expected in zip(made.prefixes.prefixes, whole.prefixes):
-        assert np.array_equal(np.asarray(built), expected)
-    assert not np.array_equal(whole.prefixes[0], whole.prefixes[1])  # some people are served already
+    if layout == "rows":
+        for built, expected in zip(made.prefixes.prefixes, whole.prefixes):
+            assert np.array_equal(np.asarray(built), expected)
+    else:
+        assert made.prefixes.kept_cells < whole.prefixes[0].size  # empty cells are not kept
+    rng = np.random.default_rng(4)
+    rows, cols = grid.shape
+    x = grid.west + rng.uniform(-500, cols * grid.cell_m + 500, 3000)
+    y = grid.north - rng.uniform(-500, rows * grid.cell_m + 500, 3000)
+    for radius in (150.0, 1000.0, 2500.0):
+        got, expected = made.prefixes.disc_sums(x, y, radius), whole.disc_sums(x, y, radius)
+        assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+        assert (expected[0] > expected[1]).any() and (expected[1] > 0).any()  # some served, some not
     assert np.array_equal(made.region.reach.blocks, area_reach(grid).blocks)
+
+
+def test_a_check_reads_kept_runs_as_it_reads_whole_rows(engine, tmp_path, monkeypatch, kept):
+    from planner.sites import kept_prefixes
+
+    rows_answers = _answers(engine, tmp_path)
+    shutil.rmtree(kept)
+    monkeypatch.setattr(kept_prefixes, "DENSE_CELLS", 0)
+    runs_answers = _answers(engine, tmp_path, "again.csv")  # built as runs, kept
+    (entry,) = _entries(kept)
+    assert json.loads((entry / "meta.json").read_text())["layout"] == "runs"
+    assert _answers(engine, tmp_path, "third.csv") == runs_answers == rows_answers  # and read back

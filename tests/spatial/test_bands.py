@@ -101,3 +101,43 @@ def test_a_bands_site_counts_are_the_whole_grids_in_its_rows():
     assert whole.max() >= 2
     for first, end in ((0, 7), (7, 30), (30, grid.shape[0])):
         assert np.array_equal(grid.coverage_count(x, y, 700.0, rows=(first, end)), whole[first:end])
+
+
+@pytest.mark.parametrize("gap", [1, 30, 10**6])
+def test_run_prefixes_give_the_whole_rows_disc_sums_bit_for_bit(gap):
+    """Sparse people (blocks, scattered cells, empty rows) kept by runs, band by band: every disc sum, also
+    discs over empty rows, past the grid's edges and between runs, is the whole rows' one."""
+    from planner.spatial.plane import GridFrame
+    from planner.spatial.run_prefixes import RunPrefixes, band_runs
+
+    rng = np.random.default_rng(0)
+    rows, cols = 120, 700
+    people = np.zeros((rows, cols))
+    for _ in range(40):
+        r, c = rng.integers(0, rows), rng.integers(0, cols)
+        people[max(0, r - 5):r + 5, max(0, c - 20):c + 20] = rng.uniform(1, 50)
+    people[rng.random(people.shape) < 0.02] = rng.uniform(0, 3)
+    people[50:60] = 0.0
+    unserved = np.where(rng.random(people.shape) < 0.5, 0.0, people)
+    frame = GridFrame(CRS.from_epsg(4547), 400000.0, 3300000.0, 100.0, rows, cols)
+    whole = RowPrefixes.of(frame, [people, unserved])
+    keys, lengths, kept = [], [], [[np.zeros(1)], [np.zeros(1)]]
+    for first in range(0, rows, 17):
+        end = min(first + 17, rows)
+        prefixes = [np.empty((end - first, cols + 1)) for _ in range(2)]
+        prefix_band(people[first:end], prefixes[0])
+        prefix_band(unserved[first:end], prefixes[1])
+        k, n, values = band_runs(people[first:end], prefixes, first, gap=gap)
+        keys.append(k)
+        lengths.append(n)
+        for part, v in zip(kept, values):
+            part.append(v)
+    runs = RunPrefixes.of_runs(frame, np.concatenate(keys), np.concatenate(lengths), [np.concatenate(p) for p in kept])
+    if gap == 1:
+        assert runs.kept_cells < whole.prefixes[0].size / 2
+    x = rng.uniform(399_000, 400_000 + cols * 100 + 1000, 5000)
+    y = rng.uniform(3_300_000 - rows * 100 - 1000, 3_301_000, 5000)
+    for radius in (50.0, 800.0):
+        got, expected = runs.disc_sums(x, y, radius), whole.disc_sums(x, y, radius)
+        assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+        assert (expected[0] > 0).mean() > 0.1  # many discs hold people, many do not
