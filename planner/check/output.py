@@ -10,6 +10,7 @@ verdict colours and positions with six decimals.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,8 @@ import pandas as pd
 
 from planner.check.applicants import id_card_columns
 from planner.check.batch import ADDED_COLUMNS, STRAIGHT_COLUMNS, CheckResult
-from planner.files.writers import excel_value, formula_safe_frame, output_path
+from planner.check.csv_out import BLOCK_ROWS, write_csv_blocks
+from planner.files.writers import excel_value, output_path
 from planner.texts.formatting import EXCEL_COORDINATE
 from planner.texts.words import VERDICT, word
 
@@ -49,13 +51,31 @@ def mask_id_number(value):
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
-def _input_frame(result: CheckResult) -> pd.DataFrame:
+def _input_frame(result: CheckResult, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """The input rows [start, stop) as written back: ID numbers masked, headers made unique."""
     table = result.applicants.table
-    frame = table.frame.copy()
+    frame = table.frame.iloc[start:stop].copy()
     for pos in id_card_columns(table.headers):
         frame.iloc[:, pos] = frame.iloc[:, pos].map(mask_id_number)
     frame.columns = _unique_headers(table.headers)
     return frame
+
+
+def _output_block(result: CheckResult, start: int, stop: int) -> pd.DataFrame:
+    """Output rows [start, stop): the input columns, then ours."""
+    return pd.concat([_input_frame(result, start, stop).reset_index(drop=True),
+                      result.added.iloc[start:stop].reset_index(drop=True)], axis=1)
+
+
+def _cells_by_column(result: CheckResult) -> list:
+    """Each output column's cells over the whole list (no copy), or cells of the same types: a masked ID
+    number is text wherever one is given."""
+    table = result.applicants.table
+    cells = [table.frame.iloc[:, i] for i in range(table.frame.shape[1])]
+    for pos in id_card_columns(table.headers):
+        if any(not (v is None or (isinstance(v, float) and np.isnan(v))) for v in cells[pos]):
+            cells[pos] = np.array(["*"], dtype=object)
+    return cells + [result.added.iloc[:, i] for i in range(result.added.shape[1])]
 
 
 def _unique_headers(headers) -> list[str]:
@@ -69,32 +89,19 @@ def _unique_headers(headers) -> list[str]:
     return out
 
 
-def write_checked(result: CheckResult, out_path, *, lang: str = "zh") -> Path:
+def write_checked(result: CheckResult, out_path, *, lang: str = "zh", block_rows: int = BLOCK_ROWS) -> Path:
+    """Write `result` to `out_path` in its format; a CSV `block_rows` rows at a time (planner.check.csv_out)."""
     out_path, suffix = output_path(out_path, SUFFIXES)
-    frame = pd.concat([_input_frame(result), result.added.reset_index(drop=True)], axis=1)
     if suffix == ".csv":
-        _write_csv(frame, out_path)
-    elif suffix == ".xlsx":
+        write_csv_blocks(partial(_output_block, result), len(result.added), _cells_by_column(result), out_path,
+                         block_rows=block_rows)
+        return out_path
+    frame = _output_block(result, 0, len(result.added))
+    if suffix == ".xlsx":
         _write_xlsx(frame, out_path, lang, len(result.applicants.table.headers))
     else:
         _write_gis(result, frame, out_path)
     return out_path
-
-
-def _write_csv(frame: pd.DataFrame, out_path: Path):
-    """UTF-8 with a BOM so Excel shows Chinese; Arrow's writer when the columns allow it."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    frame = formula_safe_frame(frame)
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        frame.to_csv(out_path, index=False, encoding="utf-8-sig")  # mixed cell types: the slower writer
-        return
-    with open(out_path, "wb") as handle:
-        handle.write("\ufeff".encode())
-        pa_csv.write_csv(table, handle, write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def _write_gis(result: CheckResult, frame: pd.DataFrame, out_path: Path):
