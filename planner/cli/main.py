@@ -181,6 +181,8 @@ def check_command(file, out, profile, crs, lang, workers, scheduler, db_url):
 def coverage_command(out, profile, levels, cell_m, assume_candidates, close_listed, lang, workers, scheduler,
                      db_url):
     """Coverage of every village and community: covered population, areas without service, gaps."""
+    from pathlib import Path
+
     from planner.coverage.compute import CoverageOptions, compute_coverage
     from planner.coverage.reports import write_coverage
     from planner.coverage.spread import Spread
@@ -192,7 +194,7 @@ def coverage_command(out, profile, levels, cell_m, assume_candidates, close_list
     engine = make_engine(db_url)
     upgrade_schema(engine)
     with spread_over(workers, scheduler, Spread) as spread:
-        report = compute_coverage(engine, options, spread=spread)
+        report = compute_coverage(engine, options, spread=spread, for_suffix=Path(out).suffix)
     written = write_coverage(report, out, lang=lang)
     totals, says = report.totals, message_lang()
     click.echo(summary_line("coverage", says, path=written, areas=totals["areas"], share=totals["covered_share"],

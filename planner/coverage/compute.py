@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
+from planner.coverage.banded import banded_coverage
 from planner.errors import UsageError
 from planner.registry.population_raster import active_raster
 from planner.registry.tables import data_date, read_table
@@ -43,12 +44,15 @@ from planner.spatial.coverage import (
 from planner.spatial.grid import PopulationGrid, build_population_grid
 from planner.spatial.nearest import SiteIndex
 
-__all__ = ["CoverageOptions", "CoverageReport", "compute_coverage"]
+__all__ = ["GRID_SUFFIXES", "MAX_GRID_CELLS", "CoverageOptions", "CoverageReport", "compute_coverage",
+           "refuse_without_grid"]
 
 # The what-if "every applicant as a station": those waiting a decision and those approved but not yet opened.
 _WHAT_IF_APPLICANTS = OPEN_APPLICANT_STATUSES + EXISTING_APPLICANT_STATUSES
 _GAP_CANDIDATES = 3
-_MAX_GRID_CELLS = 200_000_000  # 1.6 GB per float layer: a province-sized district at 100 m fits
+MAX_GRID_CELLS = 200_000_000  # 1.6 GB per float layer: beyond it the grid is computed band by band
+GRID_SUFFIXES = (".gpkg", ".html")  # reports that draw the whole grid (cells, maps)
+_MAX_BANDED_CELLS = 20_000_000_000  # a country at 100 m is about 3·10⁹; beyond this the areas are misplaced
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,10 @@ class CoverageReport:
     gaps: pd.DataFrame
     area_geometry: gpd.GeoSeries
     sites: gpd.GeoDataFrame
-    grid: PopulationGrid
-    served: np.ndarray
-    gap_labels: np.ndarray
+    # The grid-shaped layers: None when the grid was too large to hold and was computed band by band.
+    grid: PopulationGrid | None
+    served: np.ndarray | None
+    gap_labels: np.ndarray | None
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     data_date: str = ""
     # What the profile leaves out, so a page can say why its counts differ from the registry's:
@@ -100,12 +105,15 @@ def _sites(engine: Engine, options: CoverageOptions) -> tuple[gpd.GeoDataFrame, 
 
 
 def compute_coverage(engine: Engine, options: CoverageOptions, *, population_grid=None, spread=None,
-                     tile_columns: int = TILE_COLUMNS) -> CoverageReport:
+                     tile_columns: int = TILE_COLUMNS, for_suffix: str = "") -> CoverageReport:
     """Coverage per area from the registry (the grid may be given, e.g. from a population raster).
 
     `spread` (planner.coverage.spread.Spread) computes the straight-line served cells and their sums tile
     by tile on a Dask cluster; None: one process. Both add the same tiles of `tile_columns` in the same
-    order, so the tables are identical. Walking profiles count the cells served on foot here.
+    order, so the tables are identical. Walking profiles count the cells served on foot here. A grid of
+    more than `MAX_GRID_CELLS` cells is never built whole: it is computed band by band of rows in this
+    process (planner.coverage.banded), and the report has tables only (no grid, served cells or gap labels):
+    `for_suffix`, the report file's suffix, refuses such a grid for a report that draws it before any work.
     """
     profile = options.profile
     levels = options.levels or profile.area_levels
@@ -115,30 +123,29 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     if areas.empty:
         raise UsageError(f"the registry has no areas of level {', '.join(levels)}: import areas first",
                          f"登记库中没有级别为 {'、'.join(levels)} 的区域：请先导入区域")
-    if population_grid is None:
-        _require_buildable_grid(areas, options.cell_m, profile.service_distance_m)
-        population_grid = build_population_grid(
-            areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
-            margin_m=profile.service_distance_m, raster=active_raster(engine))
-    grid = population_grid
+    banded = population_grid is None and _require_buildable_grid(areas, options.cell_m, profile)
+    if banded and for_suffix.lower() in GRID_SUFFIXES:
+        refuse_without_grid(for_suffix.lower())
     sites, registry_outlets = _sites(engine, options)
     site_lon, site_lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
-    straight = roads = None
-    if profile.metric == "walking":  # served on foot; the straight-line figures stay beside them
-        roads = load_road_graph(engine)
-        require_road_network(profile, roads)
-    served, bins = _served_straight(grid, site_lon, site_lat, profile.service_distance_m, len(areas), spread,
-                                    tile_columns)
-    stats = area_coverage(grid, served, len(areas), tile_columns=tile_columns, bins=bins)
-    if roads is not None:
-        straight = stats
-        served = served_cells_on_foot(grid, roads, site_lon, site_lat, profile.service_distance_m)
-        stats = area_coverage(grid, served, len(areas), tile_columns=tile_columns)
-    table = _area_table(grid, stats, areas, sites, profile, roads)
+    if banded:
+        whole = None
+        found = banded_coverage(areas.geometry.values, areas["population"].to_numpy(), site_lon, site_lat,
+                                profile.service_distance_m, cell_m=options.cell_m, raster=active_raster(engine),
+                                tile_columns=tile_columns)
+        stats, straight, roads, centres, gaps = found.stats, None, None, (found.lon, found.lat), found.gaps
+    else:
+        if population_grid is None:
+            population_grid = build_population_grid(
+                areas.geometry.values, areas["population"].to_numpy(), cell_m=options.cell_m,
+                margin_m=profile.service_distance_m, raster=active_raster(engine))
+        whole = _whole_grid(engine, population_grid, site_lon, site_lat, profile, len(areas), spread, tile_columns)
+        stats, straight, roads, gaps = whole.stats, whole.straight, whole.roads, whole.gaps
+        centres = population_centres(whole.grid, len(areas))
+    table = _area_table(centres, stats, areas, sites, profile, roads)
     if straight is not None:
         table.insert(table.columns.get_loc("covered_share") + 1, "covered_share_straight",
                      np.round(straight.share, 4))
-    gap_labels, gaps = find_gaps(grid, served)
     gaps = _describe_gaps(gaps, areas, read_table(engine, "candidates", columns=("code", "name", "status")))
     parents = _parent_table(table, all_areas)
     totals = _totals(table, sites, gaps)
@@ -146,8 +153,43 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
         population = float(straight.population.sum())
         totals["covered_share_straight"] = round(float(straight.covered.sum()) / population, 4) if population else 0.0
     return CoverageReport(options, table, parents, totals, gaps, areas.geometry, sites,
-                          grid, served, gap_labels, data_date=data_date(engine), registry_outlets=registry_outlets,
-                          registry_areas=len(all_areas))
+                          *(whole.layers if whole else (None, None, None)), data_date=data_date(engine),
+                          registry_outlets=registry_outlets, registry_areas=len(all_areas))
+
+
+@dataclass(frozen=True)
+class _WholeGrid:
+    """Coverage of a grid held whole: per-area sums (on foot for a walking profile, with the straight-line
+    sums beside them), the gaps, and the grid-shaped layers a map or GeoPackage draws."""
+
+    grid: PopulationGrid
+    served: np.ndarray
+    gap_labels: np.ndarray
+    stats: AreaCoverage
+    straight: AreaCoverage | None
+    roads: object
+    gaps: pd.DataFrame
+
+    @property
+    def layers(self) -> tuple[PopulationGrid, np.ndarray, np.ndarray]:
+        return self.grid, self.served, self.gap_labels
+
+
+def _whole_grid(engine: Engine, grid: PopulationGrid, site_lon: np.ndarray, site_lat: np.ndarray,
+                profile: Profile, n_areas: int, spread, tile_columns: int) -> _WholeGrid:
+    straight = roads = None
+    if profile.metric == "walking":  # served on foot; the straight-line figures stay beside them
+        roads = load_road_graph(engine)
+        require_road_network(profile, roads)
+    served, bins = _served_straight(grid, site_lon, site_lat, profile.service_distance_m, n_areas, spread,
+                                    tile_columns)
+    stats = area_coverage(grid, served, n_areas, tile_columns=tile_columns, bins=bins)
+    if roads is not None:
+        straight = stats
+        served = served_cells_on_foot(grid, roads, site_lon, site_lat, profile.service_distance_m)
+        stats = area_coverage(grid, served, n_areas, tile_columns=tile_columns)
+    gap_labels, gaps = find_gaps(grid, served)
+    return _WholeGrid(grid, served, gap_labels, stats, straight, roads, gaps)
 
 
 def _served_straight(grid: PopulationGrid, lon: np.ndarray, lat: np.ndarray, radius_m: float, n_areas: int,
@@ -158,19 +200,38 @@ def _served_straight(grid: PopulationGrid, lon: np.ndarray, lat: np.ndarray, rad
     return spread(grid, lon, lat, radius_m, n_areas, tile_columns=tile_columns)
 
 
-def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, margin_m: float) -> None:
-    """Refuse a grid no machine can hold (areas spread over a continent, or a tiny --cell) before building it."""
+def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, profile: Profile) -> bool:
+    """Whether the grid is too large to hold whole (then it is computed band by band); refuse a grid no
+    band-by-band run can cover either (areas spread over the globe, or a tiny --cell), and serving on foot
+    over a grid too large to hold."""
+    margin_m = profile.service_distance_m
     west, south, east, north = areas.total_bounds
     widest = 1.0 if south <= 0 <= north else max(np.cos(np.radians(south)), np.cos(np.radians(north)))
     width_m = (east - west) * 111_320.0 * widest + 2 * margin_m
     height_m = (north - south) * 110_574.0 + 2 * margin_m
     cells = (width_m / cell_m) * (height_m / cell_m)
-    if cells > _MAX_GRID_CELLS:
-        size = f"{width_m / 1000:,.0f} × {height_m / 1000:,.0f} km"
+    size = f"{width_m / 1000:,.0f} × {height_m / 1000:,.0f} km"
+    if cells > _MAX_BANDED_CELLS:
         raise UsageError(f"the areas span about {size}: {cells:,.0f} cells of {cell_m:g} m are more than "
-                         f"{_MAX_GRID_CELLS:,}; check the areas' coordinates or use a larger --cell",
-                         f"区域范围约 {size}：{cell_m:g} 米网格共 {cells:,.0f} 格，超过上限 {_MAX_GRID_CELLS:,}；"
+                         f"{_MAX_BANDED_CELLS:,}; check the areas' coordinates or use a larger --cell",
+                         f"区域范围约 {size}：{cell_m:g} 米网格共 {cells:,.0f} 格，超过上限 {_MAX_BANDED_CELLS:,}；"
                          "请检查区域坐标或使用更大的 --cell")
+    if cells > MAX_GRID_CELLS and profile.metric == "walking":
+        raise UsageError(f"coverage on foot needs the whole grid in memory: the areas span about {size}, "
+                         f"{cells:,.0f} cells of {cell_m:g} m, more than {MAX_GRID_CELLS:,}; report fewer "
+                         "areas (--level) or a smaller registry, use a larger --cell, or a straight-line profile",
+                         f"步行覆盖需要整张网格在内存中：区域范围约 {size}，{cell_m:g} 米网格共 {cells:,.0f} 格，"
+                         f"超过上限 {MAX_GRID_CELLS:,}；请缩小登记库或报告范围、使用更大的 --cell，或改用直线距离配置")
+    return bool(cells > MAX_GRID_CELLS)
+
+
+def refuse_without_grid(suffix: str) -> None:
+    """A grid too large to hold is computed band by band: its cells and maps are never whole."""
+    raise UsageError(f"a {suffix} report draws the whole population grid, and this one has more than "
+                     f"{MAX_GRID_CELLS:,} cells (computed band by band): write .csv or .xlsx, or report a "
+                     "smaller registry",
+                     f"{suffix} 报告需要整张人口网格，而本次网格超过 {MAX_GRID_CELLS:,} 格（分带计算）："
+                     "请输出 .csv 或 .xlsx，或缩小登记库范围")
 
 
 def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) -> np.ndarray:
@@ -184,9 +245,10 @@ def _inside_counts(areas: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, role: str) 
     return counts
 
 
-def _area_table(grid, stats: AreaCoverage, areas, sites, profile: Profile, roads=None) -> pd.DataFrame:
+def _area_table(centres: tuple[np.ndarray, np.ndarray], stats: AreaCoverage, areas, sites, profile: Profile,
+                roads=None) -> pd.DataFrame:
     n = len(areas)
-    lon, lat = population_centres(grid, n)
+    lon, lat = centres
     fallback = areas.geometry.representative_point()
     lon = np.where(np.isfinite(lon), lon, fallback.x.to_numpy())
     lat = np.where(np.isfinite(lat), lat, fallback.y.to_numpy())

@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from planner.coverage.compute import CoverageReport
+from planner.coverage.compute import GRID_SUFFIXES, CoverageReport, refuse_without_grid
 from planner.coverage.html import coverage_page
 from planner.coverage.tables import script_frame
 from planner.coverage.workbook import write_coverage_xlsx
@@ -23,6 +23,8 @@ def write_coverage(report: CoverageReport, out_path, *, lang: str = "zh") -> Pat
     """.csv and .gpkg for scripts (column names and tokens, plus `level_text`/`status_text` in `lang`; CSV in
     UTF-8 with a BOM); .xlsx and .html for people, wholly in `lang`, with charts."""
     out_path, suffix = output_path(out_path, SUFFIXES)
+    if report.grid is None and suffix in GRID_SUFFIXES:
+        refuse_without_grid(suffix)
     if suffix == ".csv":
         formula_safe_frame(script_frame(report, lang)).to_csv(out_path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":

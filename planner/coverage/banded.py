@@ -1,0 +1,121 @@
+"""Coverage of a grid too large to hold, band by band of rows (issue #14: a province, the whole country).
+
+A country's 100 m grid has about 3·10⁹ cells, mostly empty: far more than memory holds as one array. Here
+the grid comes band by band of rows (planner.spatial.bands.GridBands: each band's people and area labels
+are the whole grid's there), each band's served counts from the sites whose discs can reach it
+(GridPlane.coverage_count with `rows`: the whole grid's counts there), and only per-area sums and per-gap
+pieces are kept (planner.spatial.band_sums, planner.spatial.band_gaps). Memory follows one band, the areas
+and the gaps, never the grid. Straight-line profiles only: serving on foot needs the whole grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.coverage.spread import reach
+from planner.spatial.arrays import Floats, Ints
+from planner.spatial.band_gaps import BandGaps
+from planner.spatial.band_sums import BandSums
+from planner.spatial.bands import GridBands
+from planner.spatial.coverage import TILE_COLUMNS, AreaCoverage
+from planner.spatial.grid import GridFrame, PeopleRaster
+
+__all__ = ["BandedCoverage", "banded_coverage"]
+
+
+@dataclass(frozen=True)
+class BandedCoverage:
+    """What `compute_coverage` needs of the grid: per-area sums and centres, and the gaps (find_gaps' table)."""
+
+    frame: GridFrame
+    stats: AreaCoverage
+    lon: Floats  # per area, population-weighted centre; NaN without people on the grid
+    lat: Floats
+    gaps: pd.DataFrame
+    bands: int
+
+
+class _NearBands:
+    """The sites in the grid's plane, and which of them can serve a cell of a band of rows."""
+
+    def __init__(self, frame: GridFrame, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> None:
+        self.frame, self.radius_m = frame, radius_m
+        lon = np.asarray(lon, float)
+        self.x, self.y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
+        halo = reach(frame, self.x, self.y, radius_m) / frame.cell_m  # rows, a cell more than any disc
+        centre = (frame.north - self.y) / frame.cell_m - 0.5
+        self.top, self.bottom = centre - halo, centre + halo
+
+    def count(self, first: int, end: int) -> np.ndarray:
+        """How many sites serve each cell of rows first..end (the whole grid's counts there)."""
+        near = (self.bottom >= first - 1) & (self.top <= end)
+        return self.frame.coverage_count(self.x[near], self.y[near], self.radius_m, rows=(first, end))
+
+
+def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float, *, cell_m: float,
+                    raster: PeopleRaster | None = None, tile_columns: int = TILE_COLUMNS) -> BandedCoverage:
+    """Per-area coverage, centres and gaps of the grid `build_population_grid` would build for these areas
+    (WGS84 polygons, census people; `raster`: a population raster), served by the sites within `radius_m`,
+    computed band by band (planner.spatial.bands.BAND_CELLS cells a band). The per-area figures are those
+    `area_coverage` (over column tiles of `tile_columns`) and `population_centres` give, bit for bit."""
+    geometries = np.asarray(geometries, dtype=object)
+    population = np.asarray(population, float)
+    bands = GridBands.build(geometries, population, cell_m=cell_m, margin_m=radius_m, raster=raster)
+    frame = bands.frame
+    sites = _NearBands(frame, site_lon, site_lat, radius_m)
+    sums = BandSums(frame, population.size, bands.orphan_cell, area_tiles=_area_tiles(bands, population.size,
+                                                                                      tile_columns),
+                    tile_columns=tile_columns)
+    gaps = BandGaps(frame)
+    count = 0
+    for first, end in bands.bands():
+        people, labels = bands.band(first, end)
+        served = sites.count(first, end)
+        sums.add(first, people, labels, served)
+        gaps.add(first, people, labels, served)
+        count += 1
+        del people, labels, served
+    orphan_area = _orphan_areas(geometries, population, frame, sums.cell_counts(), bands.orphan_cell)
+    stats = sums.coverage(orphan_area, bands.orphan_population)
+    lon, lat = sums.centres(orphan_area, bands.orphan_population)
+    return BandedCoverage(frame, stats, lon, lat, gaps.table(), count)
+
+
+def _area_tiles(bands: GridBands, n_areas: int, tile_columns: int) -> tuple[Ints, Ints]:
+    """Per area, the first and last column tile its cells can lie in: from its polygon's extent in the plane,
+    a cell wider each side."""
+    frame, edges = bands.frame, bands.edges
+    west = np.full(n_areas, np.inf)
+    east = np.full(n_areas, -np.inf)
+    np.minimum.at(west, edges.owner, edges.x1)
+    np.maximum.at(east, edges.owner, edges.x1)
+    last = max(0, (frame.shape[1] - 1) // tile_columns)
+    known = np.isfinite(west) & np.isfinite(east)
+    first_col = np.floor((np.where(known, west, frame.west) - frame.west) / frame.cell_m) - 1
+    last_col = np.floor((np.where(known, east, frame.west) - frame.west) / frame.cell_m) + 1
+    low = np.where(known, np.clip(first_col // tile_columns, 0, last), 0).astype(np.int64)
+    high = np.where(known, np.clip(last_col // tile_columns, 0, last), last).astype(np.int64)
+    return low, high
+
+
+def _orphan_areas(geometries: np.ndarray, population: Floats, frame: GridFrame, cells: Ints,
+                  orphan_cell: Ints) -> Ints:
+    """The areas whose people GridBands put at `orphan_cell` (too small to hold a cell centre), in its order:
+    found as it finds them, and checked against its cells."""
+    people = np.nan_to_num(population, nan=0.0)
+    orphans = np.flatnonzero((cells == 0) & (people > 0))
+    found = np.empty(0, np.int64)
+    if orphans.size:
+        points = gpd.GeoSeries(geometries[orphans], crs=4326).to_crs(frame.crs).representative_point()
+        row, col = frame.locate(points.x.to_numpy(), points.y.to_numpy())
+        ok = row >= 0
+        found = row[ok] * frame.shape[1] + col[ok]
+        orphans = orphans[ok]
+    if not np.array_equal(found, orphan_cell):
+        msg = "the banded grid's small areas are not where GridBands put their people"
+        raise RuntimeError(msg)
+    return orphans

@@ -1,0 +1,243 @@
+"""Coverage of a grid too large to hold, computed band by band of rows, gives the whole grid's tables.
+
+The limit is lowered and the bands made a few rows high, so a small district runs the banded path over many
+bands. Per-area figures (people, covered, served twice, centres) are the whole grid's bit for bit: the bands
+continue the whole grid's additions in its order. A gap's people and centre are added piece by piece across
+bands, cell by cell in the whole grid: those agree to their last bits only, so they are compared with a
+relative tolerance of 1e-12; gap order, cells and areas are compared exactly.
+"""
+
+import csv
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import CRS
+
+import planner.coverage.compute as compute
+import planner.spatial.bands as bands
+from planner.cli.main import main
+from planner.coverage.compute import CoverageOptions, compute_coverage
+from planner.coverage.reports import write_coverage
+from planner.errors import UsageError
+from planner.files.imports import prepare_import
+from planner.registry.tables import load_records
+from planner.rules.profiles import load_profile
+from planner.spatial.band_gaps import BandGaps
+from planner.spatial.band_sums import BandSums
+from planner.spatial.coverage import area_coverage, find_gaps, population_centres
+from planner.spatial.grid import GridFrame, PopulationGrid
+from tests.conftest import prepared_database
+from tests.coverage_support import CRS as DISTRICT_CRS
+from tests.coverage_support import X0, Y0, square, to_lonlat
+
+BLOCK = 1500.0
+
+
+def _write(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def _diagonal():
+    """A village 200 m wide running 6 km south-west to north-east across the district: one long gap."""
+    line = shapely.LineString([(X0 + 500, Y0 - 1200), (X0 + 6500, Y0 + 4200)])
+    return line.buffer(100, cap_style="flat")
+
+
+def load_banded_district(engine, folder, seed=3):
+    """Blocks of random people, a diagonal village nobody serves, a 30 m hamlet, scattered sites."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(6):
+        for j in range(3):
+            rows.append((f"A{i}{j}", f"区{i}{j}", "village" if rng.random() < 0.6 else "community",
+                         int(rng.integers(0, 9000)), square((i + 0.5) * BLOCK, (j + 0.5) * BLOCK, BLOCK / 2 - 200
+                                                            - rng.uniform(0, 200)), "T1" if i < 3 else "T2"))
+    rows.append(("H1", "小组", "village", 37, square(2 * BLOCK + 15, BLOCK + 15, 15), "T1"))
+    rows.append(("D1", "斜村", "village", 5003, _diagonal(), "T2"))
+    rows += [("T1", "甲镇", "township", 0, square(2.25 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), ""),
+             ("T2", "乙镇", "township", 0, square(6.75 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), "")]
+    areas = gpd.GeoDataFrame({"代码": [r[0] for r in rows], "名称": [r[1] for r in rows],
+                              "级别": [r[2] for r in rows], "人口": [r[3] for r in rows],
+                              "所属": [r[5] for r in rows]}, geometry=[r[4] for r in rows], crs=DISTRICT_CRS)
+    areas.to_file(folder / "areas.gpkg", layer="areas")
+
+    def place():
+        return to_lonlat(rng.uniform(-1000, 6 * BLOCK + 1000), rng.uniform(-1000, 3 * BLOCK + 1000))
+
+    files = {
+        "branches": _write(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
+                           [["O0", "branch", *to_lonlat(2 * BLOCK, BLOCK)]]
+                           + [[f"O{k}", "branch", *place()] for k in range(1, 6)]),
+        "stations": _write(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
+                           [[f"S{k}", "open", *place()] for k in range(8)]),
+        "candidates": _write(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
+                             [[f"C{k}", "submitted", *place()] for k in range(4)]),
+    }
+    load_records(engine, prepare_import(folder / "areas.gpkg", "areas"), actor="test")
+    for kind, path in files.items():
+        load_records(engine, prepare_import(path, kind), actor="test")
+    return engine
+
+
+@pytest.fixture
+def forced(monkeypatch):
+    """Any grid is too large to hold, and a band is a few rows of it."""
+    def force(band_cells):
+        monkeypatch.setattr(compute, "MAX_GRID_CELLS", 1000)
+        monkeypatch.setattr(bands, "BAND_CELLS", band_cells)
+    return force
+
+
+def _same_frames(banded: pd.DataFrame, whole: pd.DataFrame):
+    assert list(banded.columns) == list(whole.columns) and len(banded) == len(whole)
+    for column in whole.columns:
+        if pd.api.types.is_float_dtype(whole[column]):
+            assert np.allclose(banded[column], whole[column], rtol=1e-12, atol=0, equal_nan=True), column
+        else:
+            assert banded[column].tolist() == whole[column].tolist(), column
+
+
+@pytest.mark.parametrize("band_cells", [1, 300])
+def test_banded_coverage_gives_the_whole_grids_tables(engine, tmp_path, forced, band_cells):
+    load_banded_district(engine, tmp_path)
+    options = CoverageOptions(load_profile("yiwu"))
+    whole = compute_coverage(engine, options)
+    forced(band_cells)
+    banded = compute_coverage(engine, options)
+    assert banded.grid is None and banded.served is None and banded.gap_labels is None
+    pd.testing.assert_frame_equal(banded.areas, whole.areas, check_exact=True)
+    pd.testing.assert_frame_equal(banded.parents, whole.parents, check_exact=True)
+    _same_frames(banded.gaps, whole.gaps)
+    assert banded.totals == whole.totals
+    areas = banded.areas.set_index("code")
+    assert areas.loc["H1", "population"] == 37 and areas.loc["H1", "covered_population"] == 37  # the hamlet
+    assert whole.grid.orphan_area.size == 1
+    shares = whole.areas["covered_share"]
+    assert ((shares > 0) & (shares < 1)).any() and len(whole.gaps) > 5
+
+
+def test_banded_coverage_with_a_population_raster(engine, tmp_path, forced):
+    """Raster people over part of the district (some areas keep the census spread): the same tables."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from planner.registry.population_raster import import_raster
+
+    load_banded_district(engine, tmp_path)
+    values = np.random.default_rng(5).integers(0, 40, (50, 70)).astype("float32")
+    values[:, 55:] = 0.0  # the eastern blocks: no raster people, the census spread stays
+    with rasterio.open(tmp_path / "pop.tif", "w", driver="GTiff", height=50, width=70, count=1, dtype="float32",
+                       crs=f"EPSG:{DISTRICT_CRS}", transform=from_origin(X0 - 1037.0, Y0 + 5463.0, 150.0, 150.0),
+                       nodata=-1) as dst:
+        dst.write(values, 1)
+    import_raster(engine, tmp_path / "pop.tif", actor="test")
+    options = CoverageOptions(load_profile("yiwu"))
+    whole = compute_coverage(engine, options)
+    forced(300)
+    banded = compute_coverage(engine, options)
+    assert banded.grid is None
+    pd.testing.assert_frame_equal(banded.areas, whole.areas, check_exact=True)
+    _same_frames(banded.gaps, whole.gaps)
+
+
+def test_a_gap_across_many_bands_is_one_gap(engine, tmp_path, forced):
+    load_banded_district(engine, tmp_path)
+    options = CoverageOptions(load_profile("yiwu"))
+    whole = compute_coverage(engine, options)
+    forced(300)
+    banded = compute_coverage(engine, options)
+    diagonal = banded.gaps[banded.gaps["area_code"] == "D1"]
+    expected = whole.gaps[whole.gaps["area_code"] == "D1"]
+    assert diagonal[["gap", "cells", "population"]].values.tolist() == \
+        expected[["gap", "cells", "population"]].values.tolist()
+    rank = int(expected["gap"].iloc[0])
+    rows = np.unique(np.nonzero(whole.gap_labels == rank)[0])
+    band_rows = 300 // whole.grid.shape[1]
+    assert np.unique(rows // band_rows).size > 10  # the gap crosses more than ten band borders
+
+
+def test_tables_of_a_banded_grid_are_written_and_its_maps_refused(engine, tmp_path, forced):
+    load_banded_district(engine, tmp_path)
+    options = CoverageOptions(load_profile("yiwu"))
+    whole = compute_coverage(engine, options)
+    forced(300)
+    banded = compute_coverage(engine, options)
+    assert write_coverage(banded, tmp_path / "b.csv").read_bytes() == \
+        write_coverage(whole, tmp_path / "w.csv").read_bytes()
+    assert write_coverage(banded, tmp_path / "b.xlsx").stat().st_size > 0
+    for suffix in (".gpkg", ".html"):
+        with pytest.raises(UsageError, match="1,000 cells"):
+            write_coverage(banded, tmp_path / f"b{suffix}")
+    with pytest.raises(UsageError, match="band by band"):
+        compute_coverage(engine, options, for_suffix=".gpkg")
+
+
+def test_walking_over_the_limit_is_refused(engine, tmp_path, forced):
+    load_banded_district(engine, tmp_path)
+    forced(300)
+    with pytest.raises(UsageError, match="on foot needs the whole grid"):
+        compute_coverage(engine, CoverageOptions(load_profile("heilongjiang")))
+
+
+def test_cli_refuses_a_geopackage_of_a_banded_grid(database_url, tmp_path, forced, capsys):
+    prepared_database(database_url, lambda engine: load_banded_district(engine, tmp_path))
+    forced(300)
+    with pytest.raises(SystemExit) as stopped:
+        main(["coverage", "--db", database_url, "-o", str(tmp_path / "c.gpkg")])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err  # in the language planner.cli.main read at import
+    assert ".gpkg" in said and "1,000" in said and not (tmp_path / "c.gpkg").exists()
+    with pytest.raises(SystemExit) as done:
+        main(["coverage", "--db", database_url, "-o", str(tmp_path / "c.csv")])
+    assert done.value.code == 0 and (tmp_path / "c.csv").stat().st_size > 0
+
+
+def _random_grid(seed, whole_people, rows=41, cols=29, n_areas=7):
+    """Blocky areas, scattered served cells, two areas smaller than a cell; whole-number people (ties in gap
+    populations are common) or fractions (sums depend on the order of addition)."""
+    rng = np.random.default_rng(seed)
+    area = (np.arange(rows)[:, None] // 6 * 3 + np.arange(cols)[None, :] // 11) % (n_areas + 1) - 1
+    people = rng.integers(0, 3, (rows, cols)).astype(float) if whole_people else rng.random((rows, cols)) * 7.3
+    people *= (area >= 0) & (rng.random((rows, cols)) < 0.8)
+    grid = PopulationGrid(CRS.from_epsg(DISTRICT_CRS), X0 + 0.37, Y0 + 0.91, 100.0, people, area.astype(np.int32))
+    grid.orphan_area = np.array([n_areas, n_areas + 1])
+    grid.orphan_cell = np.array([5 * cols + 4, 30 * cols + 20])
+    grid.orphan_population = np.array([3.0, 5.0])
+    np.add.at(grid.population.reshape(-1), grid.orphan_cell, grid.orphan_population)
+    served = (rng.random((rows, cols)) < 0.45).astype(np.int32) * rng.integers(1, 4, (rows, cols)).astype(np.int32)
+    return grid, served, n_areas + 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("whole_people", [True, False])
+@pytest.mark.parametrize("band_rows", [1, 2, 7])
+def test_band_kernels_match_the_whole_grid_kernels(seed, whole_people, band_rows):
+    grid, served, n = _random_grid(seed, whole_people)
+    rows, cols = grid.shape
+    frame = GridFrame(grid.crs, grid.west, grid.north, grid.cell_m, rows, cols)
+    sums, gaps = BandSums(frame, n, grid.orphan_cell, tile_columns=8), BandGaps(frame)
+    for first in range(0, rows, band_rows):
+        end = min(first + band_rows, rows)
+        part = (first, grid.population[first:end], grid.area_index[first:end], served[first:end])
+        sums.add(*part)
+        gaps.add(*part)
+    labelled = np.bincount(grid.area_index.ravel() + 1, minlength=n + 1)[1:]
+    assert np.array_equal(sums.cell_counts(), labelled) and not labelled[-2:].any()  # the orphans hold no cell
+    expected = area_coverage(grid, served, n, tile_columns=8)
+    got = sums.coverage(grid.orphan_area, grid.orphan_population)
+    for name in ("population", "covered", "served_twice"):
+        assert np.array_equal(getattr(got, name), getattr(expected, name)), name  # bit for bit
+    for a, b in zip(sums.centres(grid.orphan_area, grid.orphan_population), population_centres(grid, n)):
+        assert np.array_equal(a, b, equal_nan=True)
+    _, table = find_gaps(grid, served)
+    got_gaps = gaps.table()
+    assert len(got_gaps) == len(table) > 10
+    assert table["population"].duplicated().any() or not whole_people  # ties to order
+    assert got_gaps[["gap", "cells", "area"]].values.tolist() == table[["gap", "cells", "area"]].values.tolist()
+    for column in ("population", "lon", "lat"):
+        assert np.allclose(got_gaps[column].astype(float), table[column].astype(float), rtol=1e-12, atol=0)
