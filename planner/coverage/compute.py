@@ -123,7 +123,7 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     if areas.empty:
         raise UsageError(f"the registry has no areas of level {', '.join(levels)}: import areas first",
                          f"登记库中没有级别为 {'、'.join(levels)} 的区域：请先导入区域")
-    banded = population_grid is None and _require_buildable_grid(areas, options.cell_m, profile)
+    banded = population_grid is None and _too_large_to_hold(areas, options.cell_m, profile)
     if banded and for_suffix.lower() in GRID_SUFFIXES:
         refuse_without_grid(for_suffix.lower())
     sites, registry_outlets = _sites(engine, options)
@@ -200,7 +200,7 @@ def _served_straight(grid: PopulationGrid, lon: np.ndarray, lat: np.ndarray, rad
     return spread(grid, lon, lat, radius_m, n_areas, tile_columns=tile_columns)
 
 
-def _require_buildable_grid(areas: gpd.GeoDataFrame, cell_m: float, profile: Profile) -> bool:
+def _too_large_to_hold(areas: gpd.GeoDataFrame, cell_m: float, profile: Profile) -> bool:
     """Whether the grid is too large to hold whole (then it is computed band by band); refuse a grid no
     band-by-band run can cover either (areas spread over the globe, or a tiny --cell), and serving on foot
     over a grid too large to hold."""
