@@ -5,7 +5,7 @@ regions are labelled on their own; a region touching the band's first row is joi
 previous band's last row it touches (8-connectivity: the cell above and its two diagonal neighbours), and
 the joined regions form the whole grid's regions. Per (band region, area) the band keeps only a few numbers
 (people, cells, the people-weighted sums of cell centres, its first cell), so memory follows the gaps, not
-the grid.
+the grid. (A band is cut into pieces a few rows at a time: a piece is then a region's part in those rows.)
 
 The gaps come out in `find_gaps`' order: population descending, then cells descending, then the gap's first
 cell in row-major order (find_gaps' ties keep the order in which its row-major scan first meets them). A
@@ -28,6 +28,7 @@ from planner.spatial.plane import GridFrame
 
 __all__ = ["BandGaps"]
 
+_CHUNK_CELLS = 1_000_000  # cells made into pieces at once (a region may give a piece per chunk)
 _TIE_DECIMALS = 6  # populations equal to a millionth of a person are ordered as ties
 _COLUMNS = ["gap", "population", "cells", "lon", "lat", "area"]
 
@@ -69,15 +70,23 @@ class BandGaps:
             raise ValueError(msg)
         self.end_row = first + people.shape[0]
         mask = (served == 0) & (people > 0)
-        labelled, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
-        region: Ints = np.asarray(labelled, np.int64)
-        region[mask] += self.nodes
-        if self.last_row is not None and count:
-            self._join(self.last_row, region[0])
-        self.last_row = region[-1].copy() if region.shape[0] else self.last_row
-        if count:
-            self._pieces_of(first, people, labels, mask, region)
+        region, count = ndimage.label(mask, structure=np.ones((3, 3), bool))  # int32, 0: not a gap cell
+        if count and self.last_row is not None:
+            self._join(self.last_row, self._nodes_of(region[0]))
+        if region.shape[0]:
+            self.last_row = self._nodes_of(region[-1])
+        rows, cols = people.shape
+        step = max(1, _CHUNK_CELLS // max(cols, 1))
+        for top in range(0, rows if count else 0, step):  # a few rows at a time: the temporaries stay small
+            rows_part = slice(top, top + step)
+            self._pieces_of(first + top, people[rows_part], labels[rows_part], mask[rows_part], region[rows_part])
         self.nodes += count
+
+    def _nodes_of(self, region: NDArray[np.integer[Any]]) -> Ints:
+        """A row's band regions as node + 1 (0: not a gap cell)."""
+        nodes = region.astype(np.int64)
+        nodes[nodes > 0] += self.nodes
+        return nodes
 
     def _join(self, above: Ints, below: Ints) -> None:
         """Edges between the gap cells of the previous band's last row and this band's first row."""
@@ -90,14 +99,17 @@ class BandGaps:
                 self.edges.append((a[both] - 1, b[both] - 1))
 
     def _pieces_of(self, first: int, people: Floats, labels: NDArray[np.int32], mask: NDArray[np.bool_],
-                   region: Ints) -> None:
+                   region: NDArray[np.integer[Any]]) -> None:
         """Per (band region, area), in the order find_gaps meets them: people, cells, centre sums, first cell."""
-        row, col = np.nonzero(mask)
         span = np.int64(int(labels.max(initial=-1)) + 2)
-        key = region[mask] * span + labels[mask] + 1
+        key = (region[mask].astype(np.int64) + self.nodes) * span
+        key += labels[mask]
+        key += 1
         code, keys = pd.factorize(key, sort=False)
+        del key
         count = keys.size
         pop = people[mask]
+        row, col = np.nonzero(mask)
         # np.bincount is typed as integer by numpy's stubs; with weights it gives floats.
         mass = cast(Floats, np.bincount(code, weights=pop, minlength=count))
         cells = np.bincount(code, minlength=count).astype(np.int64)

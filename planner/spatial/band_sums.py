@@ -24,6 +24,8 @@ from planner.spatial.plane import GridFrame
 
 __all__ = ["BandSums", "move_to_orphans"]
 
+_CHUNK_CELLS = 1_000_000  # cells added at once: the temporaries of a chunk stay near 100 MB
+
 
 def move_to_orphans(sums: Floats, in_hosts: Floats, host_people: Floats, host_area: Ints, orphan_area: Ints,
                     orphan_population: Floats) -> None:
@@ -73,19 +75,31 @@ class BandSums:
         flat = people.ravel()
         self.cells += np.bincount(slot, minlength=self.n_areas + 1)
         self._hosts(first, rows * cols, flat, slot, served.ravel())
+        step = max(1, _CHUNK_CELLS // max(cols, 1))
+        for top in range(0, rows, step):  # a few rows at a time: the temporaries stay small, the order is kept
+            part = slice(top * cols, min(top + step, rows) * cols)
+            self._add_cells(first + top, cols, flat[part], slot[part], served.ravel()[part])
+
+    def _add_cells(self, first: int, cols: int, flat: Floats, slot: NDArray[np.integer[Any]],
+                   served: NDArray[np.integer[Any]]) -> None:
+        """Add whole rows from `first` on (flattened) to the running sums, populated cells in row-major order."""
         cell = np.flatnonzero(flat != 0)  # in row-major order: the whole grid's order of addition
         area, weight = slot[cell], flat[cell]
-        row, col = cell // cols, cell % cols
+        col = cell % cols
         np.add.at(self.weight, area, weight)
         np.add.at(self.sx, area, weight * self.cx[col])
-        np.add.at(self.sy, area, weight * self.cy[first + row])
+        np.add.at(self.sy, area, weight * self.cy[first + cell // cols])
         tile = col // self.tile_columns
+        del col
         if ((tile < self.low[area]) | (tile > self.high[area])).any():
             msg = "an area's cells lie beyond the column tiles given for it"
             raise ValueError(msg)
-        times = np.minimum(served.ravel()[cell], 2).astype(np.int64)
-        np.add.at(self.folds.reshape(-1), times * self.folds.shape[1] + self.base[area] + tile - self.low[area],
-                  weight)
+        key = np.minimum(served[cell], 2).astype(np.int64)
+        key *= self.folds.shape[1]
+        key += self.base[area]
+        key += tile
+        key -= self.low[area]
+        np.add.at(self.folds.reshape(-1), key, weight)
 
     def _hosts(self, first: int, cells: int, flat: Floats, slot: NDArray[np.integer[Any]],
                served: NDArray[np.integer[Any]]) -> None:

@@ -17,6 +17,8 @@ import shapely
 from pyproj import CRS
 
 import planner.coverage.compute as compute
+import planner.spatial.band_gaps as band_gaps
+import planner.spatial.band_sums as band_sums
 import planner.spatial.bands as bands
 from planner.cli.main import main
 from planner.coverage.compute import CoverageOptions, compute_coverage
@@ -215,8 +217,12 @@ def _random_grid(seed, whole_people, rows=41, cols=29, n_areas=7):
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("whole_people", [True, False])
-@pytest.mark.parametrize("band_rows", [1, 2, 7])
-def test_band_kernels_match_the_whole_grid_kernels(seed, whole_people, band_rows):
+@pytest.mark.parametrize(("band_rows", "chunk_cells"), [(1, None), (2, None), (7, None), (7, 1), (9, 60)])
+def test_band_kernels_match_the_whole_grid_kernels(seed, whole_people, band_rows, chunk_cells, monkeypatch):
+    """`chunk_cells`: a band is added a row or two at a time."""
+    if chunk_cells:
+        monkeypatch.setattr(band_sums, "_CHUNK_CELLS", chunk_cells)
+        monkeypatch.setattr(band_gaps, "_CHUNK_CELLS", chunk_cells)
     grid, served, n = _random_grid(seed, whole_people)
     rows, cols = grid.shape
     frame = GridFrame(grid.crs, grid.west, grid.north, grid.cell_m, rows, cols)
