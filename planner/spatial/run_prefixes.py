@@ -12,10 +12,13 @@ whole row's prefix sums, so every disc sum equals `RowPrefixes`' bit for bit.
 
 from __future__ import annotations
 
+import itertools
+import mmap
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.plane import GridPlane, RowPrefixes
@@ -23,6 +26,8 @@ from planner.spatial.plane import GridPlane, RowPrefixes
 __all__ = ["GAP", "RunPrefixes", "band_runs"]
 
 GAP = 256  # empty cells that still split a row's run (shorter gaps are kept as zeros)
+ROWS_READ = 1_024
+WINDOW_CELLS = 16_000_000  # cells of whole rows copied out at once for a block of points (128 MB per quantity)
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,61 @@ class RunPrefixes(RowPrefixes):
     def _flat(self, row: Ints, lo: Ints, end: Ints) -> tuple[Ints, Ints]:
         return self._at(row, lo), self._at(row, end)
 
+    def disc_sums(self, x: ArrayLike, y: ArrayLike, radius_m: ArrayLike, *, chunk: int = 250_000) -> list[Floats]:
+        """`RowPrefixes.disc_sums`, block of columns by block: each block's points read a window of whole rows
+        copied out of the runs, and the pages read are let go before the next block. Reading the kept files
+        directly would map tens of kilobytes around every row a disc touches: gigabytes for points spread
+        north to south. The window holds the same numbers, added in the same order: the same sums, bit for
+        bit."""
+        plane = self.plane
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        radius = np.broadcast_to(np.asarray(radius_m, float), x.shape)
+        outs = [np.zeros(x.size) for _ in self.prefixes]
+        reach = radius * plane.scale_factor(x, y) / plane.cell_m
+        column = (x - plane.west) / plane.cell_m - 0.5
+        row = (plane.north - y) / plane.cell_m - 0.5
+        ok = np.flatnonzero(np.isfinite(column + row + reach))
+        rows, cols = plane.shape
+        block_cols = max(64, WINDOW_CELLS // max(rows, 1))
+        block = np.floor(column[ok] / block_cols)
+        order = np.argsort(block, kind="stable")
+        starts = np.r_[0, np.flatnonzero(np.diff(block[order])) + 1, order.size] if order.size else np.zeros(1, int)
+        for first, end in itertools.pairwise(starts):
+            part = ok[order[first:end]]
+            edges = (np.floor(np.min(row[part] - reach[part])) - 1, np.ceil(np.max(row[part] + reach[part])) + 2,
+                     np.floor(np.min(column[part] - reach[part])) - 1, np.ceil(np.max(column[part] + reach[part])) + 2)
+            window = self._window(*(int(np.clip(v, 0, limit)) for v, limit in zip(edges, (rows, rows, cols, cols))))
+            for out, part_sums in zip(outs, window.disc_sums(x[part], y[part], radius[part], chunk=chunk)):
+                out[part] = part_sums
+            self._let_go()
+        return outs
+
+    def _window(self, top: int, bottom: int, left: int, right: int) -> _Window:
+        """Whole-row prefix sums of rows top..bottom - 1 before columns left..right, copied out of the runs."""
+        width = right - left + 1
+        values = [np.empty((bottom - top) * width) for _ in self.prefixes]
+        columns = np.arange(left, right + 1, dtype=np.int64)
+        # A few thousand rows at a time: each row read maps some tens of kilobytes of the files around it.
+        step = min(max(1, WINDOW_CELLS // 8 // width), ROWS_READ)
+        for first in range(top, bottom, step):
+            end = min(first + step, bottom)
+            grid_row = np.repeat(np.arange(first, end, dtype=np.int64), width)
+            at = self._at(grid_row, np.tile(columns, end - first))
+            for kept, out in zip(self.prefixes, values):
+                out[(first - top) * width:(end - top) * width] = kept[at]
+            self._let_go()
+        return _Window(self.plane, values, (top, bottom), left=left, width=width)
+
+    def _let_go(self) -> None:
+        """Unmap the kept files' pages read so far (they stay in the page cache): a process's resident memory
+        is then what it computes with, not the files it read."""
+        for kept in self.prefixes:
+            mapped = getattr(kept, "_mmap", None)
+            if mapped is not None:
+                mapped.madvise(mmap.MADV_DONTNEED)
+
+
     def _at(self, row: Ints, column: Ints) -> Ints:
         width = self.plane.shape[1] + 1
         run = np.searchsorted(self.run_key, row * width + column, side="right") - 1
@@ -55,6 +115,19 @@ class RunPrefixes(RowPrefixes):
         same_row = (run >= 0) & (self.run_key[safe] // width == row)
         kept = self.offset[safe] + np.minimum(column - start, self.run_length[safe])
         return np.where(same_row, kept, 0)
+
+
+@dataclass(frozen=True)
+class _Window(RowPrefixes):
+    """Whole-row prefix sums of a band of rows before columns left..left + width - 1 (`band`: the rows)."""
+
+    left: int = 0
+    width: int = 0
+
+    def _flat(self, row: Ints, lo: Ints, end: Ints) -> tuple[Ints, Ints]:
+        base = (row - cast(tuple[int, int], self.band)[0]) * self.width
+        # Spans of no cell come as (first row, 0, 0): any index equal for both does; real spans lie inside.
+        return base + np.maximum(lo - self.left, 0), base + np.maximum(end - self.left, 0)
 
 
 def band_runs(people: NDArray[np.floating], prefixes: list[Floats], first_row: int, *,

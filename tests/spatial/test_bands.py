@@ -103,12 +103,17 @@ def test_a_bands_site_counts_are_the_whole_grids_in_its_rows():
         assert np.array_equal(grid.coverage_count(x, y, 700.0, rows=(first, end)), whole[first:end])
 
 
+@pytest.mark.parametrize("window_cells", [1_000, 10**9])
 @pytest.mark.parametrize("gap", [1, 30, 10**6])
-def test_run_prefixes_give_the_whole_rows_disc_sums_bit_for_bit(gap):
+def test_run_prefixes_give_the_whole_rows_disc_sums_bit_for_bit(gap, window_cells, monkeypatch):
     """Sparse people (blocks, scattered cells, empty rows) kept by runs, band by band: every disc sum, also
-    discs over empty rows, past the grid's edges and between runs, is the whole rows' one."""
+    discs over empty rows, past the grid's edges and between runs, is the whole rows' one; also when the
+    points are taken block of columns by block, each reading a window copied out a row at a time."""
+    from planner.spatial import run_prefixes
     from planner.spatial.plane import GridFrame
     from planner.spatial.run_prefixes import RunPrefixes, band_runs
+
+    monkeypatch.setattr(run_prefixes, "WINDOW_CELLS", window_cells)
 
     rng = np.random.default_rng(0)
     rows, cols = 120, 700
