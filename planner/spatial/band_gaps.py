@@ -72,7 +72,7 @@ class BandGaps:
         mask = (served == 0) & (people > 0)
         region, count = ndimage.label(mask, structure=np.ones((3, 3), bool))  # int32, 0: not a gap cell
         if count and self.last_row is not None:
-            self._join(self.last_row, self._nodes_of(region[0]))
+            self._join(self.last_row, self._nodes_of(region[0]), self.nodes + count)
         if region.shape[0]:
             self.last_row = self._nodes_of(region[-1])
         rows, cols = people.shape
@@ -88,15 +88,19 @@ class BandGaps:
         nodes[nodes > 0] += self.nodes
         return nodes
 
-    def _join(self, above: Ints, below: Ints) -> None:
-        """Edges between the gap cells of the previous band's last row and this band's first row."""
+    def _join(self, above: Ints, below: Ints, nodes: int) -> None:
+        """Edges between the gap cells of the previous band's last row and this band's first row, each pair of
+        regions once (a region as wide as a province touches the next band all along the row)."""
         cols = above.size
+        pairs = []
         for shift in (-1, 0, 1):
             a = above[max(0, -shift):cols - max(0, shift)]
             b = below[max(0, shift):cols - max(0, -shift)]
             both = (a > 0) & (b > 0)
-            if both.any():
-                self.edges.append((a[both] - 1, b[both] - 1))
+            pairs.append((a[both] - 1) * nodes + (b[both] - 1))
+        pair = np.unique(np.concatenate(pairs))
+        if pair.size:
+            self.edges.append((pair // nodes, pair % nodes))
 
     def _pieces_of(self, first: int, people: Floats, labels: NDArray[np.int32], mask: NDArray[np.bool_],
                    region: NDArray[np.integer[Any]]) -> None:
