@@ -247,3 +247,28 @@ def test_band_kernels_match_the_whole_grid_kernels(seed, whole_people, band_rows
     assert got_gaps[["gap", "cells", "area"]].values.tolist() == table[["gap", "cells", "area"]].values.tolist()
     for column in ("population", "lon", "lat"):
         assert np.allclose(got_gaps[column].astype(float), table[column].astype(float), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("with_sites", [False, True])
+def test_banded_coverage_of_bare_polygons(with_sites, monkeypatch):
+    """No registry: polygons, people and sites straight to banded_coverage, against the whole grid's kernels."""
+    from planner.coverage.banded import banded_coverage
+    from planner.spatial.coverage import served_cells
+    from planner.spatial.grid import build_population_grid
+
+    monkeypatch.setattr(bands, "BAND_CELLS", 200)
+    shapes = gpd.GeoSeries([square(0, 0, 900), square(2500, 700, 600), square(20, 20, 20), _diagonal()],
+                           crs=DISTRICT_CRS).to_crs(4326).values
+    people = np.array([1234.5, 777.0, 12.0, 3001.0])
+    lon, lat = (np.array(v) for v in zip(to_lonlat(0, 0), to_lonlat(2500, 1200))) if with_sites else ([], [])
+    found = banded_coverage(shapes, people, lon, lat, 500.0, cell_m=100.0, tile_columns=8)
+    grid = build_population_grid(shapes, people, cell_m=100.0, margin_m=500.0)
+    served = served_cells(grid, lon, lat, 500.0)
+    expected = area_coverage(grid, served, 4, tile_columns=8)
+    assert found.bands > 10 and grid.orphan_area.tolist() == [2]
+    for name in ("population", "covered", "served_twice"):
+        assert np.array_equal(getattr(found.stats, name), getattr(expected, name)), name
+    assert all(np.array_equal(a, b) for a, b in zip((found.lon, found.lat), population_centres(grid, 4)))
+    _, gaps = find_gaps(grid, served)
+    assert found.gaps[["gap", "cells", "area"]].values.tolist() == gaps[["gap", "cells", "area"]].values.tolist()
+    assert np.allclose(found.gaps["population"].astype(float), gaps["population"].astype(float), rtol=1e-12)
