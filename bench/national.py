@@ -5,6 +5,9 @@
     .venv/bin/python bench/national.py --quick    # the same country at 1/50 of the counts (same 1.4 bn people)
     .venv/bin/python bench/national.py --keep /tmp/national    # keep the generated files there
 
+--quick keeps the country's extent, so its grid is the national one: check and coverage are stopped after
+20 s there (give --limit-s 400 to let them run; about 2–4 minutes each on 2 cores).
+
 Everything is synthetic; nothing is read from real data. The shapes:
 
 - the country: a rough hand-drawn outline of the mainland and Hainan (about 60 vertices, `OUTLINE`) in the box
@@ -26,7 +29,7 @@ Everything is synthetic; nothing is read from real data. The shapes:
 
 Then, each as a child process whose memory (every process of its tree, polled) and wall clock are watched:
 `planner import areas|branches|stations` into a SpatiaLite file (timed; a failure is exit code 1), then
-`planner check applicants.csv --workers 2` and `planner coverage --workers 2` (20 minutes each, 25 s with
+`planner check applicants.csv --workers 2` and `planner coverage --workers 2` (20 minutes each, 20 s with
 --quick; a run whose processes hold more than --max-mb together, 8,000 MB by default, file-backed pages
 aside, is killed so that a shared machine survives it). Peak memory is each process's largest RSS seen, and
 RSS less file-backed pages (memory-mapped grid sums): the caller's and that of the largest other process of
@@ -381,14 +384,14 @@ def report(folder: Path, counts: dict, made: dict, generate_s: float, imports: l
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1/50 of the counts, 25 s per check/coverage run")
+    parser.add_argument("--quick", action="store_true", help="1/50 of the counts, 20 s per check/coverage run")
     parser.add_argument("--keep", help="keep the generated files in this folder")
-    parser.add_argument("--limit-s", type=float, help="wall clock per check/coverage run (default 1200, quick 25)")
+    parser.add_argument("--limit-s", type=float, help="wall clock per check/coverage run (default 1200, quick 20)")
     parser.add_argument("--max-mb", type=float, default=8_000,
                         help="kill a run whose processes hold more in all, file-backed pages aside (MB; default 8000)")
     args = parser.parse_args()
     counts = {k: v // 50 for k, v in FULL.items()} if args.quick else dict(FULL)
-    limit_s = args.limit_s or (25.0 if args.quick else 1200.0)
+    limit_s = args.limit_s or (20.0 if args.quick else 1200.0)
     from planner.rules.profiles import load_profile
 
     with tempfile.TemporaryDirectory() as tmp:
