@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -79,9 +78,8 @@ def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float,
         gaps.add(first, people, labels, served)
         count += 1
         del people, labels, served
-    orphan_area = _orphan_areas(geometries, population, frame, sums.cell_counts(), bands.orphan_cell)
-    stats = sums.coverage(orphan_area, bands.orphan_population)
-    lon, lat = sums.centres(orphan_area, bands.orphan_population)
+    stats = sums.coverage(bands.orphan_area, bands.orphan_population)
+    lon, lat = sums.centres(bands.orphan_area, bands.orphan_population)
     return BandedCoverage(frame, stats, lon, lat, gaps.table(), count)
 
 
@@ -100,22 +98,3 @@ def _area_tiles(bands: GridBands, n_areas: int, tile_columns: int) -> tuple[Ints
     low = np.where(known, np.clip(first_col // tile_columns, 0, last), 0).astype(np.int64)
     high = np.where(known, np.clip(last_col // tile_columns, 0, last), last).astype(np.int64)
     return low, high
-
-
-def _orphan_areas(geometries: np.ndarray, population: Floats, frame: GridFrame, cells: Ints,
-                  orphan_cell: Ints) -> Ints:
-    """The areas whose people GridBands put at `orphan_cell` (too small to hold a cell centre), in its order:
-    found as it finds them, and checked against its cells."""
-    people = np.nan_to_num(population, nan=0.0)
-    orphans = np.flatnonzero((cells == 0) & (people > 0))
-    found = np.empty(0, np.int64)
-    if orphans.size:
-        points = gpd.GeoSeries(geometries[orphans], crs=4326).to_crs(frame.crs).representative_point()
-        row, col = frame.locate(points.x.to_numpy(), points.y.to_numpy())
-        ok = row >= 0
-        found = row[ok] * frame.shape[1] + col[ok]
-        orphans = orphans[ok]
-    if not np.array_equal(found, orphan_cell):
-        msg = "the banded grid's small areas are not where GridBands put their people"
-        raise RuntimeError(msg)
-    return orphans

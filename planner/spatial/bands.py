@@ -12,7 +12,7 @@ written band by band are the whole grid's, bit for bit.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -54,6 +54,7 @@ class GridBands:
     orphan_population: Floats
     band_rows: int
     raster: _RasterCells | None = None
+    orphan_area: Ints = field(default_factory=lambda: np.empty(0, np.int64))  # which area each orphan is
 
     @classmethod
     def build(cls, geometries: ArrayLike, population: ArrayLike, *, cell_m: float = 100.0, crs: CRS | None = None,
@@ -80,12 +81,12 @@ class GridBands:
         per_cell = np.zeros(people.size + 1)
         np.divide(people, counts[1:], out=per_cell[1:], where=counts[1:] > 0)
         orphans = np.flatnonzero((counts[1:] == 0) & (people > 0))
-        orphan_cell, orphan_population = np.empty(0, np.int64), np.empty(0)
+        orphan_cell, orphan_population, orphan_area = np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
         if orphans.size:
             points = cast("gpd.GeoSeries", projected.iloc[orphans]).representative_point()
             row, col = frame.locate(points.x.to_numpy(), points.y.to_numpy())
             ok = row >= 0
-            orphan_cell, orphan_population = row[ok] * cols + col[ok], people[orphans[ok]]
+            orphan_cell, orphan_population, orphan_area = row[ok] * cols + col[ok], people[orphans[ok]], orphans[ok]
         cells = None
         if located is not None:
             has_census = np.isfinite(people) & (people > 0)
@@ -95,7 +96,7 @@ class GridBands:
             keep_even = np.zeros(people.size + 1, bool)
             keep_even[1:] = has_census & (raster_total[1:] <= 0)
             cells = _RasterCells(*located, factor, keep_even)
-        return cls(frame, edges, per_cell, orphan_cell, orphan_population, band_rows, cells)
+        return cls(frame, edges, per_cell, orphan_cell, orphan_population, band_rows, cells, orphan_area)
 
     def bands(self) -> Iterator[tuple[int, int]]:
         """(first row, end row) of every band, north to south."""
