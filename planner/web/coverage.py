@@ -85,7 +85,7 @@ def index():
     lang = current_lang()
     t = texts(lang)
     query = CoverageQuery.from_request()
-    report = compute_coverage(get_engine(), query.options())
+    report = compute_coverage(get_engine(), query.options(), for_suffix=".html")  # the page draws the map
     areas = gpd.GeoDataFrame(report.areas, geometry=report.area_geometry.values, crs=4326)
     parts = coverage_map(areas, report.gaps, report.sites, report.options.profile.service_distance_m, t,
                          **map_options())
@@ -106,5 +106,5 @@ def report_file(ext: str):
     if ext not in SUFFIXES:
         raise UsageError(f"unknown report format {ext!r}", f"未知报告格式“{ext}”")
     lang = current_lang()
-    report = compute_coverage(get_engine(), CoverageQuery.from_request().options())
+    report = compute_coverage(get_engine(), CoverageQuery.from_request().options(), for_suffix=ext)
     return send_written("coverage", f"coverage{ext}", lambda path: write_coverage(report, path, lang=lang))
