@@ -64,3 +64,43 @@ def load_district(engine, folder):
                        ("candidates", "candidates.csv")):
         load_records(engine, prepare_import(folder / name, kind), actor="test")
     return engine
+
+
+BLOCK = 1500.0  # metres: the random district is 6 × 3 blocks, 9 km × 4.5 km
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def write_block_areas(folder, rng, *, margin_m: float, jitter_m: float, extra=()):
+    """6 × 3 blocks of random people (villages and communities in two townships), each a square inset by
+    `margin_m` plus up to `jitter_m`, a 30 m hamlet (smaller than a cell) and the `extra` rows (code, name,
+    level, people, geometry, parent), written to folder/areas.gpkg."""
+    rows = []
+    for i in range(6):
+        for j in range(3):
+            level = "village" if rng.random() < 0.6 else "community"
+            people = int(rng.integers(0, 9000))
+            half = BLOCK / 2 - margin_m - rng.uniform(0, jitter_m)
+            rows.append((f"A{i}{j}", f"区{i}{j}", level, people, square((i + 0.5) * BLOCK, (j + 0.5) * BLOCK, half),
+                         "T1" if i < 3 else "T2"))
+    rows.append(("H1", "小组", "village", 37, square(2 * BLOCK + 15, BLOCK + 15, 15), "T1"))
+    rows += list(extra)
+    rows += [("T1", "甲镇", "township", 0, square(2.25 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), ""),
+             ("T2", "乙镇", "township", 0, square(6.75 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), "")]
+    areas = gpd.GeoDataFrame({"代码": [r[0] for r in rows], "名称": [r[1] for r in rows],
+                              "级别": [r[2] for r in rows], "人口": [r[3] for r in rows],
+                              "所属": [r[5] for r in rows]}, geometry=[r[4] for r in rows], crs=CRS)
+    areas.to_file(folder / "areas.gpkg", layer="areas")
+    return folder / "areas.gpkg"
+
+
+def load_files(engine, areas, files: dict):
+    """Import the areas file, then each kind's file."""
+    load_records(engine, prepare_import(areas, "areas"), actor="test")
+    for kind, path in files.items():
+        load_records(engine, prepare_import(path, kind), actor="test")
+    return engine

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from planner.spatial.arrays import Bools, Floats, Ints
-from planner.spatial.grid import GridFrame, PeopleRaster, grid_frame
+from planner.spatial.grid import GridFrame, PeopleRaster, grid_frame, raster_pixels
 from planner.spatial.rasterize import RingEdges, label_rows
 
 if TYPE_CHECKING:
@@ -135,15 +135,12 @@ class GridBands:
 def _located_pixels(frame: GridFrame, raster: PeopleRaster) -> tuple[Ints, Floats, Ints]:
     """The raster's pixels in the grid (as `apply_raster` places them), sorted by row, stably."""
     rows, cols = frame.shape
-    x, y, people = raster.pixel_centres()
-    to_grid = Transformer.from_crs(CRS.from_wkt(raster.crs_wkt), frame.crs, always_xy=True)
-    gx, gy = to_grid.transform(x, y)
-    row, col = frame.locate(gx, gy)
+    row, col, people = raster_pixels(frame, raster)
     ok = row >= 0
     order = np.argsort(row[ok], kind="stable")
     cell = (row[ok] * cols + col[ok])[order]
     starts = np.searchsorted(row[ok][order], np.arange(rows + 1), side="left")
-    return cell, np.asarray(people, float)[ok][order], starts
+    return cell, people[ok][order], starts
 
 
 def _pixel_values(located: tuple[Ints, Floats, Ints], frame: GridFrame, first: int, end: int) -> Floats:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["GridFrame", "GridPlane", "PeopleRaster", "PopulationGrid", "RowPrefixes", "apply_raster",
-           "build_population_grid", "grid_frame", "spread_population"]
+           "build_population_grid", "grid_frame", "raster_pixels", "spread_population"]
 
 
 class PeopleRaster(Protocol):
@@ -128,6 +128,14 @@ def build_population_grid(geometries: ArrayLike, population: ArrayLike, *, cell_
     return grid
 
 
+def raster_pixels(plane: GridPlane, raster: PeopleRaster) -> tuple[Ints, Ints, Floats]:
+    """The cell (row, col; -1 outside the grid) holding each populated pixel's centre, and its people."""
+    x, y, people = raster.pixel_centres()
+    to_grid = Transformer.from_crs(CRS.from_wkt(raster.crs_wkt), plane.crs, always_xy=True)
+    row, col = plane.locate(*to_grid.transform(x, y))
+    return row, col, np.asarray(people, float)
+
+
 def apply_raster(grid: PopulationGrid, raster: PeopleRaster, census: Floats) -> None:
     """Put a population raster's people on the grid, then scale each area to its census figure.
 
@@ -136,10 +144,7 @@ def apply_raster(grid: PopulationGrid, raster: PeopleRaster, census: Floats) -> 
     without a census figure keeps the raster's count.
     """
     rows, cols = grid.shape
-    x, y, people = raster.pixel_centres()
-    to_grid = Transformer.from_crs(CRS.from_wkt(raster.crs_wkt), grid.crs, always_xy=True)
-    gx, gy = to_grid.transform(x, y)
-    row, col = grid.locate(gx, gy)
+    row, col, people = raster_pixels(grid, raster)
     ok = row >= 0
     # numpy's stubs type every bincount as integers; with weights it gives floats.
     values = cast(Floats, np.bincount(row[ok] * cols + col[ok], weights=people[ok], minlength=rows * cols))

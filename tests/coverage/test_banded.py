@@ -7,7 +7,6 @@ bands, cell by cell in the whole grid: those agree to their last bits only, so t
 relative tolerance of 1e-12; gap order, cells and areas are compared exactly.
 """
 
-import csv
 
 import geopandas as gpd
 import numpy as np
@@ -24,24 +23,14 @@ from planner.cli.main import main
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.reports import write_coverage
 from planner.errors import UsageError
-from planner.files.imports import prepare_import
-from planner.registry.tables import load_records
 from planner.rules.profiles import load_profile
 from planner.spatial.band_gaps import BandGaps
 from planner.spatial.band_sums import BandSums
 from planner.spatial.coverage import area_coverage, find_gaps, population_centres
 from planner.spatial.grid import GridFrame, PopulationGrid
 from tests.conftest import prepared_database
+from tests.coverage_support import BLOCK, X0, Y0, load_files, square, to_lonlat, write_block_areas, write_csv
 from tests.coverage_support import CRS as DISTRICT_CRS
-from tests.coverage_support import X0, Y0, square, to_lonlat
-
-BLOCK = 1500.0
-
-
-def _write(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([header, *rows])
-    return path
 
 
 def _diagonal():
@@ -53,37 +42,22 @@ def _diagonal():
 def load_banded_district(engine, folder, seed=3):
     """Blocks of random people, a diagonal village nobody serves, a 30 m hamlet, scattered sites."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(6):
-        for j in range(3):
-            rows.append((f"A{i}{j}", f"区{i}{j}", "village" if rng.random() < 0.6 else "community",
-                         int(rng.integers(0, 9000)), square((i + 0.5) * BLOCK, (j + 0.5) * BLOCK, BLOCK / 2 - 200
-                                                            - rng.uniform(0, 200)), "T1" if i < 3 else "T2"))
-    rows.append(("H1", "小组", "village", 37, square(2 * BLOCK + 15, BLOCK + 15, 15), "T1"))
-    rows.append(("D1", "斜村", "village", 5003, _diagonal(), "T2"))
-    rows += [("T1", "甲镇", "township", 0, square(2.25 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), ""),
-             ("T2", "乙镇", "township", 0, square(6.75 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), "")]
-    areas = gpd.GeoDataFrame({"代码": [r[0] for r in rows], "名称": [r[1] for r in rows],
-                              "级别": [r[2] for r in rows], "人口": [r[3] for r in rows],
-                              "所属": [r[5] for r in rows]}, geometry=[r[4] for r in rows], crs=DISTRICT_CRS)
-    areas.to_file(folder / "areas.gpkg", layer="areas")
+    areas = write_block_areas(folder, rng, margin_m=200.0, jitter_m=200.0,
+                              extra=[("D1", "斜村", "village", 5003, _diagonal(), "T2")])
 
     def place():
         return to_lonlat(rng.uniform(-1000, 6 * BLOCK + 1000), rng.uniform(-1000, 3 * BLOCK + 1000))
 
     files = {
-        "branches": _write(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
+        "branches": write_csv(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
                            [["O0", "branch", *to_lonlat(2 * BLOCK, BLOCK)]]
                            + [[f"O{k}", "branch", *place()] for k in range(1, 6)]),
-        "stations": _write(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
+        "stations": write_csv(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
                            [[f"S{k}", "open", *place()] for k in range(8)]),
-        "candidates": _write(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
+        "candidates": write_csv(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
                              [[f"C{k}", "submitted", *place()] for k in range(4)]),
     }
-    load_records(engine, prepare_import(folder / "areas.gpkg", "areas"), actor="test")
-    for kind, path in files.items():
-        load_records(engine, prepare_import(path, kind), actor="test")
-    return engine
+    return load_files(engine, areas, files)
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 exactly: for every built-in profile, on a random district whose grid spans many tiles, with sites' discs
 and gaps running across the tiles' borders, an area smaller than a cell, and a worker lost in the middle."""
 
-import csv
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,15 +10,12 @@ from pyproj import CRS
 
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.spread import Spread
-from planner.files.imports import prepare_import
-from planner.registry.tables import load_records
 from planner.rules.profiles import BUILT_IN, load_profile
 from planner.spatial.coverage import area_coverage, column_tiles, served_cells
 from planner.spatial.grid import GridFrame, PopulationGrid
 from tests.cli_support import run
 from tests.conftest import prepared_database
-from tests.coverage_support import CRS as DISTRICT_CRS
-from tests.coverage_support import square, to_lonlat
+from tests.coverage_support import BLOCK, load_files, to_lonlat, write_block_areas, write_csv
 from tests.dask_support import two_workers, worker_dies_once
 from tests.walking_support import load_river_registry
 
@@ -28,50 +23,27 @@ client = two_workers  # a LocalCluster of two worker processes, one per module
 
 TILE = 16  # columns per tile: 100 m cells, so every disc of 500 m or more crosses a border
 STRAIGHT = tuple(name for name in BUILT_IN if load_profile(name).metric == "straight")
-BLOCK = 1500.0  # metres: a 6 × 3 block district, 9 km × 4.5 km
-
-
-def _write(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([header, *rows])
-    return path
 
 
 def load_random_district(engine, folder, seed: int):
     """Blocks of random people (villages and communities, two townships), a 30 m hamlet (smaller than a
     cell), a few outlets and stations scattered over and around them, open applicants for the gaps."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(6):
-        for j in range(3):
-            level = "village" if rng.random() < 0.6 else "community"
-            rows.append((f"A{i}{j}", f"区{i}{j}", level, int(rng.integers(0, 9000)),
-                         square((i + 0.5) * BLOCK, (j + 0.5) * BLOCK, BLOCK / 2 - rng.uniform(0, 300)),
-                         "T1" if i < 3 else "T2"))
-    rows.append(("H1", "小组", "village", 37, square(2 * BLOCK + 15, BLOCK + 15, 15), "T1"))
-    rows += [("T1", "甲镇", "township", 0, square(2.25 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), ""),
-             ("T2", "乙镇", "township", 0, square(6.75 * BLOCK, 2.25 * BLOCK, 2.25 * BLOCK), "")]
-    areas = gpd.GeoDataFrame({"代码": [r[0] for r in rows], "名称": [r[1] for r in rows],
-                              "级别": [r[2] for r in rows], "人口": [r[3] for r in rows],
-                              "所属": [r[5] for r in rows]}, geometry=[r[4] for r in rows], crs=DISTRICT_CRS)
-    areas.to_file(folder / "areas.gpkg", layer="areas")
+    areas = write_block_areas(folder, rng, margin_m=0.0, jitter_m=300.0)
 
     def place():
         return to_lonlat(rng.uniform(-1500, 6 * BLOCK + 1500), rng.uniform(-1500, 3 * BLOCK + 1500))
 
     files = {
-        "branches": _write(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
+        "branches": write_csv(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
                            [[f"O{k}", rng.choice(["branch", "agency"]), *place()] for k in range(7)]),
-        "stations": _write(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
+        "stations": write_csv(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
                            [[f"S{k}", rng.choice(["open", "listed_for_exit", "closed"]), *place()]
                             for k in range(9)]),
-        "candidates": _write(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
+        "candidates": write_csv(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
                              [[f"C{k}", "submitted", *place()] for k in range(5)]),
     }
-    load_records(engine, prepare_import(folder / "areas.gpkg", "areas"), actor="test")
-    for kind, path in files.items():
-        load_records(engine, prepare_import(path, kind), actor="test")
-    return engine
+    return load_files(engine, areas, files)
 
 
 def assert_same_report(alone, spread):
