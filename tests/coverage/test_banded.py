@@ -78,13 +78,18 @@ def _same_frames(banded: pd.DataFrame, whole: pd.DataFrame):
             assert banded[column].tolist() == whole[column].tolist(), column
 
 
-@pytest.mark.parametrize("band_cells", [1, 300])
-def test_banded_coverage_gives_the_whole_grids_tables(engine, tmp_path, forced, band_cells):
-    load_banded_district(engine, tmp_path)
+def _whole_then_banded(engine, forced, band_cells=300):
+    """The coverage of the registry in `engine` whole, then forced band by band (bands of `band_cells`)."""
     options = CoverageOptions(load_profile("yiwu"))
     whole = compute_coverage(engine, options)
     forced(band_cells)
-    banded = compute_coverage(engine, options)
+    return whole, compute_coverage(engine, options)
+
+
+@pytest.mark.parametrize("band_cells", [1, 300])
+def test_banded_coverage_gives_the_whole_grids_tables(engine, tmp_path, forced, band_cells):
+    load_banded_district(engine, tmp_path)
+    whole, banded = _whole_then_banded(engine, forced, band_cells)
     assert banded.grid is None and banded.served is None and banded.gap_labels is None
     pd.testing.assert_frame_equal(banded.areas, whole.areas, check_exact=True)
     pd.testing.assert_frame_equal(banded.parents, whole.parents, check_exact=True)
@@ -112,10 +117,7 @@ def test_banded_coverage_with_a_population_raster(engine, tmp_path, forced):
                        nodata=-1) as dst:
         dst.write(values, 1)
     import_raster(engine, tmp_path / "pop.tif", actor="test")
-    options = CoverageOptions(load_profile("yiwu"))
-    whole = compute_coverage(engine, options)
-    forced(300)
-    banded = compute_coverage(engine, options)
+    whole, banded = _whole_then_banded(engine, forced)
     assert banded.grid is None
     pd.testing.assert_frame_equal(banded.areas, whole.areas, check_exact=True)
     _same_frames(banded.gaps, whole.gaps)
@@ -123,10 +125,7 @@ def test_banded_coverage_with_a_population_raster(engine, tmp_path, forced):
 
 def test_a_gap_across_many_bands_is_one_gap(engine, tmp_path, forced):
     load_banded_district(engine, tmp_path)
-    options = CoverageOptions(load_profile("yiwu"))
-    whole = compute_coverage(engine, options)
-    forced(300)
-    banded = compute_coverage(engine, options)
+    whole, banded = _whole_then_banded(engine, forced)
     diagonal = banded.gaps[banded.gaps["area_code"] == "D1"]
     expected = whole.gaps[whole.gaps["area_code"] == "D1"]
     assert diagonal[["gap", "cells", "population"]].values.tolist() == \
@@ -139,10 +138,7 @@ def test_a_gap_across_many_bands_is_one_gap(engine, tmp_path, forced):
 
 def test_tables_of_a_banded_grid_are_written_and_its_maps_refused(engine, tmp_path, forced):
     load_banded_district(engine, tmp_path)
-    options = CoverageOptions(load_profile("yiwu"))
-    whole = compute_coverage(engine, options)
-    forced(300)
-    banded = compute_coverage(engine, options)
+    whole, banded = _whole_then_banded(engine, forced)
     assert write_coverage(banded, tmp_path / "b.csv").read_bytes() == \
         write_coverage(whole, tmp_path / "w.csv").read_bytes()
     assert write_coverage(banded, tmp_path / "b.xlsx").stat().st_size > 0
