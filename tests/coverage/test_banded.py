@@ -146,7 +146,7 @@ def test_tables_of_a_banded_grid_are_written_and_its_maps_refused(engine, tmp_pa
         with pytest.raises(UsageError, match="1,000 cells"):
             write_coverage(banded, tmp_path / f"b{suffix}")
     with pytest.raises(UsageError, match="band by band"):
-        compute_coverage(engine, options, for_suffix=".gpkg")
+        compute_coverage(engine, CoverageOptions(load_profile("yiwu")), for_suffix=".gpkg")
 
 
 def test_walking_over_the_limit_is_refused(engine, tmp_path, forced):
