@@ -15,11 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.coverage.spread import reach
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.band_gaps import BandGaps
 from planner.spatial.band_sums import BandSums
-from planner.spatial.bands import GridBands
+from planner.spatial.bands import BandSites, GridBands
 from planner.spatial.coverage import TILE_COLUMNS, AreaCoverage
 from planner.spatial.grid import GridFrame, PeopleRaster
 
@@ -38,23 +37,6 @@ class BandedCoverage:
     bands: int
 
 
-class _NearBands:
-    """The sites in the grid's plane, and which of them can serve a cell of a band of rows."""
-
-    def __init__(self, frame: GridFrame, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> None:
-        self.frame, self.radius_m = frame, radius_m
-        lon = np.asarray(lon, float)
-        self.x, self.y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
-        halo = reach(frame, self.x, self.y, radius_m) / frame.cell_m  # rows, a cell more than any disc
-        centre = (frame.north - self.y) / frame.cell_m - 0.5
-        self.top, self.bottom = centre - halo, centre + halo
-
-    def count(self, first: int, end: int) -> np.ndarray:
-        """How many sites serve each cell of rows first..end (the whole grid's counts there)."""
-        near = (self.bottom >= first - 1) & (self.top <= end)
-        return self.frame.coverage_count(self.x[near], self.y[near], self.radius_m, rows=(first, end))
-
-
 def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float, *, cell_m: float,
                     raster: PeopleRaster | None = None, tile_columns: int = TILE_COLUMNS) -> BandedCoverage:
     """Per-area coverage, centres and gaps of the grid `build_population_grid` would build for these areas
@@ -65,7 +47,7 @@ def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float,
     population = np.asarray(population, float)
     bands = GridBands.build(geometries, population, cell_m=cell_m, margin_m=radius_m, raster=raster)
     frame = bands.frame
-    sites = _NearBands(frame, site_lon, site_lat, radius_m)
+    sites = BandSites(frame, site_lon, site_lat, radius_m)
     sums = BandSums(frame, population.size, bands.orphan_cell, area_tiles=_area_tiles(bands, population.size,
                                                                                       tile_columns),
                     tile_columns=tile_columns)

@@ -36,6 +36,7 @@ from planner.registry.engine import database_file
 from planner.rules.profiles import Profile
 from planner.rules.region import AreaReach, Region, coarse_blocks, reach_block, reach_of_blocks, region_of
 from planner.sites.kept_prefixes import open_prefixes, sink_for
+from planner.spatial.bands import BandSites
 from planner.spatial.plane import GridFrame, RowPrefixes
 
 __all__ = ["KEEP", "KeptSums", "cache_folder", "kept_sums", "open_entry"]
@@ -118,7 +119,7 @@ def _build(network, profile: Profile, work: Path | None) -> tuple[KeptSums, dict
     bands = network.grid_bands(row_multiple=block)
     frame = bands.frame
     sink = sink_for(frame, work)
-    sites = _SiteReach(frame, *network.site_positions(), profile.service_distance_m)
+    sites = BandSites(frame, *network.site_positions(), profile.service_distance_m)
     coarse = []
     for first, end in bands.bands():
         people, labels = bands.band(first, end)
@@ -129,22 +130,6 @@ def _build(network, profile: Profile, work: Path | None) -> tuple[KeptSums, dict
     reach = reach_of_blocks(frame, block, np.vstack(coarse))
     prefixes, layout = sink.finish()
     return KeptSums(prefixes, region_of(network, reach=reach)), layout
-
-
-class _SiteReach:
-    """The sites in the grid's plane, and which of them a band of rows can be reached by."""
-
-    def __init__(self, frame: GridFrame, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> None:
-        self.frame, self.radius_m = frame, radius_m
-        self.x, self.y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
-        reach = radius_m * frame.scale_factor(self.x, self.y) / frame.cell_m + 2.0  # rows, and a margin
-        centre = (frame.north - self.y) / frame.cell_m - 0.5
-        self.first, self.last = centre - reach, centre + reach
-
-    def count(self, first: int, end: int) -> np.ndarray:
-        """How many sites serve each cell of rows first..end (the whole grid's counts there)."""
-        near = (self.last >= first) & (self.first <= end)
-        return self.frame.coverage_count(self.x[near], self.y[near], self.radius_m, rows=(first, end))
 
 
 def _read(entry: Path) -> KeptSums | None:

@@ -26,7 +26,7 @@ from planner.spatial.rasterize import RingEdges, label_rows
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["BAND_CELLS", "GridBands", "prefix_band"]
+__all__ = ["BAND_CELLS", "BandSites", "GridBands", "prefix_band"]
 
 BAND_CELLS = 8_000_000  # cells per band: people, labels and two prefix blocks, about 250 MB of work at once
 
@@ -158,3 +158,21 @@ def prefix_band(values: Floats, out: Floats) -> None:
     exactly as planner.spatial.plane.RowPrefixes.of computes them."""
     out[:, 0] = 0.0
     np.cumsum(values, axis=1, out=out[:, 1:])
+
+
+class BandSites:
+    """Sites in a grid's plane, and the served counts of a band of rows from those whose discs can reach it."""
+
+    def __init__(self, frame: GridFrame, lon: ArrayLike, lat: ArrayLike, radius_m: float) -> None:
+        self.frame, self.radius_m = frame, radius_m
+        lon = np.asarray(lon, float)
+        self.x, self.y = frame.project(lon, lat) if lon.size else (np.empty(0), np.empty(0))
+        reach = radius_m * frame.scale_factor(self.x, self.y) / frame.cell_m + 2.0  # rows, and a margin
+        centre = (frame.north - self.y) / frame.cell_m - 0.5
+        self.first, self.last = centre - reach, centre + reach
+
+    def count(self, first: int, end: int) -> NDArray[np.int32]:
+        """How many sites serve each cell of rows first..end (the whole grid's counts there: a site too far to
+        reach the band adds nothing, so leaving it out changes no count)."""
+        near = (self.last >= first - 1) & (self.first <= end)
+        return self.frame.coverage_count(self.x[near], self.y[near], self.radius_m, rows=(first, end))
