@@ -20,22 +20,12 @@ from numpy.typing import NDArray
 
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.coverage import TILE_COLUMNS, AreaCoverage
+from planner.spatial.grid import move_to_orphans
 from planner.spatial.plane import GridFrame
 
-__all__ = ["BandSums", "move_to_orphans"]
+__all__ = ["BandSums"]
 
 _CHUNK_CELLS = 1_000_000  # cells added at once: the temporaries of a chunk stay near 100 MB
-
-
-def move_to_orphans(sums: Floats, in_hosts: Floats, host_people: Floats, host_area: Ints, orphan_area: Ints,
-                    orphan_population: Floats) -> None:
-    """`PopulationGrid.move_orphans` on the host cells' numbers alone: every orphan area (in `sums`, per area,
-    changed in place) takes its people's share of its host cell's value (`in_hosts`; the host holds
-    `host_people` and is labelled `host_area`, -1 none), taken from the host cell's area."""
-    share = np.divide(in_hosts, host_people, out=np.zeros(host_people.size), where=host_people > 0)
-    moved = orphan_population * share
-    np.subtract.at(sums, host_area[host_area >= 0], moved[host_area >= 0])
-    np.add.at(sums, orphan_area, moved)
 
 
 class BandSums:

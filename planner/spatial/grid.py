@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["GridFrame", "GridPlane", "PeopleRaster", "PopulationGrid", "RowPrefixes", "apply_raster",
-           "build_population_grid", "grid_frame", "raster_pixels", "spread_population"]
+           "build_population_grid", "grid_frame", "move_to_orphans", "raster_pixels", "spread_population"]
 
 
 class PeopleRaster(Protocol):
@@ -34,6 +34,17 @@ class PeopleRaster(Protocol):
     def pixel_centres(self) -> tuple[Floats, Floats, Floats]:
         """x, y (in the raster's CRS) and people of every pixel with people."""
         ...
+
+
+def move_to_orphans(sums: Floats, in_hosts: Floats, host_people: Floats, host_area: NDArray[np.integer[Any]],
+                    orphan_area: Ints, orphan_population: Floats) -> None:
+    """Every orphan area (an area smaller than a cell; in `sums`, per area, changed in place) takes its
+    people's share of its host cell's value (`in_hosts`; the host holds `host_people` and is labelled
+    `host_area`, -1 none), taken from the host cell's area: for a whole grid and for one handed out in bands."""
+    share = np.divide(in_hosts, host_people, out=np.zeros(host_people.size), where=host_people > 0)
+    moved = orphan_population * share
+    np.subtract.at(sums, host_area[host_area >= 0], moved[host_area >= 0])
+    np.add.at(sums, orphan_area, moved)
 
 
 @dataclass
@@ -65,12 +76,8 @@ class PopulationGrid(GridPlane):
     def move_orphans(self, sums: Floats, in_hosts: Floats) -> None:
         """Hand every orphan area, in `sums` (per area, changed in place), its people's share of its host
         cell's value (`in_hosts`: the summed quantity at `orphan_cell`), taken from the host cell's area."""
-        pop = self.population.ravel()[self.orphan_cell]
-        share = np.divide(in_hosts, pop, out=np.zeros(pop.size), where=pop > 0)
-        moved = self.orphan_population * share
-        host = self.area_index.ravel()[self.orphan_cell]
-        np.subtract.at(sums, host[host >= 0], moved[host >= 0])
-        np.add.at(sums, self.orphan_area, moved)
+        move_to_orphans(sums, in_hosts, self.population.ravel()[self.orphan_cell],
+                        self.area_index.ravel()[self.orphan_cell], self.orphan_area, self.orphan_population)
 
     @property
     def shape(self) -> tuple[int, int]:
