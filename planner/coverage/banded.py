@@ -6,6 +6,10 @@ are the whole grid's there), each band's served counts from the sites whose disc
 (GridPlane.coverage_count with `rows`: the whole grid's counts there), and only per-area sums and per-gap
 pieces are kept (planner.spatial.band_sums, planner.spatial.band_gaps). Memory follows one band, the areas
 and the gaps, never the grid. Straight-line profiles only: serving on foot needs the whole grid.
+
+With a Dask cluster (planner.coverage.spread.Spread) the bands' people, labels and served counts are built
+on the workers (planner.coverage.band_spread) and come back as their populated cells; the sums and gaps are
+added here, band after band, as without one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.coverage.band_spread import spread_bands
+from planner.coverage.spread import Spread
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.band_gaps import BandGaps
 from planner.spatial.band_sums import BandSums
@@ -38,11 +44,14 @@ class BandedCoverage:
 
 
 def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float, *, cell_m: float,
-                    raster: PeopleRaster | None = None, tile_columns: int = TILE_COLUMNS) -> BandedCoverage:
+                    raster: PeopleRaster | None = None, tile_columns: int = TILE_COLUMNS,
+                    spread: Spread | None = None) -> BandedCoverage:
     """Per-area coverage, centres and gaps of the grid `build_population_grid` would build for these areas
     (WGS84 polygons, census people; `raster`: a population raster), served by the sites within `radius_m`,
     computed band by band (planner.spatial.bands.BAND_CELLS cells a band). The per-area figures are those
-    `area_coverage` (over column tiles of `tile_columns`) and `population_centres` give, bit for bit."""
+    `area_coverage` (over column tiles of `tile_columns`) and `population_centres` give, bit for bit.
+    `spread` (planner.coverage.spread.Spread): the bands are built on its Dask workers
+    (planner.coverage.band_spread) and added here in the same order, so the figures are the same."""
     geometries = np.asarray(geometries, dtype=object)
     population = np.asarray(population, float)
     bands = GridBands.build(geometries, population, cell_m=cell_m, margin_m=radius_m, raster=raster)
@@ -53,13 +62,20 @@ def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float,
                     tile_columns=tile_columns)
     gaps = BandGaps(frame)
     count = 0
-    for first, end in bands.bands():
-        people, labels = bands.band(first, end)
-        served = sites.count(first, end)
-        sums.add(first, people, labels, served)
-        gaps.add(first, people, labels, served)
-        count += 1
-        del people, labels, served
+    if spread is None:
+        for first, end in bands.bands():
+            people, labels = bands.band(first, end)
+            served = sites.count(first, end)
+            sums.add(first, people, labels, served)
+            gaps.add(first, people, labels, served)
+            count += 1
+            del people, labels, served
+    else:
+        for first, cells in spread_bands(spread, bands, sites):
+            sums.add_populated(first, cells)
+            gaps.add(first, *cells.dense())
+            count += 1
+            del cells
     stats = sums.coverage(bands.orphan_area, bands.orphan_population)
     lon, lat = sums.centres(bands.orphan_area, bands.orphan_population)
     return BandedCoverage(frame, stats, lon, lat, gaps.table(), count)

@@ -111,8 +111,9 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
     `spread` (planner.coverage.spread.Spread) computes the straight-line served cells and their sums tile
     by tile on a Dask cluster; None: one process. Both add the same tiles of `tile_columns` in the same
     order, so the tables are identical. Walking profiles count the cells served on foot here. A grid of
-    more than `MAX_GRID_CELLS` cells is never built whole: it is computed band by band of rows in this
-    process (planner.coverage.banded), and the report has tables only (no grid, served cells or gap labels):
+    more than `MAX_GRID_CELLS` cells is never built whole: it is computed band by band of rows
+    (planner.coverage.banded; with `spread`, the bands are built on its workers and added here in the same
+    order), and the report has tables only (no grid, served cells or gap labels):
     `for_suffix`, the report file's suffix, refuses such a grid for a report that draws it before any work.
     """
     profile = options.profile
@@ -132,7 +133,7 @@ def compute_coverage(engine: Engine, options: CoverageOptions, *, population_gri
         whole = None
         found = banded_coverage(areas.geometry.values, areas["population"].to_numpy(), site_lon, site_lat,
                                 profile.service_distance_m, cell_m=options.cell_m, raster=active_raster(engine),
-                                tile_columns=tile_columns)
+                                tile_columns=tile_columns, spread=spread)
         stats, straight, roads, centres, gaps = found.stats, None, None, (found.lon, found.lat), found.gaps
     else:
         if population_grid is None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,27 +96,38 @@ class Spread:
         return served, [answer.bins for answer in answers]
 
     def _gather(self, submit: Callable[[int], Any], count: int) -> list[TileAnswer]:
-        """The answers of tasks 0 … count − 1, in that order. A few tasks per worker are in flight at once:
-        a waiting task's arrays sit in the scheduler (in this process on a LocalCluster), so a province's
-        grid is not copied whole. Progress shows on a terminal."""
+        """The answers of tasks 0 … count − 1, in that order."""
+        return list(self.in_order(submit, count, "tiles"))
+
+    def in_order(self, submit: Callable[[int], Any], count: int, unit: str) -> Iterator[Any]:
+        """The answers of tasks 0 … count − 1 (`submit(k)` submits task k), in that order, each as soon as it
+        and those before it are in. A few tasks per worker are submitted and not yet handed out: a waiting
+        task's arrays sit in the scheduler (in this process on a LocalCluster), an answer that came early
+        here, so neither a province's grid nor a country's bands are copied whole. Progress shows per task
+        (`unit`: tiles, bands) on a terminal."""
         from distributed import as_completed
 
         workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        submitted = min(count, 2 * workers)
+        window = 2 * workers
+        submitted = min(count, window)
         started = [submit(k) for k in range(submitted)]
         position = {future.key: k for k, future in enumerate(started)}
-        answers: list[Any] = [None] * count
+        early: dict[int, Any] = {}
+        handed = 0
         shown = sys.stderr.isatty()
         queue = as_completed(started)
         del started  # a future yielded and answered is released
         for done, future in enumerate(queue, start=1):
-            answers[position.pop(future.key)] = future.result()
-            if submitted < count:
+            early[position.pop(future.key)] = future.result()
+            del future
+            if shown:
+                sys.stderr.write(f"\r{done}/{count} {unit}" + ("\n" if done == count else ""))
+                sys.stderr.flush()
+            while handed in early:
+                yield early.pop(handed)
+                handed += 1
+            while submitted < min(count, handed + window):
                 following = submit(submitted)
                 position[following.key] = submitted
                 queue.add(following)
                 submitted += 1
-            if shown:
-                sys.stderr.write(f"\r{done}/{count} tiles" + ("\n" if done == count else ""))
-                sys.stderr.flush()
-        return answers

@@ -9,10 +9,14 @@ sums continues that very fold band after band, and cells without people add noth
 only the populated cells of a band are added. `area_coverage` bins each column tile of the grid apart
 (`tile_bins`, `column_tiles`) and adds the tiles in order: the running sums here are kept per (area, tile),
 for the tiles each area's columns can reach (`area_tiles`), and added tile by tile at the end.
+
+A band may also come as its populated cells only (`PopulatedCells`: what a Dask worker sends back,
+planner.coverage.band_spread): the same cells in the same order, so the same sums.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,9 +27,48 @@ from planner.spatial.coverage import TILE_COLUMNS, AreaCoverage
 from planner.spatial.grid import move_to_orphans
 from planner.spatial.plane import GridFrame
 
-__all__ = ["BandSums"]
+__all__ = ["BandSums", "PopulatedCells"]
 
 _CHUNK_CELLS = 1_000_000  # cells added at once: the temporaries of a chunk stay near 100 MB
+
+
+@dataclass(frozen=True)
+class PopulatedCells:
+    """A band of rows as BandSums and BandGaps need it, its populated cells only (and the cells holding the
+    areas smaller than a cell), in row-major order: a band's answer, far smaller than the band itself."""
+
+    shape: tuple[int, int]  # the band's rows and columns
+    cell: NDArray[np.integer[Any]]  # flat index within the band, increasing
+    slot: NDArray[np.int32]  # area + 1 (0: none)
+    people: Floats
+    times: NDArray[np.int8]  # times served: 0, 1, 2 for two or more
+    count_slot: Ints  # every cell of the band, populated or not: the slots present and how many cells each holds
+    count: Ints
+
+    @classmethod
+    def of(cls, people: Floats, slot: NDArray[np.integer[Any]], served: NDArray[np.integer[Any]],
+           keep: Ints) -> PopulatedCells:
+        """From a band's people, slots (area + 1) and served counts; `keep`: flat cells kept even if empty (the
+        orphans' host cells; those beyond the band are left out)."""
+        flat, slots = people.ravel(), slot.ravel()
+        chosen = flat != 0
+        chosen[keep[(keep >= 0) & (keep < flat.size)]] = True
+        cell = np.flatnonzero(chosen)
+        counts = np.bincount(slots)
+        present = np.flatnonzero(counts)
+        return cls((int(people.shape[0]), int(people.shape[1])),
+                   cell.astype(np.int32) if flat.size < 2**31 else cell, slots[cell].astype(np.int32),
+                   flat[cell], np.minimum(served.ravel()[cell], 2).astype(np.int8), present, counts[present])
+
+    def dense(self) -> tuple[Floats, NDArray[np.int32], NDArray[np.int8]]:
+        """People, area labels and times served of the band, as BandGaps takes them: the populated cells' as
+        they were, no people, no area and not served elsewhere."""
+        size = self.shape[0] * self.shape[1]
+        people = np.zeros(size)
+        labels = np.full(size, -1, np.int32)
+        served = np.zeros(size, np.int8)
+        people[self.cell], labels[self.cell], served[self.cell] = self.people, self.slot - 1, self.times
+        return people.reshape(self.shape), labels.reshape(self.shape), served.reshape(self.shape)
 
 
 class BandSums:
@@ -70,11 +113,32 @@ class BandSums:
             part = slice(top * cols, min(top + step, rows) * cols)
             self._add_cells(first + top, cols, flat[part], slot[part], served.ravel()[part])
 
+    def add_populated(self, first: int, cells: PopulatedCells) -> None:
+        """The band of rows from `first` on, as its populated cells (`PopulatedCells`): the same sums as `add`."""
+        rows, cols = cells.shape
+        np.add.at(self.cells, cells.count_slot, cells.count)
+        here, local = self._here(first, rows * cols)
+        at = np.minimum(np.searchsorted(cells.cell, local), max(cells.cell.size - 1, 0))
+        if local.size and (cells.cell.size == 0 or not np.array_equal(cells.cell[at], local)):
+            msg = "a band's cells must hold the cells of the areas smaller than a cell"
+            raise ValueError(msg)
+        self.host_people[here], self.host_times[here] = cells.people[at], cells.times[at]
+        self.host_area[here] = cells.slot[at] - 1
+        populated = np.flatnonzero(cells.people != 0)  # in row-major order: the whole grid's order of addition
+        for start in range(0, populated.size, _CHUNK_CELLS):  # the temporaries stay small, the order is kept
+            part = populated[start:start + _CHUNK_CELLS]
+            self._fold(first, cols, cells.cell[part], cells.slot[part], cells.people[part], cells.times[part])
+
     def _add_cells(self, first: int, cols: int, flat: Floats, slot: NDArray[np.integer[Any]],
                    served: NDArray[np.integer[Any]]) -> None:
         """Add whole rows from `first` on (flattened) to the running sums, populated cells in row-major order."""
         cell = np.flatnonzero(flat != 0)  # in row-major order: the whole grid's order of addition
-        area, weight = slot[cell], flat[cell]
+        self._fold(first, cols, cell, slot[cell], flat[cell], np.minimum(served[cell], 2))
+
+    def _fold(self, first: int, cols: int, cell: NDArray[np.integer[Any]], area: NDArray[np.integer[Any]],
+              weight: Floats, times: NDArray[np.integer[Any]]) -> None:
+        """Add populated cells (flat within the rows from `first` on, row-major), their slots, people and times
+        served (clipped to 2) to the running sums."""
         col = cell % cols
         np.add.at(self.weight, area, weight)
         np.add.at(self.sx, area, weight * self.cx[col])
@@ -84,19 +148,23 @@ class BandSums:
         if ((tile < self.low[area]) | (tile > self.high[area])).any():
             msg = "an area's cells lie beyond the column tiles given for it"
             raise ValueError(msg)
-        key = np.minimum(served[cell], 2).astype(np.int64)
+        key = times.astype(np.int64)
         key *= self.folds.shape[1]
         key += self.base[area]
         key += tile
         key -= self.low[area]
         np.add.at(self.folds.reshape(-1), key, weight)
 
+    def _here(self, first: int, cells: int) -> tuple[NDArray[np.bool_], Ints]:
+        """Which orphans' host cells lie in the `cells` cells from row `first` on, and where (flat, in them)."""
+        start = first * self.frame.shape[1]
+        here = (self.orphan_cell >= start) & (self.orphan_cell < start + cells)
+        return here, self.orphan_cell[here] - start
+
     def _hosts(self, first: int, cells: int, flat: Floats, slot: NDArray[np.integer[Any]],
                served: NDArray[np.integer[Any]]) -> None:
         """The people, times served and area of the orphans' host cells in this band."""
-        start = first * self.frame.shape[1]
-        here = (self.orphan_cell >= start) & (self.orphan_cell < start + cells)
-        local = self.orphan_cell[here] - start
+        here, local = self._here(first, cells)
         self.host_people[here] = flat[local]
         self.host_times[here] = served[local]
         self.host_area[here] = slot[local] - 1

@@ -12,10 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
-from pyproj import CRS
 
-import planner.coverage.compute as compute
 import planner.spatial.band_gaps as band_gaps
 import planner.spatial.band_sums as band_sums
 import planner.spatial.bands as bands
@@ -27,46 +24,13 @@ from planner.rules.profiles import load_profile
 from planner.spatial.band_gaps import BandGaps
 from planner.spatial.band_sums import BandSums
 from planner.spatial.coverage import area_coverage, find_gaps, population_centres
-from planner.spatial.grid import GridFrame, PopulationGrid
+from planner.spatial.grid import GridFrame
+from tests.banded_support import diagonal, forced_limits, load_banded_district, random_grid
 from tests.conftest import prepared_database
-from tests.coverage_support import BLOCK, X0, Y0, load_files, square, to_lonlat, write_block_areas, write_csv
 from tests.coverage_support import CRS as DISTRICT_CRS
+from tests.coverage_support import X0, Y0, square, to_lonlat
 
-
-def _diagonal():
-    """A village 200 m wide running 6 km south-west to north-east across the district: one long gap."""
-    line = shapely.LineString([(X0 + 500, Y0 - 1200), (X0 + 6500, Y0 + 4200)])
-    return line.buffer(100, cap_style="flat")
-
-
-def load_banded_district(engine, folder, seed=3):
-    """Blocks of random people, a diagonal village nobody serves, a 30 m hamlet, scattered sites."""
-    rng = np.random.default_rng(seed)
-    areas = write_block_areas(folder, rng, margin_m=200.0, jitter_m=200.0,
-                              extra=[("D1", "斜村", "village", 5003, _diagonal(), "T2")])
-
-    def place():
-        return to_lonlat(rng.uniform(-1000, 6 * BLOCK + 1000), rng.uniform(-1000, 3 * BLOCK + 1000))
-
-    files = {
-        "branches": write_csv(folder / "outlets.csv", ["机构号", "类型", "经度", "纬度"],
-                           [["O0", "branch", *to_lonlat(2 * BLOCK, BLOCK)]]
-                           + [[f"O{k}", "branch", *place()] for k in range(1, 6)]),
-        "stations": write_csv(folder / "stations.csv", ["机构号", "状态", "经度", "纬度"],
-                           [[f"S{k}", "open", *place()] for k in range(8)]),
-        "candidates": write_csv(folder / "candidates.csv", ["序号", "状态", "经度", "纬度"],
-                             [[f"C{k}", "submitted", *place()] for k in range(4)]),
-    }
-    return load_files(engine, areas, files)
-
-
-@pytest.fixture
-def forced(monkeypatch):
-    """Any grid is too large to hold, and a band is a few rows of it."""
-    def force(band_cells):
-        monkeypatch.setattr(compute, "MAX_GRID_CELLS", 1000)
-        monkeypatch.setattr(bands, "BAND_CELLS", band_cells)
-    return force
+forced = forced_limits  # any grid is too large to hold, and a band is a few rows of it
 
 
 def _same_frames(banded: pd.DataFrame, whole: pd.DataFrame):
@@ -169,22 +133,6 @@ def test_cli_refuses_a_geopackage_of_a_banded_grid(database_url, tmp_path, force
     assert done.value.code == 0 and (tmp_path / "c.csv").stat().st_size > 0
 
 
-def _random_grid(seed, whole_people, rows=41, cols=29, n_areas=7):
-    """Blocky areas, scattered served cells, two areas smaller than a cell; whole-number people (ties in gap
-    populations are common) or fractions (sums depend on the order of addition)."""
-    rng = np.random.default_rng(seed)
-    area = (np.arange(rows)[:, None] // 6 * 3 + np.arange(cols)[None, :] // 11) % (n_areas + 1) - 1
-    people = rng.integers(0, 3, (rows, cols)).astype(float) if whole_people else rng.random((rows, cols)) * 7.3
-    people *= (area >= 0) & (rng.random((rows, cols)) < 0.8)
-    grid = PopulationGrid(CRS.from_epsg(DISTRICT_CRS), X0 + 0.37, Y0 + 0.91, 100.0, people, area.astype(np.int32))
-    grid.orphan_area = np.array([n_areas, n_areas + 1])
-    grid.orphan_cell = np.array([5 * cols + 4, 30 * cols + 20])
-    grid.orphan_population = np.array([3.0, 5.0])
-    np.add.at(grid.population.reshape(-1), grid.orphan_cell, grid.orphan_population)
-    served = (rng.random((rows, cols)) < 0.45).astype(np.int32) * rng.integers(1, 4, (rows, cols)).astype(np.int32)
-    return grid, served, n_areas + 2
-
-
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("whole_people", [True, False])
 @pytest.mark.parametrize(("band_rows", "chunk_cells"), [(1, None), (2, None), (7, None), (7, 1), (9, 60)])
@@ -193,7 +141,7 @@ def test_band_kernels_match_the_whole_grid_kernels(seed, whole_people, band_rows
     if chunk_cells:
         monkeypatch.setattr(band_sums, "_CHUNK_CELLS", chunk_cells)
         monkeypatch.setattr(band_gaps, "_CHUNK_CELLS", chunk_cells)
-    grid, served, n = _random_grid(seed, whole_people)
+    grid, served, n = random_grid(seed, whole_people)
     rows, cols = grid.shape
     frame = GridFrame(grid.crs, grid.west, grid.north, grid.cell_m, rows, cols)
     sums, gaps = BandSums(frame, n, grid.orphan_cell, tile_columns=8), BandGaps(frame)
@@ -227,7 +175,7 @@ def test_banded_coverage_of_bare_polygons(with_sites, monkeypatch):
     from planner.spatial.grid import build_population_grid
 
     monkeypatch.setattr(bands, "BAND_CELLS", 200)
-    shapes = gpd.GeoSeries([square(0, 0, 900), square(2500, 700, 600), square(20, 20, 20), _diagonal()],
+    shapes = gpd.GeoSeries([square(0, 0, 900), square(2500, 700, 600), square(20, 20, 20), diagonal()],
                            crs=DISTRICT_CRS).to_crs(4326).values
     people = np.array([1234.5, 777.0, 12.0, 3001.0])
     lon, lat = (np.array(v) for v in zip(to_lonlat(0, 0), to_lonlat(2500, 1200))) if with_sites else ([], [])
