@@ -5,12 +5,15 @@ rest of the grid: the ring edges that cross its rows (their areas numbered afres
 areas: `label_rows` sorts crossings by area and lets the higher area win, so the order is all it reads),
 those areas' people per cell (and raster factors), the raster pixels and the orphans (areas smaller than a
 cell) in its rows, and the sites whose discs can reach it. It builds the band as `GridBands.band` and
-`BandSites.count` do in one process (the same functions, the same numbers) and sends back its populated
-cells only (planner.spatial.band_sums.PopulatedCells), with the areas' own numbers.
+`BandSites.count` do in one process (the same functions, the same numbers) and sends back, with the areas'
+own numbers, its populated cells only (planner.spatial.band_sums.PopulatedCells) and its gap regions,
+labelled on their own, as their pieces per area and their first and last rows
+(planner.spatial.band_gaps.band_pieces, what BandGaps.add keeps of a band in one process).
 
 The caller adds the bands in band order, as one process does: the per-area sums continue the very fold of
-`np.add.at` (planner.spatial.band_sums), and the gaps are labelled band by band and joined across band
-borders here (planner.spatial.band_gaps), so the tables are identical bit for bit, whatever the workers. A
+`np.add.at` (planner.spatial.band_sums: float addition is not associative, so the fold stays here), and the
+bands' gap regions are joined across band borders here (planner.spatial.band_gaps), so the tables are
+identical bit for bit, whatever the workers. A
 worker's memory follows its band, never the grid; the caller holds a few bands' answers at a time (Spread's
 `in_order`). Tasks carry their arrays (nothing is scattered), so Dask can run a band again on another worker
 when one is lost. Progress shows per band on a terminal; each band's own time is kept in `Spread.seconds`.
@@ -28,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.spatial.arrays import Floats, Ints
+from planner.spatial.band_gaps import BandPieces, band_pieces
 from planner.spatial.band_sums import PopulatedCells
 from planner.spatial.bands import BandSites, GridBands
 from planner.spatial.grid import GridFrame
@@ -40,21 +44,23 @@ __all__ = ["BandAnswer", "spread_bands"]
 class BandAnswer:
     """A band's answer, numbers only."""
 
-    cells: PopulatedCells
+    cells: PopulatedCells  # for the per-area sums
+    gaps: BandPieces  # the band's gap regions and their pieces
     seconds: float  # the task's own time on its worker
 
 
 def _band_cells(part: GridBands, slots: NDArray[np.int32], first: int, end: int, x: Floats, y: Floats,
                 radius_m: float) -> BandAnswer:
-    """The populated cells of rows first..end (runs on a worker). `part`: the grid's bands with only what
-    these rows need, areas numbered afresh; `slots`: each fresh area + 1's own area + 1."""
+    """The populated cells and gap pieces of rows first..end (runs on a worker). `part`: the grid's bands with
+    only what these rows need, areas numbered afresh; `slots`: each fresh area + 1's own area + 1."""
     started = time.perf_counter()
-    people, labels = part.band(first, end)
-    slot = slots[labels + 1]
-    del labels
+    people, fresh = part.band(first, end)
+    labels = slots[fresh + 1] - 1  # the areas' own numbers
+    del fresh
     served = part.frame.coverage_count(x, y, radius_m, rows=(first, end))
-    cells = PopulatedCells.of(people, slot, served, part.orphan_cell - first * part.frame.shape[1])
-    return BandAnswer(cells, time.perf_counter() - started)
+    cells = PopulatedCells.of(people, labels + 1, served, part.orphan_cell - first * part.frame.shape[1])
+    gaps = band_pieces(part.frame, first, people, labels, served)
+    return BandAnswer(cells, gaps, time.perf_counter() - started)
 
 
 class _BandInputs:
@@ -114,8 +120,8 @@ def _raster_rows(bands: GridBands, slots: Ints, first: int, end: int) -> Any:
                                factor=raster.factor[slots], keep_even=raster.keep_even[slots])
 
 
-def spread_bands(spread: Any, bands: GridBands, sites: BandSites) -> Iterator[tuple[int, PopulatedCells]]:
-    """(first row, populated cells) of every band, north to south, built on `spread`'s Dask cluster
+def spread_bands(spread: Any, bands: GridBands, sites: BandSites) -> Iterator[tuple[int, BandAnswer]]:
+    """(first row, answer) of every band, north to south, built on `spread`'s Dask cluster
     (planner.coverage.spread.Spread); each band's own time goes to `spread.seconds`."""
     inputs = _BandInputs(bands, sites)
     rows = list(bands.bands())
@@ -131,4 +137,4 @@ def spread_bands(spread: Any, bands: GridBands, sites: BandSites) -> Iterator[tu
     spread.seconds = []
     for (first, _), answer in zip(rows, spread.in_order(submit, len(rows), "bands")):
         spread.seconds.append(answer.seconds)
-        yield first, answer.cells
+        yield first, answer

@@ -7,9 +7,9 @@ are the whole grid's there), each band's served counts from the sites whose disc
 pieces are kept (planner.spatial.band_sums, planner.spatial.band_gaps). Memory follows one band, the areas
 and the gaps, never the grid. Straight-line profiles only: serving on foot needs the whole grid.
 
-With a Dask cluster (planner.coverage.spread.Spread) the bands' people, labels and served counts are built
-on the workers (planner.coverage.band_spread) and come back as their populated cells; the sums and gaps are
-added here, band after band, as without one.
+With a Dask cluster (planner.coverage.spread.Spread) the bands' people, labels, served counts and gap
+regions are built on the workers (planner.coverage.band_spread) and come back as their populated cells and
+gap pieces; the sums are added and the gaps joined here, band after band, as without one.
 """
 
 from __future__ import annotations
@@ -71,11 +71,11 @@ def banded_coverage(geometries, population, site_lon, site_lat, radius_m: float,
             count += 1
             del people, labels, served
     else:
-        for first, cells in spread_bands(spread, bands, sites):
-            sums.add_populated(first, cells)
-            gaps.add(first, *cells.dense())
+        for first, answer in spread_bands(spread, bands, sites):
+            sums.add_populated(first, answer.cells)
+            gaps.add_pieces(first, answer.gaps)
             count += 1
-            del cells
+            del answer
     stats = sums.coverage(bands.orphan_area, bands.orphan_population)
     lon, lat = sums.centres(bands.orphan_area, bands.orphan_population)
     return BandedCoverage(frame, stats, lon, lat, gaps.table(), count)

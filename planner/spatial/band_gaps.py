@@ -6,6 +6,9 @@ previous band's last row it touches (8-connectivity: the cell above and its two 
 the joined regions form the whole grid's regions. Per (band region, area) the band keeps only a few numbers
 (people, cells, the people-weighted sums of cell centres, its first cell), so memory follows the gaps, not
 the grid. (A band is cut into pieces a few rows at a time: a piece is then a region's part in those rows.)
+What a band gives on its own, its regions' pieces and its first and last rows (`band_pieces`), can be made
+apart from the caller (a Dask worker, planner.coverage.band_spread); `BandGaps.add_pieces` numbers its
+regions after those of the bands before and joins them.
 
 The gaps come out in `find_gaps`' order: population descending, then cells descending, then the gap's first
 cell in row-major order (find_gaps' ties keep the order in which its row-major scan first meets them). A
@@ -26,11 +29,14 @@ from numpy.typing import NDArray
 from planner.spatial.arrays import Floats, Ints
 from planner.spatial.plane import GridFrame
 
-__all__ = ["BandGaps"]
+__all__ = ["BandGaps", "BandPieces", "band_pieces"]
 
 _CHUNK_CELLS = 1_000_000  # cells made into pieces at once (a region may give a piece per chunk)
 _TIE_DECIMALS = 6  # populations equal to a millionth of a person are ordered as ties
 _COLUMNS = ["gap", "population", "cells", "lon", "lat", "area"]
+
+
+_Parts = tuple[Ints, Ints, Floats, Ints, Floats, Floats, Ints]
 
 
 @dataclass
@@ -38,23 +44,79 @@ class _Pieces:
     """Per (band region, area): the region's node, area (-1: none), people, cells, Σ people·x, Σ people·y,
     first flat cell of the whole grid."""
 
-    parts: list[tuple[Ints, Ints, Floats, Ints, Floats, Floats, Ints]] = field(default_factory=list)
+    parts: list[_Parts] = field(default_factory=list)
 
-    def joined(self) -> tuple[Ints, Ints, Floats, Ints, Floats, Floats, Ints]:
+    def joined(self) -> _Parts:
         if not self.parts:
             empty_i, empty_f = np.empty(0, np.int64), np.empty(0)
             return empty_i, empty_i, empty_f, empty_i, empty_f, empty_f, empty_i
         columns = zip(*self.parts)
-        return cast(tuple[Ints, Ints, Floats, Ints, Floats, Floats, Ints],
-                    tuple(np.concatenate(column) for column in columns))
+        return cast(_Parts, tuple(np.concatenate(column) for column in columns))
+
+
+@dataclass(frozen=True)
+class BandPieces:
+    """A band's gap regions labelled on their own (`band_pieces`): what `BandGaps` keeps of the band, and all a
+    Dask worker sends back of it (planner.coverage.band_spread). Regions are numbered 1…count in the band."""
+
+    rows: int
+    count: int
+    top: NDArray[np.int32]  # region of each cell of the band's first row (0: not a gap cell)
+    bottom: NDArray[np.int32]  # … of its last row
+    parts: _Parts  # the band's pieces, regions as 0…count − 1
+
+
+def band_pieces(frame: GridFrame, first: int, people: Floats, labels: NDArray[np.int32],
+                served: NDArray[np.integer[Any]]) -> BandPieces:
+    """The gap regions of the band of rows first..first + len(people) of the grid of `frame` (its people,
+    area labels and served counts) and their pieces per (region, area)."""
+    from scipy import ndimage
+
+    mask = (served == 0) & (people > 0)
+    region, count = ndimage.label(mask, structure=np.ones((3, 3), bool))  # int32, 0: not a gap cell
+    cx, cy = frame.cell_centres()
+    rows, cols = people.shape
+    step = max(1, _CHUNK_CELLS // max(cols, 1))
+    pieces = _Pieces()
+    for top in range(0, rows if count else 0, step):  # a few rows at a time: the temporaries stay small
+        part = slice(top, top + step)
+        pieces.parts.append(_pieces_of(cx, cy, first + top, people[part], labels[part], mask[part], region[part]))
+    edge = np.zeros(cols, np.int32)
+    return BandPieces(rows, int(count), region[0].copy() if rows else edge, region[-1].copy() if rows else edge,
+                      pieces.joined())
+
+
+def _pieces_of(cx: Floats, cy: Floats, first: int, people: Floats, labels: NDArray[np.int32],
+               mask: NDArray[np.bool_], region: NDArray[np.integer[Any]]) -> _Parts:
+    """Per (band region, area), in the order find_gaps meets them: people, cells, centre sums, first cell."""
+    span = np.int64(int(labels.max(initial=-1)) + 2)
+    key = region[mask].astype(np.int64) * span
+    key += labels[mask]
+    key += 1
+    code, keys = pd.factorize(key, sort=False)
+    del key
+    count = keys.size
+    pop = people[mask]
+    row, col = np.nonzero(mask)
+    # np.bincount is typed as integer by numpy's stubs; with weights it gives floats.
+    mass = cast(Floats, np.bincount(code, weights=pop, minlength=count))
+    cells = np.bincount(code, minlength=count).astype(np.int64)
+    sx = cast(Floats, np.bincount(code, weights=pop * cx[col], minlength=count))
+    sy = cast(Floats, np.bincount(code, weights=pop * cy[first + row], minlength=count))
+    # Codes are numbered as they first appear: code k's first cell is where the running maximum reaches k.
+    top = np.maximum.accumulate(code)
+    at = np.flatnonzero(np.r_[True, top[1:] > top[:-1]])
+    first_cell = (first + row[at]).astype(np.int64) * cx.size + col[at]
+    keys = np.asarray(keys, np.int64)
+    return keys // span - 1, keys % span - 1, mass, cells, sx, sy, first_cell
 
 
 class BandGaps:
-    """Gaps of the grid of `frame`, from its bands given north to south (`add`), then `table`."""
+    """Gaps of the grid of `frame`, from its bands given north to south (`add`, or `add_pieces` of what
+    `band_pieces` made of them), then `table`."""
 
     def __init__(self, frame: GridFrame) -> None:
         self.frame = frame
-        self.cx, self.cy = frame.cell_centres()
         self.nodes = 0  # regions of the bands so far; node k is region k + 1 of the whole count
         self.edges: list[tuple[Ints, Ints]] = []
         self.last_row: Ints | None = None  # nodes + 1 of the previous band's last row (0: not a gap cell)
@@ -63,24 +125,23 @@ class BandGaps:
 
     def add(self, first: int, people: Floats, labels: NDArray[np.int32], served: NDArray[np.integer[Any]]) -> None:
         """The band of rows first..first + len(people): its people, area labels and served counts."""
-        from scipy import ndimage
+        self.add_pieces(first, band_pieces(self.frame, first, people, labels, served))
 
+    def add_pieces(self, first: int, band: BandPieces) -> None:
+        """The band of rows first..first + band.rows, as `band_pieces` gives it: its regions become nodes
+        after those of the bands before, joined to the previous band's last row where they touch it."""
         if first != self.end_row:
             msg = f"bands must come north to south without a gap: expected row {self.end_row}, got {first}"
             raise ValueError(msg)
-        self.end_row = first + people.shape[0]
-        mask = (served == 0) & (people > 0)
-        region, count = ndimage.label(mask, structure=np.ones((3, 3), bool))  # int32, 0: not a gap cell
-        if count and self.last_row is not None:
-            self._join(self.last_row, self._nodes_of(region[0]), self.nodes + count)
-        if region.shape[0]:
-            self.last_row = self._nodes_of(region[-1])
-        rows, cols = people.shape
-        step = max(1, _CHUNK_CELLS // max(cols, 1))
-        for top in range(0, rows if count else 0, step):  # a few rows at a time: the temporaries stay small
-            rows_part = slice(top, top + step)
-            self._pieces_of(first + top, people[rows_part], labels[rows_part], mask[rows_part], region[rows_part])
-        self.nodes += count
+        self.end_row = first + band.rows
+        if band.count and self.last_row is not None:
+            self._join(self.last_row, self._nodes_of(band.top), self.nodes + band.count)
+        if band.rows:
+            self.last_row = self._nodes_of(band.bottom)
+        if band.count:
+            node, area, mass, cells, sx, sy, first_cell = band.parts
+            self.pieces.parts.append((node + self.nodes, area, mass, cells, sx, sy, first_cell))
+        self.nodes += band.count
 
     def _nodes_of(self, region: NDArray[np.integer[Any]]) -> Ints:
         """A row's band regions as node + 1 (0: not a gap cell)."""
@@ -101,30 +162,6 @@ class BandGaps:
         pair = np.unique(np.concatenate(pairs))
         if pair.size:
             self.edges.append((pair // nodes, pair % nodes))
-
-    def _pieces_of(self, first: int, people: Floats, labels: NDArray[np.int32], mask: NDArray[np.bool_],
-                   region: NDArray[np.integer[Any]]) -> None:
-        """Per (band region, area), in the order find_gaps meets them: people, cells, centre sums, first cell."""
-        span = np.int64(int(labels.max(initial=-1)) + 2)
-        key = (region[mask].astype(np.int64) + self.nodes) * span
-        key += labels[mask]
-        key += 1
-        code, keys = pd.factorize(key, sort=False)
-        del key
-        count = keys.size
-        pop = people[mask]
-        row, col = np.nonzero(mask)
-        # np.bincount is typed as integer by numpy's stubs; with weights it gives floats.
-        mass = cast(Floats, np.bincount(code, weights=pop, minlength=count))
-        cells = np.bincount(code, minlength=count).astype(np.int64)
-        sx = cast(Floats, np.bincount(code, weights=pop * self.cx[col], minlength=count))
-        sy = cast(Floats, np.bincount(code, weights=pop * self.cy[first + row], minlength=count))
-        # Codes are numbered as they first appear: code k's first cell is where the running maximum reaches k.
-        top = np.maximum.accumulate(code)
-        at = np.flatnonzero(np.r_[True, top[1:] > top[:-1]])
-        first_cell = (first + row[at]).astype(np.int64) * self.frame.shape[1] + col[at]
-        keys = np.asarray(keys, np.int64)
-        self.pieces.parts.append((keys // span - 1, keys % span - 1, mass, cells, sx, sy, first_cell))
 
     def table(self, *, min_population: float = 1.0) -> pd.DataFrame:
         """The gaps as find_gaps tables them: gap, population, cells, lon, lat (people-weighted centre), area."""

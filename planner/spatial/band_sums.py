@@ -34,8 +34,8 @@ _CHUNK_CELLS = 1_000_000  # cells added at once: the temporaries of a chunk stay
 
 @dataclass(frozen=True)
 class PopulatedCells:
-    """A band of rows as BandSums and BandGaps need it, its populated cells only (and the cells holding the
-    areas smaller than a cell), in row-major order: a band's answer, far smaller than the band itself."""
+    """A band of rows as BandSums needs it, its populated cells only (and the cells holding the areas smaller
+    than a cell), in row-major order: a band's answer, far smaller than the band itself."""
 
     shape: tuple[int, int]  # the band's rows and columns
     cell: NDArray[np.integer[Any]]  # flat index within the band, increasing
@@ -59,16 +59,6 @@ class PopulatedCells:
         return cls((int(people.shape[0]), int(people.shape[1])),
                    cell.astype(np.int32) if flat.size < 2**31 else cell, slots[cell].astype(np.int32),
                    flat[cell], np.minimum(served.ravel()[cell], 2).astype(np.int8), present, counts[present])
-
-    def dense(self) -> tuple[Floats, NDArray[np.int32], NDArray[np.int8]]:
-        """People, area labels and times served of the band, as BandGaps takes them: the populated cells' as
-        they were, no people, no area and not served elsewhere."""
-        size = self.shape[0] * self.shape[1]
-        people = np.zeros(size)
-        labels = np.full(size, -1, np.int32)
-        served = np.zeros(size, np.int8)
-        people[self.cell], labels[self.cell], served[self.cell] = self.people, self.slot - 1, self.times
-        return people.reshape(self.shape), labels.reshape(self.shape), served.reshape(self.shape)
 
 
 class BandSums:
