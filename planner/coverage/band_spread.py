@@ -37,7 +37,7 @@ from planner.spatial.bands import BandSites, GridBands
 from planner.spatial.grid import GridFrame
 from planner.spatial.rasterize import RingEdges
 
-__all__ = ["BandAnswer", "spread_bands"]
+__all__ = ["BandAnswer", "BandInputs", "spread_bands"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _band_cells(part: GridBands, slots: NDArray[np.int32], first: int, end: int,
     return BandAnswer(cells, gaps, time.perf_counter() - started)
 
 
-class _BandInputs:
+class BandInputs:
     """What each band's task carries, cut from the whole grid's bands and sites."""
 
     def __init__(self, bands: GridBands, sites: BandSites) -> None:
@@ -83,7 +83,8 @@ class _BandInputs:
         bottom = np.where(known, np.clip(bottom, -1, rows - 1), rows - 1).astype(np.int64)
         first_band, last_band = top // bands.band_rows, bottom // bands.band_rows
         spans = np.maximum(last_band - first_band + 1, 0)
-        edge = np.repeat(np.arange(edges.owner.size), spans)
+        size = edges.owner.size  # a country has some 10⁸ edges: their numbers in int32 when they fit
+        edge = np.repeat(np.arange(size, dtype=np.int32 if size < 2**31 else np.int64), spans)
         band = np.repeat(first_band, spans) + np.arange(edge.size) - np.repeat(np.cumsum(spans) - spans, spans)
         order = np.argsort(band, kind="stable")  # per band, its edges in their own order
         self.edge = edge[order]
@@ -123,7 +124,7 @@ def _raster_rows(bands: GridBands, slots: Ints, first: int, end: int) -> Any:
 def spread_bands(spread: Any, bands: GridBands, sites: BandSites) -> Iterator[tuple[int, BandAnswer]]:
     """(first row, answer) of every band, north to south, built on `spread`'s Dask cluster
     (planner.coverage.spread.Spread); each band's own time goes to `spread.seconds`."""
-    inputs = _BandInputs(bands, sites)
+    inputs = BandInputs(bands, sites)
     rows = list(bands.bands())
 
     def submit(k: int) -> Any:

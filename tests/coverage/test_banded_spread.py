@@ -10,11 +10,13 @@ import pytest
 
 import planner.spatial.band_sums as band_sums
 import planner.spatial.bands as bands
+from planner.coverage.band_spread import BandInputs
 from planner.coverage.banded import banded_coverage
 from planner.coverage.compute import CoverageOptions, compute_coverage
 from planner.coverage.spread import Spread
 from planner.rules.profiles import load_profile
 from planner.spatial.band_sums import BandSums, PopulatedCells
+from planner.spatial.bands import BandSites, GridBands
 from planner.spatial.grid import GridFrame
 from tests.banded_support import (
     banded_areas,
@@ -82,6 +84,29 @@ def test_compute_coverage_with_workers_gives_the_banded_tables(engine, tmp_path,
     assert partitioned.totals == alone.totals
     assert len(spread.seconds) > 10 and len(alone.gaps) > 5
     assert alone.areas.set_index("code").loc["H1", "population"] == 37  # the 30 m hamlet
+
+
+@pytest.mark.parametrize("with_raster", [False, True])
+def test_a_bands_task_carries_what_builds_the_whole_grids_band(tmp_path, with_raster):
+    """No cluster: each band's own inputs (edges crossing it, areas numbered afresh, its pixels and sites) build
+    exactly the people, areas and served counts the whole grid's bands have there, empty cells included."""
+    polygons, people, _ = banded_areas(tmp_path)
+    lon, lat = banded_sites()
+    grid_bands = GridBands.build(polygons, people, cell_m=100.0, margin_m=500.0, band_cells=300,
+                                 raster=banded_raster() if with_raster else None)
+    sites = BandSites(grid_bands.frame, lon, lat, 500.0)
+    inputs = BandInputs(grid_bands, sites)
+    shown = 0
+    for first, end in grid_bands.bands():
+        part, slots, x, y = inputs(first, end)
+        people_here, fresh = part.band(first, end)
+        expected_people, expected_labels = grid_bands.band(first, end)
+        assert people_here.tobytes() == expected_people.tobytes()
+        assert np.array_equal(slots[fresh + 1] - 1, expected_labels)
+        assert np.array_equal(part.frame.coverage_count(x, y, 500.0, rows=(first, end)), sites.count(first, end))
+        assert part.edges.owner.size < grid_bands.edges.owner.size
+        shown += len(np.unique(expected_labels)) > 2  # bands where areas meet
+    assert shown > 5
 
 
 @pytest.mark.parametrize("seed", range(3))
