@@ -97,14 +97,15 @@ class Spread:
 
     def _gather(self, submit: Callable[[int], Any], count: int) -> list[TileAnswer]:
         """The answers of tasks 0 … count − 1, in that order."""
-        return list(self.in_order(submit, count, "tiles"))
+        return list(self.in_order(submit, count, "tiles", hold_early=False))
 
-    def in_order(self, submit: Callable[[int], Any], count: int, unit: str) -> Iterator[Any]:
+    def in_order(self, submit: Callable[[int], Any], count: int, unit: str, *,
+                 hold_early: bool = True) -> Iterator[Any]:
         """The answers of tasks 0 … count − 1 (`submit(k)` submits task k), in that order, each as soon as it
-        and those before it are in. A few tasks per worker are submitted and not yet handed out: a waiting
-        task's arrays sit in the scheduler (in this process on a LocalCluster), an answer that came early
-        here, so neither a province's grid nor a country's bands are copied whole. Progress shows per task
-        (`unit`: tiles, bands) on a terminal."""
+        and those before it are in. A few tasks per worker are in flight: a waiting task's arrays sit in the
+        scheduler (in this process on a LocalCluster), so a province's grid is not copied whole; with
+        `hold_early`, an answer that came before an earlier one counts as in flight too (it waits here), so
+        a country's bands are not either. Progress shows per task (`unit`: tiles, bands) on a terminal."""
         from distributed import as_completed
 
         workers = max(1, len(self.client.scheduler_info().get("workers", {})))
@@ -126,7 +127,7 @@ class Spread:
             while handed in early:
                 yield early.pop(handed)
                 handed += 1
-            while submitted < min(count, handed + window):
+            while submitted < min(count, (handed if hold_early else done) + window):
                 following = submit(submitted)
                 position[following.key] = submitted
                 queue.add(following)
