@@ -13,15 +13,15 @@ weighs rows against each other once, over the whole list (planner.check.batch).
 
 Tasks carry their inputs (rows, sites, and the kept sums: a path on this
 machine's cluster, the arrays on another one), so Dask can run a task again
-on another worker when one is lost. Progress shows per partition on a
-terminal.
+on another worker when one is lost; a few strips are in flight at a time and
+answers are put in place as they come (planner.tasks). Progress shows per
+partition.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ from planner.sites.grid_cache import KeptSums, open_entry
 from planner.spatial.conflicts import close_pairs
 from planner.spatial.nearest import SiteIndex
 from planner.spatial.plane import RowPrefixes
+from planner.tasks import in_order, worker_count
 
 __all__ = ["ROWS_PER_PARTITION", "Spread", "strips"]
 
@@ -135,8 +136,7 @@ class Spread:
     def _count(self, n: int) -> int:
         if self.partitions:
             return self.partitions
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        return max(2 * workers, math.ceil(n / ROWS_PER_PARTITION))
+        return max(2 * worker_count(self.client), math.ceil(n / ROWS_PER_PARTITION))
 
     def __call__(self, rows: RowsIn, sites: SiteArrays, kept: KeptSums, profile: Profile) -> RowFacts:
         plane = kept.prefixes.plane
@@ -152,32 +152,48 @@ class Spread:
         keyed = RowsIn(rows.index, rows.lon, rows.lat, pd.Index(uniques).get_indexer(rows.ids))
         numeric = SiteArrays(sites.outlet_lon, sites.outlet_lat, np.arange(sites.outlet_codes.size),
                              sites.station_lon, sites.station_lat, station_keys)
-        futures = []
-        with warnings.catch_warnings():  # the tasks carry their arrays on purpose: a lost worker's task can rerun
-            warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
-            for own, near in strips(x, self._count(rows.lon.size), halo):
-                futures.append(self.client.submit(_facts_of_part, keyed.take(near), np.isin(near, own), numeric,
-                                                  sums, profile, pure=False, retries=3))
-        if sys.stderr.isatty():
-            from distributed import progress
+        parts = strips(x, self._count(rows.lon.size), halo)
 
-            progress(futures)
-        parts = self.client.gather(futures)
-        self.seconds = [part.seconds for part in parts]
-        return _merged(rows.lon.size, parts, sites)
+        def submit(k: int) -> Any:
+            own, near = parts[k]
+            with warnings.catch_warnings():  # the tasks carry their arrays on purpose: a lost worker's task can rerun
+                warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
+                return self.client.submit(_facts_of_part, keyed.take(near), np.isin(near, own), numeric, sums,
+                                          profile, pure=False, retries=3)
+
+        merged = _Merged(rows.lon.size)
+        self.seconds = []
+        for part in in_order(self.client, submit, len(parts), "strips", hold_early=False):
+            self.seconds.append(part.seconds)
+            merged.add(part)
+        return merged.facts(sites)
 
 
-def _merged(n: int, parts: list[PartFacts], sites: SiteArrays) -> RowFacts:
-    outlet, station = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
-    outlet_m, station_m, service, marginal = (np.full(n, np.nan) for _ in range(4))
-    for part in parts:
-        outlet[part.rows], outlet_m[part.rows] = part.outlet, part.outlet_m
-        station[part.rows], station_m[part.rows] = part.station, part.station_m
-        service[part.rows], marginal[part.rows] = part.service, part.marginal
-    outlet_id, station_id = codes_at(sites.outlet_codes, outlet), codes_at(sites.station_codes, station)
-    pair_i = np.concatenate([p.pair_i for p in parts] or [np.empty(0, np.int64)])
-    pair_j = np.concatenate([p.pair_j for p in parts] or [np.empty(0, np.int64)])
-    pair_m = np.concatenate([p.pair_m for p in parts] or [np.empty(0)])
-    order = np.argsort(pair_i * np.int64(n) + pair_j, kind="stable")  # as close_pairs sorts them
-    nearest = Nearest(outlet_id, outlet_m, station_id, station_m, pair_i[order], pair_j[order], pair_m[order])
-    return RowFacts(nearest, service, marginal)
+class _Merged:
+    """The strips' answers put together as they come in: each row's facts in place, the pairs sorted at the
+    end as close_pairs sorts them (so the order the strips finish in changes nothing)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.outlet, self.station = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+        self.outlet_m, self.station_m, self.service, self.marginal = (np.full(n, np.nan) for _ in range(4))
+        self.pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, part: PartFacts) -> None:
+        rows = part.rows
+        self.outlet[rows], self.outlet_m[rows] = part.outlet, part.outlet_m
+        self.station[rows], self.station_m[rows] = part.station, part.station_m
+        self.service[rows], self.marginal[rows] = part.service, part.marginal
+        self.pairs.append((part.pair_i, part.pair_j, part.pair_m))
+
+    def facts(self, sites: SiteArrays) -> RowFacts:
+        outlet_id, station_id = codes_at(sites.outlet_codes, self.outlet), codes_at(sites.station_codes,
+                                                                                    self.station)
+        pair_i = np.concatenate([p[0] for p in self.pairs] or [np.empty(0, np.int64)])
+        pair_j = np.concatenate([p[1] for p in self.pairs] or [np.empty(0, np.int64)])
+        pair_m = np.concatenate([p[2] for p in self.pairs] or [np.empty(0)])
+        self.pairs = []
+        order = np.argsort(pair_i * np.int64(self.n) + pair_j, kind="stable")
+        nearest = Nearest(outlet_id, self.outlet_m, station_id, self.station_m, pair_i[order], pair_j[order],
+                          pair_m[order])
+        return RowFacts(nearest, self.service, self.marginal)

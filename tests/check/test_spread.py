@@ -2,6 +2,9 @@
 byte for byte, for every straight-line profile, with chains of same-list conflicts running across
 the strips' borders, rows without a position, a duplicate id and a registry applicant re-checked."""
 
+import logging
+import re
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -49,6 +52,22 @@ def test_partitioned_check_writes_the_same_bytes(engine, tmp_path, monkeypatch, 
     assert counts["pass"] and counts["fail"] and counts["error"]  # every verdict is exercised
     if profile.min_spacing_m > 0:  # chains of conflicts were resolved across the borders
         assert result.added["conflicts_with"].str.len().gt(0).sum() > 40
+
+
+def test_each_strip_logs_its_own_time_on_its_worker(engine, tmp_path, monkeypatch, client, caplog):
+    """A batch job's log shows every strip once with its time (planner.tasks; bench/national.py reads these)."""
+    monkeypatch.setenv("PLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    load_small_registry(engine)
+    spread = Spread(client, shared_files=True, partitions=5)
+    caplog.set_level(logging.INFO, logger="planner.tasks")
+    _file(engine, tmp_path, load_profile("yiwu"), spread, "spread", _rows(5, 500.0))
+    lines = [re.fullmatch(r"strips (\d+)/(\d+): ([0-9.]+) s", r.getMessage()) for r in caplog.records
+             if r.name == "planner.tasks"]
+    count = len(spread.seconds)
+    assert count >= 3 and all(lines) and len(lines) == count
+    assert [int(m.group(1)) for m in lines] == list(range(1, count + 1))
+    assert {int(m.group(2)) for m in lines} == {count}
+    assert sorted(float(m.group(3)) for m in lines) == sorted(round(s, 2) for s in spread.seconds)
 
 
 def test_workers_elsewhere_get_the_sums_themselves(engine, tmp_path, monkeypatch, client):
