@@ -39,12 +39,19 @@ an error. It also prints the size of the national 100 m grid the tool would need
 box in the Gauss-Krüger plane planner.spatial.crs.metric_crs_for picks, with the profile's margin) and how
 many of its cells hold people once each area's are spread evenly over its cells, as planner does without a
 population raster.
+
+Each partition's own time (a check's strips, coverage's bands or tiles) is read from the run's log
+(PLANNER_LOG_LEVEL=INFO), and the time 8, 32 and 128 workers would take is simulated from them: the run's
+serial part (its wall clock less the partitions' makespan on its 2 workers) plus the partitions spread
+longest first. bench/scale.py runs this case too, beside the province.
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -282,6 +289,7 @@ class Run:
     others_mb: tuple[float, float] = (0.0, 0.0)
     processes: int = 1
     message: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)  # every line of its stderr
 
 
 def _tree_memory(root) -> dict[int, tuple[float, float]]:
@@ -329,7 +337,8 @@ def run_watched(name: str, cmd: list[str], env: dict, folder: Path, limit_s: flo
     run.caller_mb = seen.pop(proc.pid, (0.0, 0.0))
     run.processes = 1 + len(seen)
     run.others_mb = (max((m[0] for m in seen.values()), default=0.0), max((m[1] for m in seen.values()), default=0.0))
-    run.message = [line for line in log.read_text(errors="replace").splitlines() if line.strip()][-4:]
+    run.log = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    run.message = [line for line in run.log if not _PART.search(line)][-4:]
     return run
 
 
@@ -382,6 +391,88 @@ def report(folder: Path, counts: dict, made: dict, generate_s: float, imports: l
                 print(f"    | {line[:300]}")
 
 
+# --- per-partition times, and more workers simulated from them --------------------------------------------------
+
+_PART = re.compile(r"(strips|bands|tiles) (\d+)/(\d+): ([0-9.]+) s")
+
+
+def partition_seconds(run: Run) -> list[float]:
+    """Each partition's own time on its worker, from the run's log (planner.tasks logs one line per partition
+    at PLANNER_LOG_LEVEL=INFO)."""
+    return [float(m.group(4)) for m in map(_PART.search, run.log) if m]
+
+
+def makespan(seconds: list[float], workers: int) -> float:
+    """Longest-first spread of the partitions over `workers` (what a scheduler achieves at best, about)."""
+    loads = [0.0] * workers
+    for s in sorted(seconds, reverse=True):
+        heapq.heapreplace(loads, loads[0] + s)
+    return max(loads)
+
+
+def simulated(run: Run, workers: int = 2, more=(8, 32, 128)) -> dict[int, float]:
+    """The run's time on `more` workers: its serial part (the wall clock less the partitions' makespan on the
+    `workers` it had) plus the partitions spread over that many; {} without partitions."""
+    parts = partition_seconds(run)
+    if run.status != "ok" or not parts:
+        return {}
+    serial = max(0.0, run.seconds - makespan(parts, workers))
+    return {n: serial + makespan(parts, n) for n in more}
+
+
+# --- the whole case ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    counts: dict
+    made: dict
+    generate_s: float
+    imports: list[Run]
+    runs: list[Run]
+    grid: tuple[int, int, int, str]
+
+    def result(self) -> dict[str, str]:
+        """The RESULT figures: national_check_s, national_coverage_s, peak_worker_mb, grid and import, and the
+        simulated 8/32/128-worker times of check and coverage."""
+        timed = {run.name: f"{run.seconds:.1f}" if run.status == "ok" else "na" for run in self.runs}
+        workers = [run.others_mb[0] for run in self.runs if run.processes > 1]
+        out = {"national_check_s": timed.get("check", "na"), "national_coverage_s": timed.get("coverage", "na"),
+               "peak_worker_mb": f"{max(workers):.0f}" if workers else "na",
+               "grid_cells": str(self.grid[0] * self.grid[1]), "populated_cells": str(self.grid[2]),
+               "generate_s": f"{self.generate_s:.1f}",
+               "import_s": f"{sum(run.seconds for run in self.imports):.1f}"}
+        for run in self.runs:
+            for n, seconds in (simulated(run) or dict.fromkeys((8, 32, 128))).items():
+                out[f"national_{run.name}_sim_{n}w_s"] = "na" if seconds is None else f"{seconds:.1f}"
+        return out
+
+    def print_report(self, folder: Path) -> None:
+        report(folder, self.counts, self.made, self.generate_s, self.imports, self.runs, self.grid)
+        for run in self.runs:
+            parts = partition_seconds(run)
+            if parts:
+                print(f"{run.name}: {len(parts)} partitions, " + ",".join(f"{s:.1f}" for s in parts) + " s; "
+                      + "simulated " + " ".join(f"{n}w={s:.1f}s" for n, s in simulated(run).items()))
+
+
+def national_case(folder: Path, quick: bool, limit_s: float, max_mb: float) -> Case:
+    """Generate the country in `folder`, import it, check and cover it on 2 workers (each run watched)."""
+    from planner.rules.profiles import load_profile
+
+    counts = {k: v // 50 for k, v in FULL.items()} if quick else dict(FULL)
+    start = time.perf_counter()
+    made = generate(folder, counts)
+    generate_s = time.perf_counter() - start
+    grid = national_grid(made.pop("areas"), load_profile("yiwu").service_distance_m)
+    db = str(folder / "registry.sqlite")
+    env = dict(os.environ, PLANNER_USER="bench", PLANNER_CACHE_DIR=str(folder / "cache"), PLANNER_LOG_LEVEL="INFO",
+               **LIMITS)
+    imports = import_registry(folder, db, env, 3 * limit_s + 600, max_mb)
+    imported = len(imports) == 3 and all(run.status == "ok" for run in imports)
+    runs = national_runs(folder, db, env, limit_s, max_mb) if imported else []
+    return Case(counts, made, generate_s, imports, runs, grid)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1/50 of the counts, 20 s per check/coverage run")
@@ -390,36 +481,20 @@ def main() -> int:
     parser.add_argument("--max-mb", type=float, default=8_000,
                         help="kill a run whose processes hold more in all, file-backed pages aside (MB; default 8000)")
     args = parser.parse_args()
-    counts = {k: v // 50 for k, v in FULL.items()} if args.quick else dict(FULL)
     limit_s = args.limit_s or (20.0 if args.quick else 1200.0)
-    from planner.rules.profiles import load_profile
-
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            start = time.perf_counter()
-            made = generate(folder, counts)
-            generate_s = time.perf_counter() - start
+            case = national_case(folder, args.quick, limit_s, args.max_mb)
         except Exception as exc:  # a bench reports, it does not crash
             print(f"generation failed: {exc!r}")
             print("RESULT national_check_s=na national_coverage_s=na peak_worker_mb=na grid_cells=0 "
                   "populated_cells=0 generate_s=na import_s=na")
             return 1
-        grid = national_grid(made.pop("areas"), load_profile("yiwu").service_distance_m)
-        db = str(folder / "registry.sqlite")
-        env = dict(os.environ, PLANNER_USER="bench", PLANNER_CACHE_DIR=str(folder / "cache"), **LIMITS)
-        imports = import_registry(folder, db, env, 3 * limit_s + 600, args.max_mb)
-        imported = len(imports) == 3 and all(run.status == "ok" for run in imports)
-        runs = national_runs(folder, db, env, limit_s, args.max_mb) if imported else []
-        report(folder, counts, made, generate_s, imports, runs, grid)
-    timed = {run.name: f"{run.seconds:.1f}" if run.status == "ok" else "na" for run in runs}
-    workers = [run.others_mb[0] for run in runs if run.processes > 1]
-    print(f"RESULT national_check_s={timed.get('check', 'na')} national_coverage_s={timed.get('coverage', 'na')} "
-          f"peak_worker_mb={f'{max(workers):.0f}' if workers else 'na'} grid_cells={grid[0] * grid[1]} "
-          f"populated_cells={grid[2]} generate_s={generate_s:.1f} "
-          f"import_s={sum(run.seconds for run in imports):.1f}")
-    return 0 if imported else 1
+        case.print_report(folder)
+    print("RESULT " + " ".join(f"{k}={v}" for k, v in case.result().items()))
+    return 0 if len(case.imports) == 3 and all(run.status == "ok" for run in case.imports) else 1
 
 
 if __name__ == "__main__":

@@ -19,15 +19,19 @@ served cells and per-area sums computed tile by tile on the same clusters.
 Every partitioned result must equal the single-process one (every output
 column, every row; every coverage table, exactly) or the exit code is 1. From the strips' times it prints
 the time 8, 32 and 128 workers would take (the serial part as measured, the
-strips spread longest first). The national case (10 M applicants on a 2·10⁹-cell
-grid) is bench/national.py: it generates its own country and runs check and
-coverage on 2 workers under a memory watch.
+strips spread longest first).
+
+The national case (bench/national.py: 10 M applicants, 54 k outlets, 400 k stations, 600 k areas and
+1.4 bn people on a 2·10⁹-cell grid) follows on the full run (`--no-national` leaves it out; `--quick`
+leaves it out unless `--national`): its country is generated and imported, then `planner check` and
+`planner coverage` run with `--workers 2` under a memory watch; each partition's time comes from the
+run's log, and the 8, 32 and 128 worker times are simulated from them the same way (the serial part is
+the wall clock less the partitions' makespan on the 2 workers it had). About 15 minutes more.
 """
 
 from __future__ import annotations
 
 import argparse
-import heapq
 import os
 import sys
 import tempfile
@@ -37,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from check import BIN, _run, generate  # bench/check.py: the same province
+from national import makespan, national_case  # bench/national.py: the whole country
 
 
 def _coverage_bench():
@@ -81,19 +86,15 @@ def _coverage_registry(folder: Path, quick: bool) -> str:
     return db
 
 
-def _makespan(seconds: list[float], workers: int) -> float:
-    """Longest-first spread of the strips over `workers` (what a scheduler achieves at best, about)."""
-    loads = [0.0] * workers
-    for s in sorted(seconds, reverse=True):
-        heapq.heapreplace(loads, loads[0] + s)
-    return max(loads)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", help="keep the generated files in this folder")
     parser.add_argument("--partitions", type=int, default=None, help="strips (default: 2 per worker, ≤250 k rows)")
+    parser.add_argument("--national", action=argparse.BooleanOptionalAction, default=None,
+                        help="also the national case on 2 workers (default: yes, not with --quick)")
+    parser.add_argument("--max-mb", type=float, default=18_000,
+                        help="the national runs are killed past this much memory in all (MB; default 18000)")
     args = parser.parse_args()
     sizes = (200_000, 10_000, 5_000, 120.0) if args.quick else (2_000_000, 100_000, 50_000, 400.0)
     from distributed import Client, LocalCluster
@@ -136,10 +137,12 @@ def main():
                 seconds, report = _time_coverage(covered_engine, options, tiles)
                 same &= _same_coverage(report, cover_single)
                 cover_runs[workers] = (seconds, list(tiles.seconds))
+        national = _national(folder / "national", args) if (args.national or (args.national is None
+                                                                               and not args.quick)) else {}
     one_s, strips_1 = runs[1]
     two_s, _ = runs[2]
     serial = one_s - sum(strips_1)  # everything the driver does: read, judge, gather
-    simulated = {w: serial + _makespan(strips_1, w) for w in (8, 32, 128)}
+    simulated = {w: serial + makespan(strips_1, w) for w in (8, 32, 128)}
     print(f"applicants={sizes[0]:,} strips={len(strips_1)} strip_s="
           + ",".join(f"{s:.2f}" for s in strips_1) + f" serial_s={serial:.2f}")
     print("simulated " + " ".join(f"{w}w={t:.2f}s" for w, t in simulated.items()))
@@ -153,8 +156,20 @@ def main():
           f"coverage_overhead_1w_pct={100 * (cover_one_s / cover_single_s - 1):.1f} "
           f"single_s={single_s:.2f} w1_s={one_s:.2f} w2_s={two_s:.2f} coverage_single_s={cover_single_s:.2f} "
           f"coverage_w1_s={cover_one_s:.2f} coverage_w2_s={cover_two_s:.2f} sim_8w_s={simulated[8]:.2f} "
-          f"sim_32w_s={simulated[32]:.2f} sim_128w_s={simulated[128]:.2f} identical={same}")
+          f"sim_32w_s={simulated[32]:.2f} sim_128w_s={simulated[128]:.2f} identical={same} "
+          + " ".join(f"{k}={v}" for k, v in (national or _NO_NATIONAL).items()))
     return 0 if same else 1
+
+
+_NO_NATIONAL = {"national_check_s": "na", "national_coverage_s": "na", "peak_worker_mb": "na"}
+
+
+def _national(folder: Path, args) -> dict[str, str]:
+    """bench/national.py's country on 2 workers, its report printed; its RESULT figures."""
+    folder.mkdir(parents=True, exist_ok=True)
+    case = national_case(folder, False, 1200.0, args.max_mb)
+    case.print_report(folder)
+    return case.result()
 
 
 if __name__ == "__main__":
