@@ -13,10 +13,10 @@ labelled on their own, as their pieces per area and their first and last rows
 The caller adds the bands in band order, as one process does: the per-area sums continue the very fold of
 `np.add.at` (planner.spatial.band_sums: float addition is not associative, so the fold stays here), and the
 bands' gap regions are joined across band borders here (planner.spatial.band_gaps), so the tables are
-identical bit for bit, whatever the workers. A
-worker's memory follows its band, never the grid; the caller holds a few bands' answers at a time (Spread's
-`in_order`). Tasks carry their arrays (nothing is scattered), so Dask can run a band again on another worker
-when one is lost. Progress shows per band on a terminal; each band's own time is kept in `Spread.seconds`.
+identical bit for bit, whatever the workers. A worker's memory follows its band, never the grid; the
+caller holds a few bands' answers at a time (planner.tasks.in_order). Tasks carry their arrays (nothing is
+scattered), so Dask can run a band again on another worker when one is lost. Progress shows per band on a
+terminal (and in the log); each band's own time is kept in `Spread.seconds`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from planner.spatial.band_sums import PopulatedCells
 from planner.spatial.bands import BandSites, GridBands
 from planner.spatial.grid import GridFrame
 from planner.spatial.rasterize import RingEdges
+from planner.tasks import in_order
 
 __all__ = ["BandAnswer", "BandInputs", "spread_bands"]
 
@@ -136,6 +137,6 @@ def spread_bands(spread: Any, bands: GridBands, sites: BandSites) -> Iterator[tu
                                         retries=3)
 
     spread.seconds = []
-    for (first, _), answer in zip(rows, spread.in_order(submit, len(rows), "bands")):
+    for (first, _), answer in zip(rows, in_order(spread.client, submit, len(rows), "bands")):
         spread.seconds.append(answer.seconds)
         yield first, answer

@@ -17,10 +17,9 @@ so Dask can run a task again on another worker when one is lost. Progress shows 
 
 from __future__ import annotations
 
-import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from numpy.typing import NDArray
 
 from planner.spatial.coverage import TILE_COLUMNS, column_tiles, tile_bins
 from planner.spatial.grid import GridFrame, PopulationGrid
+from planner.tasks import in_order
 
 __all__ = ["Spread", "reach"]
 
@@ -96,39 +96,6 @@ class Spread:
         return served, [answer.bins for answer in answers]
 
     def _gather(self, submit: Callable[[int], Any], count: int) -> list[TileAnswer]:
-        """The answers of tasks 0 … count − 1, in that order."""
-        return list(self.in_order(submit, count, "tiles", hold_early=False))
-
-    def in_order(self, submit: Callable[[int], Any], count: int, unit: str, *,
-                 hold_early: bool = True) -> Iterator[Any]:
-        """The answers of tasks 0 … count − 1 (`submit(k)` submits task k), in that order, each as soon as it
-        and those before it are in. A few tasks per worker are in flight: a waiting task's arrays sit in the
-        scheduler (in this process on a LocalCluster), so a province's grid is not copied whole; with
-        `hold_early`, an answer that came before an earlier one counts as in flight too (it waits here), so
-        a country's bands are not either. Progress shows per task (`unit`: tiles, bands) on a terminal."""
-        from distributed import as_completed
-
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        window = 2 * workers
-        submitted = min(count, window)
-        started = [submit(k) for k in range(submitted)]
-        position = {future.key: k for k, future in enumerate(started)}
-        early: dict[int, Any] = {}
-        handed = 0
-        shown = sys.stderr.isatty()
-        queue = as_completed(started)
-        del started  # a future yielded and answered is released
-        for done, future in enumerate(queue, start=1):
-            early[position.pop(future.key)] = future.result()
-            del future
-            if shown:
-                sys.stderr.write(f"\r{done}/{count} {unit}" + ("\n" if done == count else ""))
-                sys.stderr.flush()
-            while handed in early:
-                yield early.pop(handed)
-                handed += 1
-            while submitted < min(count, (handed if hold_early else done) + window):
-                following = submit(submitted)
-                position[following.key] = submitted
-                queue.add(following)
-                submitted += 1
+        """The answers of tasks 0 … count − 1, in that order (planner.tasks.in_order: a few in flight; the
+        tiles are all gathered anyway, so an early answer does not hold back the next task)."""
+        return list(in_order(self.client, submit, count, "tiles", hold_early=False))
